@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+//===--- Package.swift ----------------------------------------------------===//
+// gaitline: running-form metrics from a runner's wearable accelerometer.
+//
+// Modules follow the three stages of the design: ingest (GaitIngest), the
+// DSP/metrics core on FFTW (GaitDSP), and scoring plus reports (GaitReport).
+// GaitCore holds the value types they share and imports no Foundation.
+// Benchmarks live in a nested package (Benchmarks/) so that `swift build` and
+// `swift test` never build them.
+//===----------------------------------------------------------------------===//
+import PackageDescription
+
+let package = Package(
+  name: "gaitline",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "gaitline", targets: ["GaitCLI"]),
+    .library(name: "Gaitline", targets: ["GaitCore", "GaitIngest", "GaitDSP", "GaitReport"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CFFTW",
+      pkgConfig: "fftw3f",
+      providers: [.apt(["libfftw3-dev"]), .brew(["fftw"])]
+    ),
+    .target(name: "GaitCore"),
+    .target(name: "GaitIngest", dependencies: ["GaitCore"]),
+    .target(name: "GaitDSP", dependencies: ["GaitCore", "CFFTW"]),
+    .target(name: "GaitReport", dependencies: ["GaitCore", "GaitDSP", "GaitIngest"]),
+    .executableTarget(
+      name: "GaitCLI",
+      dependencies: [
+        "GaitCore", "GaitIngest", "GaitDSP", "GaitReport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "GaitIngestTests", dependencies: ["GaitCore", "GaitIngest"]),
+    .testTarget(name: "GaitDSPTests", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitReport"]),
+    .testTarget(name: "GaitCLITests", dependencies: ["GaitCore"]),
+  ],
+  swiftLanguageModes: [.v6]
+)
+
+for target in package.targets where target.type != .system {
+  target.swiftSettings = (target.swiftSettings ?? []) + [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+  ]
+}

@@ -1,0 +1,164 @@
+//===--- Analyze.swift ----------------------------------------------------===//
+import ArgumentParser
+import Dispatch
+import Foundation
+import GaitCore
+import GaitDSP
+import GaitIngest
+import GaitReport
+import Synchronization
+
+struct Analyze: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Find every step and measure running form; write a JSON report.",
+    discussion: """
+      One input: prints a summary and writes --json/--steps-csv if asked. Several inputs or a \
+      directory: analyses them in parallel on all cores and writes one report per input plus \
+      summary.csv into --out-dir; a bad file is reported and the others go on (exit status 1).
+      """)
+
+  @Argument(help: "Recordings or directories of recordings (.csv, .tsv, .txt, .glb).")
+  var inputs: [String]
+
+  @OptionGroup var input: InputOptions
+  @OptionGroup var analysis: AnalysisArguments
+
+  @Option(help: "Write the JSON report here ('-' = standard output).")
+  var json: String?
+
+  @Option(name: .customLong("steps-csv"), help: "Write the per-step table here (CSV, units in the column names).")
+  var stepsCSV: String?
+
+  @Option(name: .customLong("out-dir"), help: "Folder for batch reports and summary.csv.")
+  var outDir: String?
+
+  @Flag(help: "Do not print the summary.")
+  var quiet = false
+
+  func run() throws {
+    let csvOptions = try input.csvOptions()
+    let options = try analysis.analysisOptions()
+    var files: [String] = []
+    var isBatch = inputs.count > 1 || outDir != nil
+    for path in inputs {
+      var isDir: ObjCBool = false
+      if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+        isBatch = true
+        files += recordingFiles(in: path)
+      } else {
+        files.append(path)
+      }
+    }
+    if !isBatch {
+      do {
+        let source = try openRecording(path: files[0], options: csvOptions)
+        let result = try GaitReport.analyze(source: source, path: files[0], options: options)
+        if let json { try writeOutput(reportJSON(result).serialized() + "\n", to: json) }
+        if let stepsCSV { try writeOutput(GaitReport.stepsCSV(result.steps), to: stepsCSV) }
+        if !quiet && json != "-" { print(textSummary(result), terminator: "") }
+      } catch {
+        throw fail(error)
+      }
+      return
+    }
+    guard !files.isEmpty else {
+      throw fail(IngestError(.fileNotFound, "no recordings (.csv, .tsv, .txt, .glb) found in \(inputs.joined(separator: ", "))"))
+    }
+    let dir = outDir ?? "gaitline-reports"
+    do {
+      try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    } catch {
+      throw fail(IngestError(.writeFailed, "cannot create the output folder: \(error.localizedDescription)", path: dir))
+    }
+    let names = reportNames(for: files)
+    let inputFiles = files
+    let outcomes = Mutex<[String?]>(Array(repeating: nil, count: files.count))
+    let done = Atomic<Int>(0)
+    let showProgress = isatty(2) == 1
+    let total = files.count
+    DispatchQueue.concurrentPerform(iterations: inputFiles.count) { i in
+      let path = inputFiles[i]
+      var row: String
+      do {
+        let source = try openRecording(path: path, options: csvOptions)
+        let result = try GaitReport.analyze(source: source, path: path, options: options)
+        try writeOutput(reportJSON(result).serialized() + "\n", to: (dir as NSString).appendingPathComponent(names[i] + ".json"))
+        row = summaryRow(path: path, report: names[i] + ".json", result: result)
+      } catch {
+        let message = (error as? IngestError)?.description ?? "\(error)"
+        FileHandle.standardError.write(Data("\(showProgress ? "\r\u{1B}[K" : "")gaitline: \(message)\n".utf8))
+        row = summaryRow(path: path, report: "", error: message)
+      }
+      outcomes.withLock { $0[i] = row }
+      let n = done.add(1, ordering: .relaxed).newValue
+      if showProgress {
+        let width = 30
+        let filled = width * n / total
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        FileHandle.standardError.write(Data("\r[\(bar)] \(n)/\(total)".utf8))
+      }
+    }
+    if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+    let rows = outcomes.withLock { $0 }.compactMap { $0 }
+    let failed = rows.filter { $0.contains(",failed,") }.count
+    do {
+      try writeOutput(summaryHeader + rows.joined(), to: (dir as NSString).appendingPathComponent("summary.csv"))
+    } catch {
+      throw fail(error)
+    }
+    if !quiet {
+      print("analysed \(files.count - failed) of \(files.count) recordings; reports and summary.csv in \(dir)")
+    }
+    if failed > 0 { throw ExitCode(1) }
+  }
+}
+
+let recordingExtensions: Set<String> = ["csv", "tsv", "txt", "glb"]
+
+/// Every recording below `dir`, sorted, so batch order is deterministic.
+func recordingFiles(in dir: String) -> [String] {
+  guard let e = FileManager.default.enumerator(atPath: dir) else { return [] }
+  var out: [String] = []
+  while let rel = e.nextObject() as? String {
+    let full = (dir as NSString).appendingPathComponent(rel)
+    var isDir: ObjCBool = false
+    if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue,
+       recordingExtensions.contains((rel as NSString).pathExtension.lowercased()),
+       !(rel as NSString).lastPathComponent.hasPrefix(".")
+    {
+      out.append(full)
+    }
+  }
+  return out.sorted()
+}
+
+/// Unique report names: the file's base name, with a number when two
+/// inputs share one.
+func reportNames(for files: [String]) -> [String] {
+  var seen: [String: Int] = [:]
+  return files.map { f in
+    let base = ((f as NSString).lastPathComponent as NSString).deletingPathExtension
+    let n = seen[base, default: 0]
+    seen[base] = n + 1
+    return n == 0 ? base : "\(base)-\(n + 1)"
+  }
+}
+
+let summaryHeader = "input,status,error,report,placement,sample_rate_hz,duration_s,steps,running_steps,cadence_spm,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,trunk_lean_deg,lateral_sway_cm,braking_mps,gct_balance_left_pct\n"
+
+func csvField(_ s: String) -> String {
+  s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+}
+
+func summaryRow(path: String, report: String, result: AnalysisResult? = nil, error: String? = nil) -> String {
+  guard let r = result else {
+    return [csvField(path), "failed", csvField(error ?? ""), "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""].joined(separator: ",") + "\n"
+  }
+  let s = r.summary
+  func f(_ v: Double?, _ d: Int) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "" }
+  return [csvField(path), "ok", "", report, r.placement.rawValue, f(r.ingest.sampleRateHz, 3), f(r.ingest.durationS, 2),
+          String(s.steps), String(s.runningSteps), f(s.cadenceSpm?.median, 1), f(s.groundContactMs?.median, 1),
+          f(s.flightMs?.median, 1), f(s.dutyFactor?.median, 3), f(s.verticalOscillationCm?.median, 2),
+          f(s.trunkLeanDeg?.median, 1), f(s.lateralSwayCm?.median, 2), f(s.brakingMps?.median, 3),
+          f(s.gctBalanceLeftPct, 1)].joined(separator: ",") + "\n"
+}

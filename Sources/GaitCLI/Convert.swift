@@ -1,0 +1,77 @@
+//===--- Convert.swift ----------------------------------------------------===//
+import ArgumentParser
+import Foundation
+import GaitCore
+import GaitIngest
+import GaitReport
+
+struct Convert: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Write any readable recording as .glb or as canonical CSV (time_s,ax,ay,az in m/s², gx,gy,gz in rad/s).",
+    discussion: "The output type follows OUT's extension: .glb, or .csv. Samples stream through; memory stays flat.")
+
+  @Argument(help: "The recording to read.")
+  var input: String
+
+  @Argument(help: "The file to write (.glb or .csv).")
+  var output: String
+
+  @OptionGroup var inputOptions: InputOptions
+
+  @Option(help: "Placement to record in a .glb header: hip or foot.")
+  var placement: Placement?
+
+  @Option(help: "Side to record in a .glb header: left or right.")
+  var side: Side?
+
+  func run() throws {
+    do {
+      let source = try openRecording(path: input, options: try inputOptions.csvOptions())
+      let lower = output.lowercased()
+      if lower.hasSuffix(".glb") {
+        var writer: GLBWriter?
+        while let block = try source.nextBlock() {
+          if writer == nil {
+            var info = source.info
+            info.placement = placement ?? info.placement
+            info.side = side ?? info.side
+            writer = try GLBWriter(path: output, info: info)
+          }
+          try writer!.write(block)
+        }
+        try writer?.close()
+        if let w = writer, w.clampedSamples > 0 {
+          FileHandle.standardError.write(Data("gaitline: warning: \(w.clampedSamples) values exceeded the ±32 g range of the .glb and were clamped\n".utf8))
+        }
+      } else if lower.hasSuffix(".csv") {
+        guard FileManager.default.createFile(atPath: output, contents: nil), let h = FileHandle(forWritingAtPath: output) else {
+          throw IngestError(.writeFailed, "cannot create the file; check the folder exists and is writable", path: output)
+        }
+        var text = ""
+        var header = false
+        while let block = try source.nextBlock() {
+          let rate = source.info.sampleRateHz
+          if !header {
+            text += block.hasGyroscope ? "time_s,ax,ay,az,gx,gy,gz\n" : "time_s,ax,ay,az\n"
+            header = true
+          }
+          for i in 0..<block.count {
+            let t = Double(block.startIndex + i) / rate
+            text += String(format: "%.6f,%.5f,%.5f,%.5f", t, block.ax[i], block.ay[i], block.az[i])
+            if block.hasGyroscope { text += String(format: ",%.6f,%.6f,%.6f", block.gx[i], block.gy[i], block.gz[i]) }
+            text += "\n"
+          }
+          if text.utf8.count > 1 << 20 { h.write(Data(text.utf8)); text = "" }
+        }
+        h.write(Data(text.utf8))
+        try? h.close()
+      } else {
+        throw IngestError(.invalidArgument, "the output must end in .glb or .csv", path: output)
+      }
+    } catch {
+      throw fail(error)
+    }
+  }
+}
+
+extension Placement: ExpressibleByArgument {}

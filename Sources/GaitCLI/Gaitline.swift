@@ -1,0 +1,118 @@
+//===--- Gaitline.swift ---------------------------------------------------===//
+// The `gaitline` command.
+//===----------------------------------------------------------------------===//
+import ArgumentParser
+import Foundation
+import GaitCore
+import GaitDSP
+import GaitIngest
+import GaitReport
+
+@main
+struct Gaitline: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "gaitline",
+    abstract: "Running-form metrics and evidence-based flags from a wearable accelerometer.",
+    discussion: """
+      Exit status: 0 success; 1 some inputs of a batch failed; 64 bad option; \
+      65 bad input data; 66 missing or unreadable input; 74 cannot write output.
+      """,
+    version: gaitlineVersion,
+    subcommands: [Inspect.self, Analyze.self, Convert.self, Evaluate.self]
+  )
+}
+
+/// Options for reading inputs, shared by every command.
+struct InputOptions: ParsableArguments {
+  @Option(help: "Sample rate in Hz; timestamps are then not used for timing.")
+  var rate: Double?
+
+  @Option(help: "Acceleration unit: g, m/s2, mg or auto.")
+  var units: String = "auto"
+
+  @Option(name: .customLong("gyro-units"), help: "Gyroscope unit: rad/s, deg/s or auto.")
+  var gyroUnits: String = "auto"
+
+  @Option(help: "Column mapping, e.g. time=ts,ax=AccX,ay=AccY,az=AccZ (names or 1-based numbers; v,ap,ml for body frame).")
+  var columns: String?
+
+  func csvOptions() throws -> CSVOptions {
+    var o = CSVOptions()
+    o.rateHz = rate
+    switch units.lowercased() {
+    case "auto": break
+    case "g": o.units = .g
+    case "m/s2", "mps2", "m/s^2", "ms2": o.units = .metresPerSecondSquared
+    case "mg": o.units = .milliG
+    default: throw ValidationError("--units must be g, m/s2, mg or auto, not '\(units)'")
+    }
+    switch gyroUnits.lowercased() {
+    case "auto": break
+    case "rad/s", "rads": o.gyroUnits = .radiansPerSecond
+    case "deg/s", "dps": o.gyroUnits = .degreesPerSecond
+    default: throw ValidationError("--gyro-units must be rad/s, deg/s or auto, not '\(gyroUnits)'")
+    }
+    if let columns {
+      do { o.columns = try CSVOptions.parseColumns(columns) } catch let e as IngestError { throw ValidationError(e.message) }
+    }
+    return o
+  }
+}
+
+/// Options of the analysis.
+struct AnalysisArguments: ParsableArguments {
+  @Option(help: "Sensor placement: hip (sacrum, lower back, waist), foot (shoe, ankle, shank) or auto.")
+  var placement: String = "auto"
+
+  @Option(help: "Body side of a foot sensor: left or right.")
+  var side: Side?
+
+  @Option(help: "Running speed in m/s, for the vertical ratio.")
+  var speed: Double?
+
+  func analysisOptions() throws -> AnalysisOptions {
+    var o = AnalysisOptions()
+    switch placement.lowercased() {
+    case "auto": o.placement = nil
+    case "hip", "sacrum", "waist", "lowerback", "lower-back", "trunk": o.placement = .hip
+    case "foot", "shoe", "ankle", "shank": o.placement = .foot
+    default: throw ValidationError("--placement must be hip, foot or auto, not '\(placement)'")
+    }
+    o.side = side
+    if let speed {
+      guard speed > 0, speed < 15 else { throw ValidationError("--speed is in m/s and must be between 0 and 15") }
+      o.speedMps = speed
+    }
+    return o
+  }
+}
+
+extension Side: ExpressibleByArgument {}
+
+/// Prints an error the way compilers do and exits with its status.
+func fail(_ error: any Error) -> ExitCode {
+  if let e = error as? IngestError {
+    FileHandle.standardError.write(Data("gaitline: \(e.description)\n".utf8))
+    return ExitCode(e.code.exitCode)
+  }
+  FileHandle.standardError.write(Data("gaitline: error: \(error)\n".utf8))
+  return ExitCode(65)
+}
+
+func writeOutput(_ text: String, to path: String) throws {
+  if path == "-" {
+    FileHandle.standardOutput.write(Data(text.utf8))
+    return
+  }
+  let url = URL(fileURLWithPath: path)
+  let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+  do {
+    try Data(text.utf8).write(to: tmp)
+    if FileManager.default.fileExists(atPath: path) { _ = try FileManager.default.replaceItemAt(url, withItemAt: tmp) } else {
+      try FileManager.default.moveItem(at: tmp, to: url)
+    }
+  } catch {
+    try? FileManager.default.removeItem(at: tmp)
+    throw IngestError(.writeFailed, "cannot write: \(error.localizedDescription); check the folder exists and is writable", path: path)
+  }
+}

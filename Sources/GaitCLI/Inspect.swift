@@ -1,0 +1,64 @@
+//===--- Inspect.swift ----------------------------------------------------===//
+import ArgumentParser
+import Foundation
+import GaitCore
+import GaitIngest
+import GaitReport
+
+struct Inspect: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show how a recording is read: format, columns, units, rate, duration, gaps, clipping.")
+
+  @Argument(help: "A recording (.csv or other delimited text, .glb).")
+  var file: String
+
+  @OptionGroup var input: InputOptions
+
+  @Flag(help: "Print JSON instead of text.")
+  var json = false
+
+  func run() throws {
+    do {
+      let source = try openRecording(path: file, options: try input.csvOptions())
+      while try source.nextBlock() != nil {}
+      let r = source.report
+      let info = source.info
+      if json {
+        let value: JSONValue = .object([
+          ("path", .string(file)), ("format", .string(r.format)),
+          ("columns", .object(r.columns.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+          ("frame", .string(info.frame.rawValue)),
+          ("units_detected", .string(r.unitsDetected)), ("units_source", .string(r.unitsSource)),
+          ("gyro_units", .str(r.gyroUnits)), ("timestamp_unit", .string(r.timestampUnit)),
+          ("sample_rate_hz", .num(r.sampleRateHz, 4)), ("measured_rate_hz", .num(r.measuredRateHz, 4)),
+          ("nominal_rate_hz", .num(r.nominalRateHz, 4)), ("records", .number(Double(r.records))),
+          ("samples", .number(Double(r.samples))), ("duration_s", .num(r.durationS, 3)),
+          ("gaps", .array(r.gaps.map { .object([("start_s", .num($0.startS, 3)), ("duration_s", .num($0.durationS, 3)), ("missing_samples", .number(Double($0.missingSamples)))]) })),
+          ("clipped_samples", .number(Double(r.clippedSamples))),
+          ("skipped_blocks", .number(Double(r.skippedBlocks))),
+          ("warnings", .array(r.warnings.map(JSONValue.string))),
+        ])
+        print(value.serialized())
+        return
+      }
+      print("file:            \(file)")
+      print("format:          \(r.format)")
+      print("columns:         \(r.columns.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")
+      print("frame:           \(info.frame.rawValue)\(info.hasMediolateral ? "" : " (vertical + anteroposterior only)")")
+      print("units:           \(r.unitsDetected) (from \(r.unitsSource))\(r.gyroUnits.map { ", gyroscope \($0)" } ?? "")")
+      print("timestamps:      \(r.timestampUnit)")
+      print(String(format: "sample rate:     %.4f Hz on the grid", r.sampleRateHz)
+            + (r.measuredRateHz.map { String(format: ", measured %.4f Hz", $0) } ?? "")
+            + (r.nominalRateHz.map { String(format: ", nominal %g Hz", $0) } ?? ""))
+      print(String(format: "duration:        %.3f s, %d samples from %d records", r.durationS, r.samples, r.records))
+      print("gaps:            \(r.gaps.isEmpty ? "none" : r.gaps.map { String(format: "%.3f s at %.3f s", $0.durationS, $0.startS) }.joined(separator: "; "))")
+      print("clipped samples: \(r.clippedSamples)")
+      if r.skippedBlocks > 0 { print("skipped blocks:  \(r.skippedBlocks) at byte offsets \(r.skippedBlockOffsets.map(String.init).joined(separator: ", "))") }
+      for w in r.warnings { print("warning:         \(w)") }
+    } catch let e as ValidationError {
+      throw e
+    } catch {
+      throw fail(error)
+    }
+  }
+}

@@ -1,0 +1,274 @@
+//===--- EventDetectors.swift ---------------------------------------------===//
+// Contact events and per-step metrics for hip and foot sensors.
+//===----------------------------------------------------------------------===//
+import GaitCore
+
+/// Greedy peak picking: local maxima above `minimum`, tallest first, none
+/// closer than `distance` samples to a taller one (the rule of
+/// `scipy.signal.find_peaks(distance=)`). Returns ascending indices.
+func pickPeaks(_ x: [Float], minimum: Float, distance: Int) -> [Int] {
+  var candidates: [Int] = []
+  let n = x.count
+  guard n >= 3 else { return [] }
+  for i in 1..<(n - 1) where x[i] > minimum && x[i] > x[i - 1] && x[i] >= x[i + 1] { candidates.append(i) }
+  candidates.sort { x[$0] > x[$1] || (x[$0] == x[$1] && $0 < $1) }
+  var taken: [Int] = []
+  for c in candidates where !taken.contains(where: { abs($0 - c) < distance }) { taken.append(c) }
+  return taken.sorted()
+}
+
+/// The `q`-quantile of `x` (nearest rank).
+func quantile(_ x: [Float], _ q: Double) -> Float {
+  guard !x.isEmpty else { return 0 }
+  let s = x.sorted()
+  return s[min(s.count - 1, max(0, Int(Double(s.count - 1) * q)))]
+}
+
+/// Peak-to-peak displacement over `range` by double integration of the
+/// acceleration with drift removal: the mean acceleration over the step is
+/// removed (no net velocity change over a periodic step), then the linear
+/// trend of the velocity (no net displacement), as GaitPy and skdh do per
+/// step (DOMAIN.md §1a "VO – double integration"). Returns metres.
+func peakToPeakDisplacement(_ a: [Float], _ range: Range<Int>, rateHz: Double, velocity: inout [Double]) -> Double? {
+  let n = range.count
+  guard n >= 4, range.lowerBound >= 0, range.upperBound <= a.count else { return nil }
+  let dt = 1 / rateHz
+  var mean = 0.0
+  for i in range { mean += Double(a[i]) }
+  mean /= Double(n)
+  velocity.removeAll(keepingCapacity: true)
+  var v = 0.0
+  for i in range {
+    v += (Double(a[i]) - mean) * dt
+    velocity.append(v)
+  }
+  // Remove the velocity's linear trend.
+  var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
+  for (k, y) in velocity.enumerated() {
+    let x = Double(k)
+    sx += x; sy += y; sxx += x * x; sxy += x * y
+  }
+  let dn = Double(n)
+  let slope = (dn * sxy - sx * sy) / max(dn * sxx - sx * sx, 1e-12)
+  let intercept = (sy - slope * sx) / dn
+  var d = 0.0, lo = 0.0, hi = 0.0
+  for (k, y) in velocity.enumerated() {
+    d += (y - (intercept + slope * Double(k))) * dt
+    lo = min(lo, d); hi = max(hi, d)
+  }
+  return hi - lo
+}
+
+/// Contacts from a sacrum / lower-back / waist sensor.
+///
+/// Running (a flight phase exists): the vertical specific force at the
+/// sacrum approximates the ground reaction force in body weights, so contact
+/// is where it stays above ``thresholdG`` around each stance peak: initial
+/// contact is its last upward crossing before the peak, toe-off the first
+/// downward crossing after it, both interpolated between samples (a
+/// force-threshold analogue of Patoz 2022's sacral threshold method). Stance
+/// peaks are found at most one per 0.6 step periods from the spectrum.
+/// Walking (no flight): initial contact is the steepest rise of vertical
+/// acceleration in the 0.4 step periods before the peak; toe-off is not
+/// reported.
+///
+/// Side: the sign of mediolateral acceleration over stance relative to its
+/// neighbours (Lee 2010: sign of the larger ML peak between IC and TC); the
+/// ground pushes the trunk medially, towards the right during a left stance.
+struct HipEventDetector {
+  var thresholdG: Float
+
+  func detect(in work: inout SegmentWorkspace, stepPeriod: Double?, coreRange: Range<Int>,
+              offsetIndex: Int, options: AnalysisOptions) -> [Step] {
+    guard let period = stepPeriod else { work.computeLean(); return [] }
+    let rate = work.rateHz
+    let g = standardGravity
+    let v = work.vertical
+    let n = v.count
+    let vg = v.map { $0 / g }
+    let median = quantile(vg, 0.5), p99 = quantile(vg, 0.99)
+    let peaks = pickPeaks(vg, minimum: max(median + 0.35 * (p99 - median), 1.02), distance: Int(0.6 * period))
+    struct Contact { var peak: Int; var ic: Double; var tc: Double?; var running: Bool }
+    var contacts: [Contact] = []
+    let thr = thresholdG
+    let reach = Int(0.7 * period)
+    for p in peaks {
+      var ic: Double?
+      var i = p
+      while i > max(0, p - reach) {
+        if vg[i - 1] <= thr && vg[i] > thr { ic = Double(i - 1) + Double((thr - vg[i - 1]) / (vg[i] - vg[i - 1])); break }
+        i -= 1
+      }
+      var tc: Double?
+      var j = p + 1
+      while j < min(n, p + reach) {
+        if vg[j - 1] >= thr && vg[j] < thr { tc = Double(j - 1) + Double((vg[j - 1] - thr) / (vg[j - 1] - vg[j])); break }
+        j += 1
+      }
+      if let ic, let tc {
+        contacts.append(Contact(peak: p, ic: ic, tc: tc, running: true))
+      } else {
+        // Walking: steepest rise before the peak.
+        let lo = max(1, p - Int(0.4 * period))
+        var best = p
+        var bestSlope = -Float.infinity
+        for k in lo...p where vg[k] - vg[k - 1] > bestSlope { bestSlope = vg[k] - vg[k - 1]; best = k }
+        contacts.append(Contact(peak: p, ic: Double(best), tc: nil, running: false))
+      }
+    }
+    // Two peaks inside one stance (double-humped force) are one contact.
+    var merged: [Contact] = []
+    for c in contacts {
+      if var last = merged.last, let ltc = last.tc, c.running, last.running, abs(c.ic - last.ic) < 1 {
+        last.tc = max(ltc, c.tc ?? ltc)
+        merged[merged.count - 1] = last
+      } else {
+        merged.append(c)
+      }
+    }
+    contacts = merged
+    // Forward sign from braking: AP acceleration is negative early in stance.
+    var early: Float = 0
+    for c in contacts {
+      guard let tc = c.tc else { continue }
+      let a = Int(c.ic.rounded()), b = a + max(1, Int(0.4 * (tc - c.ic)))
+      for k in a..<min(b, n) { early += work.anteroposterior[k] }
+    }
+    if early > 0 { work.flipForward() }
+    work.computeLean()
+
+    var steps: [Step] = []
+    var scratch: [Double] = []
+    let maxStep = 1.6 * period
+    for (k, c) in contacts.enumerated() where coreRange.contains(c.peak) {
+      var s = Step(icS: (Double(offsetIndex) + c.ic) / rate, running: c.running)
+      if let tc = c.tc { s.tcS = (Double(offsetIndex) + tc) / rate; s.groundContactMs = (tc - c.ic) / rate * 1000 }
+      let icIndex = Int(c.ic.rounded())
+      if k + 1 < contacts.count, contacts[k + 1].ic - c.ic <= maxStep {
+        let next = contacts[k + 1]
+        let stepSamples = next.ic - c.ic
+        s.stepTimeMs = stepSamples / rate * 1000
+        if let tc = c.tc { s.flightMs = max(0, next.ic - tc) / rate * 1000 }
+        var stride = 2 * stepSamples
+        if k + 2 < contacts.count, contacts[k + 2].ic - c.ic <= 2 * maxStep { stride = contacts[k + 2].ic - c.ic }
+        if let tc = c.tc { s.dutyFactor = (tc - c.ic) / stride }
+        let range = icIndex..<Int(next.ic.rounded())
+        s.verticalOscillationCm = peakToPeakDisplacement(v, range, rateHz: rate, velocity: &scratch).map { $0 * 100 }
+        if work.hasMediolateral {
+          s.lateralSwayCm = peakToPeakDisplacement(work.mediolateral, range, rateHz: rate, velocity: &scratch).map { $0 * 100 }
+        }
+        if let tc = c.tc {
+          // Forward velocity over the step (zero-mean acceleration), loss in stance.
+          let ap = work.anteroposterior
+          var mean = 0.0
+          for i in range { mean += Double(ap[i]) }
+          mean /= Double(max(range.count, 1))
+          var vel = 0.0, minVel = 0.0
+          let tcIndex = min(Int(tc.rounded()), range.upperBound)
+          for i in range.lowerBound..<tcIndex {
+            vel += (Double(ap[i]) - mean) / rate
+            minVel = min(minVel, vel)
+          }
+          s.brakingMps = -minVel
+        }
+      }
+      if let tc = c.tc {
+        let hi = min(n, Int((c.ic + 0.5 * (tc - c.ic)).rounded()) + 1)
+        var peak: Float = 0
+        for i in max(0, icIndex)..<max(icIndex + 1, hi) where i < n { peak = max(peak, vg[i]) }
+        s.impactG = Double(peak)
+      }
+      if work.hasMediolateral, let tc = c.tc {
+        s.side = sideOfStance(k, contacts: contacts.map { ($0.ic, $0.tc) }, ml: work.mediolateral)
+        _ = tc
+      }
+      steps.append(s)
+    }
+    return steps
+  }
+
+  private func sideOfStance(_ k: Int, contacts: [(Double, Double?)], ml: [Float]) -> Side? {
+    func stanceMean(_ i: Int) -> Float? {
+      guard i >= 0, i < contacts.count, let tc = contacts[i].1 else { return nil }
+      let a = Int(contacts[i].0.rounded()), b = Int(tc.rounded())
+      guard b > a, a >= 0, b <= ml.count else { return nil }
+      var s: Float = 0
+      for j in a..<b { s += ml[j] }
+      return s / Float(b - a)
+    }
+    guard let own = stanceMean(k) else { return nil }
+    let neighbours = [stanceMean(k - 1), stanceMean(k + 1)].compactMap { $0 }
+    let reference = neighbours.isEmpty ? 0 : neighbours.reduce(0, +) / Float(neighbours.count)
+    return own > reference ? .left : .right
+  }
+}
+
+/// Contacts from a foot, ankle or shank sensor, one foot only.
+///
+/// Each stride has one impact, the tallest peak of |a| within 0.6 stride
+/// periods. Initial contact is the steepest rise of |a| in the 60 ms before
+/// that peak (the impact's onset). The foot is then flat and quiet; toe-off
+/// is where |a| first leaves the quiet band (within 0.35 g of 1 g) after the
+/// quietest 40 ms of stance. Cadence counts both feet: 2 × stride rate.
+struct FootEventDetector {
+  func detect(in work: inout SegmentWorkspace, stepPeriod: Double?, coreRange: Range<Int>,
+              offsetIndex: Int, side: Side?) -> [Step] {
+    guard let period = stepPeriod else { return [] }
+    let rate = work.rateHz
+    let mag = work.magnitude.map { $0 / standardGravity }
+    let n = mag.count
+    let stride = 2 * period
+    let median = quantile(mag, 0.5), p99 = quantile(mag, 0.99)
+    let peaks = pickPeaks(mag, minimum: median + 0.4 * (p99 - median), distance: Int(0.6 * stride))
+    let onsetReach = max(1, Int(0.06 * rate))
+    let quietWindow = max(2, Int(0.04 * rate))
+    var ics: [Double] = []
+    var tcs: [Double?] = []
+    for p in peaks {
+      var best = p
+      var bestSlope = -Float.infinity
+      for k in max(1, p - onsetReach)...p where mag[k] - mag[k - 1] > bestSlope { bestSlope = mag[k] - mag[k - 1]; best = k }
+      ics.append(Double(best))
+      // Quietest window in the half stride after the impact.
+      let searchEnd = min(n - quietWindow, p + Int(0.5 * stride))
+      var quiet: Int?
+      var quietEnergy = Float.infinity
+      var k = p + onsetReach
+      while k < searchEnd {
+        var e: Float = 0
+        for j in k..<(k + quietWindow) { e += abs(mag[j] - 1) }
+        if e < quietEnergy { quietEnergy = e; quiet = k }
+        k += 1
+      }
+      var tc: Double?
+      if let q = quiet {
+        var j = q + quietWindow / 2
+        while j < min(n, p + Int(0.6 * stride)) {
+          if abs(mag[j] - 1) > 0.35 { tc = Double(j); break }
+          j += 1
+        }
+      }
+      tcs.append(tc)
+    }
+    var steps: [Step] = []
+    for (k, p) in peaks.enumerated() where coreRange.contains(p) {
+      let ic = ics[k]
+      var s = Step(icS: (Double(offsetIndex) + ic) / rate, running: false)
+      s.side = side
+      if let tc = tcs[k] {
+        s.tcS = (Double(offsetIndex) + tc) / rate
+        s.groundContactMs = (tc - ic) / rate * 1000
+      }
+      if k + 1 < ics.count, ics[k + 1] - ic <= 1.6 * stride {
+        let strideSamples = ics[k + 1] - ic
+        s.stepTimeMs = strideSamples / 2 / rate * 1000
+        if let tc = tcs[k] { s.dutyFactor = (tc - ic) / strideSamples }
+      }
+      // Running: stance shorter than half the stride (a flight phase exists).
+      s.running = (s.dutyFactor ?? 1) < 0.5 || stride / rate < 0.9
+      s.impactG = Double(mag[p])
+      steps.append(s)
+    }
+    return steps
+  }
+}

@@ -1,0 +1,106 @@
+//===--- Filters.swift ----------------------------------------------------===//
+// Butterworth filters as biquad cascades, applied forward and backward.
+//===----------------------------------------------------------------------===//
+
+/// One second-order section, direct form II transposed.
+public struct Biquad: Sendable, Hashable {
+  public var b0, b1, b2, a1, a2: Float
+
+  /// Low-pass section (RBJ audio-EQ cookbook, bilinear transform with
+  /// pre-warping) at `cutoffHz` with quality `q`.
+  public static func lowPass(cutoffHz: Double, sampleRateHz: Double, q: Double) -> Biquad {
+    let w0 = 2 * Double.pi * cutoffHz / sampleRateHz
+    let c = cos(w0), alpha = sin(w0) / (2 * q), a0 = 1 + alpha
+    return Biquad(b0: Float((1 - c) / 2 / a0), b1: Float((1 - c) / a0), b2: Float((1 - c) / 2 / a0),
+                  a1: Float(-2 * c / a0), a2: Float((1 - alpha) / a0))
+  }
+
+  /// High-pass section at `cutoffHz` with quality `q`.
+  public static func highPass(cutoffHz: Double, sampleRateHz: Double, q: Double) -> Biquad {
+    let w0 = 2 * Double.pi * cutoffHz / sampleRateHz
+    let c = cos(w0), alpha = sin(w0) / (2 * q), a0 = 1 + alpha
+    return Biquad(b0: Float((1 + c) / 2 / a0), b1: Float(-(1 + c) / a0), b2: Float((1 + c) / 2 / a0),
+                  a1: Float(-2 * c / a0), a2: Float((1 - alpha) / a0))
+  }
+
+  /// Filters `x` in place, starting from the steady state for `x[start]`.
+  @inline(__always)
+  func run(_ x: UnsafeMutableBufferPointer<Float>, reversed: Bool) {
+    let n = x.count
+    guard n > 0 else { return }
+    // Steady state for a constant input equal to the first sample.
+    let first = reversed ? x[n - 1] : x[0]
+    let dcGain = (b0 + b1 + b2) / (1 + a1 + a2)
+    let y0 = first * dcGain
+    var z1 = y0 - b0 * first
+    var z2 = b2 * first - a2 * y0
+    if reversed {
+      var i = n - 1
+      while i >= 0 {
+        let v = x[i]
+        let y = b0 * v + z1
+        z1 = b1 * v - a1 * y + z2
+        z2 = b2 * v - a2 * y
+        x[i] = y
+        i -= 1
+      }
+    } else {
+      for i in 0..<n {
+        let v = x[i]
+        let y = b0 * v + z1
+        z1 = b1 * v - a1 * y + z2
+        z2 = b2 * v - a2 * y
+        x[i] = y
+      }
+    }
+  }
+}
+
+/// A 4th-order Butterworth filter (two sections with Q = 0.5412 and 1.3066)
+/// applied forward and backward: zero phase, 8th-order magnitude. Zero phase
+/// matters here: a causal filter shifts contact times by its group delay
+/// (DOMAIN.md §1, "Filter with zero-phase (forward-backward) Butterworth only").
+public struct ZeroPhaseButterworth: Sendable, Hashable {
+  public let sections: [Biquad]
+  /// Samples of odd reflection added at each end to settle the filter.
+  public let padding: Int
+
+  /// A low-pass at `cutoffHz`; 20 Hz is the skdh/GaitPy setting for trunk
+  /// acceleration (DOMAIN.md §1a, "Low-pass").
+  public static func lowPass(cutoffHz: Double, sampleRateHz: Double) -> ZeroPhaseButterworth {
+    ZeroPhaseButterworth(
+      sections: [0.54119610, 1.3065630].map { Biquad.lowPass(cutoffHz: cutoffHz, sampleRateHz: sampleRateHz, q: $0) },
+      padding: Int((3 * sampleRateHz / cutoffHz).rounded(.up)))
+  }
+
+  /// A high-pass at `cutoffHz`.
+  public static func highPass(cutoffHz: Double, sampleRateHz: Double) -> ZeroPhaseButterworth {
+    ZeroPhaseButterworth(
+      sections: [0.54119610, 1.3065630].map { Biquad.highPass(cutoffHz: cutoffHz, sampleRateHz: sampleRateHz, q: $0) },
+      padding: Int((3 * sampleRateHz / cutoffHz).rounded(.up)))
+  }
+
+  /// Filters `x` in place; `scratch` is reused between calls.
+  public func apply(_ x: inout [Float], scratch: inout [Float]) {
+    let n = x.count
+    guard n > 1 else { return }
+    let pad = min(padding, n - 1)
+    scratch.removeAll(keepingCapacity: true)
+    scratch.reserveCapacity(n + 2 * pad)
+    let first = x[0], last = x[n - 1]
+    for i in stride(from: pad, to: 0, by: -1) { scratch.append(2 * first - x[i]) }
+    scratch.append(contentsOf: x)
+    for i in 1...max(1, pad) where pad > 0 { scratch.append(2 * last - x[n - 1 - i]) }
+    scratch.withUnsafeMutableBufferPointer { p in
+      for s in sections { s.run(p, reversed: false) }
+      for s in sections { s.run(p, reversed: true) }
+    }
+    for i in 0..<n { x[i] = scratch[pad + i] }
+  }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

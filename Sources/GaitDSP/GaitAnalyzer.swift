@@ -1,0 +1,202 @@
+//===--- GaitAnalyzer.swift -----------------------------------------------===//
+// The single incremental core: blocks in, steps out. Batch analysis is a
+// finite stream through the same code.
+//===----------------------------------------------------------------------===//
+import GaitCore
+
+/// Parameters of ``GaitAnalyzer``. Creating one does no work.
+public struct AnalysisOptions: Sendable, Hashable {
+  /// Sensor placement; `nil` = detect from the signal.
+  public var placement: Placement?
+  /// Side of a foot sensor.
+  public var side: Side?
+  /// Running speed, m/s, when known (for the vertical ratio).
+  public var speedMps: Double?
+  /// Length of the core of each analysis segment, s. Results are reported
+  /// for steps whose contact lies in the core.
+  public var segmentSeconds: Double
+  /// Signal added on each side of the core so that zero-phase filtering and
+  /// steps crossing the core's edges see their whole context, s. Must exceed
+  /// the longest stride; it is also the live latency.
+  public var marginSeconds: Double
+  /// Low-pass cut-off for trunk and foot acceleration, Hz (20 Hz: skdh and
+  /// GaitPy; DOMAIN.md §1a).
+  public var lowPassHz: Double
+  /// Vertical specific force below which a hip sensor is taken to be in
+  /// flight, in g. The sacrum's vertical reading approximates ground reaction
+  /// force in body weights, so contact starts and ends where it crosses a
+  /// fraction of 1 g (cf. Patoz 2022, threshold on sacral acceleration).
+  public var contactThresholdG: Double
+
+  public init(placement: Placement? = nil, side: Side? = nil, speedMps: Double? = nil,
+              segmentSeconds: Double = 5, marginSeconds: Double = 2.5, lowPassHz: Double = 20,
+              contactThresholdG: Double = 0.3) {
+    self.placement = placement
+    self.side = side
+    self.speedMps = speedMps
+    self.segmentSeconds = segmentSeconds
+    self.marginSeconds = marginSeconds
+    self.lowPassHz = lowPassHz
+    self.contactThresholdG = contactThresholdG
+  }
+}
+
+/// Finds every step in a stream of sample blocks and measures it.
+///
+/// The stream is cut into segments whose positions depend only on sample
+/// indices (a core of ``AnalysisOptions/segmentSeconds`` plus a margin on both
+/// sides), so the results are identical whether the input arrives whole or in
+/// chunks of any size. A gap in the indices ends the continuous run: the run
+/// is finished and analysis restarts after the gap.
+///
+/// Per segment: gravity direction → vertical; the horizontal principal axis →
+/// anteroposterior (sign from braking); zero-phase 4th-order Butterworth
+/// low-pass; the step frequency from a Hann-windowed FFTW spectrum with
+/// harmonic check by autocorrelation; then contacts (``HipEventDetector`` or
+/// ``FootEventDetector``) constrained by that step period; then per-step
+/// metrics by drift-free double integration.
+public struct GaitAnalyzer {
+  public let rateHz: Double
+  public let info: RecordingInfo
+  public let options: AnalysisOptions
+  /// The placement in use: the option, else what the first segment showed.
+  public private(set) var placement: Placement?
+  /// One entry per analysed segment, in order.
+  public private(set) var segments: [SegmentResult] = []
+
+  private let coreLength: Int
+  private let marginLength: Int
+  // Buffered samples of the current continuous run: index bufferStart…
+  private var bufferStart = 0
+  private var ax: [Float] = []
+  private var ay: [Float] = []
+  private var az: [Float] = []
+  private var gyroMagnitude: [Float] = []
+  private var runStart: Int?
+  private var nextCore = 0  // start index of the next core to analyse
+  private var expectedIndex: Int?
+  private var work = SegmentWorkspace()
+
+  public init(info: RecordingInfo, options: AnalysisOptions = AnalysisOptions()) {
+    self.info = info
+    rateHz = info.sampleRateHz
+    self.options = options
+    placement = options.placement ?? info.placement
+    coreLength = max(1, Int((options.segmentSeconds * info.sampleRateHz).rounded()))
+    marginLength = max(1, Int((options.marginSeconds * info.sampleRateHz).rounded()))
+  }
+
+  /// Feeds a block; calls `emit` for every step completed by it.
+  public mutating func process(_ block: SampleBlock, emit: (Step) -> Void) {
+    guard block.count > 0 else { return }
+    if let expected = expectedIndex, block.startIndex != expected {
+      finishRun(emit: emit)
+    }
+    if runStart == nil {
+      runStart = block.startIndex
+      bufferStart = block.startIndex
+      nextCore = block.startIndex
+    }
+    ax += block.ax
+    ay += block.ay
+    az += block.az
+    if block.hasGyroscope {
+      for i in 0..<block.count {
+        let g = SIMD3(block.gx[i], block.gy[i], block.gz[i])
+        gyroMagnitude.append((g * g).sum().squareRoot())
+      }
+    }
+    expectedIndex = block.endIndex
+    let available = bufferStart + ax.count
+    while nextCore + coreLength + marginLength <= available {
+      analyseCore(from: nextCore, to: nextCore + coreLength, dataEnd: available, emit: emit)
+      nextCore += coreLength
+      trimBuffer()
+    }
+  }
+
+  /// Ends the stream: analyses what is left.
+  public mutating func finish(emit: (Step) -> Void) {
+    finishRun(emit: emit)
+  }
+
+  private mutating func finishRun(emit: (Step) -> Void) {
+    guard runStart != nil else { return }
+    let available = bufferStart + ax.count
+    while nextCore < available {
+      let end = min(available, nextCore + coreLength)
+      analyseCore(from: nextCore, to: end, dataEnd: available, emit: emit)
+      nextCore = end
+    }
+    runStart = nil
+    ax.removeAll(keepingCapacity: true)
+    ay.removeAll(keepingCapacity: true)
+    az.removeAll(keepingCapacity: true)
+    gyroMagnitude.removeAll(keepingCapacity: true)
+    expectedIndex = nil
+  }
+
+  private mutating func trimBuffer() {
+    let keepFrom = max(bufferStart, nextCore - marginLength)
+    let drop = keepFrom - bufferStart
+    if drop > 4 * coreLength {
+      ax.removeFirst(drop); ay.removeFirst(drop); az.removeFirst(drop)
+      if !gyroMagnitude.isEmpty { gyroMagnitude.removeFirst(drop) }
+      bufferStart = keepFrom
+    }
+  }
+
+  private mutating func analyseCore(from coreStart: Int, to coreEnd: Int, dataEnd: Int, emit: (Step) -> Void) {
+    guard let runStart else { return }
+    let w0 = max(runStart, bufferStart, coreStart - marginLength)
+    let w1 = min(dataEnd, coreEnd + marginLength)
+    let lo = w0 - bufferStart, hi = w1 - bufferStart
+    let minSamples = Int(2 * rateHz)
+    var result = SegmentResult(
+      startS: Double(coreStart) / rateHz, endS: Double(coreEnd) / rateHz, cadenceSpectralSpm: nil,
+      steps: 0, runningSteps: 0, trunkLeanDeg: nil, mountingTiltDeg: nil, placement: placement ?? .hip)
+    guard hi - lo >= minSamples else {
+      segments.append(result)
+      return
+    }
+    work.load(ax: ax[lo..<hi], ay: ay[lo..<hi], az: az[lo..<hi],
+              gyro: gyroMagnitude.isEmpty ? nil : gyroMagnitude[lo..<hi], info: info, rateHz: rateHz)
+    if placement == nil { placement = work.detectPlacement() }
+    let place = placement ?? .hip
+    result.placement = place
+    work.prepare(lowPassHz: min(options.lowPassHz, 0.4 * rateHz))
+    result.mountingTiltDeg = work.mountingTiltDeg
+    let coreLo = coreStart - w0, coreHi = coreEnd - w0
+    var steps: [Step]
+    switch place {
+    case .hip:
+      let periodic = work.stepPeriod(placement: .hip)
+      result.cadenceSpectralSpm = periodic.map { 60 * rateHz / $0 }
+      steps = HipEventDetector(thresholdG: Float(options.contactThresholdG))
+        .detect(in: &work, stepPeriod: periodic, coreRange: coreLo..<coreHi, offsetIndex: w0, options: options)
+      result.trunkLeanDeg = work.trunkLeanDeg
+    case .foot:
+      let periodic = work.stepPeriod(placement: .foot)
+      result.cadenceSpectralSpm = periodic.map { 60 * rateHz / $0 }
+      steps = FootEventDetector()
+        .detect(in: &work, stepPeriod: periodic, coreRange: coreLo..<coreHi, offsetIndex: w0, side: options.side ?? info.side)
+    }
+    result.steps = steps.count
+    result.runningSteps = steps.filter(\.running).count
+    segments.append(result)
+    for s in steps { emit(s) }
+  }
+}
+
+extension GaitAnalyzer {
+  /// Runs a whole recording through the analyzer.
+  public static func analyze(_ recording: Recording, options: AnalysisOptions = AnalysisOptions())
+    -> (steps: [Step], segments: [SegmentResult], placement: Placement?)
+  {
+    var analyzer = GaitAnalyzer(info: recording.info, options: options)
+    var steps: [Step] = []
+    for block in recording.blocks { analyzer.process(block) { steps.append($0) } }
+    analyzer.finish { steps.append($0) }
+    return (steps, analyzer.segments, analyzer.placement)
+  }
+}

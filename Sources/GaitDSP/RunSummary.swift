@@ -1,0 +1,114 @@
+//===--- RunSummary.swift -------------------------------------------------===//
+// Per-run aggregation of step metrics.
+//===----------------------------------------------------------------------===//
+import GaitCore
+
+/// Mean, median, standard deviation and 10th/90th percentiles of a metric.
+public struct Distribution: Sendable, Hashable, Codable {
+  public var count: Int
+  public var mean: Double
+  public var median: Double
+  public var sd: Double
+  public var p10: Double
+  public var p90: Double
+
+  /// The distribution of `values`, or `nil` when there are none.
+  public init?(_ values: [Double]) {
+    let v = values.filter(\.isFinite).sorted()
+    guard !v.isEmpty else { return nil }
+    count = v.count
+    mean = v.reduce(0, +) / Double(v.count)
+    let m = mean
+    sd = v.count > 1 ? (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot() : 0
+    func q(_ p: Double) -> Double {
+      // Linear interpolation between closest ranks (numpy's default).
+      let x = p * Double(v.count - 1)
+      let i = Int(x)
+      let f = x - Double(i)
+      return i + 1 < v.count ? v[i] * (1 - f) + v[i + 1] * f : v[i]
+    }
+    median = q(0.5)
+    p10 = q(0.1)
+    p90 = q(0.9)
+  }
+}
+
+/// A stretch of the run that is running (steps with flight), s.
+public struct Stretch: Sendable, Hashable, Codable {
+  public var startS: Double
+  public var endS: Double
+}
+
+/// The whole run in numbers.
+public struct RunSummary: Sendable, Hashable {
+  public var steps: Int
+  public var runningSteps: Int
+  /// `running` when the metrics below are over running steps only, `all`
+  /// when the run had too few running steps.
+  public var basis: String
+  public var cadenceSpm: Distribution?
+  /// Median of the spectral step rate over segments with gait, steps/min.
+  public var cadenceSpectralSpm: Double?
+  public var stepTimeMs: Distribution?
+  public var groundContactMs: Distribution?
+  public var flightMs: Distribution?
+  public var dutyFactor: Distribution?
+  public var verticalOscillationCm: Distribution?
+  public var lateralSwayCm: Distribution?
+  public var brakingMps: Distribution?
+  public var impactG: Distribution?
+  public var trunkLeanDeg: Distribution?
+  public var mountingTiltDeg: Double?
+  /// Left foot's share of ground contact time (Garmin "GCT balance"), %.
+  public var gctBalanceLeftPct: Double?
+  /// Vertical oscillation / step length × 100, when speed is known.
+  public var verticalRatioPct: Double?
+  public var runningStretches: [Stretch]
+  public var runningSeconds: Double
+
+  /// Aggregates `steps` and `segments`.
+  public init(steps all: [Step], segments: [SegmentResult], speedMps: Double?) {
+    steps = all.count
+    let running = all.filter(\.running)
+    runningSteps = running.count
+    let use = running.count >= 8 ? running : all
+    basis = running.count >= 8 ? "running" : "all"
+    cadenceSpm = Distribution(use.compactMap { $0.stepTimeMs.map { 60_000 / $0 } })
+    let spectral = segments.compactMap(\.cadenceSpectralSpm).sorted()
+    cadenceSpectralSpm = spectral.isEmpty ? nil : spectral[spectral.count / 2]
+    stepTimeMs = Distribution(use.compactMap(\.stepTimeMs))
+    groundContactMs = Distribution(use.compactMap(\.groundContactMs))
+    flightMs = Distribution(use.compactMap(\.flightMs))
+    dutyFactor = Distribution(use.compactMap(\.dutyFactor))
+    verticalOscillationCm = Distribution(use.compactMap(\.verticalOscillationCm))
+    lateralSwayCm = Distribution(use.compactMap(\.lateralSwayCm))
+    brakingMps = Distribution(use.compactMap(\.brakingMps))
+    impactG = Distribution(use.compactMap(\.impactG))
+    let gaitSegments = segments.filter { $0.steps > 0 }
+    trunkLeanDeg = Distribution(gaitSegments.compactMap(\.trunkLeanDeg))
+    let tilts = gaitSegments.compactMap(\.mountingTiltDeg).sorted()
+    mountingTiltDeg = tilts.isEmpty ? nil : tilts[tilts.count / 2]
+    let left = use.filter { $0.side == .left }.compactMap(\.groundContactMs)
+    let right = use.filter { $0.side == .right }.compactMap(\.groundContactMs)
+    if left.count >= 4, right.count >= 4 {
+      let l = left.reduce(0, +) / Double(left.count), r = right.reduce(0, +) / Double(right.count)
+      gctBalanceLeftPct = 100 * l / (l + r)
+    }
+    if let speedMps, let vo = verticalOscillationCm?.median, let st = stepTimeMs?.median {
+      let stepLengthCm = speedMps * st / 1000 * 100
+      verticalRatioPct = stepLengthCm > 0 ? 100 * vo / stepLengthCm : nil
+    }
+    // Running stretches: consecutive segments where most steps run.
+    var stretches: [Stretch] = []
+    for s in segments where s.steps > 0 && s.runningSteps * 2 > s.steps {
+      if var last = stretches.last, abs(last.endS - s.startS) < 1e-6 {
+        last.endS = s.endS
+        stretches[stretches.count - 1] = last
+      } else {
+        stretches.append(Stretch(startS: s.startS, endS: s.endS))
+      }
+    }
+    runningStretches = stretches
+    runningSeconds = stretches.reduce(0) { $0 + $1.endS - $1.startS }
+  }
+}

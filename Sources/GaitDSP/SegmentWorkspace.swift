@@ -1,0 +1,245 @@
+//===--- SegmentWorkspace.swift -------------------------------------------===//
+// Alignment, filtering and spectra for one analysis segment.
+//===----------------------------------------------------------------------===//
+import GaitCore
+
+/// Buffers and intermediate signals of one segment, reused between segments
+/// so that steady-state analysis does not allocate.
+struct SegmentWorkspace {
+  /// Sample rate, Hz.
+  var rateHz = 1.0
+  /// Body-frame signals, m/s²: vertical (with gravity), anteroposterior
+  /// (forward +), mediolateral (right +).
+  var vertical: [Float] = []
+  var anteroposterior: [Float] = []
+  var mediolateral: [Float] = []
+  /// |a| in m/s² and |ω| in rad/s (empty without gyroscope).
+  var magnitude: [Float] = []
+  var gyroMagnitude: [Float] = []
+  var hasMediolateral = true
+  /// Unit vector of gravity (up) in the sensor frame, and AP and ML axes.
+  var up = SIMD3<Float>(1, 0, 0)
+  var forward = SIMD3<Float>(0, 1, 0)
+  var bodyFrame = false
+  var mountingTiltDeg: Double?
+  var trunkLeanDeg: Double?
+  private var rawX: [Float] = []
+  private var rawY: [Float] = []
+  private var rawZ: [Float] = []
+  private var scratch: [Float] = []
+  private var spectrum: [Float] = []
+  private var windowed: [Float] = []
+  private var fft: RealFFT?
+
+  init() {}
+
+  mutating func load(ax: ArraySlice<Float>, ay: ArraySlice<Float>, az: ArraySlice<Float>,
+                     gyro: ArraySlice<Float>?, info: RecordingInfo, rateHz: Double) {
+    self.rateHz = rateHz
+    rawX.removeAll(keepingCapacity: true); rawX.append(contentsOf: ax)
+    rawY.removeAll(keepingCapacity: true); rawY.append(contentsOf: ay)
+    rawZ.removeAll(keepingCapacity: true); rawZ.append(contentsOf: az)
+    gyroMagnitude.removeAll(keepingCapacity: true)
+    if let gyro { gyroMagnitude.append(contentsOf: gyro) }
+    bodyFrame = info.frame == .body
+    hasMediolateral = info.hasMediolateral
+    let n = rawX.count
+    var mean = SIMD3<Double>.zero
+    for i in 0..<n { mean += SIMD3(Double(rawX[i]), Double(rawY[i]), Double(rawZ[i])) }
+    mean /= Double(max(n, 1))
+    var g = SIMD3<Float>(Float(mean.x), Float(mean.y), Float(mean.z))
+    let norm = (g * g).sum().squareRoot()
+    g = norm > 0 ? g / norm : SIMD3(1, 0, 0)
+    magnitude.removeAll(keepingCapacity: true)
+    for i in 0..<n {
+      let a = SIMD3(rawX[i], rawY[i], rawZ[i])
+      magnitude.append((a * a).sum().squareRoot())
+    }
+    if bodyFrame {
+      up = SIMD3(1, 0, 0)
+      forward = SIMD3(0, 1, 0)
+      vertical = rawX
+      anteroposterior = rawY
+      mediolateral = rawZ
+      mountingTiltDeg = Double(acos(min(1, abs(g.x)))) * 180 / .pi
+      return
+    }
+    up = g
+    // Horizontal plane basis, then its principal axis = anteroposterior.
+    let helper: SIMD3<Float> = abs(g.x) < 0.9 ? SIMD3(1, 0, 0) : SIMD3(0, 1, 0)
+    let e1 = normalize(cross(g, helper))
+    let e2 = cross(g, e1)
+    var c11 = 0.0, c22 = 0.0, c12 = 0.0, m1 = 0.0, m2 = 0.0
+    for i in 0..<n {
+      let a = SIMD3(rawX[i], rawY[i], rawZ[i])
+      let h1 = Double(dot(a, e1)), h2 = Double(dot(a, e2))
+      m1 += h1; m2 += h2
+      c11 += h1 * h1; c22 += h2 * h2; c12 += h1 * h2
+    }
+    let dn = Double(max(n, 1))
+    m1 /= dn; m2 /= dn
+    c11 = c11 / dn - m1 * m1; c22 = c22 / dn - m2 * m2; c12 = c12 / dn - m1 * m2
+    let phi = 0.5 * atan2(2 * c12, c11 - c22)
+    forward = normalize(Float(cos(phi)) * e1 + Float(sin(phi)) * e2)
+    project()
+    // Mounting tilt: angle between gravity and the nearest sensor axis.
+    let largest = max(abs(g.x), abs(g.y), abs(g.z))
+    mountingTiltDeg = Double(acos(min(1, largest))) * 180 / .pi
+  }
+
+  private mutating func project() {
+    let right = cross(forward, up)
+    let n = rawX.count
+    vertical.removeAll(keepingCapacity: true)
+    anteroposterior.removeAll(keepingCapacity: true)
+    mediolateral.removeAll(keepingCapacity: true)
+    for i in 0..<n {
+      let a = SIMD3(rawX[i], rawY[i], rawZ[i])
+      vertical.append(dot(a, up))
+      anteroposterior.append(dot(a, forward))
+      mediolateral.append(dot(a, right))
+    }
+  }
+
+  /// Hip or foot from the signal: a foot or shank rotates through large
+  /// angles every stride (gravity moves between axes) and takes impacts far
+  /// above a trunk's. Decided on the first segment with data.
+  func detectPlacement() -> Placement {
+    guard !bodyFrame else { return .hip }
+    let n = vertical.count
+    guard n > 0 else { return .hip }
+    var sorted = magnitude
+    sorted.sort()
+    let p99 = sorted[min(n - 1, Int(Double(n) * 0.99))] / standardGravity
+    // Share of the signal's variance along gravity.
+    var vv = 0.0, vm = 0.0, hv = 0.0
+    for i in 0..<n { vm += Double(vertical[i]) }
+    vm /= Double(n)
+    for i in 0..<n {
+      let d = Double(vertical[i]) - vm
+      vv += d * d
+      hv += Double(anteroposterior[i] * anteroposterior[i] + mediolateral[i] * mediolateral[i])
+    }
+    let verticalShare = vv / max(vv + hv, 1e-9)
+    return (p99 > 6 || verticalShare < 0.3) ? .foot : .hip
+  }
+
+  /// Zero-phase low-pass of the body-frame signals and the magnitude.
+  mutating func prepare(lowPassHz: Double) {
+    guard rateHz > 2 * lowPassHz else { return }
+    let filter = ZeroPhaseButterworth.lowPass(cutoffHz: lowPassHz, sampleRateHz: rateHz)
+    filter.apply(&vertical, scratch: &scratch)
+    filter.apply(&anteroposterior, scratch: &scratch)
+    if hasMediolateral { filter.apply(&mediolateral, scratch: &scratch) }
+    filter.apply(&magnitude, scratch: &scratch)
+  }
+
+  /// Flips the anteroposterior direction (and so the mediolateral one).
+  mutating func flipForward() {
+    forward = -forward
+    for i in anteroposterior.indices { anteroposterior[i] = -anteroposterior[i] }
+    for i in mediolateral.indices { mediolateral[i] = -mediolateral[i] }
+  }
+
+  /// Forward inclination of the sensor's upright axis from gravity, degrees
+  /// (Moe-Nilssen 1998: sin θ_AP = mean a_AP / g, with the sensor's nearest
+  /// axis to gravity as its upright axis). Call after the forward sign is known.
+  mutating func computeLean() {
+    if bodyFrame {
+      let n = Float(max(vertical.count, 1))
+      let mv = vertical.reduce(0, +) / n, ma = anteroposterior.reduce(0, +) / n
+      let mm = hasMediolateral ? mediolateral.reduce(0, +) / n : 0
+      let norm = (mv * mv + ma * ma + mm * mm).squareRoot()
+      guard norm > 0 else { return }
+      trunkLeanDeg = Double(asin(max(-1, min(1, -ma / norm)))) * 180 / .pi
+      return
+    }
+    // The sensor axis nearest to gravity, signed.
+    var s = SIMD3<Float>(0, 0, 0)
+    let a = SIMD3<Float>(abs(up.x), abs(up.y), abs(up.z))
+    if a.x >= a.y && a.x >= a.z { s.x = up.x > 0 ? 1 : -1 } else if a.y >= a.z { s.y = up.y > 0 ? 1 : -1 } else {
+      s.z = up.z > 0 ? 1 : -1
+    }
+    let fs = forward - dot(forward, s) * s
+    let len = (fs * fs).sum().squareRoot()
+    guard len > 1e-3 else { return }
+    trunkLeanDeg = Double(asin(max(-1, min(1, -dot(up, fs / len))))) * 180 / .pi
+  }
+
+  /// The step period in samples from the spectrum, or `nil` when the segment
+  /// shows no periodic gait.
+  ///
+  /// At the trunk the fundamental of vertical acceleration is the step rate;
+  /// at the foot it is the stride rate (DOMAIN.md §1a "Cadence – FFT"). The
+  /// spectral peak is checked against the autocorrelation (step regularity,
+  /// Moe-Nilssen & Helbostad 2004) to catch a half or double rate, then
+  /// refined by parabolic interpolation of the log power.
+  mutating func stepPeriod(placement: Placement) -> Double? {
+    let source = placement == .hip ? vertical : magnitude
+    let n = source.count
+    guard n >= Int(2 * rateHz) else { return nil }
+    var mean: Float = 0
+    for x in source { mean += x }
+    mean /= Float(n)
+    windowed.removeAll(keepingCapacity: true)
+    for i in 0..<n {
+      let w = 0.5 - 0.5 * cos(2 * Float.pi * Float(i) / Float(n - 1))
+      windowed.append((source[i] - mean) * w)
+    }
+    var size = 1
+    while size < 4 * n { size <<= 1 }
+    if fft?.count != size { fft = RealFFT(count: size) }
+    windowed.withUnsafeBufferPointer { fft!.powerSpectrum(of: $0, into: &spectrum) }
+    let binHz = rateHz / Double(size)
+    let band: ClosedRange<Double> = placement == .hip ? 1.0...4.6 : 0.5...2.4
+    let lo = max(1, Int(band.lowerBound / binHz)), hi = min(spectrum.count - 2, Int(band.upperBound / binHz))
+    guard lo < hi else { return nil }
+    var best = lo
+    for k in lo...hi where spectrum[k] > spectrum[best] { best = k }
+    var peakHz = Double(best) * binHz
+    let l = log(Double(spectrum[best - 1]) + 1e-12), c = log(Double(spectrum[best]) + 1e-12)
+    let r = log(Double(spectrum[best + 1]) + 1e-12)
+    let denom = l - 2 * c + r
+    if denom < 0 { peakHz += 0.5 * (l - r) / denom * binHz }
+    var period = rateHz / peakHz
+    // Harmonic check with the autocorrelation of the (de-meaned) signal.
+    let this = self
+    func at(_ lag: Double) -> Double { this.autocorrelation(source, mean: mean, lag: Int(lag.rounded())) }
+    if placement == .hip {
+      if at(period / 2) > 0.4, peakHz * 2 <= band.upperBound { period /= 2 }
+      else if at(period) < 0.2, at(2 * period) > 0.5, peakHz / 2 >= band.lowerBound { period *= 2 }
+      guard at(period) > 0.2 else { return nil }
+      return period
+    } else {
+      if at(2 * period) > at(period) + 0.15, peakHz / 2 >= band.lowerBound { period *= 2 }
+      guard at(period) > 0.2 else { return nil }
+      return period / 2
+    }
+  }
+
+  private func autocorrelation(_ x: [Float], mean: Float, lag: Int) -> Double {
+    let n = x.count
+    guard lag > 0, lag < n / 2 else { return 0 }
+    var num = 0.0, d0 = 0.0, d1 = 0.0
+    for i in 0..<(n - lag) {
+      let a = Double(x[i] - mean), b = Double(x[i + lag] - mean)
+      num += a * b; d0 += a * a; d1 += b * b
+    }
+    return num / max((d0 * d1).squareRoot(), 1e-12)
+  }
+}
+
+@inline(__always) func dot(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> Float { (a * b).sum() }
+@inline(__always) func cross(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> SIMD3<Float> {
+  SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
+}
+@inline(__always) func normalize(_ a: SIMD3<Float>) -> SIMD3<Float> {
+  let l = (a * a).sum().squareRoot()
+  return l > 0 ? a / l : a
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,799 @@
+//===--- CSVReader.swift --------------------------------------------------===//
+// Streaming reader for delimited text exports of accelerometers.
+//===----------------------------------------------------------------------===//
+import GaitCore
+import Foundation
+
+/// The acceleration unit of a source.
+public enum AccelerationUnit: String, Sendable, CaseIterable {
+  case g
+  case metresPerSecondSquared = "m/s2"
+  case milliG = "mg"
+
+  /// Multiplier to m/s².
+  var toMetresPerSecondSquared: Float {
+    switch self {
+    case .g: return standardGravity
+    case .metresPerSecondSquared: return 1
+    case .milliG: return standardGravity / 1000
+    }
+  }
+}
+
+/// The angular-velocity unit of a source.
+public enum GyroUnit: String, Sendable, CaseIterable {
+  case radiansPerSecond = "rad/s"
+  case degreesPerSecond = "deg/s"
+}
+
+/// How to read a text recording. Everything left `nil` is detected.
+public struct CSVOptions: Sendable {
+  /// Sample rate in Hz. When set, timestamps are not used for timing.
+  public var rateHz: Double?
+  /// Acceleration unit; `nil` = from the header, else from gravity.
+  public var units: AccelerationUnit?
+  /// Gyroscope unit; `nil` = from the header, else from magnitude.
+  public var gyroUnits: GyroUnit?
+  /// Explicit mapping: canonical channel → header name or 1-based column number.
+  public var columns: [Channel: String]
+  /// Samples per emitted block.
+  public var blockSize: Int
+  /// Rows read before the format is decided (delimiter, units, rate).
+  public var sniffRows: Int
+
+  public init(rateHz: Double? = nil, units: AccelerationUnit? = nil, gyroUnits: GyroUnit? = nil,
+              columns: [Channel: String] = [:], blockSize: Int = 4096, sniffRows: Int = 2000) {
+    self.rateHz = rateHz
+    self.units = units
+    self.gyroUnits = gyroUnits
+    self.columns = columns
+    self.blockSize = blockSize
+    self.sniffRows = sniffRows
+  }
+
+  /// Parses a `--columns` value: `time=ts,ax=AccX,ay=AccY,az=AccZ` (names or
+  /// 1-based numbers; `v`, `ap`, `ml` for body-frame files).
+  public static func parseColumns(_ text: String) throws -> [Channel: String] {
+    var result: [Channel: String] = [:]
+    for part in text.split(separator: ",") {
+      let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+      guard kv.count == 2, let channel = Channel(rawValue: kv[0].lowercased()), !kv[1].isEmpty else {
+        throw IngestError(.invalidArgument,
+          "--columns takes CHANNEL=COLUMN pairs separated by commas, e.g. time=ts,ax=AccX,ay=AccY,az=AccZ; "
+          + "channels are \(Channel.allCases.map(\.rawValue).joined(separator: ", ")); '\(part)' is not one")
+      }
+      result[channel] = kv[1]
+    }
+    return result
+  }
+}
+
+/// Reads a delimited text recording block by block.
+///
+/// Accepts comma, semicolon, tab or space delimiters (decimal commas with `;`
+/// or tab), preamble lines before the header, a UTF-8 byte-order mark, CRLF
+/// line ends, header names with unit suffixes, timestamps in s, ms, µs, ns,
+/// Unix epoch or ISO-8601, and two-axis body-frame files. The first
+/// ``CSVOptions/sniffRows`` rows decide delimiter, columns, units and rate;
+/// after that the file is read in 1 MiB chunks, so memory does not grow with
+/// the file.
+///
+/// Irregular timestamps are put on a uniform grid by linear interpolation;
+/// holes longer than ``gapFactor`` sample periods are recorded as ``Gap``s
+/// and not filled.
+public final class CSVReader: SampleSource {
+  /// A hole longer than this many sample periods is a gap.
+  public static let gapFactor = 4.0
+
+  public private(set) var info: RecordingInfo
+  public private(set) var report: IngestReport
+  public let path: String
+
+  private let options: CSVOptions
+  private var lines: LineReader
+  private var delimiter: UInt8 = 0x2C
+  private var whitespaceDelimited = false
+  private var decimalComma = false
+  private var slotOfColumn: [Int] = []  // column index → slot (0 time, 1-3 acc, 4-6 gyro), -1 unused
+  private var maxColumn = 0
+  private var neededColumns = 0
+  private var pendingNext = 0
+  private var headerNames: [String] = []
+  private var timeIsISO = false
+  private var useTimestamps = false
+  private var timeScale = 1.0  // raw → seconds
+  private var firstRawTime: Double?
+  private var lastRawTime = 0.0
+  private var accScale: Float = 1
+  private var gyroScale: Float = 1
+  private var hasGyro = false
+  private var bodyFrameTwoAxis = false
+  private var pendingLines: [(number: Int, bytes: [UInt8])] = []
+  private var resampler: Resampler
+  private var clip = ClipCounter()
+  private var finished = false
+  private var jitterMax = 0.0
+  private var intervals = 0
+  private var intervalSeconds = 0.0
+
+  /// Opens `path` and decides its layout from the first rows.
+  public init(path: String, options: CSVOptions = CSVOptions()) throws {
+    self.path = path
+    self.options = options
+    lines = try LineReader(path: path)
+    report = IngestReport(format: "csv")
+    info = RecordingInfo(sampleRateHz: 1)
+    resampler = Resampler(blockSize: options.blockSize)
+    do {
+      try sniff()
+    } catch let error as IngestError {
+      throw error.at(path: path)
+    }
+  }
+
+  // MARK: - Layout detection
+
+  private func sniff() throws {
+    var sniffed: [(number: Int, bytes: [UInt8])] = []
+    while sniffed.count < options.sniffRows + 60, let line = try lines.nextLine() {
+      if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+      sniffed.append(line)
+    }
+    guard !sniffed.isEmpty else {
+      throw IngestError(.emptyFile, "the file is empty (no rows); export the recording again")
+    }
+    if lines.sawUTF16 || sniffed.contains(where: { $0.bytes.contains(0) }) {
+      throw IngestError(.unsupportedEncoding,
+        "the file is UTF-16 encoded; convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8 IN > OUT)", line: 1)
+    }
+    // Delimiter: the candidate with the same non-zero count on the last rows.
+    let tail = sniffed.suffix(10)
+    var best: (UInt8, Int)?
+    for candidate: UInt8 in [0x2C, 0x3B, 0x09] {
+      let counts = tail.map { line in line.bytes.reduce(0) { $0 + ($1 == candidate ? 1 : 0) } }
+      if let first = counts.first, first > 0, counts.allSatisfy({ $0 == first }) {
+        if best == nil || first > best!.1 { best = (candidate, first) }
+      }
+    }
+    if let best {
+      delimiter = best.0
+    } else {
+      whitespaceDelimited = true
+      delimiter = 0x20
+    }
+    // Decimal comma: semicolon or tab files whose fields hold commas.
+    if delimiter != 0x2C, let last = tail.last, last.bytes.contains(0x2C) { decimalComma = true }
+
+    let fieldsOf: ([UInt8]) -> [String] = { [self] bytes in splitFields(bytes).map { r in
+      String(decoding: bytes[r], as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: " \"\r\t"))
+    } }
+    func isDataLine(_ bytes: [UInt8]) -> Bool {
+      let ranges = splitFields(bytes)
+      guard ranges.count >= 2 else { return false }
+      return bytes.withUnsafeBufferPointer { buf in
+        ranges.allSatisfy { r in
+          switch parseNumber(buf, r.lowerBound, r.upperBound, decimalComma: decimalComma) {
+          case .value, .empty, .nonFinite: return true
+          case .notANumber: return parseISO8601(buf, r.lowerBound, r.upperBound) != nil
+          }
+        }
+      }
+    }
+    // The header is the line just before the first run of data rows.
+    var firstData: Int?
+    for i in sniffed.indices where isDataLine(sniffed[i].bytes) {
+      let ahead = sniffed[i..<min(sniffed.count, i + 3)]
+      if ahead.allSatisfy({ isDataLine($0.bytes) }) { firstData = i; break }
+    }
+    guard let firstData else {
+      let sample = String(decoding: sniffed[min(sniffed.count - 1, 1)].bytes.prefix(80), as: UTF8.self)
+      throw IngestError(.malformedRecord,
+        "no numeric data rows found in the first \(sniffed.count) lines (line \(sniffed[min(sniffed.count - 1, 1)].number) "
+        + "reads '\(sample)'); is this an accelerometer CSV export?", line: sniffed[min(sniffed.count - 1, 1)].number)
+    }
+    let fieldCount = splitFields(sniffed[firstData].bytes).count
+    var headerLine: (number: Int, bytes: [UInt8])?
+    if firstData > 0, splitFields(sniffed[firstData - 1].bytes).count == fieldCount {
+      headerLine = sniffed[firstData - 1]
+    }
+    headerNames = headerLine.map { fieldsOf($0.bytes) } ?? (1...fieldCount).map { "column\($0)" }
+    pendingLines = Array(sniffed[firstData...])
+
+    // Column mapping.
+    var mapping: [Channel: Int] = [:]
+    if !options.columns.isEmpty {
+      for (ch, key) in options.columns {
+        if let idx = headerNames.firstIndex(where: { $0.lowercased() == key.lowercased() }) {
+          mapping[ch] = idx
+        } else if let n = Int(key), n >= 1, n <= fieldCount {
+          mapping[ch] = n - 1
+        } else {
+          throw IngestError(.invalidArgument,
+            "--columns names '\(key)' for \(ch.rawValue), but the header has no such column; columns are: "
+            + headerNames.joined(separator: ", "), line: headerLine?.number)
+        }
+      }
+    } else if headerLine != nil {
+      for (idx, name) in headerNames.enumerated() {
+        guard let ch = channel(forHeader: name) else { continue }
+        if mapping[ch] == nil {
+          mapping[ch] = idx
+        } else {
+          report.warnings.append("column '\(name)' also looks like \(ch.rawValue); using '\(headerNames[mapping[ch]!])'. Pass --columns to choose.")
+        }
+      }
+    } else {
+      switch fieldCount {
+      case 3: mapping = [.ax: 0, .ay: 1, .az: 2]
+      case 4: mapping = [.time: 0, .ax: 1, .ay: 2, .az: 3]
+      case 7: mapping = [.time: 0, .ax: 1, .ay: 2, .az: 3, .gx: 4, .gy: 5, .gz: 6]
+      default:
+        throw IngestError(.noHeader,
+          "the file has no header and \(fieldCount) columns; name them with --columns time=1,ax=2,ay=3,az=4",
+          line: sniffed[firstData].number)
+      }
+      report.warnings.append("no header line: read the \(fieldCount) columns as \(mapping.sorted { $0.value < $1.value }.map(\.key.rawValue).joined(separator: ",")); pass --columns if that is wrong")
+    }
+    let hasSensorAxes = mapping[.ax] != nil && mapping[.ay] != nil && mapping[.az] != nil
+    let hasBody = mapping[.v] != nil && mapping[.ap] != nil
+    guard hasSensorAxes || hasBody else {
+      throw IngestError(.noAccelerationColumns,
+        "no acceleration columns found; the header has: \(headerNames.joined(separator: ", ")). "
+        + "gaitline needs three axes (e.g. ax,ay,az or acc_x,acc_y,acc_z) or body-frame acc_v and acc_ap; "
+        + "name them with --columns ax=COL,ay=COL,az=COL", line: headerLine?.number)
+    }
+    let accChannels: [Channel] = hasSensorAxes ? [.ax, .ay, .az] : [.v, .ap, .ml]
+    bodyFrameTwoAxis = !hasSensorAxes && mapping[.ml] == nil
+    hasGyro = hasSensorAxes && mapping[.gx] != nil && mapping[.gy] != nil && mapping[.gz] != nil
+    slotOfColumn = Array(repeating: -1, count: fieldCount)
+    if let t = mapping[.time] { slotOfColumn[t] = 0 }
+    for (k, ch) in accChannels.enumerated() { if let c = mapping[ch] { slotOfColumn[c] = 1 + k } }
+    if hasGyro { for (k, ch) in [Channel.gx, .gy, .gz].enumerated() { slotOfColumn[mapping[ch]!] = 4 + k } }
+    maxColumn = slotOfColumn.lastIndex(where: { $0 >= 0 }) ?? 0
+    neededColumns = slotOfColumn.filter { $0 >= 0 }.count
+    for (ch, idx) in mapping where ch == .time || accChannels.contains(ch) || (hasGyro && ch.isGyroscope) {
+      report.columns[ch.rawValue] = headerNames[idx]
+    }
+
+    // Parse the sniffed rows once to decide units and time base.
+    var rawRows: [[Double]] = []
+    var isoSeen = false
+    for line in pendingLines.prefix(options.sniffRows) {
+      var row = [Double](repeating: .nan, count: 7)
+      let ranges = splitFields(line.bytes)
+      line.bytes.withUnsafeBufferPointer { buf in
+        for (c, r) in ranges.enumerated() where c < slotOfColumn.count && slotOfColumn[c] >= 0 {
+          let slot = slotOfColumn[c]
+          if case .value(let v) = parseNumber(buf, r.lowerBound, r.upperBound, decimalComma: decimalComma) {
+            row[slot] = v
+          } else if slot == 0, let v = parseISO8601(buf, r.lowerBound, r.upperBound) {
+            row[slot] = v
+            isoSeen = true
+          }
+        }
+      }
+      rawRows.append(row)
+    }
+    timeIsISO = isoSeen
+
+    // Acceleration units.
+    let accHeaderUnits = accChannels.compactMap { mapping[$0] }.compactMap { HeaderName(headerNames[$0]).unit }
+    var meanMagnitude = 0.0
+    var counted = 0
+    for row in rawRows where row[1].isFinite && row[2].isFinite {
+      let z = bodyFrameTwoAxis ? 0 : (row[3].isFinite ? row[3] : 0)
+      meanMagnitude += (row[1] * row[1] + row[2] * row[2] + z * z).squareRoot()
+      counted += 1
+    }
+    meanMagnitude /= Double(max(counted, 1))
+    let detected: AccelerationUnit?
+    switch meanMagnitude {
+    case 0.4..<3: detected = .g
+    case 4..<30: detected = .metresPerSecondSquared
+    case 400..<3000: detected = .milliG
+    default: detected = nil
+    }
+    let headerUnit: AccelerationUnit? = accHeaderUnits.first.flatMap {
+      switch $0 {
+      case .g: return .g
+      case .milliG: return .milliG
+      case .metresPerSecondSquared: return .metresPerSecondSquared
+      default: return nil
+      }
+    }
+    let unit: AccelerationUnit
+    if let u = options.units {
+      unit = u
+      report.unitsSource = "option"
+    } else if let u = headerUnit {
+      unit = u
+      report.unitsSource = "header"
+      if let d = detected, d != u {
+        report.warnings.append("the header says \(u.rawValue) but the mean |a| of \(String(format: "%.3g", meanMagnitude)) looks like \(d.rawValue); pass --units to override")
+      }
+    } else if let d = detected {
+      unit = d
+      report.unitsSource = "gravity"
+    } else {
+      throw IngestError(.ambiguousUnits,
+        "cannot tell the acceleration unit: the mean |a| over the first \(counted) rows is "
+        + "\(String(format: "%.4g", meanMagnitude)), not near 1 (g), 9.8 (m/s²) or 1000 (milli-g). "
+        + "Gaitline needs acceleration including gravity; pass --units g|m/s2|mg if the data are right",
+        line: pendingLines.first?.number)
+    }
+    accScale = unit.toMetresPerSecondSquared
+    report.unitsDetected = unit.rawValue
+
+    // Gyroscope units.
+    if hasGyro {
+      let headerGyro = [Channel.gx, .gy, .gz].compactMap { mapping[$0] }.compactMap { HeaderName(headerNames[$0]).unit }.first
+      var peak = 0.0
+      for row in rawRows { for k in 4...6 where row[k].isFinite { peak = max(peak, abs(row[k])) } }
+      let g: GyroUnit
+      if let u = options.gyroUnits {
+        g = u
+      } else if headerGyro == .degreesPerSecond {
+        g = .degreesPerSecond
+      } else if headerGyro == .radiansPerSecond {
+        g = .radiansPerSecond
+      } else {
+        g = peak > 40 ? .degreesPerSecond : .radiansPerSecond
+        report.warnings.append("gyroscope unit taken as \(g.rawValue) from its magnitude (peak \(String(format: "%.3g", peak)) in the first rows); pass --gyro-units if wrong")
+      }
+      gyroScale = g == .degreesPerSecond ? Float.pi / 180 : 1
+      report.gyroUnits = g.rawValue
+    }
+
+    // Time base.
+    let timeColumn = mapping[.time]
+    var rate: Double
+    if let r = options.rateHz {
+      guard r.isFinite, r > 0 else {
+        throw IngestError(.invalidArgument, "--rate must be a positive number of Hz, got \(r)")
+      }
+      rate = r
+      useTimestamps = false
+      report.timestampUnit = "none"
+      if timeColumn != nil { report.warnings.append("--rate given: the time column is not used for timing") }
+    } else if let timeColumn {
+      let times = rawRows.map { $0[0] }
+      if let bad = times.firstIndex(where: { !$0.isFinite }) {
+        throw IngestError(.badTimestamps,
+          "the time column '\(headerNames[timeColumn])' is not a number or ISO-8601 date here; pass --rate HZ to ignore it",
+          line: pendingLines[bad].number, column: headerNames[timeColumn])
+      }
+      let deltas = zip(times.dropFirst(), times).map { $0 - $1 }
+      let positive = deltas.filter { $0 > 0 }.sorted()
+      guard positive.count >= 2 else {
+        throw IngestError(.badTimestamps,
+          "the time column '\(headerNames[timeColumn])' does not increase over the first rows; pass --rate HZ to ignore it",
+          line: pendingLines.first?.number, column: headerNames[timeColumn])
+      }
+      let medianRaw = positive[positive.count / 2]
+      let headerTimeUnit = HeaderName(headerNames[timeColumn]).unit
+      if timeIsISO {
+        timeScale = 1
+        report.timestampUnit = "iso8601"
+      } else {
+        switch headerTimeUnit {
+        case .seconds?: timeScale = 1
+        case .milliseconds?: timeScale = 1e-3
+        case .microseconds?: timeScale = 1e-6
+        case .nanoseconds?: timeScale = 1e-9
+        default:
+          switch medianRaw {
+          case 1e-4..<0.15: timeScale = 1
+          case 0.15..<150: timeScale = 1e-3
+          case 150..<150_000: timeScale = 1e-6
+          case 150_000..<1.5e8: timeScale = 1e-9
+          default:
+            throw IngestError(.badTimestamps,
+              "cannot tell the unit of time column '\(headerNames[timeColumn])' (median step \(medianRaw)); "
+              + "name it time_s/time_ms/time_us or pass --rate HZ", line: pendingLines.first?.number)
+          }
+        }
+        let first = times[0] * timeScale
+        let unitName = [1: "s", 1e-3: "ms", 1e-6: "us", 1e-9: "ns"][timeScale] ?? "s"
+        if first > 1e8 {
+          report.timestampUnit = "unix-" + unitName
+          info.startTimeUnixS = first
+        } else {
+          report.timestampUnit = unitName
+        }
+      }
+      if timeIsISO { info.startTimeUnixS = times[0] }
+      // Rate from the intervals that are not gaps.
+      let medianS = medianRaw * timeScale
+      var sum = 0.0
+      var n = 0
+      for d in deltas where d > 0 && d * timeScale < 1.5 * medianS {
+        sum += d * timeScale
+        n += 1
+      }
+      rate = Double(n) / sum
+      if let nominal = nominalRate(near: rate), abs(nominal - rate) / rate < 0.001 { rate = nominal }
+      useTimestamps = true
+    } else {
+      throw IngestError(.badTimestamps,
+        "no time column (the header has: \(headerNames.joined(separator: ", "))); pass --rate HZ, "
+        + "or name the column with --columns time=COL", line: headerLine?.number)
+    }
+    guard rate.isFinite, rate > 0, rate < 100_000 else {
+      throw IngestError(.badTimestamps, "the timestamps give an impossible sample rate of \(rate) Hz; pass --rate HZ")
+    }
+    info.sampleRateHz = rate
+    info.frame = hasSensorAxes ? .sensor : .body
+    info.hasMediolateral = !bodyFrameTwoAxis
+    info.hasGyroscope = hasGyro
+    report.sampleRateHz = rate
+    report.nominalRateHz = nominalRate(near: rate)
+    resampler.rateHz = rate
+    resampler.hasGyro = hasGyro
+    if bodyFrameTwoAxis {
+      report.warnings.append("two-axis body-frame file (vertical + anteroposterior): no mediolateral axis, so lateral sway and left/right are not measured")
+    }
+  }
+
+  // MARK: - Rows
+
+  /// Field ranges of one line.
+  private func splitFields(_ bytes: [UInt8]) -> [Range<Int>] {
+    var ranges: [Range<Int>] = []
+    var start = 0
+    var end = bytes.count
+    while end > 0, bytes[end - 1] == 0x0D { end -= 1 }
+    if whitespaceDelimited {
+      var i = 0
+      while i < end {
+        while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        if i >= end { break }
+        let s = i
+        while i < end, bytes[i] != 0x20, bytes[i] != 0x09 { i += 1 }
+        ranges.append(s..<i)
+      }
+      return ranges
+    }
+    for i in 0..<end where bytes[i] == delimiter {
+      ranges.append(start..<i)
+      start = i + 1
+    }
+    ranges.append(start..<end)
+    return ranges
+  }
+
+  /// Parses one data row into `values` (time, 3 acc, 3 gyro) or throws.
+  @inline(__always)
+  private func parseRow(_ buf: UnsafeBufferPointer<UInt8>, lineNumber: Int, values: inout SIMD8<Double>) throws {
+    var column = 0
+    var start = 0
+    var i = 0
+    let end = buf.count
+    var filled = 0
+    let needed = neededColumns
+    while column <= maxColumn {
+      var fieldEnd: Int
+      if whitespaceDelimited {
+        while start < end, buf[start] == 0x20 || buf[start] == 0x09 { start += 1 }
+        fieldEnd = start
+        while fieldEnd < end, buf[fieldEnd] != 0x20, buf[fieldEnd] != 0x09 { fieldEnd += 1 }
+      } else {
+        i = start
+        while i < end, buf[i] != delimiter { i += 1 }
+        fieldEnd = i
+      }
+      let slot = column < slotOfColumn.count ? slotOfColumn[column] : -1
+      if slot >= 0 {
+        switch parseNumber(buf, start, fieldEnd, decimalComma: decimalComma) {
+        case .value(let v):
+          values[slot] = v
+        case .empty:
+          throw IngestError(.malformedRecord, "empty cell where a number was expected; fill or remove the row",
+                            line: lineNumber, column: headerNames[column])
+        case .nonFinite:
+          throw IngestError(.nonFiniteValue, "NaN or infinite value; gaitline does not guess missing samples, remove the row or fix the export",
+                            line: lineNumber, column: headerNames[column])
+        case .notANumber:
+          if slot == 0, timeIsISO, let t = parseISO8601(buf, start, fieldEnd) {
+            values[slot] = t
+          } else {
+            let text = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<min(fieldEnd, start + 40)]), as: UTF8.self)
+            throw IngestError(.malformedRecord, "'\(text)' is not a number; fix or remove the row",
+                              line: lineNumber, column: headerNames[column])
+          }
+        }
+        filled += 1
+      }
+      if fieldEnd >= end {
+        if filled < needed {
+          throw IngestError(.malformedRecord,
+            "the row has \(column + 1) fields but column '\(headerNames[maxColumn])' is number \(maxColumn + 1); the row is cut short",
+            line: lineNumber)
+        }
+        break
+      }
+      start = fieldEnd + 1
+      column += 1
+    }
+  }
+
+  public func nextBlock() throws -> SampleBlock? {
+    do {
+      return try readBlock()
+    } catch let error as IngestError {
+      throw error.at(path: path)
+    }
+  }
+
+  private func readBlock() throws -> SampleBlock? {
+    while true {
+      if let block = resampler.takeReadyBlock() { return block }
+      if finished { return nil }
+      let line: (number: Int, bytes: [UInt8])?
+      if pendingNext < pendingLines.count {
+        line = pendingLines[pendingNext]
+        pendingNext += 1
+        if pendingNext == pendingLines.count { pendingLines = []; pendingNext = 0 }
+      } else {
+        line = try lines.nextLine()
+      }
+      guard let line else {
+        finish()
+        continue
+      }
+      if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+      var values = SIMD8<Double>(repeating: 0)
+      try line.bytes.withUnsafeBufferPointer { try parseRow($0, lineNumber: line.number, values: &values) }
+      try consume(values, lineNumber: line.number)
+    }
+  }
+
+  @inline(__always)
+  private func consume(_ values: SIMD8<Double>, lineNumber: Int) throws {
+    report.records += 1
+    var acc = SIMD3<Float>(Float(values[1]), Float(values[2]), bodyFrameTwoAxis ? 0 : Float(values[3])) * accScale
+    if bodyFrameTwoAxis { acc.z = 0 }
+    let gyro = hasGyro ? SIMD3<Float>(Float(values[4]), Float(values[5]), Float(values[6])) * gyroScale : .zero
+    clip.observe(acc)
+    if !useTimestamps {
+      resampler.appendDirect(acc: acc, gyro: gyro)
+      return
+    }
+    let raw = values[0]
+    guard let first = firstRawTime else {
+      firstRawTime = raw
+      lastRawTime = raw
+      resampler.push(timeS: 0, acc: acc, gyro: gyro)
+      return
+    }
+    if raw <= lastRawTime {
+      let what = raw == lastRawTime ? "repeats the previous timestamp" : "goes backwards"
+      throw IngestError(.nonMonotonicTimestamp,
+        "the timestamp \(raw) \(what) (\(lastRawTime) on the row before); sort the file and remove duplicate rows, "
+        + "or pass --rate HZ to ignore the timestamps", line: lineNumber, column: report.columns["time"])
+    }
+    let dt = (raw - lastRawTime) * timeScale
+    let period = 1 / info.sampleRateHz
+    if dt <= Self.gapFactor * period {
+      jitterMax = max(jitterMax, abs(dt - period) / period)
+      intervals += 1
+      intervalSeconds += dt
+    }
+    lastRawTime = raw
+    resampler.push(timeS: (raw - first) * timeScale, acc: acc, gyro: gyro)
+  }
+
+  private func finish() {
+    finished = true
+    resampler.flush()
+    report.gaps = resampler.gaps
+    report.samples = resampler.emitted
+    report.durationS = Double(resampler.nextIndex) / info.sampleRateHz
+    report.clippedSamples = clip.clipped
+    if useTimestamps, intervals > 0 {
+      let measured = Double(intervals) / intervalSeconds
+      report.measuredRateHz = measured
+      report.nominalRateHz = nominalRate(near: measured)
+      report.resampled = jitterMax > 0.05
+      if abs(measured - info.sampleRateHz) / info.sampleRateHz > 0.01 {
+        report.warnings.append(String(format: "the sample rate drifts: %.3f Hz over the whole file vs %.3f Hz in the first rows; timing follows the timestamps", measured, info.sampleRateHz))
+      }
+    }
+    if report.resampled {
+      report.warnings.append(String(format: "irregular timestamps (up to %.0f %% off the mean interval): samples were put on a uniform %.4g Hz grid by linear interpolation", jitterMax * 100, info.sampleRateHz))
+    }
+    if !report.gaps.isEmpty {
+      let missing = report.gaps.reduce(0) { $0 + $1.missingSamples }
+      report.warnings.append("\(report.gaps.count) gap(s) in time, \(missing) samples missing in all; they are not filled, analysis restarts after each")
+    }
+    if clip.clipped > 0 {
+      report.warnings.append("\(clip.clipped) samples look clipped (flat at the sensor's limit); peaks there are underestimated")
+    }
+  }
+}
+
+// MARK: - Helpers
+
+/// Counts samples that sit flat at a sensor's limit: three or more equal
+/// readings in a row on one axis at |a| ≥ 1.5 g. Real accelerometers saturate
+/// at exactly their full-scale code; gravity and noise never hold still there.
+struct ClipCounter {
+  private var last = SIMD3<Float>(repeating: .nan)
+  private var run = SIMD3<Int32>(repeating: 0)
+  private(set) var clipped = 0
+  private static let limit: Float = 1.5 * standardGravity
+
+  @inline(__always)
+  mutating func observe(_ a: SIMD3<Float>) {
+    var any = false
+    for k in 0..<3 {
+      if a[k] == last[k], abs(a[k]) >= Self.limit {
+        run[k] += 1
+        if run[k] == 2 { clipped += 2; any = true } else if run[k] > 2 { any = true }
+      } else {
+        run[k] = 0
+      }
+    }
+    if any { clipped += 1 }
+    last = a
+  }
+}
+
+/// Puts timestamped samples on a uniform grid (linear interpolation inside
+/// gaps of up to ``CSVReader/gapFactor`` periods; a longer hole is a ``Gap``).
+struct Resampler {
+  var rateHz = 1.0
+  var hasGyro = false
+  let blockSize: Int
+  private(set) var gaps: [Gap] = []
+  private(set) var emitted = 0
+  private(set) var nextIndex = 0
+  private var block: SampleBlock
+  private var ready: [SampleBlock] = []
+  private var previous: (t: Double, acc: SIMD3<Float>, gyro: SIMD3<Float>)?
+
+  init(blockSize: Int) {
+    self.blockSize = blockSize
+    block = SampleBlock(startIndex: 0)
+  }
+
+  mutating func takeReadyBlock() -> SampleBlock? {
+    ready.isEmpty ? nil : ready.removeFirst()
+  }
+
+  @inline(__always)
+  private mutating func emit(_ acc: SIMD3<Float>, _ gyro: SIMD3<Float>) {
+    if block.count == 0 { block.startIndex = nextIndex }
+    block.ax.append(acc.x); block.ay.append(acc.y); block.az.append(acc.z)
+    if hasGyro { block.gx.append(gyro.x); block.gy.append(gyro.y); block.gz.append(gyro.z) }
+    nextIndex += 1
+    emitted += 1
+    if block.count >= blockSize { cut() }
+  }
+
+  private mutating func cut() {
+    if block.count > 0 { ready.append(block) }
+    block = SampleBlock(startIndex: nextIndex)
+    block.ax.reserveCapacity(blockSize); block.ay.reserveCapacity(blockSize); block.az.reserveCapacity(blockSize)
+  }
+
+  /// A sample with no timestamp: it is the next grid sample.
+  mutating func appendDirect(acc: SIMD3<Float>, gyro: SIMD3<Float>) { emit(acc, gyro) }
+
+  /// A sample at `timeS` seconds after the first.
+  mutating func push(timeS t: Double, acc: SIMD3<Float>, gyro: SIMD3<Float>) {
+    let period = 1 / rateHz
+    guard let prev = previous else {
+      emit(acc, gyro)
+      previous = (t, acc, gyro)
+      return
+    }
+    let dt = t - prev.t
+    if dt > CSVReader.gapFactor * period {
+      var resume = Int((t * rateHz).rounded())
+      if resume < nextIndex { resume = nextIndex }
+      gaps.append(Gap(resumeIndex: resume, startS: prev.t, durationS: dt, missingSamples: resume - nextIndex))
+      cut()
+      nextIndex = resume
+      emit(acc, gyro)
+      previous = (t, acc, gyro)
+      return
+    }
+    let tolerance = 1e-6 * period
+    while true {
+      let g = Double(nextIndex) * period
+      if g > t + tolerance { break }
+      let w = Float(max(0, min(1, (g - prev.t) / dt)))
+      emit(prev.acc + (acc - prev.acc) * w, prev.gyro + (gyro - prev.gyro) * w)
+    }
+    previous = (t, acc, gyro)
+  }
+
+  mutating func flush() { cut() }
+}
+
+/// Reads a file line by line in 1 MiB chunks.
+struct LineReader {
+  private let fd: Int32
+  private var buffer: [UInt8]
+  private var start = 0
+  private var end = 0
+  private var eof = false
+  private(set) var lineNumber = 0
+  private(set) var sawUTF16 = false
+  private var checkedBOM = false
+  static let chunk = 1 << 20
+  static let maxLine = 1 << 20
+
+  init(path: String) throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw IngestError(.fileNotFound, "no such file; check the path", path: path)
+    }
+    if isDirectory.boolValue {
+      throw IngestError(.unreadable, "is a directory; give a file, or pass the directory to `analyze`", path: path)
+    }
+    fd = open(path, O_RDONLY)
+    guard fd >= 0 else {
+      throw IngestError(.unreadable, "cannot open: \(String(cString: strerror(errno))); check its permissions", path: path)
+    }
+    buffer = [UInt8](repeating: 0, count: Self.chunk * 2)
+  }
+
+  private mutating func fill() throws {
+    if start > 0 {
+      let n = end - start
+      buffer.withUnsafeMutableBufferPointer { p in
+        _ = memmove(p.baseAddress!, p.baseAddress! + start, n)
+      }
+      end = n
+      start = 0
+    }
+    if end == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: Self.chunk)) }
+    let capacity = buffer.count - end
+    let n = buffer.withUnsafeMutableBufferPointer { p in read(fd, p.baseAddress! + end, capacity) }
+    if n < 0 { throw IngestError(.unreadable, "read failed: \(String(cString: strerror(errno)))") }
+    if n == 0 { eof = true }
+    end += n
+    if !checkedBOM, end >= 2 {
+      checkedBOM = true
+      if buffer[0] == 0xEF, end >= 3, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
+      if (buffer[0] == 0xFF && buffer[1] == 0xFE) || (buffer[0] == 0xFE && buffer[1] == 0xFF) { sawUTF16 = true }
+    }
+  }
+
+  /// The next line without its line end, with its 1-based number.
+  mutating func nextLine() throws -> (number: Int, bytes: [UInt8])? {
+    var searched = 0
+    while true {
+      let from = start + searched
+      let found: Int? = buffer.withUnsafeBufferPointer { p in
+        guard from < end, let hit = memchr(p.baseAddress! + from, 0x0A, end - from) else { return nil }
+        return p.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+      }
+      if let nl = found {
+        lineNumber += 1
+        var lineEnd = nl
+        if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        let line = Array(buffer[start..<lineEnd])
+        start = nl + 1
+        return (lineNumber, line)
+      }
+      if eof {
+        guard start < end else { return nil }
+        lineNumber += 1
+        var lineEnd = end
+        if buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        let line = Array(buffer[start..<lineEnd])
+        start = end
+        return (lineNumber, line)
+      }
+      if end - start > Self.maxLine {
+        throw IngestError(.malformedRecord,
+          "line \(lineNumber + 1) is longer than \(Self.maxLine / 1024) KiB with no line end; this is not a line-based export",
+          line: lineNumber + 1)
+      }
+      searched = end - start
+      try fill()
+    }
+  }
+}

@@ -1,0 +1,451 @@
+//===--- GLBFormat.swift --------------------------------------------------===//
+// gaitline binary format (.glb), version 1. Specified in docs/FORMAT.md.
+//===----------------------------------------------------------------------===//
+import GaitCore
+import Foundation
+
+/// Constants and layout of the `.glb` format (docs/FORMAT.md).
+public enum GLB {
+  /// File magic, bytes 0–3: "GLB1"... spelled `G L B F`.
+  public static let fileMagic: [UInt8] = Array("GLBF".utf8)
+  /// Block magic: every block starts with these bytes, so a stream reader
+  /// can find the next block after damage.
+  public static let blockMagic: [UInt8] = Array("GLBK".utf8)
+  /// The version this code writes and reads.
+  public static let version: UInt16 = 1
+  /// Header length in bytes.
+  public static let headerSize = 64
+  /// Bytes before the samples in a block.
+  public static let blockHeaderSize = 20
+  /// Default samples per block.
+  public static let defaultSamplesPerBlock = 128
+  /// Default accelerometer range written, in g (±32 g covers foot impacts).
+  public static let defaultRangeG: Float = 32
+  /// Default gyroscope range written, rad/s (±2000 deg/s).
+  public static let defaultGyroRangeRadS: Float = 2000 * .pi / 180
+
+  /// Bytes in one block with `samplesPerBlock` samples of `channels` int16.
+  public static func blockSize(samplesPerBlock: Int, channels: Int) -> Int {
+    blockHeaderSize + samplesPerBlock * channels * 2 + 4
+  }
+}
+
+/// The fixed header of a `.glb` file.
+public struct GLBHeader: Sendable, Hashable {
+  public var info: RecordingInfo
+  /// m/s² per int16 count.
+  public var accelScale: Float
+  /// rad/s per int16 count; 0 without gyroscope.
+  public var gyroScale: Float
+  public var samplesPerBlock: Int
+  public var channels: Int { info.hasGyroscope ? 6 : 3 }
+  public var blockSize: Int { GLB.blockSize(samplesPerBlock: samplesPerBlock, channels: channels) }
+
+  public init(info: RecordingInfo, rangeG: Float = GLB.defaultRangeG, samplesPerBlock: Int = GLB.defaultSamplesPerBlock) {
+    var info = info
+    info.accelerometerRangeG = info.accelerometerRangeG ?? rangeG
+    self.info = info
+    accelScale = (info.accelerometerRangeG ?? rangeG) * standardGravity / 32767
+    gyroScale = info.hasGyroscope ? GLB.defaultGyroRangeRadS / 32767 : 0
+    self.samplesPerBlock = samplesPerBlock
+  }
+
+  /// The 64 header bytes.
+  public func encoded() -> [UInt8] {
+    var w = ByteWriter()
+    w.bytes(GLB.fileMagic)
+    w.u16(GLB.version)
+    w.u16(UInt16(GLB.headerSize))
+    w.f64(info.sampleRateHz)
+    w.f32(accelScale)
+    w.f32(gyroScale)
+    w.u8(info.placement == .hip ? 1 : info.placement == .foot ? 2 : 0)
+    w.u8(info.side == .left ? 1 : info.side == .right ? 2 : 0)
+    w.u8(UInt8(channels))
+    w.u8((info.frame == .body ? 1 : 0) | (info.hasMediolateral ? 0 : 2))
+    w.u16(UInt16(samplesPerBlock))
+    w.u16(0)
+    w.i64(info.startTimeUnixS.map { Int64(($0 * 1e6).rounded()) } ?? Int64.min)
+    w.f32(info.accelerometerRangeG ?? GLB.defaultRangeG)
+    w.bytes([UInt8](repeating: 0, count: 16))
+    w.u32(CRC32.checksum(w.data))
+    return w.data
+  }
+
+  /// Decodes and validates the 64 header bytes.
+  public static func decode(_ bytes: [UInt8]) throws -> GLBHeader {
+    guard bytes.count >= GLB.headerSize else {
+      throw IngestError(.truncated, "the file ends inside the \(GLB.headerSize)-byte header (\(bytes.count) bytes); it was cut short", byteOffset: bytes.count)
+    }
+    guard Array(bytes[0..<4]) == GLB.fileMagic else {
+      throw IngestError(.badMagic, "not a gaitline .glb file (magic is not 'GLBF'); check the file type", byteOffset: 0)
+    }
+    var r = ByteReader(bytes)
+    r.skip(4)
+    let version = r.u16()
+    guard version == GLB.version else {
+      throw IngestError(.unsupportedVersion, "format version \(version); this gaitline reads version \(GLB.version): update gaitline", byteOffset: 4)
+    }
+    let headerSize = Int(r.u16())
+    let stored = UInt32(bytes[60]) | UInt32(bytes[61]) << 8 | UInt32(bytes[62]) << 16 | UInt32(bytes[63]) << 24
+    guard headerSize == GLB.headerSize, CRC32.checksum(Array(bytes[0..<60])) == stored else {
+      throw IngestError(.corrupt, "the header is damaged (CRC-32 mismatch); the file cannot be trusted", byteOffset: 0)
+    }
+    let rate = r.f64()
+    let accelScale = r.f32()
+    let gyroScale = r.f32()
+    let placementCode = r.u8()
+    let sideCode = r.u8()
+    let channels = Int(r.u8())
+    let frameBits = r.u8()
+    let spb = Int(r.u16())
+    _ = r.u16()
+    let start = r.i64()
+    let range = r.f32()
+    guard rate.isFinite, rate > 0, rate < 100_000 else {
+      throw IngestError(.corrupt, "the header gives an impossible sample rate (\(rate) Hz)", byteOffset: 8)
+    }
+    guard channels == 3 || channels == 6, spb > 0, spb <= 4096, accelScale.isFinite, accelScale > 0 else {
+      throw IngestError(.corrupt, "the header gives an impossible layout (channels \(channels), \(spb) samples per block)", byteOffset: 24)
+    }
+    let info = RecordingInfo(
+      sampleRateHz: rate, startTimeUnixS: start == Int64.min ? nil : Double(start) / 1e6,
+      placement: placementCode == 1 ? .hip : placementCode == 2 ? .foot : nil,
+      side: sideCode == 1 ? .left : sideCode == 2 ? .right : nil,
+      frame: frameBits & 1 == 1 ? .body : .sensor, hasMediolateral: frameBits & 2 == 0,
+      hasGyroscope: channels == 6, accelerometerRangeG: range)
+    var header = GLBHeader(info: info, samplesPerBlock: spb)
+    header.accelScale = accelScale
+    header.gyroScale = gyroScale
+    return header
+  }
+}
+
+/// Encodes sample blocks as `.glb` blocks.
+public struct GLBEncoder: Sendable {
+  public let header: GLBHeader
+  /// Sequence number of the next block.
+  public private(set) var sequence: UInt32 = 0
+  /// Samples that did not fit the int16 range and were clamped.
+  public private(set) var clampedSamples = 0
+
+  public init(header: GLBHeader) { self.header = header }
+
+  /// Encodes up to `samplesPerBlock` samples starting at `offset` of `block`
+  /// into one fixed-size block appended to `out`.
+  public mutating func encodeBlock(_ block: SampleBlock, from offset: Int, into out: inout [UInt8]) -> Int {
+    let n = min(header.samplesPerBlock, block.count - offset)
+    let base = out.count
+    out.append(contentsOf: GLB.blockMagic)
+    appendLE(&out, sequence)
+    appendLE(&out, UInt64(block.startIndex + offset))
+    appendLE(&out, UInt16(n))
+    appendLE(&out, UInt16(0))
+    let inverseAccel = 1 / header.accelScale
+    let inverseGyro = header.gyroScale > 0 ? 1 / header.gyroScale : 0
+    func q(_ v: Float, _ inv: Float) -> Int16 {
+      let x = (v * inv).rounded()
+      if x > 32767 { clampedSamples += 1; return 32767 }
+      if x < -32767 { clampedSamples += 1; return -32767 }
+      return Int16(x)
+    }
+    for k in 0..<header.samplesPerBlock {
+      if k < n {
+        let i = offset + k
+        appendLE(&out, q(block.ax[i], inverseAccel))
+        appendLE(&out, q(block.ay[i], inverseAccel))
+        appendLE(&out, q(block.az[i], inverseAccel))
+        if header.info.hasGyroscope {
+          appendLE(&out, q(block.gx[i], inverseGyro))
+          appendLE(&out, q(block.gy[i], inverseGyro))
+          appendLE(&out, q(block.gz[i], inverseGyro))
+        }
+      } else {
+        out.append(contentsOf: [UInt8](repeating: 0, count: header.channels * 2))
+      }
+    }
+    let crc = out.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[base..<out.count])) }
+    appendLE(&out, crc)
+    sequence &+= 1
+    return n
+  }
+}
+
+/// Writes a `.glb` file from blocks as they come.
+public final class GLBWriter {
+  private let handle: FileHandle
+  private var encoder: GLBEncoder
+  private var buffer: [UInt8] = []
+  public let path: String
+  public var clampedSamples: Int { encoder.clampedSamples }
+
+  public init(path: String, info: RecordingInfo) throws {
+    self.path = path
+    guard FileManager.default.createFile(atPath: path, contents: nil) else {
+      throw IngestError(.writeFailed, "cannot create the file; check the folder exists and is writable", path: path)
+    }
+    guard let h = FileHandle(forWritingAtPath: path) else {
+      throw IngestError(.writeFailed, "cannot open for writing", path: path)
+    }
+    handle = h
+    let header = GLBHeader(info: info)
+    encoder = GLBEncoder(header: header)
+    buffer = header.encoded()
+  }
+
+  /// Appends a block of samples.
+  public func write(_ block: SampleBlock) throws {
+    var offset = 0
+    while offset < block.count {
+      offset += encoder.encodeBlock(block, from: offset, into: &buffer)
+    }
+    if buffer.count > 1 << 20 { try flush() }
+  }
+
+  private func flush() throws {
+    do { try handle.write(contentsOf: buffer) } catch {
+      throw IngestError(.writeFailed, "write failed: \(error.localizedDescription)", path: path)
+    }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// Flushes and closes the file.
+  public func close() throws {
+    try flush()
+    try? handle.close()
+  }
+}
+
+/// Decodes `.glb` bytes incrementally: feed any chunks, take blocks. Damaged
+/// blocks (bad CRC, bad magic) are skipped and counted with their offsets;
+/// the decoder re-synchronises on the next block magic.
+public struct GLBDecoder: Sendable {
+  public private(set) var header: GLBHeader?
+  private var pending: [UInt8] = []
+  private var consumed = 0  // bytes of the stream before `pending`
+  public private(set) var skippedBlocks = 0
+  public private(set) var skippedOffsets: [Int] = []
+  public private(set) var discardedBytes = 0
+  public private(set) var lastSequence: UInt32?
+  public private(set) var decodedSamples = 0
+
+  public init() {}
+  /// A decoder for a headerless block stream (the serial link) with a known header.
+  public init(header: GLBHeader) { self.header = header }
+
+  /// Feeds bytes; returns the blocks completed by them.
+  public mutating func feed(_ bytes: [UInt8]) throws -> [SampleBlock] {
+    pending += bytes
+    var out: [SampleBlock] = []
+    if header == nil {
+      guard pending.count >= GLB.headerSize else { return [] }
+      header = try GLBHeader.decode(Array(pending[0..<GLB.headerSize]))
+      drop(GLB.headerSize)
+    }
+    guard let header else { return [] }
+    let size = header.blockSize
+    var start = 0
+    while pending.count - start >= size {
+      if pending[start] == 0x47, pending[start + 1] == 0x4C, pending[start + 2] == 0x42, pending[start + 3] == 0x4B,
+         let block = decodeBlock(at: start, header: header)
+      {
+        out.append(block)
+        decodedSamples += block.count
+        start += size
+      } else {
+        // Damaged: find the next magic after this position.
+        let bad = consumed + start
+        var next = start + 1
+        while next + 4 <= pending.count,
+              !(pending[next] == 0x47 && pending[next + 1] == 0x4C && pending[next + 2] == 0x42 && pending[next + 3] == 0x4B) {
+          next += 1
+        }
+        if pending[start] == 0x47 && pending[start + 1] == 0x4C && pending[start + 2] == 0x42 && pending[start + 3] == 0x4B {
+          skippedBlocks += 1
+          skippedOffsets.append(bad)
+        }
+        if next + 4 > pending.count { next = max(start + 1, pending.count - 3) }
+        discardedBytes += next - start
+        start = next
+      }
+    }
+    drop(start)
+    return out
+  }
+
+  /// At end of input: whatever is left is a truncated block.
+  public mutating func finish() -> Int {
+    let left = pending.count
+    if left > 0 { discardedBytes += left }
+    return left
+  }
+
+  private mutating func drop(_ n: Int) {
+    guard n > 0 else { return }
+    pending.removeFirst(n)
+    consumed += n
+  }
+
+  private func decodeBlock(at start: Int, header: GLBHeader) -> SampleBlock? {
+    let size = header.blockSize
+    return pending.withUnsafeBytes { raw -> SampleBlock? in
+      let p = UnsafeRawBufferPointer(rebasing: raw[start..<(start + size)])
+      let stored = p.loadUnaligned(fromByteOffset: size - 4, as: UInt32.self).littleEndian
+      guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: p[0..<(size - 4)])) == stored else { return nil }
+      let first = Int(p.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian)
+      let n = Int(p.loadUnaligned(fromByteOffset: 16, as: UInt16.self).littleEndian)
+      guard n <= header.samplesPerBlock else { return nil }
+      var block = SampleBlock(startIndex: first)
+      let ch = header.channels
+      block.ax.reserveCapacity(n); block.ay.reserveCapacity(n); block.az.reserveCapacity(n)
+      let a = header.accelScale
+      let g = header.gyroScale
+      for k in 0..<n {
+        let o = GLB.blockHeaderSize + k * ch * 2
+        block.ax.append(Float(Int16(littleEndian: p.loadUnaligned(fromByteOffset: o, as: Int16.self))) * a)
+        block.ay.append(Float(Int16(littleEndian: p.loadUnaligned(fromByteOffset: o + 2, as: Int16.self))) * a)
+        block.az.append(Float(Int16(littleEndian: p.loadUnaligned(fromByteOffset: o + 4, as: Int16.self))) * a)
+        if ch == 6 {
+          block.gx.append(Float(Int16(littleEndian: p.loadUnaligned(fromByteOffset: o + 6, as: Int16.self))) * g)
+          block.gy.append(Float(Int16(littleEndian: p.loadUnaligned(fromByteOffset: o + 8, as: Int16.self))) * g)
+          block.gz.append(Float(Int16(littleEndian: p.loadUnaligned(fromByteOffset: o + 10, as: Int16.self))) * g)
+        }
+      }
+      return block
+    }
+  }
+}
+
+/// Reads a `.glb` file block by block.
+public final class GLBReader: SampleSource {
+  public private(set) var info: RecordingInfo
+  public private(set) var report: IngestReport
+  public let path: String
+  private let handle: FileHandle
+  private var decoder = GLBDecoder()
+  private var queue: [SampleBlock] = []
+  private var done = false
+  private var nextIndex = 0
+  private var clipLimit: Float
+
+  public init(path: String) throws {
+    self.path = path
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+      throw IngestError(.fileNotFound, "no such file; check the path", path: path)
+    }
+    guard let h = FileHandle(forReadingAtPath: path) else {
+      throw IngestError(.unreadable, "cannot open; check its permissions", path: path)
+    }
+    handle = h
+    report = IngestReport(format: "glb")
+    let head = [UInt8]((try? h.read(upToCount: GLB.headerSize)) ?? Data())
+    if head.isEmpty { throw IngestError(.emptyFile, "the file is empty", path: path) }
+    do {
+      _ = try decoder.feed(head)
+    } catch let e as IngestError { throw e.at(path: path) }
+    guard let header = decoder.header else {
+      throw IngestError(.truncated, "the file ends inside the \(GLB.headerSize)-byte header (\(head.count) bytes)", path: path, byteOffset: head.count)
+    }
+    info = header.info
+    clipLimit = (header.info.accelerometerRangeG ?? GLB.defaultRangeG) * standardGravity * 0.999
+    report.sampleRateHz = info.sampleRateHz
+    report.nominalRateHz = nominalRate(near: info.sampleRateHz)
+    report.timestampUnit = "none"
+    report.unitsDetected = "m/s2"
+    report.unitsSource = "format"
+    report.gyroUnits = info.hasGyroscope ? "rad/s" : nil
+    report.columns = ["ax": "int16 ch0", "ay": "int16 ch1", "az": "int16 ch2"]
+  }
+
+  public func nextBlock() throws -> SampleBlock? {
+    while queue.isEmpty && !done {
+      let data = try handle.read(upToCount: 1 << 20) ?? Data()
+      if data.isEmpty {
+        done = true
+        let left = decoder.finish()
+        if left > 0 {
+          report.warnings.append("the file ends with \(left) bytes of a truncated block; they were dropped")
+        }
+        finishReport()
+        break
+      }
+      queue += try decoder.feed([UInt8](data))
+    }
+    guard !queue.isEmpty else { return nil }
+    let block = queue.removeFirst()
+    if block.startIndex > nextIndex {
+      let missing = block.startIndex - nextIndex
+      report.gaps.append(Gap(resumeIndex: block.startIndex, startS: Double(nextIndex) / info.sampleRateHz,
+                             durationS: Double(missing) / info.sampleRateHz, missingSamples: missing))
+    }
+    for i in 0..<block.count where abs(block.ax[i]) >= clipLimit || abs(block.ay[i]) >= clipLimit || abs(block.az[i]) >= clipLimit {
+      report.clippedSamples += 1
+    }
+    nextIndex = block.endIndex
+    report.samples += block.count
+    report.records += 1
+    return block
+  }
+
+  private func finishReport() {
+    report.durationS = Double(nextIndex) / info.sampleRateHz
+    report.skippedBlocks = decoder.skippedBlocks
+    report.skippedBlockOffsets = decoder.skippedOffsets
+    if decoder.skippedBlocks > 0 {
+      report.warnings.append("\(decoder.skippedBlocks) damaged block(s) skipped at byte offsets \(decoder.skippedOffsets.prefix(10).map(String.init).joined(separator: ", ")); the rest was recovered")
+    } else if decoder.discardedBytes > 0 {
+      report.warnings.append("\(decoder.discardedBytes) bytes that belong to no valid block were skipped")
+    }
+    if !report.gaps.isEmpty {
+      report.warnings.append("\(report.gaps.count) gap(s) in the sample sequence; analysis restarts after each")
+    }
+  }
+}
+
+// MARK: - Little-endian helpers
+
+@inline(__always)
+func appendLE<T: FixedWidthInteger>(_ out: inout [UInt8], _ v: T) {
+  withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
+}
+
+struct ByteWriter {
+  var data: [UInt8] = []
+  mutating func bytes(_ b: [UInt8]) { data += b }
+  mutating func u8(_ v: UInt8) { data.append(v) }
+  mutating func u16(_ v: UInt16) { appendLE(&data, v) }
+  mutating func u32(_ v: UInt32) { appendLE(&data, v) }
+  mutating func i64(_ v: Int64) { appendLE(&data, v) }
+  mutating func f32(_ v: Float) { appendLE(&data, v.bitPattern) }
+  mutating func f64(_ v: Double) { appendLE(&data, v.bitPattern) }
+}
+
+struct ByteReader {
+  let data: [UInt8]
+  var offset = 0
+  init(_ data: [UInt8]) { self.data = data }
+  mutating func skip(_ n: Int) { offset += n }
+  mutating func u8() -> UInt8 { defer { offset += 1 }; return data[offset] }
+  mutating func u16() -> UInt16 { defer { offset += 2 }; return UInt16(data[offset]) | UInt16(data[offset + 1]) << 8 }
+  mutating func u32() -> UInt32 {
+    defer { offset += 4 }
+    return (0..<4).reduce(UInt32(0)) { $0 | UInt32(data[offset + $1]) << (8 * $1) }
+  }
+  mutating func u64() -> UInt64 {
+    defer { offset += 8 }
+    return (0..<8).reduce(UInt64(0)) { $0 | UInt64(data[offset + $1]) << (8 * $1) }
+  }
+  mutating func i64() -> Int64 { Int64(bitPattern: u64()) }
+  mutating func f32() -> Float { Float(bitPattern: u32()) }
+  mutating func f64() -> Double { Double(bitPattern: u64()) }
+}
+
+/// Opens any supported recording by extension and magic bytes.
+public func openRecording(path: String, options: CSVOptions = CSVOptions()) throws -> any SampleSource {
+  if let h = FileHandle(forReadingAtPath: path), let magic = try? h.read(upToCount: 4), [UInt8](magic) == GLB.fileMagic {
+    return try GLBReader(path: path)
+  }
+  if path.lowercased().hasSuffix(".glb") { return try GLBReader(path: path) }
+  return try CSVReader(path: path, options: options)
+}

@@ -1,0 +1,185 @@
+//===--- NumberParsing.swift ----------------------------------------------===//
+// Byte-level number and date parsing for the text readers (hot path).
+//===----------------------------------------------------------------------===//
+
+/// The outcome of reading one numeric field.
+enum ParsedNumber {
+  case value(Double)
+  case empty
+  case notANumber
+  case nonFinite
+}
+
+/// Powers of ten that are exact in binary64.
+private let exactPowersOfTen: [Double] = (0...22).map { p in
+  var v = 1.0
+  for _ in 0..<p { v *= 10 }
+  return v
+}
+
+/// Parses a decimal number from `bytes[start..<end]` without allocating.
+///
+/// Accepts surrounding spaces and double quotes, a sign, digits, one decimal
+/// separator (`.`, or `,` when `decimalComma`), and an exponent. Up to 19
+/// significant digits are kept exactly; the result is correctly rounded for
+/// the 6–15 digit values that sensor exports write.
+@inline(__always)
+func parseNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                 decimalComma: Bool = false) -> ParsedNumber {
+  var i = start
+  var e = end
+  while i < e, bytes[i] == 0x20 || bytes[i] == 0x22 || bytes[i] == 0x09 { i += 1 }
+  while e > i, bytes[e - 1] == 0x20 || bytes[e - 1] == 0x22 || bytes[e - 1] == 0x09 || bytes[e - 1] == 0x0D {
+    e -= 1
+  }
+  if i == e { return .empty }
+  var negative = false
+  if bytes[i] == 0x2D { negative = true; i += 1 } else if bytes[i] == 0x2B { i += 1 }
+  let separator: UInt8 = decimalComma ? 0x2C : 0x2E
+  var mantissa: UInt64 = 0
+  var digits = 0
+  var exponent = 0
+  var sawDigit = false
+  while i < e {
+    let d = bytes[i] &- 0x30
+    if d < 10 {
+      sawDigit = true
+      if digits < 19 {
+        if mantissa != 0 || d != 0 { digits += 1 }
+        mantissa = mantissa &* 10 &+ UInt64(d)
+      } else {
+        exponent += 1
+      }
+      i += 1
+    } else { break }
+  }
+  if i < e, bytes[i] == separator || (decimalComma && bytes[i] == 0x2E) {
+    i += 1
+    while i < e {
+      let d = bytes[i] &- 0x30
+      if d < 10 {
+        sawDigit = true
+        if digits < 19 {
+          if mantissa != 0 || d != 0 { digits += 1 }
+          mantissa = mantissa &* 10 &+ UInt64(d)
+          exponent -= 1
+        }
+        i += 1
+      } else { break }
+    }
+  }
+  if !sawDigit { return classifyWord(bytes, i, e) }
+  if i < e, bytes[i] == 0x65 || bytes[i] == 0x45 {
+    i += 1
+    var expNegative = false
+    if i < e, bytes[i] == 0x2D { expNegative = true; i += 1 } else if i < e, bytes[i] == 0x2B { i += 1 }
+    var expValue = 0
+    var expDigits = 0
+    while i < e {
+      let d = bytes[i] &- 0x30
+      if d < 10 { expValue = min(expValue * 10 + Int(d), 100_000); expDigits += 1; i += 1 } else { break }
+    }
+    if expDigits == 0 { return .notANumber }
+    exponent += expNegative ? -expValue : expValue
+  }
+  if i != e { return .notANumber }
+  var value = Double(mantissa)
+  if exponent != 0 {
+    if exponent > 0 {
+      if exponent <= 22 { value *= exactPowersOfTen[exponent] } else { value *= pow10(exponent) }
+    } else {
+      if -exponent <= 22 { value /= exactPowersOfTen[-exponent] } else { value /= pow10(-exponent) }
+    }
+  }
+  if !value.isFinite { return .nonFinite }
+  return .value(negative ? -value : value)
+}
+
+private func pow10(_ p: Int) -> Double {
+  var result = 1.0
+  var base = 10.0
+  var n = p
+  while n > 0 {
+    if n & 1 == 1 { result *= base }
+    base *= base
+    n >>= 1
+  }
+  return result
+}
+
+/// Tells "nan"/"inf" words (a non-finite value) from other text.
+private func classifyWord(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> ParsedNumber {
+  var word: [UInt8] = []
+  var i = start
+  while i < end, word.count < 9 { word.append(bytes[i] | 0x20); i += 1 }
+  let text = String(decoding: word, as: UTF8.self)
+  if text == "nan" || text == "inf" || text == "infinity" { return .nonFinite }
+  return .notANumber
+}
+
+/// Parses an ISO-8601 date-time (`2019-09-17T10:00:00.125Z`, a space instead
+/// of `T`, an optional `±HH:MM` offset; no offset is read as UTC) into Unix
+/// seconds.
+func parseISO8601(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+  var i = start
+  var e = end
+  while i < e, bytes[i] == 0x20 || bytes[i] == 0x22 { i += 1 }
+  while e > i, bytes[e - 1] == 0x20 || bytes[e - 1] == 0x22 || bytes[e - 1] == 0x0D { e -= 1 }
+  func number(_ count: Int) -> Int? {
+    guard i + count <= e else { return nil }
+    var v = 0
+    for k in 0..<count {
+      let d = bytes[i + k] &- 0x30
+      guard d < 10 else { return nil }
+      v = v * 10 + Int(d)
+    }
+    i += count
+    return v
+  }
+  func expect(_ c: UInt8) -> Bool {
+    guard i < e, bytes[i] == c else { return false }
+    i += 1
+    return true
+  }
+  guard let year = number(4), expect(0x2D), let month = number(2), expect(0x2D), let day = number(2)
+  else { return nil }
+  guard i < e, bytes[i] == 0x54 || bytes[i] == 0x20 else { return nil }
+  i += 1
+  guard let hour = number(2), expect(0x3A), let minute = number(2), expect(0x3A), let second = number(2)
+  else { return nil }
+  guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+  var fraction = 0.0
+  if i < e, bytes[i] == 0x2E || bytes[i] == 0x2C {
+    i += 1
+    var scale = 0.1
+    while i < e, bytes[i] &- 0x30 < 10 {
+      fraction += Double(bytes[i] &- 0x30) * scale
+      scale *= 0.1
+      i += 1
+    }
+  }
+  var offsetSeconds = 0
+  if i < e {
+    if bytes[i] == 0x5A || bytes[i] == 0x7A {
+      i += 1
+    } else if bytes[i] == 0x2B || bytes[i] == 0x2D {
+      let sign = bytes[i] == 0x2D ? -1 : 1
+      i += 1
+      guard let oh = number(2) else { return nil }
+      _ = expect(0x3A)
+      let om = number(2) ?? 0
+      offsetSeconds = sign * (oh * 3600 + om * 60)
+    }
+  }
+  guard i == e else { return nil }
+  // Days from the civil calendar (H. Hinnant's algorithm).
+  let y = month <= 2 ? year - 1 : year
+  let era = (y >= 0 ? y : y - 399) / 400
+  let yoe = y - era * 400
+  let mp = (month + 9) % 12
+  let doy = (153 * mp + 2) / 5 + day - 1
+  let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+  let days = era * 146_097 + doe - 719_468
+  let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+  return Double(seconds) + fraction
+}

@@ -1,0 +1,151 @@
+//===--- ReportWriter.swift -----------------------------------------------===//
+// The JSON report (schema gaitline.report/1, docs/REPORT.md), the per-step
+// CSV and the terminal summary.
+//===----------------------------------------------------------------------===//
+import GaitCore
+import GaitDSP
+import GaitIngest
+import Foundation
+
+/// gaitline's version, written into every report.
+public let gaitlineVersion = "0.1.0"
+
+/// The report schema identifier.
+public let reportSchema = "gaitline.report/1"
+
+extension Distribution {
+  /// `{"mean", "median", "sd", "p10", "p90", "n"}`.
+  func json(_ digits: Int = 2) -> JSONValue {
+    .object([("mean", .num(mean, digits)), ("median", .num(median, digits)), ("sd", .num(sd, digits)),
+             ("p10", .num(p10, digits)), ("p90", .num(p90, digits)), ("n", .number(Double(count)))])
+  }
+}
+
+func dist(_ d: Distribution?, _ digits: Int = 2) -> JSONValue { d?.json(digits) ?? .null }
+
+/// Builds the JSON report of one analysed input.
+public func reportJSON(_ r: AnalysisResult, includeSteps: Bool = true) -> JSONValue {
+  let ing = r.ingest
+  let input: JSONValue = .object([
+    ("path", .string(r.path)),
+    ("format", .string(ing.format)),
+    ("placement", .string(r.placement.rawValue)),
+    ("placement_source", .string(r.placementSource)),
+    ("side", .str(r.options.side?.rawValue ?? r.info.side?.rawValue)),
+    ("frame", .string(r.info.frame.rawValue)),
+    ("sample_rate_hz", .num(ing.sampleRateHz, 4)),
+    ("measured_rate_hz", .num(ing.measuredRateHz, 4)),
+    ("nominal_rate_hz", .num(ing.nominalRateHz, 4)),
+    ("duration_s", .num(ing.durationS, 3)),
+    ("samples", .number(Double(ing.samples))),
+    ("start_time_unix_s", .num(r.info.startTimeUnixS, 3)),
+    ("units_detected", .string(ing.unitsDetected)),
+    ("units_source", .string(ing.unitsSource)),
+    ("gyro_units", .str(ing.gyroUnits)),
+    ("timestamp_unit", .string(ing.timestampUnit)),
+    ("columns", .object(ing.columns.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+    ("resampled", .bool(ing.resampled)),
+    ("gaps", .array(ing.gaps.map {
+      .object([("start_s", .num($0.startS, 3)), ("duration_s", .num($0.durationS, 3)),
+               ("missing_samples", .number(Double($0.missingSamples)))])
+    })),
+    ("clipped_samples", .number(Double(ing.clippedSamples))),
+    ("skipped_blocks", .number(Double(ing.skippedBlocks))),
+    ("warnings", .array((ing.warnings + r.warnings).map(JSONValue.string))),
+  ])
+  let s = r.summary
+  let summary: JSONValue = .object([
+    ("steps", .number(Double(s.steps))),
+    ("running_steps", .number(Double(s.runningSteps))),
+    ("basis", .string(s.basis)),
+    ("cadence_spm", dist(s.cadenceSpm, 1)),
+    ("cadence_spectral_spm", .num(s.cadenceSpectralSpm, 1)),
+    ("step_time_ms", dist(s.stepTimeMs, 1)),
+    ("ground_contact_ms", dist(s.groundContactMs, 1)),
+    ("flight_ms", dist(s.flightMs, 1)),
+    ("duty_factor", dist(s.dutyFactor, 3)),
+    ("vertical_oscillation_cm", dist(s.verticalOscillationCm, 2)),
+    ("vertical_ratio_pct", .num(s.verticalRatioPct, 2)),
+    ("trunk_lean_deg", dist(s.trunkLeanDeg, 1)),
+    ("lateral_sway_cm", dist(s.lateralSwayCm, 2)),
+    ("braking_mps", dist(s.brakingMps, 3)),
+    ("impact_g", dist(s.impactG, 2)),
+    ("gct_balance_left_pct", .num(s.gctBalanceLeftPct, 1)),
+    ("mounting_tilt_deg", .num(s.mountingTiltDeg, 1)),
+    ("running_s", .num(s.runningSeconds, 1)),
+  ])
+  var pairs: [(String, JSONValue)] = [
+    ("schema", .string(reportSchema)),
+    ("gaitline_version", .string(gaitlineVersion)),
+    ("input", input),
+    ("options", .object([
+      ("placement", .str(r.options.placement?.rawValue)),
+      ("side", .str(r.options.side?.rawValue)),
+      ("speed_mps", .num(r.options.speedMps, 3)),
+      ("segment_s", .num(r.options.segmentSeconds, 3)),
+      ("low_pass_hz", .num(r.options.lowPassHz, 2)),
+      ("contact_threshold_g", .num(r.options.contactThresholdG, 3)),
+    ])),
+    ("summary", summary),
+    ("running_stretches", .array(s.runningStretches.map { .object([("start_s", .num($0.startS, 2)), ("end_s", .num($0.endS, 2))]) })),
+    ("cadence_over_time", .array(r.segments.map { seg in
+      .object([("start_s", .num(seg.startS, 2)), ("end_s", .num(seg.endS, 2)),
+               ("cadence_spm", .num(seg.cadenceSpectralSpm, 1)), ("steps", .number(Double(seg.steps))),
+               ("running_steps", .number(Double(seg.runningSteps))), ("trunk_lean_deg", .num(seg.trunkLeanDeg, 1))])
+    })),
+  ]
+  if includeSteps { pairs.append(("steps", .array(r.steps.map(stepJSON)))) }
+  pairs.append(("flags", .array([])))
+  return .object(pairs)
+}
+
+func stepJSON(_ s: Step) -> JSONValue {
+  .object([
+    ("ic_s", .num(s.icS, 4)), ("tc_s", .num(s.tcS, 4)), ("side", .str(s.side?.rawValue)),
+    ("running", .bool(s.running)),
+    ("step_time_ms", .num(s.stepTimeMs, 1)), ("ground_contact_ms", .num(s.groundContactMs, 1)),
+    ("flight_ms", .num(s.flightMs, 1)), ("duty_factor", .num(s.dutyFactor, 3)),
+    ("vertical_oscillation_cm", .num(s.verticalOscillationCm, 2)), ("lateral_sway_cm", .num(s.lateralSwayCm, 2)),
+    ("braking_mps", .num(s.brakingMps, 3)), ("impact_g", .num(s.impactG, 2)),
+  ])
+}
+
+/// The per-step table; column names carry their units.
+public func stepsCSV(_ steps: [Step]) -> String {
+  var out = "ic_s,tc_s,side,running,step_time_ms,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,lateral_sway_cm,braking_mps,impact_g\n"
+  func f(_ v: Double?, _ d: Int) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "" }
+  for s in steps {
+    out += [f(s.icS, 4), f(s.tcS, 4), s.side?.rawValue ?? "", s.running ? "1" : "0", f(s.stepTimeMs, 1),
+            f(s.groundContactMs, 1), f(s.flightMs, 1), f(s.dutyFactor, 3), f(s.verticalOscillationCm, 2),
+            f(s.lateralSwayCm, 2), f(s.brakingMps, 3), f(s.impactG, 2)].joined(separator: ",") + "\n"
+  }
+  return out
+}
+
+/// A summary a person can read at a glance.
+public func textSummary(_ r: AnalysisResult) -> String {
+  let s = r.summary
+  var lines: [String] = []
+  let name = (r.path as NSString).lastPathComponent
+  lines.append("\(name): \(r.placement.rawValue) sensor (\(r.placementSource)), \(String(format: "%.4g", r.ingest.sampleRateHz)) Hz, \(String(format: "%.1f", r.ingest.durationS)) s, units \(r.ingest.unitsDetected)")
+  lines.append("  steps \(s.steps) (\(s.runningSteps) running), metrics over \(s.basis == "running" ? "running steps" : "all steps")")
+  func row(_ label: String, _ d: Distribution?, _ unit: String, _ digits: Int) {
+    guard let d else { lines.append("  \(label.padding(toLength: 22, withPad: " ", startingAt: 0)) n/a"); return }
+    let fmt = "%.\(digits)f"
+    lines.append("  \(label.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(format: fmt, d.median)) \(unit)  (p10 \(String(format: fmt, d.p10)), p90 \(String(format: fmt, d.p90)))")
+  }
+  row("cadence", s.cadenceSpm, "spm", 0)
+  row("ground contact", s.groundContactMs, "ms", 0)
+  row("flight", s.flightMs, "ms", 0)
+  row("duty factor", s.dutyFactor, "", 2)
+  if r.placement == .hip {
+    row("vertical oscillation", s.verticalOscillationCm, "cm", 1)
+    row("trunk lean", s.trunkLeanDeg, "deg", 1)
+    row("lateral sway", s.lateralSwayCm, "cm", 1)
+    row("braking", s.brakingMps, "m/s", 2)
+  }
+  row("impact", s.impactG, "g", 1)
+  if let b = s.gctBalanceLeftPct { lines.append("  GCT balance            \(String(format: "%.1f", b)) % left") }
+  for w in r.ingest.warnings + r.warnings { lines.append("  warning: \(w)") }
+  return lines.joined(separator: "\n") + "\n"
+}
