@@ -37,9 +37,11 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "GaitIngestTests", dependencies: ["GaitCore", "GaitIngest"]),
-    .testTarget(name: "GaitDSPTests", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitReport"]),
-    .testTarget(name: "GaitCLITests", dependencies: ["GaitCore"]),
+    .target(name: "GaitTestSupport", dependencies: ["GaitCore"], path: "Tests/GaitTestSupport"),
+    .testTarget(name: "GaitIngestTests", dependencies: ["GaitCore", "GaitIngest", "GaitTestSupport"]),
+    .testTarget(
+      name: "GaitDSPTests", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitReport", "GaitTestSupport"]),
+    .testTarget(name: "GaitCLITests", dependencies: ["GaitCLI", "GaitCore", "GaitTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

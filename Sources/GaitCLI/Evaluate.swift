@@ -52,15 +52,17 @@ struct Evaluate: ParsableCommand {
       let source = try openRecording(path: recording, options: try input.csvOptions())
       let result = try GaitReport.analyze(source: source, path: recording, options: try analysis.analysisOptions())
       if strides {
-        guard let s = evaluateStrides(steps: result.steps, strideStartsS: reference.map(\.icS)) else {
+        guard let s = evaluateStrides(steps: result.steps, strideStartsS: reference.map(\.icS),
+                                          strideEndsS: reference.allSatisfy { $0.tcS != nil } ? reference.map { $0.tcS! } : nil) else {
           throw IngestError(.malformedRecord, "too few strides to compare", path: recording)
         }
         if json {
           print(JSONValue.object([("reference_stride_s", .num(s.referenceStrideS, 4)), ("detected_stride_s", .num(s.detectedStrideS, 4)),
-                                  ("stride_error_pct", .num(s.errorPct, 3)), ("reference_cadence_spm", .num(120 / s.referenceStrideS, 2)),
+                                  ("stride_error_pct", .num(s.errorPct, 3)), ("strides_matched", .number(Double(s.matched))), ("strides_total", .number(Double(s.total))), ("reference_cadence_spm", .num(120 / s.referenceStrideS, 2)),
                                   ("detected_cadence_spm", .num(120 / s.detectedStrideS, 2))]).serialized())
         } else {
-          print(String(format: "median stride: reference %.4f s, gaitline %.4f s, error %+.2f %%", s.referenceStrideS, s.detectedStrideS, s.errorPct))
+          print(String(format: "strides matched: %d of %d", s.matched, s.total))
+          print(String(format: "mean stride:   reference %.4f s, gaitline %.4f s, error %+.2f %%", s.referenceStrideS, s.detectedStrideS, s.errorPct))
           print(String(format: "cadence:       reference %.1f spm, gaitline %.1f spm", 120 / s.referenceStrideS, 120 / s.detectedStrideS))
         }
         return

@@ -107,6 +107,7 @@ func writeOutput(_ text: String, to path: String) throws {
   let url = URL(fileURLWithPath: path)
   let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
   do {
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try Data(text.utf8).write(to: tmp)
     if FileManager.default.fileExists(atPath: path) { _ = try FileManager.default.replaceItemAt(url, withItemAt: tmp) } else {
       try FileManager.default.moveItem(at: tmp, to: url)

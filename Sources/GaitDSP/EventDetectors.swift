@@ -144,7 +144,7 @@ struct HipEventDetector {
       var s = Step(icS: (Double(offsetIndex) + c.ic) / rate, running: c.running)
       if let tc = c.tc { s.tcS = (Double(offsetIndex) + tc) / rate; s.groundContactMs = (tc - c.ic) / rate * 1000 }
       let icIndex = Int(c.ic.rounded())
-      if k + 1 < contacts.count, contacts[k + 1].ic - c.ic <= maxStep {
+      if k + 1 < contacts.count, contacts[k + 1].ic - c.ic <= maxStep, contacts[k + 1].ic - c.ic >= 0.6 * period {
         let next = contacts[k + 1]
         let stepSamples = next.ic - c.ic
         s.stepTimeMs = stepSamples / rate * 1000
@@ -205,11 +205,18 @@ struct HipEventDetector {
 
 /// Contacts from a foot, ankle or shank sensor, one foot only.
 ///
-/// Each stride has one impact, the tallest peak of |a| within 0.6 stride
-/// periods. Initial contact is the steepest rise of |a| in the 60 ms before
-/// that peak (the impact's onset). The foot is then flat and quiet; toe-off
-/// is where |a| first leaves the quiet band (within 0.35 g of 1 g) after the
-/// quietest 40 ms of stance. Cadence counts both feet: 2 × stride rate.
+/// The anchor of each stride is foot-flat, the quietest moment of the
+/// stride (lowest angular speed when a gyroscope is present, else the
+/// smallest departure of |a| from 1 g, averaged over 40 ms; zero-velocity
+/// detection as in foot-mounted navigation), at most one per 0.6 stride
+/// periods from the spectrum. Initial contact is the onset (steepest rise) of
+/// the largest |a| peak, the impact, in the 35 % of a stride before
+/// foot-flat. Toe-off is the first |a| peak above 1.8 g after the foot leaves
+/// the quiet band (push-off). Cadence counts both feet: 2 × stride rate.
+///
+/// Accelerometer foot-strike detection is delayed for forefoot strikes and
+/// soft shoes (Mitschke 2017, DOMAIN.md §2); contact times from the foot are
+/// reported with that caveat.
 struct FootEventDetector {
   func detect(in work: inout SegmentWorkspace, stepPeriod: Double?, coreRange: Range<Int>,
               offsetIndex: Int, side: Side?) -> [Step] {
@@ -218,55 +225,77 @@ struct FootEventDetector {
     let mag = work.magnitude.map { $0 / standardGravity }
     let n = mag.count
     let stride = 2 * period
-    let median = quantile(mag, 0.5), p99 = quantile(mag, 0.99)
-    let peaks = pickPeaks(mag, minimum: median + 0.4 * (p99 - median), distance: Int(0.6 * stride))
-    let onsetReach = max(1, Int(0.06 * rate))
-    let quietWindow = max(2, Int(0.04 * rate))
+    // Stillness: moving mean over 40 ms.
+    let half = max(1, Int(0.02 * rate))
+    var raw = [Float](repeating: 0, count: n)
+    let useGyro = work.gyroMagnitude.count == n
+    for i in 0..<n { raw[i] = useGyro ? work.gyroMagnitude[i] : abs(mag[i] - 1) }
+    var energy = [Float](repeating: 0, count: n)
+    var acc: Float = 0
+    var prefix = [Float](repeating: 0, count: n + 1)
+    for i in 0..<n { acc += raw[i]; prefix[i + 1] = acc }
+    for i in 0..<n {
+      let a = max(0, i - half), b = min(n, i + half + 1)
+      energy[i] = (prefix[b] - prefix[a]) / Float(b - a)
+    }
+    let medianEnergy = quantile(energy, 0.5)
+    let quiet = pickPeaks(energy.map { -$0 }, minimum: -medianEnergy, distance: Int(0.6 * stride))
     var ics: [Double] = []
     var tcs: [Double?] = []
-    for p in peaks {
-      var best = p
+    var anchors: [Int] = []
+    let onsetReach = max(1, Int(0.06 * rate))
+    for q in quiet {
+      let lo = max(1, q - Int(0.35 * stride))
+      guard q > lo else { continue }
+      var m = lo
+      for k in lo..<q where mag[k] > mag[m] { m = k }
+      var best = m
       var bestSlope = -Float.infinity
-      for k in max(1, p - onsetReach)...p where mag[k] - mag[k - 1] > bestSlope { bestSlope = mag[k] - mag[k - 1]; best = k }
-      ics.append(Double(best))
-      // Quietest window in the half stride after the impact.
-      let searchEnd = min(n - quietWindow, p + Int(0.5 * stride))
-      var quiet: Int?
-      var quietEnergy = Float.infinity
-      var k = p + onsetReach
-      while k < searchEnd {
-        var e: Float = 0
-        for j in k..<(k + quietWindow) { e += abs(mag[j] - 1) }
-        if e < quietEnergy { quietEnergy = e; quiet = k }
+      for k in max(1, m - onsetReach)...m where mag[k] - mag[k - 1] > bestSlope { bestSlope = mag[k] - mag[k - 1]; best = k }
+      // Interpolate the onset to a fraction of a sample (parabola through
+      // the slope's neighbours).
+      var icFrac = Double(best)
+      if best > 1, best + 1 < n {
+        let s0 = Double(mag[best - 1] - mag[best - 2]), s1 = Double(bestSlope), s2 = Double(mag[best + 1] - mag[best])
+        let d = s0 - 2 * s1 + s2
+        if d < 0 { icFrac += max(-0.5, min(0.5, 0.5 * (s0 - s2) / d)) }
+      }
+      // Leave the quiet band, then the push-off peak.
+      let level = energy[q] + 0.5 * (medianEnergy - energy[q])
+      var j = q
+      while j < n - 1, energy[j] < level { j += 1 }
+      var tc: Double?
+      var k = j
+      while k < min(n - 1, q + Int(0.5 * stride)) {
+        if mag[k] > 1.8, mag[k] >= mag[k - 1], mag[k] >= mag[k + 1] { tc = Double(k); break }
         k += 1
       }
-      var tc: Double?
-      if let q = quiet {
-        var j = q + quietWindow / 2
-        while j < min(n, p + Int(0.6 * stride)) {
-          if abs(mag[j] - 1) > 0.35 { tc = Double(j); break }
-          j += 1
-        }
-      }
+      ics.append(icFrac)
       tcs.append(tc)
+      anchors.append(q)
     }
     var steps: [Step] = []
-    for (k, p) in peaks.enumerated() where coreRange.contains(p) {
+    for (k, q) in anchors.enumerated() where coreRange.contains(q) {
       let ic = ics[k]
       var s = Step(icS: (Double(offsetIndex) + ic) / rate, running: false)
       s.side = side
-      if let tc = tcs[k] {
+      s.footFlatS = (Double(offsetIndex) + Double(q)) / rate
+      if let tc = tcs[k], tc > ic {
         s.tcS = (Double(offsetIndex) + tc) / rate
         s.groundContactMs = (tc - ic) / rate * 1000
       }
-      if k + 1 < ics.count, ics[k + 1] - ic <= 1.6 * stride {
+      // A stride far from the spectral period is a pause or a mis-detection.
+      if k + 1 < ics.count, ics[k + 1] - ic >= 0.7 * stride, ics[k + 1] - ic <= 1.4 * stride {
         let strideSamples = ics[k + 1] - ic
         s.stepTimeMs = strideSamples / 2 / rate * 1000
-        if let tc = tcs[k] { s.dutyFactor = (tc - ic) / strideSamples }
+        if let g = s.groundContactMs { s.dutyFactor = g / 1000 * rate / strideSamples }
       }
       // Running: stance shorter than half the stride (a flight phase exists).
-      s.running = (s.dutyFactor ?? 1) < 0.5 || stride / rate < 0.9
-      s.impactG = Double(mag[p])
+      s.running = (s.dutyFactor ?? 1) < 0.5
+      let p = Int(ic.rounded())
+      var peak: Float = 0
+      for i in p..<min(n, p + onsetReach + 1) where i >= 0 { peak = max(peak, mag[i]) }
+      s.impactG = Double(peak)
       steps.append(s)
     }
     return steps

@@ -32,6 +32,8 @@ public struct Step: Sendable, Hashable, Codable {
   public var impactG: Double?
   /// Peak-to-peak mediolateral displacement of the trunk over the step, cm.
   public var lateralSwayCm: Double?
+  /// Foot-flat (the quietest instant of stance) of a foot sensor, s.
+  public var footFlatS: Double?
   /// Whether the step has a flight phase (running) or not (walking).
   public var running: Bool
 

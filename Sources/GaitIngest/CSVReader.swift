@@ -146,13 +146,21 @@ public final class CSVReader: SampleSource {
       throw IngestError(.unsupportedEncoding,
         "the file is UTF-16 encoded; convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8 IN > OUT)", line: 1)
     }
-    // Delimiter: the candidate with the same non-zero count on the last rows.
-    let tail = sniffed.suffix(10)
+    // Delimiter: the candidate whose most common non-zero count per line
+    // holds on the most of the last rows (a damaged row does not decide).
+    let tail = sniffed.suffix(50)
     var best: (UInt8, Int)?
-    for candidate: UInt8 in [0x2C, 0x3B, 0x09] {
-      let counts = tail.map { line in line.bytes.reduce(0) { $0 + ($1 == candidate ? 1 : 0) } }
-      if let first = counts.first, first > 0, counts.allSatisfy({ $0 == first }) {
-        if best == nil || first > best!.1 { best = (candidate, first) }
+    var bestScore = 0
+    for candidate: UInt8 in [0x3B, 0x09, 0x2C] {  // ';' and tab before ',' (decimal commas)
+      var histogram: [Int: Int] = [:]
+      for line in tail {
+        let c = line.bytes.reduce(0) { $0 + ($1 == candidate ? 1 : 0) }
+        if c > 0 { histogram[c, default: 0] += 1 }
+      }
+      guard let mode = histogram.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }) else { continue }
+      if mode.value > bestScore {
+        best = (candidate, mode.key)
+        bestScore = mode.value
       }
     }
     if let best {

@@ -87,20 +87,44 @@ public func evaluate(steps: [Step], truth: [TruthContact], toleranceS: Double) -
   return e
 }
 
-/// Compares the median stride time of one foot's detected contacts with a
-/// reference list of stride boundaries of the same foot.
-public func evaluateStrides(steps: [Step], strideStartsS: [Double]) -> (referenceStrideS: Double, detectedStrideS: Double, errorPct: Double)? {
-  func medianInterval(_ x: [Double]) -> Double? {
-    let s = x.sorted()
-    guard s.count >= 2 else { return nil }
-    let d = zip(s.dropFirst(), s).map { $0 - $1 }.sorted()
-    return d[d.count / 2]
+/// Compares stride times stride by stride with a reference list of stride
+/// boundaries of the sensor's foot. Reference strides longer than 1.5× their
+/// median (pauses, turns on the spot) are left out; each remaining one is
+/// matched to the detected contacts nearest its two ends (after removing the
+/// median offset between reference boundaries and contacts, within 20 % of a
+/// stride). Returns the mean reference and detected stride over the matched
+/// strides and the error of the detected mean, %.
+public func evaluateStrides(steps: [Step], strideStartsS: [Double], strideEndsS: [Double]? = nil)
+  -> (referenceStrideS: Double, detectedStrideS: Double, errorPct: Double, matched: Int, total: Int)?
+{
+  let starts = strideStartsS
+  let ends = strideEndsS ?? Array(starts.dropFirst())
+  let pairs = zip(starts, ends).map { ($0, $1) }
+  let durations = pairs.map { $0.1 - $0.0 }.sorted()
+  guard durations.count >= 3 else { return nil }
+  let median = durations[durations.count / 2]
+  // Foot-flat is the instant such references mark; fall back to contacts.
+  let ics = steps.map { $0.footFlatS ?? $0.icS }.sorted()
+  func nearest(_ t: Double, within: Double) -> Double? {
+    var best: Double?
+    for x in ics where abs(x - t) <= within { if best == nil || abs(x - t) < abs(best! - t) { best = x } }
+    return best
   }
-  guard let first = strideStartsS.min(), let last = strideStartsS.max(),
-        let ref = medianInterval(strideStartsS) else { return nil }
-  let det = steps.filter { $0.icS >= first - ref && $0.icS <= last + ref }.map(\.icS)
-  guard let d = medianInterval(det) else { return nil }
-  return (ref, d, 100 * (d - ref) / ref)
+  // The reference marks a different instant of the stride (e.g. foot-flat)
+  // than initial contact: remove the median offset before matching.
+  let offsets = starts.compactMap { t in nearest(t, within: 0.5 * median).map { $0 - t } }.sorted()
+  let offset = offsets.isEmpty ? 0 : offsets[offsets.count / 2]
+  func nearest(_ t: Double) -> Double? { nearest(t + offset, within: 0.2 * median) }
+  var refSum = 0.0, detSum = 0.0, matched = 0, total = 0
+  for (a, b) in pairs where b - a <= 1.5 * median {
+    total += 1
+    guard let da = nearest(a), let db = nearest(b), db > da else { continue }
+    refSum += b - a
+    detSum += db - da
+    matched += 1
+  }
+  guard matched > 0 else { return nil }
+  return (refSum / Double(matched), detSum / Double(matched), 100 * (detSum - refSum) / refSum, matched, total)
 }
 
 /// Reads reference contacts from a CSV with `ic_time_s` (or `ic_s`,

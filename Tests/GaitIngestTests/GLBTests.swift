@@ -1,0 +1,115 @@
+import Foundation
+import GaitCore
+import GaitTestSupport
+import Testing
+
+@testable import GaitIngest
+
+@Suite struct GLBFormatTests {
+  @Test func crc32CheckValue() {
+    #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+    #expect(CRC32.checksum([]) == 0)
+  }
+
+  func writeSample(_ path: String) throws -> Recording {
+    let (rec, _) = try read(sampleData("pyshoe-foot-run/2017-11-27-11-11-24_imu.csv"))
+    var info = rec.info
+    info.placement = .foot
+    info.side = .right
+    let w = try GLBWriter(path: path, info: info)
+    for b in rec.blocks { try w.write(b) }
+    try w.close()
+    return rec
+  }
+
+  @Test func roundTripToTheInt16Scale() throws {
+    let path = temporaryDirectory().appendingPathComponent("run.glb").path
+    let original = try writeSample(path)
+    let reader = try GLBReader(path: path)
+    let back = try reader.readAll()
+    #expect(back.info.sampleRateHz == original.info.sampleRateHz)
+    #expect(back.info.placement == .foot)
+    #expect(back.info.side == .right)
+    #expect(back.info.hasGyroscope)
+    #expect(back.sampleCount == original.sampleCount)
+    let scale = GLBHeader(info: original.info).accelScale
+    let gyroScale = GLB.defaultGyroRangeRadS / 32767
+    let a = original.blocks[0], b = back.blocks[0]
+    for i in 0..<a.count {
+      #expect(abs(a.ax[i] - b.ax[i]) <= scale / 2 + 1e-5)
+      #expect(abs(a.az[i] - b.az[i]) <= scale / 2 + 1e-5)
+      #expect(abs(a.gx[i] - b.gx[i]) <= gyroScale / 2 + 1e-6)
+    }
+    #expect(reader.report.skippedBlocks == 0)
+  }
+
+  @Test func damagedBlocksAreSkippedAndTheRestRecovered() throws {
+    let path = temporaryDirectory().appendingPathComponent("run.glb").path
+    let original = try writeSample(path)
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    let header = try GLBHeader.decode(Array(bytes[0..<64]))
+    let size = header.blockSize
+    let damaged = [2, 5]
+    for k in damaged { bytes[64 + k * size + 40] ^= 0xFF }
+    let bad = temporaryFile(bytes: bytes, name: "bad.glb")
+    let reader = try GLBReader(path: bad)
+    let back = try reader.readAll()
+    #expect(reader.report.skippedBlocks == 2)
+    #expect(reader.report.skippedBlockOffsets == damaged.map { 64 + $0 * size })
+    #expect(back.sampleCount == original.sampleCount - 2 * header.samplesPerBlock)
+    #expect(reader.report.gaps.count == 2)
+    #expect(reader.report.gaps[0].resumeIndex == 3 * header.samplesPerBlock)
+  }
+
+  @Test func truncatedFile() throws {
+    let path = temporaryDirectory().appendingPathComponent("run.glb").path
+    _ = try writeSample(path)
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    let cut = temporaryFile(bytes: Array(bytes[0..<(64 + 1000)]), name: "cut.glb")
+    let reader = try GLBReader(path: cut)
+    _ = try reader.readAll()
+    #expect(reader.report.warnings.contains { $0.contains("truncated block") })
+    let headerOnly = temporaryFile(bytes: Array(bytes[0..<30]), name: "head.glb")
+    #expect(throws: IngestError.self) { try GLBReader(path: headerOnly) }
+  }
+
+  @Test func wrongMagicAndVersion() throws {
+    let path = temporaryDirectory().appendingPathComponent("run.glb").path
+    _ = try writeSample(path)
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    var magic = bytes
+    magic[0] = 0x58
+    do {
+      _ = try GLBReader(path: temporaryFile(bytes: magic, name: "m.glb"))
+      Issue.record("expected an error")
+    } catch let e as IngestError {
+      #expect(e.code == .badMagic)
+      #expect(e.byteOffset == 0)
+    }
+    bytes[4] = 9
+    do {
+      _ = try GLBReader(path: temporaryFile(bytes: bytes, name: "v.glb"))
+      Issue.record("expected an error")
+    } catch let e as IngestError {
+      #expect(e.code == .unsupportedVersion)
+      #expect(e.byteOffset == 4)
+    }
+  }
+
+  @Test(arguments: [1, 13, 500, 100_000])
+  func decoderGivesTheSameBlocksForAnyChunking(chunk: Int) throws {
+    let path = temporaryDirectory().appendingPathComponent("run.glb").path
+    _ = try writeSample(path)
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    var whole = GLBDecoder()
+    let expected = try whole.feed(bytes)
+    var split = GLBDecoder()
+    var got: [SampleBlock] = []
+    var i = 0
+    while i < bytes.count {
+      got += try split.feed(Array(bytes[i..<min(bytes.count, i + chunk)]))
+      i += chunk
+    }
+    #expect(got == expected)
+  }
+}
