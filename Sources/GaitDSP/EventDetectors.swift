@@ -154,8 +154,12 @@ struct HipEventDetector {
         if let tc = c.tc { s.dutyFactor = (tc - c.ic) / stride }
         let range = icIndex..<Int(next.ic.rounded())
         s.verticalOscillationCm = peakToPeakDisplacement(v, range, rateHz: rate, velocity: &scratch).map { $0 * 100 }
-        if work.hasMediolateral {
-          s.lateralSwayCm = peakToPeakDisplacement(work.mediolateral, range, rateHz: rate, velocity: &scratch).map { $0 * 100 }
+        // Side-to-side motion repeats every stride, not every step: integrate
+        // over the stride that starts here (Drozda 2024 lateral CoG
+        // displacement, 1.2–1.4 cm in runners).
+        if work.hasMediolateral, k + 2 < contacts.count, contacts[k + 2].ic - c.ic <= 2 * maxStep {
+          let strideRange = icIndex..<Int(contacts[k + 2].ic.rounded())
+          s.lateralSwayCm = peakToPeakDisplacement(work.mediolateral, strideRange, rateHz: rate, velocity: &scratch).map { $0 * 100 }
         }
         if let tc = c.tc {
           // Forward velocity over the step (zero-mean acceleration), loss in stance.

@@ -61,6 +61,9 @@ public struct GaitAnalyzer {
   public let options: AnalysisOptions
   /// The placement in use: the option, else what the first segment showed.
   public private(set) var placement: Placement?
+  /// The 90th-percentile tilt of the step-averaged gravity direction that
+  /// decided the placement, degrees (`nil` when given or not yet decided).
+  public private(set) var placementFeatureDeg: Double?
   /// One entry per analysed segment, in order.
   public private(set) var segments: [SegmentResult] = []
 
@@ -161,7 +164,10 @@ public struct GaitAnalyzer {
     }
     work.load(ax: ax[lo..<hi], ay: ay[lo..<hi], az: az[lo..<hi],
               gyro: gyroMagnitude.isEmpty ? nil : gyroMagnitude[lo..<hi], info: info, rateHz: rateHz)
-    if placement == nil { placement = work.detectPlacement() }
+    if placement == nil {
+      placement = work.detectPlacement()
+      if placement != nil { placementFeatureDeg = work.placementAngleDeg }
+    }
     let place = placement ?? .hip
     result.placement = place
     work.prepare(lowPassHz: min(options.lowPassHz, 0.4 * rateHz))
@@ -183,6 +189,11 @@ public struct GaitAnalyzer {
     }
     result.steps = steps.count
     result.runningSteps = steps.filter(\.running).count
+    if let still = work.stillGravity(in: coreLo..<coreHi) {
+      result.still = true
+      result.standingUp = [Double(still.x), Double(still.y), Double(still.z)]
+    }
+    result.leanForwardAxis = work.leanForwardAxis.map { [Double($0.x), Double($0.y), Double($0.z)] }
     segments.append(result)
     for s in steps { emit(s) }
   }

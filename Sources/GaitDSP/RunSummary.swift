@@ -2,6 +2,11 @@
 // Per-run aggregation of step metrics.
 //===----------------------------------------------------------------------===//
 import GaitCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Mean, median, standard deviation and 10th/90th percentiles of a metric.
 public struct Distribution: Sendable, Hashable, Codable {
@@ -58,6 +63,9 @@ public struct RunSummary: Sendable, Hashable {
   public var brakingMps: Distribution?
   public var impactG: Distribution?
   public var trunkLeanDeg: Distribution?
+  /// `standing` (relative to a still stance in the recording) or
+  /// `sensor-axis` (relative to the sensor's nearest axis to vertical).
+  public var trunkLeanReference: String
   public var mountingTiltDeg: Double?
   /// Left foot's share of ground contact time (Garmin "GCT balance"), %.
   public var gctBalanceLeftPct: Double?
@@ -85,7 +93,27 @@ public struct RunSummary: Sendable, Hashable {
     brakingMps = Distribution(use.compactMap(\.brakingMps))
     impactG = Distribution(use.compactMap(\.impactG))
     let gaitSegments = segments.filter { $0.steps > 0 }
-    trunkLeanDeg = Distribution(gaitSegments.compactMap(\.trunkLeanDeg))
+    // Lean relative to standing when the recording has a still stance
+    // (the mounting tilt found in standing, DOMAIN.md §1a "Trunk/pelvis
+    // lean"); else relative to the sensor's own upright axis.
+    let still = segments.compactMap(\.standingUp)
+    if !still.isEmpty {
+      var g = [0.0, 0.0, 0.0]
+      for v in still { for i in 0..<3 { g[i] += v[i] } }
+      let norm = (g[0] * g[0] + g[1] * g[1] + g[2] * g[2]).squareRoot()
+      let standing = g.map { $0 / norm }
+      var leans: [Double] = []
+      for s in gaitSegments {
+        guard let lean = s.trunkLeanDeg, let f = s.leanForwardAxis else { continue }
+        let standingLean = asin(max(-1, min(1, -(standing[0] * f[0] + standing[1] * f[1] + standing[2] * f[2])))) * 180 / .pi
+        leans.append(lean - standingLean)
+      }
+      trunkLeanDeg = Distribution(leans)
+      trunkLeanReference = "standing"
+    } else {
+      trunkLeanDeg = Distribution(gaitSegments.compactMap(\.trunkLeanDeg))
+      trunkLeanReference = "sensor-axis"
+    }
     let tilts = gaitSegments.compactMap(\.mountingTiltDeg).sorted()
     mountingTiltDeg = tilts.isEmpty ? nil : tilts[tilts.count / 2]
     let left = use.filter { $0.side == .left }.compactMap(\.groundContactMs)

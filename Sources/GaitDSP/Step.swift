@@ -62,4 +62,11 @@ public struct SegmentResult: Sendable, Hashable, Codable {
   public var mountingTiltDeg: Double?
   /// Placement the segment was analysed as.
   public var placement: Placement
+  /// The segment holds two or more seconds of standing still.
+  public var still: Bool = false
+  /// Gravity direction ("up") in the sensor frame while standing still,
+  /// unit vector.
+  public var standingUp: [Double]?
+  /// The forward axis the lean was measured along, sensor frame.
+  public var leanForwardAxis: [Double]?
 }

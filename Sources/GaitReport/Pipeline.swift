@@ -20,6 +20,8 @@ public struct AnalysisResult: Sendable {
   public var summary: RunSummary
   /// Warnings from the analysis (not from reading).
   public var warnings: [String]
+  /// What placement detection decided on, degrees.
+  public var placementFeatureDeg: Double?
 }
 
 /// Below this rate gaitline refuses to analyse: contact time needs ≥ 100 Hz
@@ -52,8 +54,11 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
   }
   analyzer.finish { steps.append($0) }
   let placement = analyzer.placement ?? .hip
-  let source2: String = options.placement != nil ? "option" : (source.info.placement != nil ? "file" : "detected")
+  let source2: String = options.placement != nil ? "option" : (source.info.placement != nil ? "file" : analyzer.placement != nil ? "detected" : "default")
   var warnings: [String] = []
+  if source2 == "default" {
+    warnings.append("placement could not be detected (less than 6 s of clear gait); analysed as hip. Pass --placement foot if the sensor was on the foot")
+  }
   let rate = source.info.sampleRateHz
   if rate < 100 {
     warnings.append(String(format: "sample rate %.4g Hz is below 100 Hz: contact and flight times are coarse (one sample is %.0f ms)", rate, 1000 / rate))
@@ -70,5 +75,6 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
   let summary = RunSummary(steps: steps, segments: analyzer.segments, speedMps: options.speedMps)
   return AnalysisResult(
     path: path, info: source.info, ingest: source.report, placement: placement, placementSource: source2,
-    options: options, steps: steps, segments: analyzer.segments, summary: summary, warnings: warnings)
+    options: options, steps: steps, segments: analyzer.segments, summary: summary, warnings: warnings,
+    placementFeatureDeg: analyzer.placementFeatureDeg)
 }
