@@ -64,6 +64,8 @@ public struct GaitAnalyzer {
   /// The 90th-percentile tilt of the step-averaged gravity direction that
   /// decided the placement, degrees (`nil` when given or not yet decided).
   public private(set) var placementFeatureDeg: Double?
+  /// Whether no segment allowed a decision and `hip` was assumed.
+  public private(set) var placementDefaulted = false
   /// One entry per analysed segment, in order.
   public private(set) var segments: [SegmentResult] = []
 
@@ -77,6 +79,7 @@ public struct GaitAnalyzer {
   private var gyroMagnitude: [Float] = []
   private var runStart: Int?
   private var nextCore = 0  // start index of the next core to analyse
+  private var detectCore = 0  // start index of the next core to try placement on
   private var expectedIndex: Int?
   private var work = SegmentWorkspace()
 
@@ -99,6 +102,7 @@ public struct GaitAnalyzer {
       runStart = block.startIndex
       bufferStart = block.startIndex
       nextCore = block.startIndex
+      detectCore = block.startIndex
     }
     ax += block.ax
     ay += block.ay
@@ -111,10 +115,39 @@ public struct GaitAnalyzer {
     }
     expectedIndex = block.endIndex
     let available = bufferStart + ax.count
+    // Placement first: cores wait (up to `maxPendingCores`) until a
+    // segment shows which placement this is, so no core is analysed as the
+    // wrong one.
+    while placement == nil, detectCore + coreLength + marginLength <= available {
+      detectPlacement(core: detectCore, dataEnd: available)
+      detectCore += coreLength
+      if placement == nil, detectCore - nextCore >= maxPendingCores * coreLength {
+        placement = .hip
+        placementDefaulted = true
+      }
+    }
+    guard placement != nil else { return }
     while nextCore + coreLength + marginLength <= available {
       analyseCore(from: nextCore, to: nextCore + coreLength, dataEnd: available, emit: emit)
       nextCore += coreLength
       trimBuffer()
+    }
+  }
+
+  /// Cores that may wait for the placement decision (60 s by default).
+  private var maxPendingCores: Int { max(1, Int((60 / options.segmentSeconds).rounded())) }
+
+  private mutating func detectPlacement(core: Int, dataEnd: Int) {
+    guard let runStart else { return }
+    let w0 = max(runStart, bufferStart, core - marginLength)
+    let w1 = min(dataEnd, core + coreLength + marginLength)
+    let lo = w0 - bufferStart, hi = w1 - bufferStart
+    guard hi - lo >= Int(2 * rateHz) else { return }
+    work.load(ax: ax[lo..<hi], ay: ay[lo..<hi], az: az[lo..<hi],
+              gyro: gyroMagnitude.isEmpty ? nil : gyroMagnitude[lo..<hi], info: info, rateHz: rateHz)
+    if let p = work.detectPlacement() {
+      placement = p
+      placementFeatureDeg = work.placementAngleDeg
     }
   }
 
@@ -126,6 +159,14 @@ public struct GaitAnalyzer {
   private mutating func finishRun(emit: (Step) -> Void) {
     guard runStart != nil else { return }
     let available = bufferStart + ax.count
+    while placement == nil, detectCore < available {
+      detectPlacement(core: detectCore, dataEnd: available)
+      detectCore += coreLength
+    }
+    if placement == nil, nextCore < available {
+      placement = .hip
+      placementDefaulted = true
+    }
     while nextCore < available {
       let end = min(available, nextCore + coreLength)
       analyseCore(from: nextCore, to: end, dataEnd: available, emit: emit)
@@ -164,10 +205,6 @@ public struct GaitAnalyzer {
     }
     work.load(ax: ax[lo..<hi], ay: ay[lo..<hi], az: az[lo..<hi],
               gyro: gyroMagnitude.isEmpty ? nil : gyroMagnitude[lo..<hi], info: info, rateHz: rateHz)
-    if placement == nil {
-      placement = work.detectPlacement()
-      if placement != nil { placementFeatureDeg = work.placementAngleDeg }
-    }
     let place = placement ?? .hip
     result.placement = place
     work.prepare(lowPassHz: min(options.lowPassHz, 0.4 * rateHz))

@@ -54,7 +54,7 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
   }
   analyzer.finish { steps.append($0) }
   let placement = analyzer.placement ?? .hip
-  let source2: String = options.placement != nil ? "option" : (source.info.placement != nil ? "file" : analyzer.placement != nil ? "detected" : "default")
+  let source2: String = options.placement != nil ? "option" : (source.info.placement != nil ? "file" : analyzer.placementDefaulted ? "default" : "detected")
   var warnings: [String] = []
   if source2 == "default" {
     warnings.append("placement could not be detected (less than 6 s of clear gait); analysed as hip. Pass --placement foot if the sensor was on the foot")
