@@ -15,7 +15,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "gaitline", targets: ["GaitCLI"]),
-    .library(name: "Gaitline", targets: ["GaitCore", "GaitIngest", "GaitDSP", "GaitReport"]),
+    .library(name: "Gaitline", targets: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,11 +29,12 @@ let package = Package(
     .target(name: "GaitCore"),
     .target(name: "GaitIngest", dependencies: ["GaitCore"]),
     .target(name: "GaitDSP", dependencies: ["GaitCore", "CFFTW"]),
-    .target(name: "GaitReport", dependencies: ["GaitCore", "GaitDSP", "GaitIngest"]),
+    .target(name: "GaitScoring", dependencies: ["GaitCore", "GaitDSP"]),
+    .target(name: "GaitReport", dependencies: ["GaitCore", "GaitDSP", "GaitIngest", "GaitScoring"]),
     .executableTarget(
       name: "GaitCLI",
       dependencies: [
-        "GaitCore", "GaitIngest", "GaitDSP", "GaitReport",
+        "GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -41,6 +42,9 @@ let package = Package(
     .testTarget(name: "GaitIngestTests", dependencies: ["GaitCore", "GaitIngest", "GaitTestSupport"]),
     .testTarget(
       name: "GaitDSPTests", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitReport", "GaitTestSupport"]),
+    .testTarget(
+      name: "GaitScoringTests",
+      dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitTestSupport"]),
     .testTarget(name: "GaitCLITests", dependencies: ["GaitCLI", "GaitCore", "GaitTestSupport"]),
   ],
   swiftLanguageModes: [.v6]

@@ -6,6 +6,7 @@ import GaitCore
 import GaitDSP
 import GaitIngest
 import GaitReport
+import GaitScoring
 import Synchronization
 
 struct Analyze: ParsableCommand {
@@ -32,12 +33,33 @@ struct Analyze: ParsableCommand {
   @Option(name: .customLong("out-dir"), help: "Folder for batch reports and summary.csv.")
   var outDir: String?
 
-  @Flag(help: "Do not print the summary.")
+  @Option(help: "Write a self-contained HTML report (plots, flags with evidence and advice) here.")
+  var html: String?
+
+  @Option(help: "A JSON scoring policy: any thresholds to override (see docs/POLICY.md).")
+  var policy: String?
+
+  @Option(parsing: .upToNextOption, help: "Earlier reports of this runner (JSON); flags then speak of change from runs at similar speed.")
+  var baseline: [String] = []
+
+  @Flag(name: [.short, .long], help: "Do not print the summary.")
   var quiet = false
 
   func run() throws {
     let csvOptions = try input.csvOptions()
     let options = try analysis.analysisOptions()
+    let scoring: ScoringPolicy
+    let past: [PastRun]
+    do {
+      scoring = try policy.map { try loadPolicy(path: $0) } ?? .populationDefaults
+      past = try baseline.map { try loadPastRun(path: $0) }
+    } catch {
+      throw fail(error)
+    }
+    let personal = past.isEmpty ? nil : personalBaseline(from: past, speedMps: options.speedMps, policy: scoring)
+    if !past.isEmpty, personal == nil, !quiet {
+      FileHandle.standardError.write(Data("gaitline: note: no earlier report at a similar speed; flags use population thresholds\n".utf8))
+    }
     var files: [String] = []
     var isBatch = inputs.count > 1 || outDir != nil
     for path in inputs {
@@ -52,8 +74,9 @@ struct Analyze: ParsableCommand {
     if !isBatch {
       do {
         let source = try openRecording(path: files[0], options: csvOptions)
-        let result = try GaitReport.analyze(source: source, path: files[0], options: options)
+        let result = try GaitReport.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
         if let json { try writeOutput(reportJSON(result).serialized() + "\n", to: json) }
+        if let html { try writeOutput(htmlReport(result), to: html) }
         if let stepsCSV { try writeOutput(GaitReport.stepsCSV(result.steps), to: stepsCSV) }
         if !quiet && json != "-" { print(textSummary(result), terminator: "") }
       } catch {
@@ -73,6 +96,7 @@ struct Analyze: ParsableCommand {
     let names = reportNames(for: files)
     let inputFiles = files
     let outcomes = Mutex<[String?]>(Array(repeating: nil, count: files.count))
+    let runs = Mutex<[PastRun?]>(Array(repeating: nil, count: files.count))
     let done = Atomic<Int>(0)
     let showProgress = isatty(2) == 1
     let total = files.count
@@ -81,8 +105,12 @@ struct Analyze: ParsableCommand {
       var row: String
       do {
         let source = try openRecording(path: path, options: csvOptions)
-        let result = try GaitReport.analyze(source: source, path: path, options: options)
+        let result = try GaitReport.analyze(source: source, path: path, options: options, policy: scoring, baseline: personal)
         try writeOutput(reportJSON(result).serialized() + "\n", to: (dir as NSString).appendingPathComponent(names[i] + ".json"))
+        if html != nil {
+          try writeOutput(htmlReport(result), to: (dir as NSString).appendingPathComponent(names[i] + ".html"))
+        }
+        runs.withLock { $0[i] = PastRun(result) }
         row = summaryRow(path: path, report: names[i] + ".json", result: result)
       } catch {
         let message = (error as? IngestError)?.description ?? "\(error)"
@@ -106,8 +134,24 @@ struct Analyze: ParsableCommand {
     } catch {
       throw fail(error)
     }
+    // Training load across the runs (and the earlier reports given).
+    let history = past + runs.withLock { $0 }.compactMap { $0 }
+    let findings = trainingLoadFindings(history, policy: scoring)
+    var training = "id,severity,week,message\n"
+    for f in findings { training += [f.id, f.severity.rawValue, f.week, csvField(f.message)].joined(separator: ",") + "\n" }
+    do {
+      try writeOutput(training, to: (dir as NSString).appendingPathComponent("training_load.csv"))
+    } catch {
+      throw fail(error)
+    }
     if !quiet {
-      print("analysed \(files.count - failed) of \(files.count) recordings; reports and summary.csv in \(dir)")
+      print("analysed \(files.count - failed) of \(files.count) recordings; reports, summary.csv and training_load.csv in \(dir)")
+      if findings.isEmpty {
+        print("training load: no findings across \(history.count) runs")
+      } else {
+        print("training load across \(history.count) runs:")
+        for f in findings { print("  [\(f.severity.rawValue)] \(f.id) (\(f.week)): \(f.message)") }
+      }
     }
     if failed > 0 { throw ExitCode(1) }
   }

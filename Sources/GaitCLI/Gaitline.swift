@@ -109,8 +109,9 @@ func writeOutput(_ text: String, to path: String) throws {
   do {
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try Data(text.utf8).write(to: tmp)
-    if FileManager.default.fileExists(atPath: path) { _ = try FileManager.default.replaceItemAt(url, withItemAt: tmp) } else {
-      try FileManager.default.moveItem(at: tmp, to: url)
+    // rename(2) replaces an existing file atomically.
+    guard rename(tmp.path, url.path) == 0 else {
+      throw IngestError(.writeFailed, String(cString: strerror(errno)), path: path)
     }
   } catch {
     try? FileManager.default.removeItem(at: tmp)

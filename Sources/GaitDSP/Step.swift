@@ -69,4 +69,16 @@ public struct SegmentResult: Sendable, Hashable, Codable {
   public var standingUp: [Double]?
   /// The forward axis the lean was measured along, sensor frame.
   public var leanForwardAxis: [Double]?
+
+  public init(startS: Double, endS: Double, cadenceSpectralSpm: Double?, steps: Int, runningSteps: Int,
+              trunkLeanDeg: Double?, mountingTiltDeg: Double?, placement: Placement) {
+    self.startS = startS
+    self.endS = endS
+    self.cadenceSpectralSpm = cadenceSpectralSpm
+    self.steps = steps
+    self.runningSteps = runningSteps
+    self.trunkLeanDeg = trunkLeanDeg
+    self.mountingTiltDeg = mountingTiltDeg
+    self.placement = placement
+  }
 }

@@ -4,6 +4,7 @@
 import GaitCore
 import GaitIngest
 import GaitDSP
+import GaitScoring
 import Foundation
 
 /// Everything known about one analysed input.
@@ -22,6 +23,10 @@ public struct AnalysisResult: Sendable {
   public var warnings: [String]
   /// What placement detection decided on, degrees.
   public var placementFeatureDeg: Double?
+  /// Evidence-based flags, most severe first.
+  public var flags: [RiskFlag] = []
+  /// The personal baseline the flags were judged against, if any.
+  public var baseline: PersonalBaseline?
 }
 
 /// Below this rate gaitline refuses to analyse: contact time needs ≥ 100 Hz
@@ -31,7 +36,8 @@ public let minimumAnalysisRateHz = 50.0
 
 /// Reads `source` to its end through the incremental analyzer. Memory is
 /// bounded by the analyzer's window, not by the input's length.
-public func analyze(source: any SampleSource, path: String, options: AnalysisOptions) throws -> AnalysisResult {
+public func analyze(source: any SampleSource, path: String, options: AnalysisOptions,
+                    policy: ScoringPolicy = .populationDefaults, baseline: PersonalBaseline? = nil) throws -> AnalysisResult {
   var analyzer: GaitAnalyzer?
   var steps: [Step] = []
   var first = true
@@ -73,8 +79,17 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
     warnings.append("no mediolateral axis: left/right and lateral sway are not measured")
   }
   let summary = RunSummary(steps: steps, segments: analyzer.segments, speedMps: options.speedMps)
-  return AnalysisResult(
+  var result = AnalysisResult(
     path: path, info: source.info, ingest: source.report, placement: placement, placementSource: source2,
     options: options, steps: steps, segments: analyzer.segments, summary: summary, warnings: warnings,
     placementFeatureDeg: analyzer.placementFeatureDeg)
+  let ing = source.report
+  let facts = RunFacts(
+    placement: placement, sampleRateHz: ing.sampleRateHz, samples: ing.samples, clippedSamples: ing.clippedSamples,
+    gapCount: ing.gaps.count, gapSeconds: ing.gaps.reduce(0) { $0 + $1.durationS },
+    hasMediolateral: source.info.hasMediolateral, speedMps: options.speedMps, steps: steps,
+    segments: analyzer.segments, summary: summary)
+  result.flags = Scorer(policy: policy).score(facts, baseline: baseline).sorted { $0.severity > $1.severity }
+  result.baseline = baseline
+  return result
 }

@@ -5,6 +5,7 @@
 import GaitCore
 import GaitDSP
 import GaitIngest
+import GaitScoring
 import Foundation
 
 /// gaitline's version, written into every report.
@@ -97,8 +98,24 @@ public func reportJSON(_ r: AnalysisResult, includeSteps: Bool = true) -> JSONVa
     })),
   ]
   if includeSteps { pairs.append(("steps", .array(r.steps.map(stepJSON)))) }
-  pairs.append(("flags", .array([])))
+  if let b = r.baseline {
+    pairs.append(("baseline", .object([
+      ("runs", .number(Double(b.runs))), ("cadence_spm", .num(b.cadenceSpm, 1)),
+      ("ground_contact_ms", .num(b.groundContactMs, 1)), ("braking_mps", .num(b.brakingMps, 3)),
+      ("trunk_lean_deg", .num(b.trunkLeanDeg, 1)), ("lateral_sway_cm", .num(b.lateralSwayCm, 2)),
+    ])))
+  }
+  pairs.append(("flags", .array(r.flags.map(flagJSON))))
   return .object(pairs)
+}
+
+func flagJSON(_ f: RiskFlag) -> JSONValue {
+  .object([
+    ("id", .string(f.id)), ("severity", .string(f.severity.rawValue)), ("metric", .string(f.metric)),
+    ("value", .num(f.value, 3)), ("threshold", .num(f.threshold, 3)), ("unit", .string(f.unit)),
+    ("span", f.startS.map { start in .object([("start_s", .num(start, 2)), ("end_s", .num(f.endS, 2))]) } ?? .null),
+    ("message", .string(f.message)), ("evidence", .string(f.evidence)), ("advice", .string(f.advice)),
+  ])
 }
 
 func stepJSON(_ s: Step) -> JSONValue {
@@ -148,6 +165,15 @@ public func textSummary(_ r: AnalysisResult) -> String {
   }
   row("impact", s.impactG, "g", 1)
   if let b = s.gctBalanceLeftPct { lines.append("  GCT balance            \(String(format: "%.1f", b)) % left") }
-  for w in r.ingest.warnings + r.warnings { lines.append("  warning: \(w)") }
+  if r.flags.isEmpty {
+    lines.append("  flags: none")
+  } else {
+    lines.append("  flags:")
+    for f in r.flags {
+      lines.append("    [\(f.severity.rawValue)] \(f.id): \(f.message)")
+      lines.append("      advice: \(f.advice)")
+    }
+  }
+  for w in r.ingest.warnings + r.warnings { lines.append("  note: \(w)") }
   return lines.joined(separator: "\n") + "\n"
 }

@@ -149,3 +149,78 @@ func gaitline(_ args: [String]) throws -> Run {
     #expect(abs(json["cadence_error_pct"] as! Double) < 1)
   }
 }
+
+let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
+  FileManager.default.isExecutableFile(atPath: $0)
+}
+
+@Suite(.serialized) struct ReportTests {
+  @Test(.enabled(if: chromium != nil, "needs Debian's chromium (installed by .ci/run)"))
+  func htmlReportRendersInChromiumWithItsPlots() throws {
+    let dir = temporaryDirectory()
+    let html = dir.appendingPathComponent("report.html").path
+    let r = try gaitline(["analyze", sampleData("alcantara-sacrum-run/sample_test_raw.csv"), "--html", html, "-q"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let source = try String(contentsOfFile: html, encoding: .utf8)
+    #expect(!source.contains("<script"), "self-contained, no scripts")
+    #expect(!source.contains("http://") && !source.contains("https://"), "no network")
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: chromium!)
+    p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+                   "--user-data-dir=\(dir.appendingPathComponent("profile").path)", "--dump-dom", "file://\(html)"]
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+    #expect(dom.contains("</html>"))
+    #expect(!log.contains("Uncaught") && !log.contains(":CONSOLE("), "console errors: \(log.suffix(500))")
+    for id in ["plot-cadence", "plot-contact", "plot-vo", "plot-lean", "hist-cadence", "hist-contact", "plot-left-right"] {
+      #expect(dom.contains("id=\"\(id)\""), "\(id)")
+    }
+    #expect(dom.components(separatedBy: "<circle").count > 30, "the series plots have their points")
+    #expect(dom.contains("data-flag=\"lateral-sway-high\""))
+    #expect(dom.contains("Evidence: Drozda"))
+  }
+
+  @Test func baselineTurnsFlagsIntoChange() throws {
+    let dir = temporaryDirectory()
+    let base = dir.appendingPathComponent("base.json").path
+    #expect(try gaitline(["analyze", sampleData("alcantara-sacrum-run/trial_04.csv"), "--json", base, "-q"]).status == 0)
+    let now = dir.appendingPathComponent("now.json").path
+    // Same speed and slope, step rate 14 % lower (the study's −10 % condition).
+    let r = try gaitline(["analyze", sampleData("alcantara-sacrum-run/trial_05.csv"), "--baseline", base, "--json", now, "-q"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: now))) as! [String: Any]
+    let baseline = try #require(report["baseline"] as? [String: Any])
+    #expect(baseline["runs"] as? Int == 1)
+    let flags = report["flags"] as! [[String: Any]]
+    let over = try #require(flags.first { $0["id"] as? String == "overstriding" })
+    #expect((over["message"] as! String).contains("your baseline"))
+    let without = try gaitline(["analyze", sampleData("alcantara-sacrum-run/trial_05.csv"), "--json", "-"])
+    #expect(!without.stdout.contains("\"overstriding\""), "174 spm alone is above the population threshold")
+  }
+
+  @Test func batchWritesTrainingLoad() throws {
+    let inDir = temporaryDirectory()
+    for (k, day) in [(0, "05"), (1, "06"), (2, "07"), (3, "08"), (4, "09"), (6, "10"), (7, "11")] {
+      try FileManager.default.copyItem(atPath: sampleData(String(format: "alcantara-sacrum-run/trial_%02d.csv", k)),
+                                       toPath: inDir.appendingPathComponent("2026-01-\(day)-run.csv").path)
+    }
+    let out = temporaryDirectory().appendingPathComponent("out").path
+    // The bundled trials last 5 s: by default they are not training sessions.
+    let short = try gaitline(["analyze", inDir.path, "--out-dir", out])
+    #expect(short.stdout.contains("training load: no findings"))
+    let policy = temporaryFile("{\"minimum_session_running_s\": 1}", name: "policy.json")
+    let r = try gaitline(["analyze", inDir.path, "--out-dir", out, "--policy", policy])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("runs-per-week"))
+    #expect(r.stdout.contains("no-rest-day"))
+    let csv = try String(contentsOfFile: out + "/training_load.csv", encoding: .utf8)
+    #expect(csv.hasPrefix("id,severity,week,message\n"))
+    #expect(csv.contains("runs-per-week,warning,2026-W02"))
+  }
+}

@@ -1,0 +1,320 @@
+//===--- Scorer.swift -----------------------------------------------------===//
+// Turns a run's metrics into flags.
+//===----------------------------------------------------------------------===//
+import GaitCore
+import GaitDSP
+
+/// What the scorer needs to know about one run.
+public struct RunFacts: Sendable {
+  public var placement: Placement
+  public var sampleRateHz: Double
+  public var samples: Int
+  public var clippedSamples: Int
+  public var gapCount: Int
+  public var gapSeconds: Double
+  public var hasMediolateral: Bool
+  public var speedMps: Double?
+  public var steps: [Step]
+  public var segments: [SegmentResult]
+  public var summary: RunSummary
+
+  public init(placement: Placement, sampleRateHz: Double, samples: Int, clippedSamples: Int, gapCount: Int,
+              gapSeconds: Double, hasMediolateral: Bool, speedMps: Double?, steps: [Step],
+              segments: [SegmentResult], summary: RunSummary) {
+    self.placement = placement
+    self.sampleRateHz = sampleRateHz
+    self.samples = samples
+    self.clippedSamples = clippedSamples
+    self.gapCount = gapCount
+    self.gapSeconds = gapSeconds
+    self.hasMediolateral = hasMediolateral
+    self.speedMps = speedMps
+    self.steps = steps
+    self.segments = segments
+    self.summary = summary
+  }
+}
+
+/// A runner's usual values from earlier runs at similar speed (medians of
+/// the runs' medians).
+public struct PersonalBaseline: Sendable, Hashable {
+  public var runs: Int
+  public var cadenceSpm: Double?
+  public var groundContactMs: Double?
+  public var brakingMps: Double?
+  public var trunkLeanDeg: Double?
+  public var lateralSwayCm: Double?
+
+  public init(runs: Int, cadenceSpm: Double?, groundContactMs: Double?, brakingMps: Double?,
+              trunkLeanDeg: Double?, lateralSwayCm: Double?) {
+    self.runs = runs
+    self.cadenceSpm = cadenceSpm
+    self.groundContactMs = groundContactMs
+    self.brakingMps = brakingMps
+    self.trunkLeanDeg = trunkLeanDeg
+    self.lateralSwayCm = lateralSwayCm
+  }
+}
+
+/// Evidence texts, from docs/DOMAIN.md §3–4 (shared with the HTML report).
+public enum Evidence {
+  public static let cadence =
+    "Heiderscheit et al. 2011 (Med Sci Sports Exerc 43:296): raising step rate 5–10 % lowers hip and knee loading, braking impulse and vertical excursion. Drozda et al. 2024 (Gait Posture 113:184): runners with low back pain ran at 166 ± 10 vs 171 ± 9 steps/min."
+  public static let overstride =
+    "Lieberman et al. 2015 (J Exp Biol 218:3406): braking force rises with the foot landing ahead of the hip, which a low step rate lengthens. Napier et al. 2018 (Scand J Med Sci Sports): the top tertile of braking force carried a 5–8× injury rate. Bramah et al. 2018 (Am J Sports Med 46:3023): injured runners landed with a more extended knee and leaned forward more."
+  public static let lean =
+    "Teng & Powers 2014 (JOSPT): self-selected trunk flexion 7.3 ± 3.6°, flexed 14.1 ± 4.8°; 2015: low- vs high-flexion runners 3.6° vs 10.8°. Bramah et al. 2018: injured runners showed more forward trunk lean at midstance. Back-extensor fatigue changes trunk flexion while running (PMC2742456)."
+  public static let sway =
+    "Drozda et al. 2024 (Gait Posture 113:184): lateral centre-of-mass displacement 1.4 ± 0.5 cm in runners with low back pain vs 1.2 ± 0.3 cm without."
+  public static let balance =
+    "Garmin ground-contact-time balance bands: green 49.3–50.7 % (40 % of runners), red beyond 52.2 % either side (5 %). Coaches treat > 2 % left/right difference as poor symmetry."
+  public static let fatigue =
+    "Schütte et al. 2015 (PLOS ONE 10:e0141957): fatigue raises trunk mediolateral and anteroposterior variability; Clermont et al. 2019 (J Appl Biomech 35:401): marathon gait deviates from its early-race baseline from 20–22 km. Trunk-muscle fatigue is one of the links between running and back pain. Amounts used here are gaitline heuristics."
+  public static let quality =
+    "Contact times need ≥ 100 Hz (one sample is 10 ms of a 200–300 ms contact); 200 Hz or more is recommended (docs/DOMAIN.md §1)."
+}
+
+/// Computes the flags of one run.
+///
+/// Overstriding needs low cadence *and* a second sign (high braking, or long
+/// ground contact); low cadence alone is only supporting evidence and gets
+/// an `info` flag. With a personal baseline, cadence, contact, braking and
+/// lean are judged as changes from the runner's own runs at similar speed,
+/// since all of them scale with speed and person (Van Hooren 2024: weak
+/// absolute links).
+public struct Scorer: Sendable {
+  public var policy: ScoringPolicy
+
+  public init(policy: ScoringPolicy = .populationDefaults) { self.policy = policy }
+
+  public func score(_ run: RunFacts, baseline: PersonalBaseline? = nil) -> [RiskFlag] {
+    var flags: [RiskFlag] = []
+    let s = run.summary
+    let span = runSpan(run)
+    let p = policy
+
+    // Data quality first: it qualifies everything else.
+    if run.sampleRateHz < p.minimumRateForContactHz {
+      flags.append(RiskFlag(
+        id: "sample-rate-low", severity: .warning, metric: "sample_rate_hz", value: run.sampleRateHz,
+        threshold: p.minimumRateForContactHz, unit: "Hz", startS: span?.0, endS: span?.1,
+        message: "The recording is sampled at \(fmt(run.sampleRateHz)) Hz: contact and flight times are coarse.",
+        evidence: Evidence.quality, advice: "Record at 100 Hz or more (200 Hz is better) to trust contact times."))
+    }
+    if run.samples > 0 {
+      let fraction = Double(run.clippedSamples) / Double(run.samples)
+      if fraction > p.clippedFractionWarning {
+        flags.append(RiskFlag(
+          id: "clipping", severity: .warning, metric: "clipped_samples", value: fraction * 100,
+          threshold: p.clippedFractionWarning * 100, unit: "%",
+          message: "\(run.clippedSamples) samples sit at the sensor's limit; impact peaks are underestimated.",
+          evidence: "A saturated accelerometer flattens peaks at its range.",
+          advice: "Set the sensor to a wider range (±16 g or more), especially on the foot."))
+      }
+    }
+    if run.gapCount > 0 {
+      flags.append(RiskFlag(
+        id: "gaps", severity: run.gapSeconds > 5 ? .warning : .info, metric: "gaps", value: run.gapSeconds,
+        threshold: 0, unit: "s",
+        message: "\(run.gapCount) gap(s) in the data (\(fmt(run.gapSeconds)) s); steps across them are not measured.",
+        evidence: "gaitline does not invent samples to fill holes.",
+        advice: "Check the logger's storage and connection."))
+    }
+    if run.placement == .foot {
+      flags.append(RiskFlag(
+        id: "placement-limits", severity: .info, metric: "placement", value: nil, threshold: nil, unit: "",
+        message: "A foot sensor cannot measure trunk lean, vertical oscillation, lateral sway or braking.",
+        evidence: "DOMAIN.md §1b: trunk metrics need a torso or sacrum sensor.",
+        advice: "Clip a second sensor at the lower back (sacrum or waistband) to check posture."))
+    } else if !run.hasMediolateral {
+      flags.append(RiskFlag(
+        id: "placement-limits", severity: .info, metric: "placement", value: nil, threshold: nil, unit: "",
+        message: "The recording has no mediolateral axis: left/right balance and lateral sway are not measured.",
+        evidence: "Left/right from the trunk needs the mediolateral signal (Lee 2010).",
+        advice: "Record all three axes."))
+    }
+    guard s.steps >= 8 else { return flags }
+
+    // Overstriding: low cadence plus braking or long contact.
+    let cadence = s.cadenceSpm?.median
+    let braking = s.brakingMps?.median
+    let contact = s.groundContactMs?.median
+    var lowCadence = false
+    var cadenceThreshold = p.cadenceLowSpm
+    var cadenceBasis = "population"
+    if let b = baseline?.cadenceSpm, let c = cadence {
+      cadenceThreshold = b * (1 - p.baselineCadenceDropPct / 100)
+      lowCadence = c < cadenceThreshold
+      cadenceBasis = "your baseline of \(fmt(b)) spm"
+    } else if let c = cadence {
+      lowCadence = c < p.cadenceLowSpm
+    }
+    var secondSigns: [String] = []
+    if let b = braking {
+      let limit = baseline?.brakingMps.map { $0 * (1 + p.baselineBrakingRisePct / 100) } ?? p.brakingHighMps
+      if b >= limit { secondSigns.append("high braking (\(fmt(b, 2)) m/s lost per step, threshold \(fmt(limit, 2)))") }
+    }
+    if let g = contact {
+      let limit = baseline?.groundContactMs.map { $0 * (1 + p.baselineContactRisePct / 100) } ?? p.contactLongMs
+      if g >= limit { secondSigns.append("long ground contact (\(fmt(g)) ms, threshold \(fmt(limit)))") }
+    }
+    if let c = cadence, lowCadence {
+      if !secondSigns.isEmpty {
+        let severe = c < p.cadenceVeryLowSpm || secondSigns.count >= 2
+        flags.append(RiskFlag(
+          id: "overstriding", severity: severe ? .alert : .warning, metric: "cadence_spm", value: c,
+          threshold: cadenceThreshold, unit: "spm", startS: span?.0, endS: span?.1,
+          message: "Overstriding pattern: cadence \(fmt(c)) spm is low (below \(fmt(cadenceThreshold)), \(cadenceBasis)) together with \(secondSigns.joined(separator: " and ")). This pattern is associated with higher braking forces and with low back pain in runners; it is not a diagnosis.",
+          evidence: Evidence.cadence + " " + Evidence.overstride,
+          advice: "Try a 5 % higher step rate at the same speed (a metronome or music helps): shorter steps land the foot closer under the hips. Change gradually over a few weeks."))
+      } else {
+        flags.append(RiskFlag(
+          id: "cadence-low", severity: .info, metric: "cadence_spm", value: c, threshold: cadenceThreshold,
+          unit: "spm", startS: span?.0, endS: span?.1,
+          message: "Cadence \(fmt(c)) spm is below \(fmt(cadenceThreshold)) (\(cadenceBasis)); without high braking or long contact this alone does not indicate overstriding.",
+          evidence: Evidence.cadence,
+          advice: "If you also feel you reach forward with your foot, a 5 % higher step rate is a low-risk change to try."))
+      }
+    }
+
+    // Posture: trunk forward lean and lateral sway (trunk sensor only).
+    if run.placement == .hip, let lean = s.trunkLeanDeg?.median {
+      let calibrated = s.trunkLeanReference == "standing"
+      var leanValue = lean
+      var leanHigh = p.leanTypicalHighDeg
+      var leanId = "trunk-lean-high"
+      var basis = "the typical range \(fmt(p.leanTypicalLowDeg))–\(fmt(p.leanTypicalHighDeg))°"
+      if let b = baseline?.trunkLeanDeg {
+        leanValue = lean - b
+        leanHigh = p.baselineLeanChangeDeg
+        leanId = "trunk-lean-increase"
+        basis = "your baseline of \(fmt(b, 1))°"
+      }
+      // Without a standing calibration the mounting angle is inside the
+      // number: only a clearly flexed value is mentioned, as info.
+      if !calibrated && baseline == nil { leanHigh = p.leanFlexedDeg }
+      if leanValue > leanHigh {
+        let severe = baseline == nil && lean > p.leanFlexedDeg
+        var sev: Severity = severe ? .alert : .warning
+        if !calibrated && baseline == nil { sev = .info }
+        flags.append(RiskFlag(
+          id: leanId, severity: sev, metric: "trunk_lean_deg", value: baseline == nil ? lean : leanValue,
+          threshold: leanHigh, unit: "deg", startS: span?.0, endS: span?.1,
+          message: (baseline == nil
+            ? "Trunk forward lean \(fmt(lean, 1))° is above \(basis)."
+            : "Trunk forward lean is \(fmt(leanValue, 1))° more than \(basis).")
+            + " More forward lean is associated with higher back-extensor demand and was seen in injured runners."
+            + (calibrated ? "" : " Measured against the sensor's own axis (no standing moment found), so a tilted clip shifts it: stand still for 5 s at the start to calibrate."),
+          evidence: Evidence.lean,
+          advice: "Run tall: think of a slight lean from the ankles, not a bend at the hips; core and hip-extensor strength work helps hold it when tired."))
+      } else if baseline == nil, lean < p.leanTypicalLowDeg, calibrated {
+        flags.append(RiskFlag(
+          id: "trunk-lean-low", severity: .info, metric: "trunk_lean_deg", value: lean, threshold: p.leanTypicalLowDeg,
+          unit: "deg", startS: span?.0, endS: span?.1,
+          message: "Trunk forward lean \(fmt(lean, 1))° is below the typical range: a very upright or backward-leaning trunk shifts work to the knees.",
+          evidence: Evidence.lean,
+          advice: "A slight forward lean (5–10°) is typical; no change is needed if you are comfortable."))
+      }
+    }
+    if run.placement == .hip, let sway = s.lateralSwayCm?.median, sway > p.swayHighCm {
+      flags.append(RiskFlag(
+        id: "lateral-sway-high", severity: .warning, metric: "lateral_sway_cm", value: sway, threshold: p.swayHighCm,
+        unit: "cm", startS: span?.0, endS: span?.1,
+        message: "Side-to-side trunk motion of \(fmt(sway, 1)) cm per stride is above \(fmt(p.swayHighCm, 1)) cm, the mean of runners with low back pain (association, not a diagnosis).",
+        evidence: Evidence.sway,
+        advice: "Hip-abductor and trunk-stability exercises (side planks, single-leg work) reduce pelvic drop and sway."))
+    }
+
+    // Left/right asymmetry of contact time.
+    if let b = s.gctBalanceLeftPct, b < p.balanceGreenLowPct || b > p.balanceGreenHighPct {
+      let red = b < p.balanceRedLowPct || b > p.balanceRedHighPct
+      let side = b > 50 ? "left" : "right"
+      flags.append(RiskFlag(
+        id: "contact-asymmetry", severity: red ? .warning : .info, metric: "gct_balance_left_pct", value: b,
+        threshold: b > 50 ? (red ? p.balanceRedHighPct : p.balanceGreenHighPct) : (red ? p.balanceRedLowPct : p.balanceGreenLowPct),
+        unit: "% left", startS: span?.0, endS: span?.1,
+        message: "The \(side) foot stays on the ground longer (\(fmt(b, 1)) % of contact time on the left).",
+        evidence: Evidence.balance,
+        advice: "A persistent asymmetry is worth a look by a physio, especially with pain on one side; compare with earlier runs before acting on one."))
+    }
+
+    flags += drift(run)
+    return flags
+  }
+
+  /// Form breakdown: early (minutes 1–4 of running) vs the last 3 minutes.
+  func drift(_ run: RunFacts) -> [RiskFlag] {
+    let p = policy
+    let running = run.steps.filter(\.running)
+    guard let first = running.first?.icS, let last = running.last?.icS, last - first >= p.driftMinimumRunS else { return [] }
+    let early = running.filter { $0.icS >= first + 60 && $0.icS < first + 240 }
+    let late = running.filter { $0.icS >= last - 180 }
+    func median(_ x: [Double]) -> Double? {
+      guard !x.isEmpty else { return nil }
+      let s = x.sorted()
+      return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+    var flags: [RiskFlag] = []
+    let lateSpan = (last - 180, last)
+    if let a = median(early.compactMap { $0.stepTimeMs.map { 60_000 / $0 } }),
+       let b = median(late.compactMap { $0.stepTimeMs.map { 60_000 / $0 } }), (a - b) / a * 100 > p.driftCadenceDropPct {
+      flags.append(RiskFlag(
+        id: "form-breakdown-cadence", severity: .warning, metric: "cadence_spm", value: (a - b) / a * 100,
+        threshold: p.driftCadenceDropPct, unit: "% drop", startS: lateSpan.0, endS: lateSpan.1,
+        message: "Cadence fell from \(fmt(a)) to \(fmt(b)) spm between the start and the end of the run: a sign of fatigue.",
+        evidence: Evidence.fatigue + " " + Evidence.cadence,
+        advice: "Shorten the run or add walk breaks until form holds; focus on quick, light steps when tired."))
+    }
+    if let a = median(early.compactMap(\.groundContactMs)), let b = median(late.compactMap(\.groundContactMs)),
+       (b - a) / a * 100 > p.driftContactRisePct {
+      flags.append(RiskFlag(
+        id: "form-breakdown-contact", severity: .warning, metric: "ground_contact_ms", value: (b - a) / a * 100,
+        threshold: p.driftContactRisePct, unit: "% rise", startS: lateSpan.0, endS: lateSpan.1,
+        message: "Ground contact grew from \(fmt(a)) to \(fmt(b)) ms towards the end of the run.",
+        evidence: Evidence.fatigue,
+        advice: "Fatigue shows in longer contacts; build volume gradually and add strength work for the calves and hips."))
+    }
+    if run.placement == .hip {
+      let leansEarly = run.segments.filter { $0.steps > 0 && $0.startS >= first + 60 && $0.startS < first + 240 }.compactMap(\.trunkLeanDeg)
+      let leansLate = run.segments.filter { $0.steps > 0 && $0.startS >= last - 180 }.compactMap(\.trunkLeanDeg)
+      if let a = median(leansEarly), let b = median(leansLate), b - a > p.driftLeanRiseDeg {
+        flags.append(RiskFlag(
+          id: "form-breakdown-lean", severity: .warning, metric: "trunk_lean_deg", value: b - a,
+          threshold: p.driftLeanRiseDeg, unit: "deg rise", startS: lateSpan.0, endS: lateSpan.1,
+          message: "The trunk leaned \(fmt(b - a, 1))° further forward at the end than at the start: back-muscle fatigue is associated with this change.",
+          evidence: Evidence.fatigue + " " + Evidence.lean,
+          advice: "Back-extensor and core endurance training helps hold posture late in runs."))
+      }
+      if let a = median(early.compactMap(\.lateralSwayCm)), let b = median(late.compactMap(\.lateralSwayCm)),
+         (b - a) / a * 100 > p.driftSwayRisePct {
+        flags.append(RiskFlag(
+          id: "form-breakdown-sway", severity: .warning, metric: "lateral_sway_cm", value: (b - a) / a * 100,
+          threshold: p.driftSwayRisePct, unit: "% rise", startS: lateSpan.0, endS: lateSpan.1,
+          message: "Side-to-side trunk motion rose from \(fmt(a, 1)) to \(fmt(b, 1)) cm by the end of the run.",
+          evidence: Evidence.fatigue + " " + Evidence.sway,
+          advice: "Hip-abductor endurance work (side planks, band walks) helps control sway when tired."))
+      }
+    }
+    return flags
+  }
+
+  private func runSpan(_ run: RunFacts) -> (Double, Double)? {
+    guard let a = run.steps.first?.icS, let b = run.steps.last?.icS else { return nil }
+    return (a, b)
+  }
+}
+
+/// A number for a message: `digits` decimals, no trailing noise.
+func fmt(_ v: Double, _ digits: Int = 0) -> String {
+  guard v.isFinite else { return "n/a" }
+  var scale = 1.0
+  for _ in 0..<digits { scale *= 10 }
+  let r = (v * scale).rounded() / scale
+  if digits == 0 { return String(Int(r)) }
+  var s = String(r)
+  if let dot = s.firstIndex(of: ".") {
+    let decimals = s.distance(from: dot, to: s.endIndex) - 1
+    if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
+  }
+  return s
+}

@@ -1,0 +1,215 @@
+import Foundation
+import GaitCore
+import GaitDSP
+import GaitIngest
+import GaitReport
+import GaitTestSupport
+import Testing
+
+@testable import GaitScoring
+
+/// A run of `count` running steps with the given per-step values.
+func run(count: Int = 200, cadence: Double = 175, contactMs: Double = 240, brakingMps: Double = 0.3,
+         swayCm: Double? = 1.0, leanDeg: Double? = 7, leanReference: String = "standing", balance: Double? = nil,
+         placement: Placement = .hip, rateHz: Double = 200, clipped: Int = 0, gaps: Int = 0,
+         cadenceAt: ((Double) -> Double)? = nil, contactAt: ((Double) -> Double)? = nil) -> RunFacts {
+  var steps: [Step] = []
+  var t = 1.0
+  for k in 0..<count {
+    let c = cadenceAt?(t) ?? cadence
+    var s = Step(icS: t, running: true)
+    s.stepTimeMs = 60_000 / c
+    s.groundContactMs = contactAt?(t) ?? contactMs
+    s.flightMs = s.stepTimeMs! - s.groundContactMs!
+    s.brakingMps = placement == .hip ? brakingMps : nil
+    s.lateralSwayCm = placement == .hip ? swayCm : nil
+    s.side = k % 2 == 0 ? .left : .right
+    if let balance, s.side == .left { s.groundContactMs = contactMs * balance / (100 - balance) }
+    steps.append(s)
+    t += 60 / c
+  }
+  var segments: [SegmentResult] = []
+  var start = 0.0
+  while start < t {
+    segments.append(SegmentResult(startS: start, endS: start + 5, cadenceSpectralSpm: cadence, steps: 10, runningSteps: 10,
+                                  trunkLeanDeg: leanDeg, mountingTiltDeg: 3, placement: placement))
+    start += 5
+  }
+  var summary = RunSummary(steps: steps, segments: segments, speedMps: nil)
+  summary.trunkLeanReference = leanReference
+  if balance == nil { summary.gctBalanceLeftPct = nil }
+  return RunFacts(placement: placement, sampleRateHz: rateHz, samples: Int(t * rateHz), clippedSamples: clipped,
+                  gapCount: gaps, gapSeconds: Double(gaps) * 2, hasMediolateral: true, speedMps: nil, steps: steps,
+                  segments: segments, summary: summary)
+}
+
+func ids(_ facts: RunFacts, baseline: PersonalBaseline? = nil, policy: ScoringPolicy = .populationDefaults) -> [String: Severity] {
+  Dictionary(Scorer(policy: policy).score(facts, baseline: baseline).map { ($0.id, $0.severity) }, uniquingKeysWith: max)
+}
+
+@Suite struct OverstridingFlag {
+  @Test func lowCadenceWithHighBraking() {
+    #expect(ids(run(cadence: 160, brakingMps: 0.5))["overstriding"] == .warning)
+  }
+  @Test func veryLowCadenceIsAnAlert() {
+    #expect(ids(run(cadence: 150, brakingMps: 0.5))["overstriding"] == .alert)
+  }
+  @Test func lowCadenceWithLongContact() {
+    #expect(ids(run(cadence: 160, contactMs: 310, brakingMps: 0.3))["overstriding"] == .warning)
+  }
+  @Test func lowCadenceAloneIsOnlySupportingEvidence() {
+    let f = ids(run(cadence: 160, contactMs: 250, brakingMps: 0.3))
+    #expect(f["overstriding"] == nil)
+    #expect(f["cadence-low"] == .info)
+  }
+  @Test func highBrakingAtGoodCadenceIsNotOverstriding() {
+    let f = ids(run(cadence: 175, brakingMps: 0.6))
+    #expect(f["overstriding"] == nil)
+    #expect(f["cadence-low"] == nil)
+  }
+  @Test func boundaries() {
+    // Cadence exactly at the threshold is not low; braking exactly at it counts.
+    #expect(ids(run(cadence: 166, brakingMps: 0.5))["overstriding"] == nil)
+    #expect(ids(run(cadence: 165.9, brakingMps: 0.45))["overstriding"] == .warning)
+    #expect(ids(run(cadence: 165.9, brakingMps: 0.449))["overstriding"] == nil)
+  }
+  @Test func messageSaysAssociatedNeverDiagnoses() throws {
+    let f = try #require(Scorer().score(run(cadence: 160, brakingMps: 0.5)).first { $0.id == "overstriding" })
+    #expect(f.message.contains("associated"))
+    #expect(f.message.contains("not a diagnosis"))
+    #expect(f.evidence.contains("Heiderscheit"))
+    #expect(f.evidence.contains("Napier"))
+    #expect(f.value == 160)
+    #expect(f.threshold == 166)
+    #expect(f.startS == 1)
+  }
+  @Test func againstAPersonalBaseline() {
+    let b = PersonalBaseline(runs: 3, cadenceSpm: 180, groundContactMs: 230, brakingMps: 0.3, trunkLeanDeg: 6, lateralSwayCm: 1)
+    // 170 is 5.6 % below 180 and braking +33 %: overstriding by change, though 170 > 166.
+    #expect(ids(run(cadence: 170, brakingMps: 0.4), baseline: b)["overstriding"] == .warning)
+    // 175 is only 2.8 % below.
+    #expect(ids(run(cadence: 175, brakingMps: 0.4), baseline: b)["overstriding"] == nil)
+  }
+}
+
+@Suite struct PostureFlags {
+  @Test func trunkLean() {
+    #expect(ids(run(leanDeg: 12))["trunk-lean-high"] == .warning)
+    #expect(ids(run(leanDeg: 15))["trunk-lean-high"] == .alert)
+    #expect(ids(run(leanDeg: 11))["trunk-lean-high"] == nil)
+    #expect(ids(run(leanDeg: 2))["trunk-lean-low"] == .info)
+  }
+  @Test func uncalibratedLeanOnlyMentionsClearlyFlexedValues() {
+    #expect(ids(run(leanDeg: 12, leanReference: "sensor-axis"))["trunk-lean-high"] == nil)
+    #expect(ids(run(leanDeg: 15, leanReference: "sensor-axis"))["trunk-lean-high"] == .info)
+  }
+  @Test func leanChangeAgainstBaseline() {
+    let b = PersonalBaseline(runs: 2, cadenceSpm: 175, groundContactMs: 240, brakingMps: 0.3, trunkLeanDeg: 5, lateralSwayCm: 1)
+    #expect(ids(run(leanDeg: 8.5), baseline: b)["trunk-lean-increase"] == .warning)
+    #expect(ids(run(leanDeg: 7.5), baseline: b)["trunk-lean-increase"] == nil)
+  }
+  @Test func lateralSway() {
+    #expect(ids(run(swayCm: 1.5))["lateral-sway-high"] == .warning)
+    #expect(ids(run(swayCm: 1.4))["lateral-sway-high"] == nil)
+  }
+  @Test func footSensorHasNoPostureFlagsButSaysWhy() {
+    let f = ids(run(leanDeg: 20, placement: .foot))
+    #expect(f["trunk-lean-high"] == nil)
+    #expect(f["placement-limits"] == .info)
+  }
+}
+
+@Suite struct AsymmetryAndBreakdown {
+  @Test func contactBalance() {
+    #expect(ids(run(balance: 50))["contact-asymmetry"] == nil)
+    #expect(ids(run(balance: 51))["contact-asymmetry"] == .info)
+    #expect(ids(run(balance: 53))["contact-asymmetry"] == .warning)
+    #expect(ids(run(balance: 47))["contact-asymmetry"] == .warning)
+  }
+  @Test func cadenceDropOverTheRun() {
+    let fading = run(count: 2000, cadenceAt: { $0 < 400 ? 175 : 165 })
+    #expect(ids(fading)["form-breakdown-cadence"] == .warning)
+    let steady = run(count: 2000, cadenceAt: { $0 < 400 ? 175 : 172 })
+    #expect(ids(steady)["form-breakdown-cadence"] == nil)
+    let short = run(count: 600, cadenceAt: { $0 < 100 ? 175 : 160 })
+    #expect(ids(short)["form-breakdown-cadence"] == nil, "runs under 8 minutes are not judged")
+  }
+  @Test func contactRiseOverTheRun() {
+    #expect(ids(run(count: 2000, contactAt: { $0 < 400 ? 240 : 260 }))["form-breakdown-contact"] == .warning)
+    #expect(ids(run(count: 2000, contactAt: { $0 < 400 ? 240 : 245 }))["form-breakdown-contact"] == nil)
+  }
+}
+
+@Suite struct DataQualityFlags {
+  @Test func lowRate() {
+    #expect(ids(run(rateHz: 60))["sample-rate-low"] == .warning)
+    #expect(ids(run(rateHz: 100))["sample-rate-low"] == nil)
+  }
+  @Test func clippingAndGaps() {
+    #expect(ids(run(clipped: 1000))["clipping"] == .warning)
+    #expect(ids(run(clipped: 1))["clipping"] == nil)
+    #expect(ids(run(gaps: 1))["gaps"] == .info)
+    #expect(ids(run(gaps: 3))["gaps"] == .warning)
+  }
+  @Test func policyFileOverridesThresholds() throws {
+    let path = temporaryFile("{\"cadence_low_spm\": 180, \"braking_high_mps\": 0.2}", name: "policy.json")
+    let p = try loadPolicy(path: path)
+    #expect(p.cadenceLowSpm == 180)
+    #expect(p.brakingHighMps == 0.2)
+    #expect(p.swayHighCm == 1.4)
+    #expect(ids(run(cadence: 175, brakingMps: 0.3), policy: p)["overstriding"] == .warning)
+    #expect(throws: IngestError.self) { try loadPolicy(path: temporaryFile("{\"cadence_low_spm\": \"x\"}", name: "p.json")) }
+  }
+}
+
+/// The real recordings: the −10 % step-rate trial raises overstriding, the
+/// +10 % one does not (Alcantara 2022 manipulated step frequency at 3.33 m/s).
+@Suite struct RealRecordings {
+  func analyzed(_ name: String) throws -> AnalysisResult {
+    let path = sampleData("alcantara-sacrum-run/\(name)")
+    return try analyze(source: try CSVReader(path: path), path: path, options: AnalysisOptions())
+  }
+  @Test func lowStepRateTrialIsFlagged() throws {
+    let r = try analyzed("trial_17.csv")  // 3.33 m/s, −10°, 150 spm
+    #expect(r.flags.contains { $0.id == "overstriding" })
+  }
+  @Test func highStepRateTrialIsNotFlagged() throws {
+    for trial in ["trial_19.csv", "trial_21.csv", "trial_04.csv"] {
+      let r = try analyzed(trial)
+      #expect(!r.flags.contains { $0.id == "overstriding" || $0.id == "cadence-low" }, "\(trial)")
+    }
+  }
+}
+
+@Suite struct TrainingLoad {
+  func day(_ d: Int, minutes: Double = 30, speed: Double? = nil) -> PastRun {
+    PastRun(path: "r\(d).csv", dateUnixS: 1_767_571_200 + Double(d) * 86_400 + 3600, speedMps: speed,
+            runningSeconds: minutes * 60, cadenceSpm: 170, groundContactMs: 240, brakingMps: 0.3, trunkLeanDeg: 6,
+            lateralSwayCm: 1)
+  }  // day 0 = Monday 2026-01-05
+  @Test func tooManyRunsAndNoRestDay() {
+    let f = trainingLoadFindings((0..<7).map { day($0) }, policy: .populationDefaults)
+    #expect(f.contains { $0.id == "runs-per-week" })
+    #expect(f.contains { $0.id == "no-rest-day" })
+    let ok = trainingLoadFindings([0, 2, 4, 6].map { day($0) }, policy: .populationDefaults)
+    #expect(ok.isEmpty)
+  }
+  @Test func volumeAndSpeedRise() {
+    let runs = [day(0, minutes: 40, speed: 3), day(2, minutes: 40, speed: 3), day(7, minutes: 60, speed: 3.3), day(9, minutes: 50, speed: 3.3)]
+    let f = trainingLoadFindings(runs, policy: .populationDefaults)
+    #expect(f.contains { $0.id == "volume-rise" })
+    #expect(f.contains { $0.id == "speed-and-volume-rise" })
+    let steady = [day(0, minutes: 40, speed: 3), day(7, minutes: 44, speed: 3)]
+    #expect(trainingLoadFindings(steady, policy: .populationDefaults).isEmpty)
+    // Weeks that do not follow each other are not compared.
+    let apart = [day(0, minutes: 20), day(21, minutes: 60)]
+    #expect(trainingLoadFindings(apart, policy: .populationDefaults).isEmpty)
+    // Recordings with under 2 min of running are not sessions.
+    #expect(trainingLoadFindings((0..<7).map { day($0, minutes: 1) }, policy: .populationDefaults).isEmpty)
+  }
+  @Test func datesFromFileNames() {
+    #expect(dateFromName("runs/2026-01-05_easy.csv") == 1_767_614_400)
+    #expect(dateFromName("20260105.csv") == 1_767_614_400)
+    #expect(dateFromName("trial_03.csv") == nil)
+  }
+}
