@@ -38,7 +38,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .target(name: "GaitTestSupport", dependencies: ["GaitCore"], path: "Tests/GaitTestSupport"),
+    .target(name: "GaitTestSupport", dependencies: ["GaitCore", "GaitDSP"], path: "Tests/GaitTestSupport"),
     .testTarget(name: "GaitIngestTests", dependencies: ["GaitCore", "GaitIngest", "GaitTestSupport"]),
     .testTarget(
       name: "GaitDSPTests", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitReport", "GaitTestSupport"]),

@@ -17,11 +17,35 @@ func pickPeaks(_ x: [Float], minimum: Float, distance: Int) -> [Int] {
   return taken.sorted()
 }
 
-/// The `q`-quantile of `x` (nearest rank).
+/// The `q`-quantile of `x` (nearest rank, rank ⌊(n−1)·q⌋), found by
+/// quickselect in O(n) on a copy; `x` is not modified.
 func quantile(_ x: [Float], _ q: Double) -> Float {
   guard !x.isEmpty else { return 0 }
-  let s = x.sorted()
-  return s[min(s.count - 1, max(0, Int(Double(s.count - 1) * q)))]
+  var a = x
+  let k = min(a.count - 1, max(0, Int(Double(a.count - 1) * q)))
+  return a.withUnsafeMutableBufferPointer { select($0, k) }
+}
+
+/// The `k`-th smallest element (0-based); reorders `a` (Hoare partition
+/// around a median-of-three pivot).
+func select(_ a: UnsafeMutableBufferPointer<Float>, _ k: Int) -> Float {
+  var lo = 0
+  var hi = a.count - 1
+  while lo < hi {
+    let mid = lo + (hi - lo) / 2
+    if a[mid] < a[lo] { a.swapAt(mid, lo) }
+    if a[hi] < a[lo] { a.swapAt(hi, lo) }
+    if a[hi] < a[mid] { a.swapAt(hi, mid) }
+    let pivot = a[mid]
+    var i = lo, j = hi
+    while i <= j {
+      while a[i] < pivot { i += 1 }
+      while a[j] > pivot { j -= 1 }
+      if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+    }
+    if k <= j { hi = j } else if k >= i { lo = i } else { return a[k] }
+  }
+  return a[k]
 }
 
 /// Peak-to-peak displacement over `range` by double integration of the
@@ -33,30 +57,33 @@ func peakToPeakDisplacement(_ a: [Float], _ range: Range<Int>, rateHz: Double, v
   let n = range.count
   guard n >= 4, range.lowerBound >= 0, range.upperBound <= a.count else { return nil }
   let dt = 1 / rateHz
-  var mean = 0.0
-  for i in range { mean += Double(a[i]) }
-  mean /= Double(n)
-  velocity.removeAll(keepingCapacity: true)
-  var v = 0.0
-  for i in range {
-    v += (Double(a[i]) - mean) * dt
-    velocity.append(v)
+  return a.withUnsafeBufferPointer { p -> Double in
+    var mean = 0.0
+    for i in range { mean += Double(p[i]) }
+    mean /= Double(n)
+    // Pass 1: the velocity's least-squares line, from running sums.
+    var v = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
+    var k = 0.0
+    for i in range {
+      v += (Double(p[i]) - mean) * dt
+      sx += k; sy += v; sxx += k * k; sxy += k * v
+      k += 1
+    }
+    let dn = Double(n)
+    let slope = (dn * sxy - sx * sy) / max(dn * sxx - sx * sx, 1e-12)
+    let intercept = (sy - slope * sx) / dn
+    // Pass 2: integrate the detrended velocity.
+    v = 0
+    k = 0
+    var d = 0.0, lo = 0.0, hi = 0.0
+    for i in range {
+      v += (Double(p[i]) - mean) * dt
+      d += (v - (intercept + slope * k)) * dt
+      lo = min(lo, d); hi = max(hi, d)
+      k += 1
+    }
+    return hi - lo
   }
-  // Remove the velocity's linear trend.
-  var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
-  for (k, y) in velocity.enumerated() {
-    let x = Double(k)
-    sx += x; sy += y; sxx += x * x; sxy += x * y
-  }
-  let dn = Double(n)
-  let slope = (dn * sxy - sx * sy) / max(dn * sxx - sx * sx, 1e-12)
-  let intercept = (sy - slope * sx) / dn
-  var d = 0.0, lo = 0.0, hi = 0.0
-  for (k, y) in velocity.enumerated() {
-    d += (y - (intercept + slope * Double(k))) * dt
-    lo = min(lo, d); hi = max(hi, d)
-  }
-  return hi - lo
 }
 
 /// Contacts from a sacrum / lower-back / waist sensor.
@@ -140,6 +167,7 @@ struct HipEventDetector {
     var steps: [Step] = []
     var scratch: [Double] = []
     let maxStep = 1.6 * period
+    let stances = contacts.map { ($0.ic, $0.tc) }
     for (k, c) in contacts.enumerated() where coreRange.contains(c.peak) {
       var s = Step(icS: (Double(offsetIndex) + c.ic) / rate, running: c.running)
       if let tc = c.tc { s.tcS = (Double(offsetIndex) + tc) / rate; s.groundContactMs = (tc - c.ic) / rate * 1000 }
@@ -183,7 +211,7 @@ struct HipEventDetector {
         s.impactG = Double(peak)
       }
       if work.hasMediolateral, let tc = c.tc {
-        s.side = sideOfStance(k, contacts: contacts.map { ($0.ic, $0.tc) }, ml: work.mediolateral)
+        s.side = sideOfStance(k, contacts: stances, ml: work.mediolateral)
         _ = tc
       }
       steps.append(s)

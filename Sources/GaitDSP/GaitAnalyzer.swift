@@ -29,7 +29,7 @@ public struct AnalysisOptions: Sendable, Hashable {
   public var contactThresholdG: Double
 
   public init(placement: Placement? = nil, side: Side? = nil, speedMps: Double? = nil,
-              segmentSeconds: Double = 5, marginSeconds: Double = 2.5, lowPassHz: Double = 20,
+              segmentSeconds: Double = 10, marginSeconds: Double = 2.5, lowPassHz: Double = 20,
               contactThresholdG: Double = 0.3) {
     self.placement = placement
     self.side = side
@@ -183,7 +183,9 @@ public struct GaitAnalyzer {
   private mutating func trimBuffer() {
     let keepFrom = max(bufferStart, nextCore - marginLength)
     let drop = keepFrom - bufferStart
-    if drop > 4 * coreLength {
+    // Compact only when the dead prefix is large relative to the buffer, so
+    // a long block appended at once costs linear, not quadratic, time.
+    if drop > 4 * coreLength && drop * 2 > ax.count {
       ax.removeFirst(drop); ay.removeFirst(drop); az.removeFirst(drop)
       if !gyroMagnitude.isEmpty { gyroMagnitude.removeFirst(drop) }
       bufferStart = keepFrom

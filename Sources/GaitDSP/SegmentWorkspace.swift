@@ -32,7 +32,10 @@ struct SegmentWorkspace {
   private var rawX: [Float] = []
   private var rawY: [Float] = []
   private var rawZ: [Float] = []
-  private var scratch: [Float] = []
+  private var scratch4: [SIMD4<Float>] = []
+  private var filter: ZeroPhaseButterworth?
+  private var filterRateHz = 0.0
+  private var filterCutoffHz = 0.0
   private var spectrum: [Float] = []
   private var windowed: [Float] = []
   private var fft: RealFFT?
@@ -50,17 +53,26 @@ struct SegmentWorkspace {
     bodyFrame = info.frame == .body
     hasMediolateral = info.hasMediolateral
     let n = rawX.count
-    var mean = SIMD3<Double>.zero
-    for i in 0..<n { mean += SIMD3(Double(rawX[i]), Double(rawY[i]), Double(rawZ[i])) }
-    mean /= Double(max(n, 1))
-    var g = SIMD3<Float>(Float(mean.x), Float(mean.y), Float(mean.z))
+    // One pass: sums for the mean, and |a|.
+    if magnitude.count != n { magnitude = [Float](repeating: 0, count: n) }
+    var sx: Float = 0, sy: Float = 0, sz: Float = 0
+    rawX.withUnsafeBufferPointer { x in
+      rawY.withUnsafeBufferPointer { y in
+        rawZ.withUnsafeBufferPointer { z in
+          magnitude.withUnsafeMutableBufferPointer { m in
+            for i in 0..<n {
+              let a = x[i], b = y[i], c = z[i]
+              sx += a; sy += b; sz += c
+              m[i] = (a * a + b * b + c * c).squareRoot()
+            }
+          }
+        }
+      }
+    }
+    let count = Float(max(n, 1))
+    var g = SIMD3<Float>(sx / count, sy / count, sz / count)
     let norm = (g * g).sum().squareRoot()
     g = norm > 0 ? g / norm : SIMD3(1, 0, 0)
-    magnitude.removeAll(keepingCapacity: true)
-    for i in 0..<n {
-      let a = SIMD3(rawX[i], rawY[i], rawZ[i])
-      magnitude.append((a * a).sum().squareRoot())
-    }
     if bodyFrame {
       up = SIMD3(1, 0, 0)
       forward = SIMD3(0, 1, 0)
@@ -75,17 +87,22 @@ struct SegmentWorkspace {
     let helper: SIMD3<Float> = abs(g.x) < 0.9 ? SIMD3(1, 0, 0) : SIMD3(0, 1, 0)
     let e1 = normalize(cross(g, helper))
     let e2 = cross(g, e1)
-    var c11 = 0.0, c22 = 0.0, c12 = 0.0, m1 = 0.0, m2 = 0.0
-    for i in 0..<n {
-      let a = SIMD3(rawX[i], rawY[i], rawZ[i])
-      let h1 = Double(dot(a, e1)), h2 = Double(dot(a, e2))
-      m1 += h1; m2 += h2
-      c11 += h1 * h1; c22 += h2 * h2; c12 += h1 * h2
+    var c11: Float = 0, c22: Float = 0, c12: Float = 0, m1: Float = 0, m2: Float = 0
+    rawX.withUnsafeBufferPointer { x in
+      rawY.withUnsafeBufferPointer { y in
+        rawZ.withUnsafeBufferPointer { z in
+          for i in 0..<n {
+            let h1 = x[i] * e1.x + y[i] * e1.y + z[i] * e1.z
+            let h2 = x[i] * e2.x + y[i] * e2.y + z[i] * e2.z
+            m1 += h1; m2 += h2
+            c11 += h1 * h1; c22 += h2 * h2; c12 += h1 * h2
+          }
+        }
+      }
     }
-    let dn = Double(max(n, 1))
-    m1 /= dn; m2 /= dn
-    c11 = c11 / dn - m1 * m1; c22 = c22 / dn - m2 * m2; c12 = c12 / dn - m1 * m2
-    let phi = 0.5 * atan2(2 * c12, c11 - c22)
+    m1 /= count; m2 /= count
+    let v11 = Double(c11 / count - m1 * m1), v22 = Double(c22 / count - m2 * m2), v12 = Double(c12 / count - m1 * m2)
+    let phi = 0.5 * atan2(2 * v12, v11 - v22)
     forward = normalize(Float(cos(phi)) * e1 + Float(sin(phi)) * e2)
     project()
     // Mounting tilt: angle between gravity and the nearest sensor axis.
@@ -96,14 +113,29 @@ struct SegmentWorkspace {
   private mutating func project() {
     let right = cross(forward, up)
     let n = rawX.count
-    vertical.removeAll(keepingCapacity: true)
-    anteroposterior.removeAll(keepingCapacity: true)
-    mediolateral.removeAll(keepingCapacity: true)
-    for i in 0..<n {
-      let a = SIMD3(rawX[i], rawY[i], rawZ[i])
-      vertical.append(dot(a, up))
-      anteroposterior.append(dot(a, forward))
-      mediolateral.append(dot(a, right))
+    if vertical.count != n {
+      vertical = [Float](repeating: 0, count: n)
+      anteroposterior = vertical
+      mediolateral = vertical
+    }
+    let (u, f) = (up, forward)
+    rawX.withUnsafeBufferPointer { x in
+      rawY.withUnsafeBufferPointer { y in
+        rawZ.withUnsafeBufferPointer { z in
+          vertical.withUnsafeMutableBufferPointer { v in
+            anteroposterior.withUnsafeMutableBufferPointer { a in
+              mediolateral.withUnsafeMutableBufferPointer { m in
+                for i in 0..<n {
+                  let px = x[i], py = y[i], pz = z[i]
+                  v[i] = px * u.x + py * u.y + pz * u.z
+                  a[i] = px * f.x + py * f.y + pz * f.z
+                  m[i] = px * right.x + py * right.y + pz * right.z
+                }
+              }
+            }
+          }
+        }
+      }
     }
   }
 
@@ -135,9 +167,7 @@ struct SegmentWorkspace {
     if let p = stepPeriod(placement: .hip) { strength = max(strength, periodicity(of: vertical, at: p)) }
     if let p = stepPeriod(placement: .foot) { strength = max(strength, periodicity(of: magnitude, at: 2 * p)) }
     guard strength > 0.5 else { return nil }
-    var sorted = magnitude
-    sorted.sort()
-    let p99 = sorted[min(n - 1, Int(Double(n) * 0.99))] / standardGravity
+    let p99 = quantile(magnitude, 0.99) / standardGravity
     let k = max(1, Int(0.35 * rateHz))
     let hop = max(1, k / 2)
     var angles: [Float] = []
@@ -166,11 +196,12 @@ struct SegmentWorkspace {
   /// Zero-phase low-pass of the body-frame signals and the magnitude.
   mutating func prepare(lowPassHz: Double) {
     guard rateHz > 2 * lowPassHz else { return }
-    let filter = ZeroPhaseButterworth.lowPass(cutoffHz: lowPassHz, sampleRateHz: rateHz)
-    filter.apply(&vertical, scratch: &scratch)
-    filter.apply(&anteroposterior, scratch: &scratch)
-    if hasMediolateral { filter.apply(&mediolateral, scratch: &scratch) }
-    filter.apply(&magnitude, scratch: &scratch)
+    if filter?.padding == nil || filterRateHz != rateHz || filterCutoffHz != lowPassHz {
+      filter = ZeroPhaseButterworth.lowPass(cutoffHz: lowPassHz, sampleRateHz: rateHz)
+      filterRateHz = rateHz
+      filterCutoffHz = lowPassHz
+    }
+    filter!.apply4(&vertical, &anteroposterior, &mediolateral, &magnitude, scratch: &scratch4)
   }
 
   /// Flips the anteroposterior direction (and so the mediolateral one).
@@ -254,7 +285,7 @@ struct SegmentWorkspace {
       windowed.append((source[i] - mean) * w)
     }
     var size = 1
-    while size < 4 * n { size <<= 1 }
+    while size < 2 * n { size <<= 1 }  // ≥ 2× zero padding; the peak is interpolated
     if fft?.count != size { fft = RealFFT(count: size) }
     windowed.withUnsafeBufferPointer { fft!.powerSpectrum(of: $0, into: &spectrum) }
     let binHz = rateHz / Double(size)
@@ -287,12 +318,27 @@ struct SegmentWorkspace {
   private func autocorrelation(_ x: [Float], mean: Float, lag: Int) -> Double {
     let n = x.count
     guard lag > 0, lag < n / 2 else { return 0 }
-    var num = 0.0, d0 = 0.0, d1 = 0.0
-    for i in 0..<(n - lag) {
-      let a = Double(x[i] - mean), b = Double(x[i + lag] - mean)
-      num += a * b; d0 += a * a; d1 += b * b
+    // Eight float lanes; each lane sums ≤ n/8 products of O(1) values.
+    return x.withUnsafeBufferPointer { p -> Double in
+      var num = SIMD8<Float>(), d0 = SIMD8<Float>(), d1 = SIMD8<Float>()
+      let m = SIMD8<Float>(repeating: mean)
+      let count = n - lag
+      var i = 0
+      while i + 8 <= count {
+        let a = SIMD8<Float>(p[i], p[i + 1], p[i + 2], p[i + 3], p[i + 4], p[i + 5], p[i + 6], p[i + 7]) - m
+        let j = i + lag
+        let b = SIMD8<Float>(p[j], p[j + 1], p[j + 2], p[j + 3], p[j + 4], p[j + 5], p[j + 6], p[j + 7]) - m
+        num += a * b; d0 += a * a; d1 += b * b
+        i += 8
+      }
+      var sn = Double(num.sum()), s0 = Double(d0.sum()), s1 = Double(d1.sum())
+      while i < count {
+        let a = Double(p[i] - mean), b = Double(p[i + lag] - mean)
+        sn += a * b; s0 += a * a; s1 += b * b
+        i += 1
+      }
+      return sn / max((s0 * s1).squareRoot(), 1e-12)
     }
-    return num / max((d0 * d1).squareRoot(), 1e-12)
   }
 }
 

@@ -536,22 +536,30 @@ public final class CSVReader: SampleSource {
     while true {
       if let block = resampler.takeReadyBlock() { return block }
       if finished { return nil }
-      let line: (number: Int, bytes: [UInt8])?
       if pendingNext < pendingLines.count {
-        line = pendingLines[pendingNext]
+        let line = pendingLines[pendingNext]
         pendingNext += 1
         if pendingNext == pendingLines.count { pendingLines = []; pendingNext = 0 }
-      } else {
-        line = try lines.nextLine()
+        if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+        var values = SIMD8<Double>(repeating: 0)
+        try line.bytes.withUnsafeBufferPointer { try parseRow($0, lineNumber: line.number, values: &values) }
+        try consume(values, lineNumber: line.number)
+        continue
       }
-      guard let line else {
+      // Hot path: parse in place in the reader's buffer, no copy per line.
+      var values = SIMD8<Double>(repeating: 0)
+      let got = try lines.withNextLine { bytes, number -> Int in
+        var blank = true
+        for b in bytes where b != 0x20 && b != 0x09 && b != 0x0D { blank = false; break }
+        if blank { return 0 }
+        try parseRow(bytes, lineNumber: number, values: &values)
+        return number
+      }
+      guard let number = got else {
         finish()
         continue
       }
-      if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-      var values = SIMD8<Double>(repeating: 0)
-      try line.bytes.withUnsafeBufferPointer { try parseRow($0, lineNumber: line.number, values: &values) }
-      try consume(values, lineNumber: line.number)
+      if number > 0 { try consume(values, lineNumber: number) }
     }
   }
 
@@ -766,6 +774,38 @@ struct LineReader {
       checkedBOM = true
       if buffer[0] == 0xEF, end >= 3, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
       if (buffer[0] == 0xFF && buffer[1] == 0xFE) || (buffer[0] == 0xFE && buffer[1] == 0xFF) { sawUTF16 = true }
+    }
+  }
+
+  /// Calls `body` with the next line (without its line end) as a view into
+  /// the reader's buffer, valid only during the call, and its 1-based
+  /// number; `nil` at the end of the file.
+  mutating func withNextLine<R>(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> R) throws -> R? {
+    var searched = 0
+    while true {
+      let from = start + searched
+      let found: Int? = buffer.withUnsafeBufferPointer { p in
+        guard from < end, let hit = memchr(p.baseAddress! + from, 0x0A, end - from) else { return nil }
+        return p.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+      }
+      if found != nil || (eof && start < end) {
+        lineNumber += 1
+        var lineEnd = found ?? end
+        if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        let s = start
+        start = found.map { $0 + 1 } ?? end
+        return try buffer.withUnsafeBufferPointer { p in
+          try body(UnsafeBufferPointer(rebasing: p[s..<lineEnd]), lineNumber)
+        }
+      }
+      if eof { return nil }
+      if end - start > Self.maxLine {
+        throw IngestError(.malformedRecord,
+          "line \(lineNumber + 1) is longer than \(Self.maxLine / 1024) KiB with no line end; this is not a line-based export",
+          line: lineNumber + 1)
+      }
+      searched = end - start
+      try fill()
     }
   }
 

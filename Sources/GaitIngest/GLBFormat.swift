@@ -324,6 +324,7 @@ public final class GLBReader: SampleSource {
   private let handle: FileHandle
   private var decoder = GLBDecoder()
   private var queue: [SampleBlock] = []
+  private var queueNext = 0
   private var done = false
   private var nextIndex = 0
   private var clipLimit: Float
@@ -359,7 +360,7 @@ public final class GLBReader: SampleSource {
   }
 
   public func nextBlock() throws -> SampleBlock? {
-    while queue.isEmpty && !done {
+    while queueNext >= queue.count && !done {
       let data = try handle.read(upToCount: 1 << 20) ?? Data()
       if data.isEmpty {
         done = true
@@ -370,10 +371,12 @@ public final class GLBReader: SampleSource {
         finishReport()
         break
       }
-      queue += try decoder.feed([UInt8](data))
+      queue = try decoder.feed([UInt8](data))
+      queueNext = 0
     }
-    guard !queue.isEmpty else { return nil }
-    let block = queue.removeFirst()
+    guard queueNext < queue.count else { return nil }
+    let block = queue[queueNext]
+    queueNext += 1
     if block.startIndex > nextIndex {
       let missing = block.startIndex - nextIndex
       report.gaps.append(Gap(resumeIndex: block.startIndex, startS: Double(nextIndex) / info.sampleRateHz,

@@ -1,0 +1,140 @@
+//===--- GaitBenchmarks.swift ---------------------------------------------===//
+// The hot path, stage by stage and end to end. Names are shell-safe.
+//
+// Custom metrics print throughput a person can read: `MBps` (input bytes per
+// second) and `kSamplesPerS` (thousands of samples per second). CI gates on
+// allocation counts (Thresholds/), which are exact on any machine; wall
+// clock is printed, not gated.
+//===----------------------------------------------------------------------===//
+import Benchmark
+import Foundation
+import GaitCore
+import GaitDSP
+import GaitIngest
+import GaitReport
+
+/// A synthetic run with known steps, `seconds` long at `rateHz`.
+func recording(seconds: Double, rateHz: Double) -> Recording {
+  var run = SyntheticRun(rateHz: rateHz, seconds: seconds, cadenceSpm: 172, contactS: 0.24)
+  run.rotation = SyntheticRun.rotation(yawDeg: 30, pitchDeg: 12, rollDeg: -8)
+  return run.recording()
+}
+
+/// Writes `rec` as a CSV (time_s, ax, ay, az in m/s²) and returns its path and size.
+func csvFile(_ rec: Recording, name: String) -> (String, Int) {
+  let path = FileManager.default.temporaryDirectory.appendingPathComponent("gaitline-bench-\(name).csv").path
+  if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 { return (path, size) }
+  var text = "time_s,ax,ay,az\n"
+  let b = rec.blocks[0]
+  for i in 0..<b.count {
+    text += String(format: "%.4f,%.4f,%.4f,%.4f\n", Double(i) / rec.info.sampleRateHz, b.ax[i], b.ay[i], b.az[i])
+  }
+  try? Data(text.utf8).write(to: URL(fileURLWithPath: path))
+  return (path, text.utf8.count)
+}
+
+func glbFile(_ rec: Recording, name: String) -> (String, Int) {
+  let path = FileManager.default.temporaryDirectory.appendingPathComponent("gaitline-bench-\(name).glb").path
+  let w = try! GLBWriter(path: path, info: rec.info)
+  for b in rec.blocks { try! w.write(b) }
+  try! w.close()
+  let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+  return (path, size ?? 0)
+}
+
+let megabytesPerSecond = BenchmarkMetric.custom("MBps", polarity: .prefersLarger, useScalingFactor: false)
+let kilosamplesPerSecond = BenchmarkMetric.custom("kSamplesPerS", polarity: .prefersLarger, useScalingFactor: false)
+
+/// Records throughput from the time of the last iteration.
+func report(_ benchmark: Benchmark, start: ContinuousClock.Instant, bytes: Int? = nil, samples: Int) {
+  let d = ContinuousClock.now - start
+  let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+  guard seconds > 0 else { return }
+  if let bytes { benchmark.measurement(megabytesPerSecond, Int(Double(bytes) / seconds / 1e6)) }
+  benchmark.measurement(kilosamplesPerSecond, Int(Double(samples) / seconds / 1e3))
+}
+
+let benchmarks: @Sendable () -> Void = {
+  Benchmark.defaultConfiguration.metrics = [.wallClock, .mallocCountTotal, megabytesPerSecond, kilosamplesPerSecond]
+  Benchmark.defaultConfiguration.maxDuration = .seconds(3)
+  Benchmark.defaultConfiguration.maxIterations = 15
+  Benchmark.defaultConfiguration.warmupIterations = 1
+
+  // Ingest.
+  Benchmark("CSV.parse.hour1.100Hz") { benchmark in
+    let rec = recording(seconds: 3600, rateHz: 100)
+    let (path, size) = csvFile(rec, name: "hour100")
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      let t0 = ContinuousClock.now
+      let reader = try! CSVReader(path: path)
+      var n = 0
+      while let b = try! reader.nextBlock() { n += b.count }
+      report(benchmark, start: t0, bytes: size, samples: n)
+      blackHole(n)
+    }
+  }
+
+  Benchmark("GLB.decode.hour1.100Hz") { benchmark in
+    let rec = recording(seconds: 3600, rateHz: 100)
+    let (path, size) = glbFile(rec, name: "hour100")
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      let t0 = ContinuousClock.now
+      let reader = try! GLBReader(path: path)
+      var n = 0
+      while let b = try! reader.nextBlock() { n += b.count }
+      report(benchmark, start: t0, bytes: size, samples: n)
+      blackHole(n)
+    }
+  }
+
+  // DSP primitives.
+  Benchmark("FFT.powerSpectrum.n4096", configuration: .init(scalingFactor: .kilo)) { benchmark in
+    let fft = RealFFT(count: 4096)
+    let signal = (0..<4096).map { Float(sin(Double($0) * 0.05)) }
+    var power: [Float] = []
+    power.reserveCapacity(2049)
+    benchmark.startMeasurement()
+    let t0 = ContinuousClock.now
+    for _ in benchmark.scaledIterations {
+      signal.withUnsafeBufferPointer { fft.powerSpectrum(of: $0, into: &power) }
+      blackHole(power)
+    }
+    report(benchmark, start: t0, samples: 4096 * benchmark.scaledIterations.count)
+  }
+
+  // Alignment + events + per-step metrics, after parsing, in memory.
+  for (name, seconds, rate) in [("min1.100Hz", 60.0, 100.0), ("min10.100Hz", 600.0, 100.0), ("hour1.100Hz", 3600.0, 100.0),
+                                ("hour10.100Hz", 36_000.0, 100.0), ("hour1.1000Hz", 3600.0, 1000.0)] {
+    Benchmark("Analysis.\(name)") { benchmark in
+      let rec = recording(seconds: seconds, rateHz: rate)
+      benchmark.startMeasurement()
+      for _ in benchmark.scaledIterations {
+        let t0 = ContinuousClock.now
+        let r = GaitAnalyzer.analyze(rec)
+        report(benchmark, start: t0, samples: rec.sampleCount)
+        blackHole(r.steps.count)
+      }
+    }
+  }
+
+  // The streaming core: 32-sample blocks as a serial link delivers them;
+  // setup (the first minute) is outside the measurement.
+  Benchmark("Streaming.process.min10.100Hz") { benchmark in
+    let rec = recording(seconds: 660, rateHz: 100)
+    let blocks = rec.blocks[0].split(every: 32)
+    let warm = 60 * 100 / 32
+    for _ in benchmark.scaledIterations {
+      var analyzer = GaitAnalyzer(info: rec.info)
+      var steps = 0
+      for b in blocks[0..<warm] { analyzer.process(b) { _ in steps += 1 } }
+      benchmark.startMeasurement()
+      let t0 = ContinuousClock.now
+      for b in blocks[warm...] { analyzer.process(b) { _ in steps += 1 } }
+      report(benchmark, start: t0, samples: (blocks.count - warm) * 32)
+      benchmark.stopMeasurement()
+      blackHole(steps)
+    }
+  }
+}
