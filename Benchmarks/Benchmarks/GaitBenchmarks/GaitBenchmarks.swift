@@ -59,6 +59,9 @@ let benchmarks: @Sendable () -> Void = {
   Benchmark.defaultConfiguration.maxDuration = .seconds(3)
   Benchmark.defaultConfiguration.maxIterations = 15
   Benchmark.defaultConfiguration.warmupIterations = 1
+  // CI gates on allocation counts: exact for the same code on any machine;
+  // 1 % slack covers hash-seed-dependent dictionary growth.
+  Benchmark.defaultConfiguration.thresholds = [.mallocCountTotal: BenchmarkThresholds(relative: [.p90: 1.0])]
 
   // Ingest.
   Benchmark("CSV.parse.hour1.100Hz") { benchmark in
