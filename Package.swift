@@ -15,7 +15,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "gaitline", targets: ["GaitCLI"]),
-    .library(name: "Gaitline", targets: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport"]),
+    .library(name: "Gaitline", targets: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitStream"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,11 +30,12 @@ let package = Package(
     .target(name: "GaitIngest", dependencies: ["GaitCore"]),
     .target(name: "GaitDSP", dependencies: ["GaitCore", "CFFTW"]),
     .target(name: "GaitScoring", dependencies: ["GaitCore", "GaitDSP"]),
+    .target(name: "GaitStream", dependencies: ["GaitCore", "GaitIngest"]),
     .target(name: "GaitReport", dependencies: ["GaitCore", "GaitDSP", "GaitIngest", "GaitScoring"]),
     .executableTarget(
       name: "GaitCLI",
       dependencies: [
-        "GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport",
+        "GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitStream",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -46,7 +46,7 @@ struct Analyze: ParsableCommand {
   var quiet = false
 
   func run() throws {
-    let csvOptions = try input.csvOptions()
+    _ = try input.csvOptions()  // validate the options before any file is read
     let options = try analysis.analysisOptions()
     let scoring: ScoringPolicy
     let past: [PastRun]
@@ -73,7 +73,7 @@ struct Analyze: ParsableCommand {
     }
     if !isBatch {
       do {
-        let source = try openRecording(path: files[0], options: csvOptions)
+        let source = try input.open(files[0])
         let result = try GaitReport.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
         if let json { try writeOutput(reportJSON(result).serialized() + "\n", to: json) }
         if let html { try writeOutput(htmlReport(result), to: html) }
@@ -104,7 +104,7 @@ struct Analyze: ParsableCommand {
       let path = inputFiles[i]
       var row: String
       do {
-        let source = try openRecording(path: path, options: csvOptions)
+        let source = try input.open(path)
         let result = try GaitReport.analyze(source: source, path: path, options: options, policy: scoring, baseline: personal)
         try writeOutput(reportJSON(result).serialized() + "\n", to: (dir as NSString).appendingPathComponent(names[i] + ".json"))
         if html != nil {

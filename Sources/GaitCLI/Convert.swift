@@ -26,7 +26,7 @@ struct Convert: ParsableCommand {
 
   func run() throws {
     do {
-      let source = try openRecording(path: input, options: try inputOptions.csvOptions())
+      let source = try inputOptions.open(input)
       let lower = output.lowercased()
       if lower.hasSuffix(".glb") {
         var writer: GLBWriter?

@@ -49,7 +49,7 @@ struct Evaluate: ParsableCommand {
       guard !reference.isEmpty else {
         throw IngestError(.emptyFile, "no reference rows (check --truth-where)", path: truth)
       }
-      let source = try openRecording(path: recording, options: try input.csvOptions())
+      let source = try input.open(recording)
       let result = try GaitReport.analyze(source: source, path: recording, options: try analysis.analysisOptions())
       if strides {
         guard let s = evaluateStrides(steps: result.steps, strideStartsS: reference.map(\.icS),

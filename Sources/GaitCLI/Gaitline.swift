@@ -18,7 +18,7 @@ struct Gaitline: ParsableCommand {
       65 bad input data; 66 missing or unreadable input; 74 cannot write output.
       """,
     version: gaitlineVersion,
-    subcommands: [Inspect.self, Analyze.self, Convert.self, Evaluate.self, Simulate.self]
+    subcommands: [Inspect.self, Analyze.self, Convert.self, Evaluate.self, Stream.self, Simulate.self]
   )
 }
 
@@ -35,6 +35,19 @@ struct InputOptions: ParsableArguments {
 
   @Option(help: "Column mapping, e.g. time=ts,ax=AccX,ay=AccY,az=AccZ (names or 1-based numbers; v,ap,ml for body frame).")
   var columns: String?
+
+  @Option(name: .customLong("protocol"), help: "Read the input as a captured serial stream: text, glb or witmotion (e.g. a `stream --record` .raw file).")
+  var streamProtocol: StreamProtocol?
+
+  /// Opens `path` as a recording, or as a captured stream with --protocol.
+  func open(_ path: String) throws -> any SampleSource {
+    let o = try csvOptions()
+    if let p = streamProtocol {
+      let decoder = try p.makeDecoder(rateHz: o.rateHz, units: o.units, gyroUnits: o.gyroUnits, columns: o.columns)
+      return try StreamFileSource(path: path, decoder: decoder, protocolName: p.rawValue)
+    }
+    return try openRecording(path: path, options: o)
+  }
 
   func csvOptions() throws -> CSVOptions {
     var o = CSVOptions()
@@ -88,6 +101,7 @@ struct AnalysisArguments: ParsableArguments {
 }
 
 extension Side: ExpressibleByArgument {}
+extension StreamProtocol: ExpressibleByArgument {}
 
 /// Prints an error the way compilers do and exits with its status.
 func fail(_ error: any Error) -> ExitCode {

@@ -19,7 +19,7 @@ struct Inspect: ParsableCommand {
 
   func run() throws {
     do {
-      let source = try openRecording(path: file, options: try input.csvOptions())
+      let source = try input.open(file)
       while try source.nextBlock() != nil {}
       let r = source.report
       let info = source.info

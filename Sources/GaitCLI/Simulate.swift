@@ -5,6 +5,7 @@ import GaitCore
 import GaitDSP
 import GaitIngest
 import GaitReport
+import GaitStream
 
 struct Simulate: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -13,10 +14,47 @@ struct Simulate: ParsableCommand {
       Writes --out as CSV (time_s,ax,ay,az in m/s²) or .glb, by extension. The vertical force \
       during stance is A·sin(πτ)^0.6, with braking then propulsion and alternating sway; the \
       sensor can be rotated. The true contacts go to --truth as ic_time_s,tc_time_s.
+
+      With --serial it is a sensor emulator: it creates a pseudo-terminal, prints its path, and \
+      plays the run (or --input, any recording gaitline reads) into it at real time in the chosen \
+      --protocol, optionally injecting garbage, corrupted or dropped bytes, and hanging up.
       """)
 
   @Option(help: "Output file (.csv or .glb).")
-  var out: String
+  var out: String?
+
+  @Flag(help: "Emulate a sensor on a pseudo-terminal instead of writing a file.")
+  var serial = false
+
+  @Option(name: .customLong("protocol"), help: "With --serial: text, glb or witmotion.")
+  var streamProtocol: StreamProtocol = .text
+
+  @Option(help: "With --serial: play this recording instead of a synthetic run.")
+  var input: String?
+
+  @Option(help: "With --serial: playback speed (1 = real time, 0 = as fast as possible).")
+  var speed: Double = 1
+
+  @Option(name: .customLong("start-delay"), help: "With --serial: seconds to wait before sending.")
+  var startDelay: Double = 1
+
+  @Option(name: .customLong("garbage-every"), help: "With --serial: insert 9 garbage bytes every N samples.")
+  var garbageEvery: Int?
+
+  @Option(name: .customLong("corrupt-every"), help: "With --serial: flip a bit in one frame every N samples.")
+  var corruptEvery: Int?
+
+  @Option(name: .customLong("drop-every"), help: "With --serial: drop one byte every N samples.")
+  var dropEvery: Int?
+
+  @Option(name: .customLong("hangup-after"), help: "With --serial: hang up after this many seconds of data.")
+  var hangupAfter: Double?
+
+  @Option(help: "With --serial: also write every byte sent to this file.")
+  var sent: String?
+
+  @Flag(name: .customLong("partial-start"), help: "With --serial: begin mid-frame, as when a reader connects to a running sensor.")
+  var partialStart = false
 
   @Option(help: "Duration, s.")
   var seconds: Double = 600
@@ -37,6 +75,7 @@ struct Simulate: ParsableCommand {
   var truth: String?
 
   func validate() throws {
+    if !serial && out == nil { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
     guard seconds > 0, seconds <= 7 * 86_400 else { throw ValidationError("--seconds must be between 0 and a week") }
     guard rate >= 1, rate <= 10_000 else { throw ValidationError("--rate must be between 1 and 10000 Hz") }
     guard cadence >= 60, cadence <= 300 else { throw ValidationError("--cadence must be 60–300 steps/min") }
@@ -44,6 +83,8 @@ struct Simulate: ParsableCommand {
   }
 
   func run() throws {
+    if serial { return try emulate() }
+    guard let out else { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
     let angles = rotate.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
     guard angles.count == 3 else { throw ValidationError("--rotate takes yaw,pitch,roll in degrees, e.g. 30,12,-8") }
     var synthetic = SyntheticRun(rateHz: rate, seconds: seconds, cadenceSpm: cadence, contactS: contactMs / 1000)
@@ -75,5 +116,112 @@ struct Simulate: ParsableCommand {
     } catch {
       throw fail(error)
     }
+  }
+}
+
+extension Simulate {
+  /// Plays samples into a pseudo-terminal like a sensor on a USB serial port.
+  func emulate() throws {
+    unblockTerminationSignals()
+    let rec: Recording
+    do {
+      if let input {
+        rec = try openRecording(path: input).readAll()
+      } else {
+        let angles = rotate.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        var synthetic = SyntheticRun(rateHz: rate, seconds: seconds, cadenceSpm: cadence, contactS: contactMs / 1000)
+        if angles.count == 3 { synthetic.rotation = SyntheticRun.rotation(yawDeg: angles[0], pitchDeg: angles[1], rollDeg: angles[2]) }
+        rec = synthetic.recording()
+      }
+    } catch {
+      throw fail(error)
+    }
+    let pty = try PseudoTerminal()
+    writeLine(pty.slavePath)
+    FileHandle.standardError.write(Data("gaitline: emulating a \(streamProtocol.rawValue) sensor at \(rec.info.sampleRateHz) Hz on \(pty.slavePath)\n".utf8))
+    var sentFile: FileHandle?
+    if let sent {
+      _ = FileManager.default.createFile(atPath: sent, contents: nil)
+      sentFile = FileHandle(forWritingAtPath: sent)
+    }
+    if startDelay > 0 { usleep(UInt32(startDelay * 1_000_000)) }
+    let rateHz = rec.info.sampleRateHz
+    var header = GLBHeader(info: rec.info, samplesPerBlock: 32)
+    header.info.placement = rec.info.placement
+    var encoder = GLBEncoder(header: header)
+    var chunk: [UInt8] = []
+    if streamProtocol == .glb { chunk += header.encoded() }
+    if streamProtocol == .text { chunk += Array("gaitline sensor emulator v1\r\nboot ok\r\n".utf8) }
+    let start = ContinuousClock.now
+    var sample = 0
+    var blocksSent = 0
+    var garbageSeed: UInt64 = 0x2545_F491_4F6C_DD1D
+    func garbage() -> [UInt8] {
+      (0..<9).map { _ in
+        garbageSeed ^= garbageSeed << 13; garbageSeed ^= garbageSeed >> 7; garbageSeed ^= garbageSeed << 17
+        return UInt8(truncatingIfNeeded: garbageSeed)
+      }
+    }
+    func send(_ bytes: [UInt8]) -> Bool {
+      sentFile?.write(Data(bytes))
+      return pty.write(bytes)
+    }
+    let samplesPer10ms = max(1, Int(rateHz / 100))
+    outer: for block in rec.blocks {
+      var i = 0
+      while i < block.count {
+        let n = streamProtocol == .glb ? min(32, block.count - i) : min(samplesPer10ms, block.count - i)
+        var frame: [UInt8] = []
+        switch streamProtocol {
+        case .glb:
+          if blocksSent % 32 == 0 && blocksSent > 0 { frame += header.encoded() }
+          _ = encoder.encodeBlock(block, from: i, into: &frame)
+          blocksSent += 1
+        case .text:
+          for k in i..<(i + n) {
+            let ms = Int((Double(block.startIndex + k) * 1000 / rateHz).rounded())
+            frame += StreamEncoder.textLine(milliseconds: ms, ax: block.ax[k], ay: block.ay[k], az: block.az[k])
+          }
+        case .witmotion:
+          for k in i..<(i + n) {
+            let g = block.hasGyroscope ? SIMD3(block.gx[k], block.gy[k], block.gz[k]) : nil
+            frame += StreamEncoder.witMotion(ax: block.ax[k], ay: block.ay[k], az: block.az[k], gyro: g)
+          }
+        }
+        let before = sample
+        sample += n
+        func crosses(_ every: Int?) -> Bool { every.map { $0 > 0 && before / $0 != sample / $0 } ?? false }
+        if crosses(corruptEvery), frame.count > 12 { frame[frame.count / 2] ^= 0x10 }
+        if crosses(dropEvery), frame.count > 2 { frame.remove(at: frame.count / 3) }
+        if crosses(garbageEvery) { frame = garbage() + frame }
+        if partialStart && before == 0 { frame = Array(frame[(frame.count / 2)...]) + frame }
+        chunk += frame
+        if let hangupAfter, Double(sample) / rateHz >= hangupAfter {
+          _ = send(chunk)
+          chunk.removeAll()
+          break outer
+        }
+        // Real-time pacing: send once this chunk's time has come.
+        if speed > 0 {
+          let due = start + .milliseconds(Int64(Double(sample) / rateHz / speed * 1000))
+          let now = ContinuousClock.now
+          if due > now || chunk.count > 4096 {
+            guard send(chunk) else { break outer }
+            chunk.removeAll(keepingCapacity: true)
+            if due > now { Thread.sleep(forTimeInterval: Double((due - now).components.attoseconds) * 1e-18 + Double((due - now).components.seconds)) }
+          }
+        } else if chunk.count > 4096 {
+          guard send(chunk) else { break outer }
+          chunk.removeAll(keepingCapacity: true)
+        }
+        i += n
+      }
+    }
+    if !chunk.isEmpty { _ = send(chunk) }
+    try? sentFile?.close()
+    // Let the reader drain what is buffered in the pty, then hang up.
+    usleep(500_000)
+    pty.hangUp()
+    FileHandle.standardError.write(Data("gaitline: emulator sent \(sample) samples and hung up\n".utf8))
   }
 }

@@ -119,6 +119,7 @@ struct HipEventDetector {
     var contacts: [Contact] = []
     let thr = thresholdG
     let reach = Int(0.7 * period)
+    let offsetFloor = 0
     for p in peaks {
       var ic: Double?
       var i = p
@@ -132,6 +133,12 @@ struct HipEventDetector {
         if vg[j - 1] >= thr && vg[j] < thr { tc = Double(j - 1) + Double((vg[j - 1] - thr) / (vg[j - 1] - vg[j])); break }
         j += 1
       }
+      // A stance cut by the start or end of the data (the start of the
+      // recording, or a gap) cannot be timed: leave it out rather than
+      // guess its contact from a partial rise.
+      let cutAtStart = ic == nil && p - reach <= offsetFloor && vg[0] > thr
+      let cutAtEnd = tc == nil && p + reach >= n && vg[n - 1] > thr
+      if cutAtStart || cutAtEnd { continue }
       if let ic, let tc {
         contacts.append(Contact(peak: p, ic: ic, tc: tc, running: true))
       } else {

@@ -202,7 +202,8 @@ public final class GLBWriter {
     if buffer.count > 1 << 20 { try flush() }
   }
 
-  private func flush() throws {
+  /// Writes what is buffered to the file.
+  public func flush() throws {
     do { try handle.write(contentsOf: buffer) } catch {
       throw IngestError(.writeFailed, "write failed: \(error.localizedDescription)", path: path)
     }
@@ -228,6 +229,9 @@ public struct GLBDecoder: Sendable {
   public private(set) var discardedBytes = 0
   public private(set) var lastSequence: UInt32?
   public private(set) var decodedSamples = 0
+  /// Blocks dropped because their samples were not after the previous block's.
+  public private(set) var duplicateBlocks = 0
+  private var nextSampleIndex = 0
 
   public init() {}
   /// A decoder for a headerless block stream (the serial link) with a known header.
@@ -249,9 +253,22 @@ public struct GLBDecoder: Sendable {
       if pending[start] == 0x47, pending[start + 1] == 0x4C, pending[start + 2] == 0x42, pending[start + 3] == 0x4B,
          let block = decodeBlock(at: start, header: header)
       {
-        out.append(block)
-        decodedSamples += block.count
+        if block.startIndex < nextSampleIndex {
+          // A repeated or out-of-order block: its samples are already
+          // placed; taking it would run time backwards.
+          duplicateBlocks += 1
+        } else {
+          out.append(block)
+          decodedSamples += block.count
+          nextSampleIndex = block.endIndex
+        }
         start += size
+      } else if pending.count - start >= GLB.headerSize, pending[start] == 0x47, pending[start + 1] == 0x4C,
+                pending[start + 2] == 0x42, pending[start + 3] == 0x46,
+                (try? GLBHeader.decode(Array(pending[start..<(start + GLB.headerSize)]))) != nil
+      {
+        // A repeated header (live streams resend it so late readers sync).
+        start += GLB.headerSize
       } else {
         // Damaged: find the next magic after this position.
         let bad = consumed + start
@@ -395,6 +412,9 @@ public final class GLBReader: SampleSource {
     report.durationS = Double(nextIndex) / info.sampleRateHz
     report.skippedBlocks = decoder.skippedBlocks
     report.skippedBlockOffsets = decoder.skippedOffsets
+    if decoder.duplicateBlocks > 0 {
+      report.warnings.append("\(decoder.duplicateBlocks) block(s) repeated earlier samples (time going backwards) and were dropped")
+    }
     if decoder.skippedBlocks > 0 {
       report.warnings.append("\(decoder.skippedBlocks) damaged block(s) skipped at byte offsets \(decoder.skippedOffsets.prefix(10).map(String.init).joined(separator: ", ")); the rest was recovered")
     } else if decoder.discardedBytes > 0 {

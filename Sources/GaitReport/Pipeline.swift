@@ -37,7 +37,8 @@ public let minimumAnalysisRateHz = 50.0
 /// Reads `source` to its end through the incremental analyzer. Memory is
 /// bounded by the analyzer's window, not by the input's length.
 public func analyze(source: any SampleSource, path: String, options: AnalysisOptions,
-                    policy: ScoringPolicy = .populationDefaults, baseline: PersonalBaseline? = nil) throws -> AnalysisResult {
+                    policy: ScoringPolicy = .populationDefaults, baseline: PersonalBaseline? = nil,
+                    onStep: ((Step) -> Void)? = nil) throws -> AnalysisResult {
   var analyzer: GaitAnalyzer?
   var steps: [Step] = []
   var first = true
@@ -53,12 +54,12 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
       }
       analyzer = GaitAnalyzer(info: source.info, options: options)
     }
-    analyzer!.process(block) { steps.append($0) }
+    analyzer!.process(block) { steps.append($0); onStep?($0) }
   }
   guard var analyzer else {
     throw IngestError(.emptyFile, "the input has no samples", path: path)
   }
-  analyzer.finish { steps.append($0) }
+  analyzer.finish { steps.append($0); onStep?($0) }
   let placement = analyzer.placement ?? .hip
   let source2: String = options.placement != nil ? "option" : (source.info.placement != nil ? "file" : analyzer.placementDefaulted ? "default" : "detected")
   var warnings: [String] = []

@@ -118,7 +118,8 @@ func flagJSON(_ f: RiskFlag) -> JSONValue {
   ])
 }
 
-func stepJSON(_ s: Step) -> JSONValue {
+/// One step as a JSON object (the `steps[]` entries of the report).
+public func stepJSON(_ s: Step) -> JSONValue {
   .object([
     ("ic_s", .num(s.icS, 4)), ("tc_s", .num(s.tcS, 4)), ("side", .str(s.side?.rawValue)),
     ("running", .bool(s.running)),

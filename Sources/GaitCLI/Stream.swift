@@ -1,0 +1,171 @@
+//===--- Stream.swift -----------------------------------------------------===//
+import ArgumentParser
+import Foundation
+import GaitCore
+import GaitDSP
+import GaitIngest
+import GaitReport
+import GaitScoring
+import GaitStream
+
+struct Stream: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Analyse a sensor live from a serial port (USB serial, /dev/ttyUSB0, /dev/ttyACM0).",
+    discussion: """
+      The live path runs the same analysis as `analyze`. --record PATH.raw keeps every byte received \
+      (and PATH.glb the decoded samples); `gaitline analyze PATH.raw --protocol P --rate HZ` replays it \
+      to the same steps. Ctrl-C, the end of the stream or --duration finishes cleanly and writes the \
+      final report. Try it without hardware: `gaitline simulate --serial` in another terminal.
+      """)
+
+  @Argument(help: "The serial device (or a pseudo-terminal from `gaitline simulate --serial`).")
+  var device: String
+
+  @Option(help: "Baud rate (ignored by USB-CDC devices and pseudo-terminals).")
+  var baud: Int = 115_200
+
+  @Option(name: .customLong("protocol"), help: "text (one sample per line), glb (gaitline frames) or witmotion (0x55 packets).")
+  var streamProtocol: StreamProtocol = .text
+
+  @Option(help: "Sample rate of the sensor, Hz (needed for text and witmotion, which carry no timestamps).")
+  var rate: Double?
+
+  @Option(help: "Acceleration unit of text lines: g, m/s2, mg or auto.")
+  var units: String = "auto"
+
+  @Option(help: "Columns of text lines, 1-based: ax=1,ay=2,az=3[,gx=4,…].")
+  var columns: String?
+
+  @OptionGroup var analysis: AnalysisArguments
+
+  @Option(help: "Record every raw byte to this file (and the decoded samples to the same name with .glb).")
+  var record: String?
+
+  @Flag(name: .customLong("json-lines"), help: "Print one JSON object per step and per second on stdout.")
+  var jsonLines = false
+
+  @Option(help: "Write the final JSON report here.")
+  var json: String?
+
+  @Option(help: "Write the final HTML report here.")
+  var html: String?
+
+  @Option(help: "A JSON scoring policy (see docs/POLICY.md).")
+  var policy: String?
+
+  @Flag(help: "After a hang-up, wait for the device to come back instead of finishing.")
+  var reconnect = false
+
+  @Option(help: "Stop after this many seconds.")
+  var duration: Double?
+
+  func run() throws {
+    var columnMap: [Channel: String] = [:]
+    if let columns {
+      do { columnMap = try CSVOptions.parseColumns(columns) } catch let e as IngestError { throw ValidationError(e.message) }
+    }
+    let unit: AccelerationUnit?
+    switch units.lowercased() {
+    case "auto": unit = nil
+    case "g": unit = .g
+    case "m/s2", "mps2": unit = .metresPerSecondSquared
+    case "mg": unit = .milliG
+    default: throw ValidationError("--units must be g, m/s2, mg or auto")
+    }
+    let options = try analysis.analysisOptions()
+    let proto = streamProtocol
+    let rateHz = rate
+    do {
+      let scoring = try policy.map { try loadPolicy(path: $0) } ?? .populationDefaults
+      _ = try proto.makeDecoder(rateHz: rateHz, units: unit, gyroUnits: nil, columns: columnMap)
+      StreamControl.installSignalHandlers()
+      let source = try SerialSource(
+        path: device, baud: baud,
+        makeDecoder: { try proto.makeDecoder(rateHz: rateHz, units: unit, gyroUnits: nil, columns: columnMap) },
+        recordPath: record, reconnect: reconnect, durationS: duration)
+      let interactive = isatty(1) == 1 && !jsonLines
+      source.onEvent = { message in
+        FileHandle.standardError.write(Data("\(interactive ? "\r\u{1B}[K" : "")gaitline: \(message)\n".utf8))
+      }
+      var live = LiveView(jsonLines: jsonLines, interactive: interactive)
+      FileHandle.standardError.write(Data("gaitline: reading \(device) (\(proto.rawValue)); Ctrl-C to finish\n".utf8))
+      let result = try GaitReport.analyze(source: source, path: device, options: options, policy: scoring) { step in
+        live.step(step, source: source)
+      }
+      live.close()
+      if jsonLines {
+        writeLine(JSONValue.object([
+          ("type", .string("end")), ("reason", .string(source.end?.rawValue ?? "end-of-stream")),
+          ("bytes", .number(Double(source.bytesReceived))), ("steps", .number(Double(result.steps.count))),
+          ("discarded_bytes", .number(Double(source.counters.discardedBytes))),
+          ("bad_frames", .number(Double(source.counters.badFrames))),
+        ]).serialized(pretty: false))
+      } else {
+        FileHandle.standardOutput.write(Data(textSummary(result).utf8))
+      }
+      if let json { try writeOutput(reportJSON(result).serialized() + "\n", to: json) }
+      if let html { try writeOutput(htmlReport(result), to: html) }
+    } catch let e as ValidationError {
+      throw e
+    } catch {
+      throw fail(error)
+    }
+  }
+}
+
+/// The live output: a JSON line per step, or a compact status line a person
+/// can watch (cadence, contact, oscillation, lean) refreshed in place.
+struct LiveView {
+  let jsonLines: Bool
+  let interactive: Bool
+  var recent: [Step] = []
+  var lastStatus = ContinuousClock.now
+
+  init(jsonLines: Bool, interactive: Bool) {
+    self.jsonLines = jsonLines
+    self.interactive = interactive
+  }
+
+  mutating func step(_ s: Step, source: SerialSource) {
+    recent.append(s)
+    if recent.count > 20 { recent.removeFirst(recent.count - 20) }
+    if jsonLines {
+      var obj: [(String, JSONValue)] = [("type", .string("step"))]
+      if case .object(let pairs) = stepJSON(s) { obj += pairs }
+      writeLine(JSONValue.object(obj).serialized(pretty: false))
+    }
+    guard ContinuousClock.now - lastStatus >= .seconds(1) else { return }
+    lastStatus = .now
+    func median(_ x: [Double]) -> Double? {
+      let v = x.sorted()
+      return v.isEmpty ? nil : v[v.count / 2]
+    }
+    let cadence = median(recent.compactMap { $0.stepTimeMs.map { 60_000 / $0 } })
+    let contact = median(recent.compactMap(\.groundContactMs))
+    let vo = median(recent.compactMap(\.verticalOscillationCm))
+    if jsonLines {
+      writeLine(JSONValue.object([
+        ("type", .string("status")), ("t_s", .num(s.icS, 2)), ("cadence_spm", .num(cadence, 1)),
+        ("ground_contact_ms", .num(contact, 1)), ("vertical_oscillation_cm", .num(vo, 2)),
+        ("bytes", .number(Double(source.bytesReceived))), ("discarded_bytes", .number(Double(source.counters.discardedBytes))),
+      ]).serialized(pretty: false))
+    } else {
+      func f(_ v: Double?, _ fmt: String) -> String { v.map { String(format: fmt, $0) } ?? "–" }
+      let line = "t \(String(format: "%6.1f", s.icS)) s | cadence \(f(cadence, "%3.0f")) spm | contact \(f(contact, "%3.0f")) ms | oscillation \(f(vo, "%4.1f")) cm | \(s.running ? "running" : "walking")"
+      if interactive {
+        FileHandle.standardOutput.write(Data("\r\u{1B}[K\(line)".utf8))
+      } else {
+        writeLine(line)
+      }
+    }
+  }
+
+  func close() {
+    if interactive { FileHandle.standardOutput.write(Data("\n".utf8)) }
+  }
+}
+
+/// Writes a line to standard output unbuffered, so a pipe sees it at once.
+func writeLine(_ s: String) {
+  FileHandle.standardOutput.write(Data((s + "\n").utf8))
+}

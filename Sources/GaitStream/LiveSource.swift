@@ -1,0 +1,247 @@
+//===--- LiveSource.swift -------------------------------------------------===//
+// A serial device as a SampleSource: the same pipeline as `analyze` runs on
+// it. Every raw byte is recorded as it arrives.
+//===----------------------------------------------------------------------===//
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import GaitCore
+import GaitIngest
+import Synchronization
+
+/// Process-wide stop request, set from the SIGINT/SIGTERM handler.
+public enum StreamControl {
+  public static let stopRequested = Atomic<Bool>(false)
+
+  /// Installs SIGINT and SIGTERM handlers that ask the live source to finish
+  /// cleanly (the final report is still written).
+  public static func installSignalHandlers() {
+    unblockTerminationSignals()
+    signal(SIGINT) { _ in StreamControl.stopRequested.store(true, ordering: .relaxed) }
+    signal(SIGTERM) { _ in StreamControl.stopRequested.store(true, ordering: .relaxed) }
+  }
+}
+
+/// Unblocks SIGINT, SIGTERM and SIGHUP for this thread. A process started
+/// from a thread that blocks them (test runners, some supervisors) inherits
+/// the mask, and Ctrl-C or `kill` would then do nothing.
+public func unblockTerminationSignals() {
+  var set = sigset_t()
+  sigemptyset(&set)
+  sigaddset(&set, SIGINT)
+  sigaddset(&set, SIGTERM)
+  sigaddset(&set, SIGHUP)
+  pthread_sigmask(SIG_UNBLOCK, &set, nil)
+}
+
+/// Why a live stream ended.
+public enum StreamEnd: String, Sendable {
+  case interrupted, hangUp = "hang-up", duration, endOfStream = "end-of-stream"
+}
+
+/// Reads a serial device, decodes it with a protocol decoder, records every
+/// raw byte to `recordPath` (written as it arrives, fsync'd at least twice a
+/// second) and the decoded samples to a `.glb`, and hands blocks to the
+/// analysis as soon as they decode.
+///
+/// On hang-up it reports it and, with `reconnect`, waits for the device to
+/// come back (re-opening every 0.5 s); the time lost becomes a gap, so no
+/// step is measured across it.
+public final class SerialSource: SampleSource {
+  public private(set) var info: RecordingInfo
+  public private(set) var report: IngestReport
+  public private(set) var end: StreamEnd?
+  public private(set) var bytesReceived = 0
+  public private(set) var reconnects = 0
+  public var counters: StreamCounters { decoder.counters }
+  /// Called with a status line for the person watching (hang-up, reconnect).
+  public var onEvent: ((String) -> Void)?
+
+  private let path: String
+  private let baud: Int
+  private var port: SerialPort?
+  private var decoder: any StreamDecoder
+  private let makeDecoder: () throws -> any StreamDecoder
+  private let reconnect: Bool
+  private let deadline: ContinuousClock.Instant?
+  private var recordFD: Int32 = -1
+  private var glb: GLBWriter?
+  private let glbPath: String?
+  private var lastSync = ContinuousClock.now
+  private var queue: [SampleBlock] = []
+  private var queueNext = 0
+  private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+  private var indexOffset = 0
+  private var nextIndex = 0
+  private var lastDataTime = ContinuousClock.now
+  private var recordError: String?
+
+  public init(path: String, baud: Int, makeDecoder: @escaping () throws -> any StreamDecoder,
+              recordPath: String?, reconnect: Bool, durationS: Double?) throws {
+    self.path = path
+    self.baud = baud
+    self.makeDecoder = makeDecoder
+    decoder = try makeDecoder()
+    info = decoder.info
+    report = IngestReport(format: "serial")
+    report.unitsSource = "protocol"
+    report.timestampUnit = "none"
+    report.sampleRateHz = info.sampleRateHz
+    self.reconnect = reconnect
+    deadline = durationS.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
+    if let recordPath {
+      recordFD = open(recordPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+      guard recordFD >= 0 else {
+        throw IngestError(.writeFailed, "cannot create the raw record: \(String(cString: strerror(errno)))", path: recordPath)
+      }
+      glbPath = (recordPath as NSString).deletingPathExtension + ".glb"
+    } else {
+      glbPath = nil
+    }
+    port = try SerialPort(path: path, baud: baud)
+  }
+
+  deinit { if recordFD >= 0 { close(recordFD) } }
+
+  public func nextBlock() throws -> SampleBlock? {
+    while queueNext >= queue.count {
+      queue.removeAll(keepingCapacity: true)
+      queueNext = 0
+      if end != nil { return nil }
+      try pump()
+    }
+    let b = queue[queueNext]
+    queueNext += 1
+    if b.startIndex > nextIndex {
+      report.gaps.append(Gap(resumeIndex: b.startIndex, startS: Double(nextIndex) / info.sampleRateHz,
+                             durationS: Double(b.startIndex - nextIndex) / info.sampleRateHz,
+                             missingSamples: b.startIndex - nextIndex))
+    }
+    nextIndex = b.endIndex
+    report.samples += b.count
+    report.records += b.count
+    report.durationS = Double(nextIndex) / info.sampleRateHz
+    report.sampleRateHz = info.sampleRateHz
+    if glbPath != nil { try keepForGLB(b) }
+    return b
+  }
+
+  /// Collects decoded samples into whole `.glb` blocks (a block per few
+  /// samples would be mostly padding); a gap or the end writes the rest.
+  private var glbPending = SampleBlock(startIndex: 0)
+
+  private func keepForGLB(_ b: SampleBlock) throws {
+    if glb == nil, let glbPath { glb = try GLBWriter(path: glbPath, info: info) }
+    if glbPending.count > 0 && glbPending.endIndex != b.startIndex { try flushGLB() }
+    if glbPending.count == 0 { glbPending.startIndex = b.startIndex }
+    glbPending.ax += b.ax; glbPending.ay += b.ay; glbPending.az += b.az
+    glbPending.gx += b.gx; glbPending.gy += b.gy; glbPending.gz += b.gz
+    let whole = glbPending.count / GLB.defaultSamplesPerBlock * GLB.defaultSamplesPerBlock
+    if whole > 0 {
+      let parts = glbPending.split(every: whole)
+      try glb?.write(parts[0])
+      glbPending = parts.count > 1 ? parts[1] : SampleBlock(startIndex: glbPending.startIndex + whole)
+    }
+  }
+
+  private func flushGLB() throws {
+    if glbPending.count > 0 { try glb?.write(glbPending) }
+    glbPending = SampleBlock(startIndex: glbPending.endIndex)
+  }
+
+  /// One read (or timeout), decoded into `queue`.
+  private func pump() throws {
+    if StreamControl.stopRequested.load(ordering: .relaxed) { return finish(.interrupted) }
+    if let deadline, ContinuousClock.now >= deadline { return finish(.duration) }
+    guard let port else { return try waitForDevice() }
+    let outcome = buffer.withUnsafeMutableBytes { port.read(into: $0, timeoutMs: 200) }
+    switch outcome {
+    case .timeout:
+      syncRecord(force: false)
+    case .data(let n):
+      bytesReceived += n
+      lastDataTime = .now
+      buffer.withUnsafeBytes { raw in record(UnsafeRawBufferPointer(rebasing: raw[0..<n])) }
+      var out: [SampleBlock] = []
+      try buffer.withUnsafeBytes { raw in try decoder.feed(UnsafeRawBufferPointer(rebasing: raw[0..<n]), into: &out) }
+      info = decoder.info
+      for var b in out {
+        b.startIndex += indexOffset
+        queue.append(b)
+      }
+      syncRecord(force: false)
+    case .hangUp:
+      syncRecord(force: true)
+      decoder.finish()
+      port.close()
+      self.port = nil
+      onEvent?("device \(path) hung up (unplugged or closed) after \(bytesReceived) bytes")
+      if !reconnect { return finish(.hangUp) }
+      onEvent?("waiting for \(path) to come back (Ctrl-C to finish)")
+    }
+  }
+
+  private func waitForDevice() throws {
+    while !StreamControl.stopRequested.load(ordering: .relaxed) {
+      if let deadline, ContinuousClock.now >= deadline { return finish(.duration) }
+      if let p = try? SerialPort(path: path, baud: baud) {
+        port = p
+        reconnects += 1
+        // The time the device was away is a gap: indices jump by it.
+        let awayS = Double((ContinuousClock.now - lastDataTime).components.seconds)
+          + Double((ContinuousClock.now - lastDataTime).components.attoseconds) * 1e-18
+        decoder = try makeDecoder()
+        indexOffset = nextIndex + Int((awayS * info.sampleRateHz).rounded())
+        onEvent?("device \(path) is back; resuming (gap of \(String(format: "%.1f", awayS)) s)")
+        return
+      }
+      usleep(500_000)
+    }
+    finish(.interrupted)
+  }
+
+  private func finish(_ reason: StreamEnd) {
+    if end == nil {
+      end = reason
+      decoder.finish()
+      syncRecord(force: true)
+      try? flushGLB()
+      try? glb?.close()
+      let c = decoder.counters
+      report.warnings.append("stream ended (\(reason.rawValue)) after \(bytesReceived) bytes: \(c.frames) frames, \(c.discardedBytes) bytes discarded, \(c.badFrames) bad frames, \(c.skippedLines) skipped lines, \(c.interpolatedSamples) samples bridged, \(reconnects) reconnects")
+      if let recordError { report.warnings.append(recordError) }
+    }
+  }
+
+  /// Appends raw bytes to the record, straight to the kernel (no user-space
+  /// buffer), so a crash loses nothing and a power cut at most the last
+  /// half second (see ``syncRecord(force:)``).
+  private func record(_ bytes: UnsafeRawBufferPointer) {
+    guard recordFD >= 0 else { return }
+    var off = 0
+    while off < bytes.count {
+      let n = write(recordFD, bytes.baseAddress! + off, bytes.count - off)
+      if n < 0 {
+        if errno == EINTR { continue }
+        recordError = "the raw record could not be written (\(String(cString: strerror(errno)))): bytes after \(bytesReceived - bytes.count + off) are missing from it"
+        onEvent?(recordError!)
+        close(recordFD)
+        recordFD = -1
+        return
+      }
+      off += n
+    }
+  }
+
+  private func syncRecord(force: Bool) {
+    guard recordFD >= 0 else { return }
+    if force || ContinuousClock.now - lastSync > .milliseconds(500) {
+      try? glb?.flush()
+      fsync(recordFD)
+      lastSync = .now
+    }
+  }
+}

@@ -1,0 +1,164 @@
+//===--- SerialPort.swift -------------------------------------------------===//
+// A Linux serial port in raw mode (termios), read with poll and a timeout.
+//===----------------------------------------------------------------------===//
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GaitIngest
+
+/// Why a read returned no data.
+public enum ReadOutcome: Equatable {
+  /// `n` bytes were read into the buffer.
+  case data(Int)
+  /// Nothing arrived within the timeout.
+  case timeout
+  /// The device went away (unplugged, the other end of a pty closed):
+  /// POLLHUP/POLLERR, `read` returning 0, or EIO/ENXIO/ENODEV
+  /// (drivers/tty/tty_io.c `hung_up_tty_read`).
+  case hangUp
+}
+
+/// An open serial device: 8N1, raw, no flow control, exclusive (flock).
+///
+/// Opening checks that the path is a tty and that no other process holds
+/// it, and names the problem when not: missing device, permission (the
+/// `dialout` group), busy, not a serial device.
+public final class SerialPort {
+  public let path: String
+  public let baud: Int
+  public private(set) var fd: Int32
+
+  /// Baud rates and their termios constants (asm-generic/termbits.h).
+  static let speeds: [Int: speed_t] = [
+    1200: speed_t(B1200), 2400: speed_t(B2400), 4800: speed_t(B4800), 9600: speed_t(B9600),
+    19200: speed_t(B19200), 38400: speed_t(B38400), 57600: speed_t(B57600), 115_200: speed_t(B115200),
+    230_400: speed_t(B230400), 460_800: speed_t(B460800), 500_000: speed_t(B500000),
+    576_000: speed_t(B576000), 921_600: speed_t(B921600),
+  ]
+
+  public init(path: String, baud: Int) throws {
+    self.path = path
+    self.baud = baud
+    guard let speed = Self.speeds[baud] else {
+      throw IngestError(.invalidArgument,
+        "unsupported baud rate \(baud); use one of \(Self.speeds.keys.sorted().map(String.init).joined(separator: ", "))", path: path)
+    }
+    fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
+    if fd < 0 {
+      let e = errno
+      switch e {
+      case ENOENT:
+        throw IngestError(.fileNotFound, "no such device; is the sensor plugged in? (ls /dev/ttyUSB* /dev/ttyACM* /dev/serial/by-id/)", path: path)
+      case EACCES:
+        throw IngestError(.unreadable, "permission denied; add yourself to the dialout group (sudo usermod -aG dialout $USER) and log in again", path: path)
+      case EBUSY:
+        throw IngestError(.unreadable, "the port is busy; close the other program using it", path: path)
+      default:
+        throw IngestError(.unreadable, "cannot open: \(String(cString: strerror(e)))", path: path)
+      }
+    }
+    guard isatty(fd) == 1 else {
+      _ = Glibc.close(fd)
+      throw IngestError(.invalidArgument, "not a serial device (not a tty); give the sensor's port, e.g. /dev/ttyUSB0", path: path)
+    }
+    // Exclusive use, as pyserial's exclusive=True does: a second reader would
+    // steal bytes from the first.
+    if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+      _ = Glibc.close(fd)
+      throw IngestError(.unreadable, "the port is busy: another process has it open exclusively (another gaitline stream?)", path: path)
+    }
+    var t = termios()
+    guard tcgetattr(fd, &t) == 0 else {
+      let e = errno
+      _ = Glibc.close(fd)
+      throw IngestError(.unreadable, "cannot read the port settings: \(String(cString: strerror(e)))", path: path)
+    }
+    cfmakeraw(&t)
+    t.c_cflag |= tcflag_t(CLOCAL | CREAD)
+    t.c_cflag &= ~(tcflag_t(CSTOPB) | tcflag_t(CRTSCTS) | tcflag_t(PARENB))
+    t.c_iflag &= ~(tcflag_t(IXON) | tcflag_t(IXOFF) | tcflag_t(IXANY))
+    withUnsafeMutableBytes(of: &t.c_cc) { cc in
+      cc[Int(VMIN)] = 1
+      cc[Int(VTIME)] = 0
+    }
+    cfsetispeed(&t, speed)
+    cfsetospeed(&t, speed)
+    guard tcsetattr(fd, TCSANOW, &t) == 0 else {
+      let e = errno
+      _ = Glibc.close(fd)
+      throw IngestError(.unreadable, "cannot configure the port (raw 8N1 at \(baud)): \(String(cString: strerror(e)))", path: path)
+    }
+    tcflush(fd, TCIFLUSH)
+  }
+
+  deinit { if fd >= 0 { _ = Glibc.close(fd) } }
+
+  /// Reads what is available into `buffer`, waiting at most `timeoutMs`.
+  public func read(into buffer: UnsafeMutableRawBufferPointer, timeoutMs: Int32) -> ReadOutcome {
+    var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    let r = poll(&p, 1, timeoutMs)
+    if r == 0 { return .timeout }
+    if r < 0 { return errno == EINTR ? .timeout : .hangUp }
+    if p.revents & Int16(POLLIN) != 0 {
+      let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+      if n > 0 { return .data(n) }
+      if n < 0 && (errno == EAGAIN || errno == EINTR) { return .timeout }
+      return .hangUp
+    }
+    if p.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return .hangUp }
+    return .timeout
+  }
+
+  /// Closes the device (also done on deinit).
+  public func close() {
+    if fd >= 0 { _ = Glibc.close(fd) }
+    fd = -1
+  }
+}
+
+/// A pseudo-terminal pair: the emulator writes to `master`; readers open
+/// `slavePath` like a real serial device.
+public final class PseudoTerminal {
+  public let master: Int32
+  public let slave: Int32
+  public let slavePath: String
+
+  public init() throws {
+    var m: Int32 = -1, s: Int32 = -1
+    var name = [CChar](repeating: 0, count: 256)
+    guard openpty(&m, &s, &name, nil, nil) == 0 else {
+      throw IngestError(.unreadable, "cannot create a pseudo-terminal: \(String(cString: strerror(errno)))")
+    }
+    master = m
+    slave = s
+    slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    // Raw on the slave side so every byte passes unchanged (no echo, no CR/LF mapping).
+    var t = termios()
+    tcgetattr(s, &t)
+    cfmakeraw(&t)
+    tcsetattr(s, TCSANOW, &t)
+  }
+
+  /// Writes all of `bytes` to the master side; false when the reader side is gone.
+  @discardableResult
+  public func write(_ bytes: [UInt8]) -> Bool {
+    var off = 0
+    while off < bytes.count {
+      let n = bytes.withUnsafeBytes { Glibc.write(master, $0.baseAddress! + off, bytes.count - off) }
+      if n < 0 {
+        if errno == EINTR || errno == EAGAIN { usleep(1000); continue }
+        return false
+      }
+      off += n
+    }
+    return true
+  }
+
+  /// Hangs up: closes both ends, so a reader sees POLLHUP / EIO.
+  public func hangUp() {
+    close(slave)
+    close(master)
+  }
+}
