@@ -113,7 +113,10 @@ struct HipEventDetector {
     let v = work.vertical
     let n = v.count
     let vg = v.map { $0 / g }
-    let median = quantile(vg, 0.5), p99 = quantile(vg, 0.99)
+    // The peak threshold needs only coarse levels: quantiles of every
+    // second sample.
+    let coarse = stride(from: 0, to: n, by: 2).map { vg[$0] }
+    let median = quantile(coarse, 0.5), p99 = quantile(coarse, 0.99)
     let peaks = pickPeaks(vg, minimum: max(median + 0.35 * (p99 - median), 1.02), distance: Int(0.6 * period))
     struct Contact { var peak: Int; var ic: Double; var tc: Double?; var running: Bool }
     var contacts: [Contact] = []

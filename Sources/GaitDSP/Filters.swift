@@ -109,20 +109,29 @@ extension ZeroPhaseButterworth {
     precondition(b.count == n && c.count == n && d.count == n)
     guard n > 1 else { return }
     let pad = min(padding, n - 1)
-    scratch.removeAll(keepingCapacity: true)
-    scratch.reserveCapacity(n + 2 * pad)
-    func at(_ i: Int) -> SIMD4<Float> { SIMD4(a[i], b[i], c[i], d[i]) }
-    let first = at(0), last = at(n - 1)
-    for i in stride(from: pad, to: 0, by: -1) { scratch.append(2 * first - at(i)) }
-    for i in 0..<n { scratch.append(at(i)) }
-    if pad > 0 { for i in 1...pad { scratch.append(2 * last - at(n - 1 - i)) } }
-    scratch.withUnsafeMutableBufferPointer { p in
-      for s in sections { s.run4(p, reversed: false) }
-      for s in sections { s.run4(p, reversed: true) }
-    }
-    for i in 0..<n {
-      let v = scratch[pad + i]
-      a[i] = v[0]; b[i] = v[1]; c[i] = v[2]; d[i] = v[3]
+    let total = n + 2 * pad
+    if scratch.count != total { scratch = [SIMD4<Float>](repeating: .zero, count: total) }
+    a.withUnsafeMutableBufferPointer { pa in
+      b.withUnsafeMutableBufferPointer { pb in
+        c.withUnsafeMutableBufferPointer { pc in
+          d.withUnsafeMutableBufferPointer { pd in
+            scratch.withUnsafeMutableBufferPointer { x in
+              @inline(__always) func at(_ i: Int) -> SIMD4<Float> { SIMD4(pa[i], pb[i], pc[i], pd[i]) }
+              let first = at(0), last = at(n - 1)
+              // Odd reflection at both ends settles the filter.
+              for k in 0..<pad { x[k] = 2 * first - at(pad - k) }
+              for i in 0..<n { x[pad + i] = at(i) }
+              for k in 0..<pad { x[pad + n + k] = 2 * last - at(n - 2 - k) }
+              for s in sections { s.run4(x, reversed: false) }
+              for s in sections { s.run4(x, reversed: true) }
+              for i in 0..<n {
+                let v = x[pad + i]
+                pa[i] = v[0]; pb[i] = v[1]; pc[i] = v[2]; pd[i] = v[3]
+              }
+            }
+          }
+        }
+      }
     }
   }
 }

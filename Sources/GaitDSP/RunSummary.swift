@@ -18,24 +18,49 @@ public struct Distribution: Sendable, Hashable, Codable {
   public var p90: Double
 
   /// The distribution of `values`, or `nil` when there are none.
-  public init?(_ values: [Double]) {
-    let v = values.filter(\.isFinite).sorted()
+  public init?<S: Sequence<Double>>(_ values: S) {
+    var v = values.filter(\.isFinite)
     guard !v.isEmpty else { return nil }
     count = v.count
     mean = v.reduce(0, +) / Double(v.count)
     let m = mean
     sd = v.count > 1 ? (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot() : 0
+    // Percentiles by linear interpolation between closest ranks (numpy's
+    // default), found by selection rather than a full sort.
     func q(_ p: Double) -> Double {
-      // Linear interpolation between closest ranks (numpy's default).
       let x = p * Double(v.count - 1)
       let i = Int(x)
       let f = x - Double(i)
-      return i + 1 < v.count ? v[i] * (1 - f) + v[i + 1] * f : v[i]
+      let lo = v.withUnsafeMutableBufferPointer { selectDouble($0, i) }
+      guard f > 0, i + 1 < v.count else { return lo }
+      let hi = v.withUnsafeMutableBufferPointer { selectDouble($0, i + 1) }
+      return lo * (1 - f) + hi * f
     }
     median = q(0.5)
     p10 = q(0.1)
     p90 = q(0.9)
   }
+}
+
+/// The `k`-th smallest element (0-based), reordering `a` (quickselect).
+func selectDouble(_ a: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
+  var lo = 0
+  var hi = a.count - 1
+  while lo < hi {
+    let mid = lo + (hi - lo) / 2
+    if a[mid] < a[lo] { a.swapAt(mid, lo) }
+    if a[hi] < a[lo] { a.swapAt(hi, lo) }
+    if a[hi] < a[mid] { a.swapAt(hi, mid) }
+    let pivot = a[mid]
+    var i = lo, j = hi
+    while i <= j {
+      while a[i] < pivot { i += 1 }
+      while a[j] > pivot { j -= 1 }
+      if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+    }
+    if k <= j { hi = j } else if k >= i { lo = i } else { return a[k] }
+  }
+  return a[k]
 }
 
 /// A stretch of the run that is running (steps with flight), s.
@@ -77,10 +102,12 @@ public struct RunSummary: Sendable, Hashable {
   /// Aggregates `steps` and `segments`.
   public init(steps all: [Step], segments: [SegmentResult], speedMps: Double?) {
     steps = all.count
-    let running = all.filter(\.running)
-    runningSteps = running.count
-    let use = running.count >= 8 ? running : all
-    basis = running.count >= 8 ? "running" : "all"
+    runningSteps = all.reduce(0) { $0 + ($1.running ? 1 : 0) }
+    // Metrics over running steps when there are enough, without copying the
+    // steps (a 10-hour run has 100 000 of them).
+    let onlyRunning = runningSteps >= 8
+    basis = onlyRunning ? "running" : "all"
+    let use = all.lazy.filter { !onlyRunning || $0.running }
     cadenceSpm = Distribution(use.compactMap { $0.stepTimeMs.map { 60_000 / $0 } })
     let spectral = segments.compactMap(\.cadenceSpectralSpm).sorted()
     cadenceSpectralSpm = spectral.isEmpty ? nil : spectral[spectral.count / 2]

@@ -38,6 +38,7 @@ struct SegmentWorkspace {
   private var filterCutoffHz = 0.0
   private var spectrum: [Float] = []
   private var windowed: [Float] = []
+  private var hann: [Float] = []  // the Hann window of the last length used
   private var fft: RealFFT?
 
   init() {}
@@ -279,11 +280,11 @@ struct SegmentWorkspace {
     var mean: Float = 0
     for x in source { mean += x }
     mean /= Float(n)
-    windowed.removeAll(keepingCapacity: true)
-    for i in 0..<n {
-      let w = 0.5 - 0.5 * cos(2 * Float.pi * Float(i) / Float(n - 1))
-      windowed.append((source[i] - mean) * w)
+    if hann.count != n {
+      hann = (0..<n).map { i in 0.5 - 0.5 * cos(2 * Float.pi * Float(i) / Float(n - 1)) }
     }
+    windowed.removeAll(keepingCapacity: true)
+    for i in 0..<n { windowed.append((source[i] - mean) * hann[i]) }
     var size = 1
     while size < 2 * n { size <<= 1 }  // ≥ 2× zero padding; the peak is interpolated
     if fft?.count != size { fft = RealFFT(count: size) }

@@ -245,10 +245,11 @@ public struct Scorer: Sendable {
   /// Form breakdown: early (minutes 1–4 of running) vs the last 3 minutes.
   func drift(_ run: RunFacts) -> [RiskFlag] {
     let p = policy
-    let running = run.steps.filter(\.running)
-    guard let first = running.first?.icS, let last = running.last?.icS, last - first >= p.driftMinimumRunS else { return [] }
-    let early = running.filter { $0.icS >= first + 60 && $0.icS < first + 240 }
-    let late = running.filter { $0.icS >= last - 180 }
+    let running = run.steps.lazy.filter(\.running)
+    guard let first = running.first?.icS, let last = run.steps.last(where: \.running)?.icS,
+          last - first >= p.driftMinimumRunS else { return [] }
+    let early = Array(running.filter { $0.icS >= first + 60 && $0.icS < first + 240 })
+    let late = Array(running.filter { $0.icS >= last - 180 })
     func median(_ x: [Double]) -> Double? {
       guard !x.isEmpty else { return nil }
       let s = x.sorted()
