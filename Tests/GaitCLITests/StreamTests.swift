@@ -124,6 +124,34 @@ func json(_ path: String) throws -> [String: Any] {
     #expect(sent.starts(with: recorded), "the record is exactly what arrived before Ctrl-C")
   }
 
+  /// Unplug and re-plug: the kernel reuses the freed pty number, so a second
+  /// emulator appears at the same path as a re-plugged sensor would.
+  @Test func reconnectAfterHangUp() throws {
+    let dir = temporaryDirectory()
+    let a = try Emulator.start(["--protocol", "glb", "--seconds", "30", "--rate", "100", "--speed", "1", "--hangup-after", "4"])
+    let report = dir.appendingPathComponent("r.json").path
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: binary)
+    p.arguments = ["stream", a.device, "--protocol", "glb", "--reconnect", "--duration", "14", "--json", report]
+    let err = Pipe()
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = err
+    try p.run()
+    a.process.waitUntilExit()
+    Thread.sleep(forTimeInterval: 1.5)
+    let b = try Emulator.start(["--protocol", "glb", "--seconds", "6", "--rate", "100", "--speed", "1"])
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    b.process.waitUntilExit()
+    guard b.device == a.device else { return }  // another pty took the number: nothing to test
+    #expect(p.terminationStatus == 0)
+    #expect(stderr.contains("is back; resuming"))
+    let j = try json(report)
+    let gaps = (j["input"] as! [String: Any])["gaps"] as! [[String: Any]]
+    #expect(gaps.count >= 1, "the time away is a gap")
+    #expect((j["steps"] as! [Any]).count > 15)
+  }
+
   @Test func portErrorsAreClear() throws {
     let plain = temporaryFile("not a tty", name: "file.txt")
     var r = try gaitline(["stream", plain, "--rate", "100"])
