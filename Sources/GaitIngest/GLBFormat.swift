@@ -239,8 +239,9 @@ public struct GLBDecoder: Sendable {
 
   /// Feeds bytes; returns the blocks completed by them.
   public mutating func feed(_ bytes: [UInt8]) throws -> [SampleBlock] {
-    pending += bytes
+    if pending.isEmpty { pending = bytes } else { pending += bytes }
     var out: [SampleBlock] = []
+    var current = SampleBlock(startIndex: -1)
     if header == nil {
       guard pending.count >= GLB.headerSize else { return [] }
       header = try GLBHeader.decode(Array(pending[0..<GLB.headerSize]))
@@ -251,16 +252,21 @@ public struct GLBDecoder: Sendable {
     var start = 0
     while pending.count - start >= size {
       if pending[start] == 0x47, pending[start + 1] == 0x4C, pending[start + 2] == 0x42, pending[start + 3] == 0x4B,
-         let block = decodeBlock(at: start, header: header)
+         let (first, n) = checkedBlock(at: start, header: header)
       {
-        if block.startIndex < nextSampleIndex {
+        if first < nextSampleIndex {
           // A repeated or out-of-order block: its samples are already
           // placed; taking it would run time backwards.
           duplicateBlocks += 1
         } else {
-          out.append(block)
-          decodedSamples += block.count
-          nextSampleIndex = block.endIndex
+          // Contiguous blocks are decoded into one output block.
+          if current.startIndex < 0 || current.endIndex != first {
+            if current.count > 0 { out.append(current) }
+            current = SampleBlock(startIndex: first)
+          }
+          decodeSamples(at: start, count: n, header: header, into: &current)
+          decodedSamples += n
+          nextSampleIndex = first + n
         }
         start += size
       } else if pending.count - start >= GLB.headerSize, pending[start] == 0x47, pending[start + 1] == 0x4C,
@@ -286,6 +292,7 @@ public struct GLBDecoder: Sendable {
         start = next
       }
     }
+    if current.count > 0 { out.append(current) }
     drop(start)
     return out
   }
@@ -299,36 +306,46 @@ public struct GLBDecoder: Sendable {
 
   private mutating func drop(_ n: Int) {
     guard n > 0 else { return }
-    pending.removeFirst(n)
+    if n == pending.count { pending.removeAll(keepingCapacity: true) } else { pending.removeFirst(n) }
     consumed += n
   }
 
-  private func decodeBlock(at start: Int, header: GLBHeader) -> SampleBlock? {
+  /// The first-sample index and sample count of the block at `start`, when
+  /// its CRC-32 checks.
+  private func checkedBlock(at start: Int, header: GLBHeader) -> (Int, Int)? {
     let size = header.blockSize
-    return pending.withUnsafeBytes { raw -> SampleBlock? in
+    return pending.withUnsafeBytes { raw -> (Int, Int)? in
       let p = UnsafeRawBufferPointer(rebasing: raw[start..<(start + size)])
       let stored = p.loadUnaligned(fromByteOffset: size - 4, as: UInt32.self).littleEndian
       guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: p[0..<(size - 4)])) == stored else { return nil }
       let first = Int(p.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian)
       let n = Int(p.loadUnaligned(fromByteOffset: 16, as: UInt16.self).littleEndian)
-      guard n <= header.samplesPerBlock else { return nil }
-      var block = SampleBlock(startIndex: first)
-      let ch = header.channels
-      block.ax.reserveCapacity(n); block.ay.reserveCapacity(n); block.az.reserveCapacity(n)
-      let a = header.accelScale
-      let g = header.gyroScale
+      guard n <= header.samplesPerBlock, first >= 0 else { return nil }
+      return (first, n)
+    }
+  }
+
+  /// Appends the block's `n` samples, scaled to m/s² and rad/s, to `block`.
+  private func decodeSamples(at start: Int, count n: Int, header: GLBHeader, into block: inout SampleBlock) {
+    let ch = header.channels
+    let a = header.accelScale
+    let g = header.gyroScale
+    pending.withUnsafeBytes { raw in
+      let base = raw.baseAddress! + start + GLB.blockHeaderSize
+      @inline(__always) func value(_ o: Int) -> Float {
+        Float(Int16(littleEndian: base.loadUnaligned(fromByteOffset: o, as: Int16.self)))
+      }
       for k in 0..<n {
-        let o = GLB.blockHeaderSize + k * ch * 2
-        block.ax.append(Float(Int16(littleEndian: p.loadUnaligned(fromByteOffset: o, as: Int16.self))) * a)
-        block.ay.append(Float(Int16(littleEndian: p.loadUnaligned(fromByteOffset: o + 2, as: Int16.self))) * a)
-        block.az.append(Float(Int16(littleEndian: p.loadUnaligned(fromByteOffset: o + 4, as: Int16.self))) * a)
+        let o = k * ch * 2
+        block.ax.append(value(o) * a)
+        block.ay.append(value(o + 2) * a)
+        block.az.append(value(o + 4) * a)
         if ch == 6 {
-          block.gx.append(Float(Int16(littleEndian: p.loadUnaligned(fromByteOffset: o + 6, as: Int16.self))) * g)
-          block.gy.append(Float(Int16(littleEndian: p.loadUnaligned(fromByteOffset: o + 8, as: Int16.self))) * g)
-          block.gz.append(Float(Int16(littleEndian: p.loadUnaligned(fromByteOffset: o + 10, as: Int16.self))) * g)
+          block.gx.append(value(o + 6) * g)
+          block.gy.append(value(o + 8) * g)
+          block.gz.append(value(o + 10) * g)
         }
       }
-      return block
     }
   }
 }
