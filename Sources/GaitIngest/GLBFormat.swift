@@ -487,5 +487,11 @@ public func openRecording(path: String, options: CSVOptions = CSVOptions()) thro
     return try GLBReader(path: path)
   }
   if path.lowercased().hasSuffix(".glb") { return try GLBReader(path: path) }
+  if let h = FileHandle(forReadingAtPath: path), let magic = try? h.read(upToCount: 2), [UInt8](magic) == [0x4D, 0x44],
+     path.lowercased().hasSuffix(".cwa") || path.lowercased().hasSuffix(".cwa.part")
+  {
+    return try CWAReader(path: path)
+  }
+  if path.lowercased().hasSuffix(".cwa") { return try CWAReader(path: path) }
   return try CSVReader(path: path, options: options)
 }

@@ -136,3 +136,17 @@ func analyzeFile(_ relative: String, options: AnalysisOptions = AnalysisOptions(
     #expect(precision >= 0.9, "precision \(precision)")
   }
 }
+
+/// An external oracle: scikit-digital-health's expected results for the
+/// walking in its lumbar AX3 test file (median cadence 107 steps/min over
+/// two bouts in samples 38 000–54 999, i.e. about 193–279 s).
+@Suite struct AxivityLumbarWalking {
+  @Test func cadenceMatchesScikitDigitalHealth() throws {
+    let path = repositoryRoot.appendingPathComponent("Tests/Fixtures/cwa/skdh_ax3_sample.cwa").path
+    let r = try analyze(source: try CWAReader(path: path), path: path, options: AnalysisOptions())
+    #expect(r.placement == .hip)
+    let walking = r.steps.filter { $0.icS > 193 && $0.icS < 279 }.compactMap { $0.stepTimeMs.map { 60_000 / $0 } }
+    let cadence = try #require(Distribution(walking)?.median)
+    #expect(abs(cadence - 107) / 107 < 0.05, "cadence \(cadence)")
+  }
+}

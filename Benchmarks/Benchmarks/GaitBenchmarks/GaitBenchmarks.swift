@@ -92,6 +92,23 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
+  Benchmark("CWA.decode.ax3.197Hz") { benchmark in
+    // The bundled lumbar AX3 file (packed 10-bit, 58 800 samples).
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let path = root.appendingPathComponent("Tests/Fixtures/cwa/skdh_ax3_sample.cwa").path
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      let t0 = ContinuousClock.now
+      let reader = try! CWAReader(path: path)
+      var n = 0
+      while let b = try! reader.nextBlock() { n += b.count }
+      report(benchmark, start: t0, bytes: size ?? 0, samples: n)
+      blackHole(n)
+    }
+  }
+
   // DSP primitives.
   Benchmark("FFT.powerSpectrum.n4096", configuration: .init(scalingFactor: .kilo)) { benchmark in
     let fft = RealFFT(count: 4096)
