@@ -18,7 +18,7 @@ struct Gaitline: ParsableCommand {
       65 bad input data; 66 missing or unreadable input; 74 cannot write output.
       """,
     version: gaitlineVersion,
-    subcommands: [Inspect.self, Analyze.self, Convert.self, Evaluate.self, Stream.self, Simulate.self]
+    subcommands: [Inspect.self, Analyze.self, Convert.self, Evaluate.self, Compare.self, Stream.self, Simulate.self]
   )
 }
 

@@ -224,3 +224,22 @@ let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr
     #expect(csv.contains("runs-per-week,warning,2026-W02"))
   }
 }
+
+@Suite struct CompareCommand {
+  @Test func fitBesideTheReport() throws {
+    let dir = temporaryDirectory()
+    let report = dir.appendingPathComponent("r.json").path
+    #expect(try gaitline(["analyze", sampleData("alcantara-sacrum-run/sample_test_raw.csv"), "--json", report, "-q"]).status == 0)
+    let fit = repositoryRoot.appendingPathComponent("Tests/Fixtures/fit/garmin-fenix-5-run.fit").path
+    let r = try gaitline(["compare", fit, report, "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    let cadence = j["cadence"] as! [String: Any]
+    #expect(abs((cadence["device"] as! Double) - 167.3) < 0.5, "session average strides/min × 2")
+    #expect(cadence["gaitline"] is Double)
+    let gct = j["ground contact"] as! [String: Any]
+    #expect(gct["device"] as? Double == 270.3)
+    let bad = try gaitline(["compare", fit, fit])
+    #expect(bad.status == 65)
+  }
+}
