@@ -148,5 +148,14 @@ func analyzeFile(_ relative: String, options: AnalysisOptions = AnalysisOptions(
     let walking = r.steps.filter { $0.icS > 193 && $0.icS < 279 }.compactMap { $0.stepTimeMs.map { 60_000 / $0 } }
     let cadence = try #require(Distribution(walking)?.median)
     #expect(abs(cadence - 107) / 107 < 0.05, "cadence \(cadence)")
+    // The long recording is split into bouts, each summarised on its own.
+    let bouts = gaitBouts(r.steps, segments: r.segments, speedMps: nil)
+    let longBouts = bouts.filter { $0.kind == "walking" && $0.summary.steps >= 40 }
+    #expect(longBouts.count >= 3, "three long walking bouts (about 47–84 s, 109–134 s, 206–265 s)")
+    for b in longBouts {
+      let c = try #require(b.summary.cadenceSpm?.median)
+      #expect(abs(c - 107) / 107 < 0.05, "bout \(b.startS)–\(b.endS) s: \(c) spm")
+    }
+    #expect(bouts.allSatisfy { $0.kind == "walking" }, "no running in a walking recording")
   }
 }
