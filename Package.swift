@@ -19,6 +19,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
   ],
   targets: [
     .systemLibrary(
@@ -27,7 +28,7 @@ let package = Package(
       providers: [.apt(["libfftw3-dev"]), .brew(["fftw"])]
     ),
     .target(name: "GaitCore"),
-    .target(name: "GaitIngest", dependencies: ["GaitCore"]),
+    .target(name: "GaitIngest", dependencies: ["GaitCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     .target(name: "GaitDSP", dependencies: ["GaitCore", "CFFTW"]),
     .target(name: "GaitScoring", dependencies: ["GaitCore", "GaitDSP"]),
     .target(name: "GaitStream", dependencies: ["GaitCore", "GaitIngest"]),
@@ -40,7 +41,9 @@ let package = Package(
       ]
     ),
     .target(name: "GaitTestSupport", dependencies: ["GaitCore", "GaitDSP"], path: "Tests/GaitTestSupport"),
-    .testTarget(name: "GaitIngestTests", dependencies: ["GaitCore", "GaitIngest", "GaitTestSupport"]),
+    .testTarget(
+      name: "GaitIngestTests",
+      dependencies: ["GaitCore", "GaitIngest", "GaitTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     .testTarget(
       name: "GaitDSPTests", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitReport", "GaitTestSupport"]),
     .testTarget(

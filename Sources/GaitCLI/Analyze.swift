@@ -157,7 +157,7 @@ struct Analyze: ParsableCommand {
   }
 }
 
-let recordingExtensions: Set<String> = ["csv", "tsv", "txt", "glb"]
+let recordingExtensions: Set<String> = ["csv", "tsv", "txt", "glb", "cwa", "gt3x"]
 
 /// Every recording below `dir`, sorted, so batch order is deterministic.
 func recordingFiles(in dir: String) -> [String] {

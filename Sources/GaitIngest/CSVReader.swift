@@ -699,6 +699,9 @@ struct Resampler {
   mutating func push(timeS t: Double, acc: SIMD3<Float>, gyro: SIMD3<Float>) {
     let period = 1 / rateHz
     guard let prev = previous else {
+      // The grid's origin is time zero: a first sample later than that
+      // starts at its own grid index.
+      nextIndex = max(0, Int((t * rateHz).rounded()))
       emit(acc, gyro)
       previous = (t, acc, gyro)
       return

@@ -493,5 +493,6 @@ public func openRecording(path: String, options: CSVOptions = CSVOptions()) thro
     return try CWAReader(path: path)
   }
   if path.lowercased().hasSuffix(".cwa") { return try CWAReader(path: path) }
+  if path.lowercased().hasSuffix(".gt3x") || path.lowercased().hasSuffix(".agdc") { return try GT3XReader(path: path) }
   return try CSVReader(path: path, options: options)
 }
