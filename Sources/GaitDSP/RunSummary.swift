@@ -107,18 +107,34 @@ public struct RunSummary: Sendable, Hashable {
     // steps (a 10-hour run has 100 000 of them).
     let onlyRunning = runningSteps >= 8
     basis = onlyRunning ? "running" : "all"
-    let use = all.lazy.filter { !onlyRunning || $0.running }
-    cadenceSpm = Distribution(use.compactMap { $0.stepTimeMs.map { 60_000 / $0 } })
+    // One pass over the steps collects every metric.
+    var cadence: [Double] = [], stepTime: [Double] = [], contact: [Double] = [], flight: [Double] = []
+    var duty: [Double] = [], vo: [Double] = [], sway: [Double] = [], braking: [Double] = [], impact: [Double] = []
+    var leftContact: [Double] = [], rightContact: [Double] = []
+    for st in all where !onlyRunning || st.running {
+      if let t = st.stepTimeMs { stepTime.append(t); cadence.append(60_000 / t) }
+      if let g = st.groundContactMs {
+        contact.append(g)
+        if st.side == .left { leftContact.append(g) } else if st.side == .right { rightContact.append(g) }
+      }
+      if let f = st.flightMs { flight.append(f) }
+      if let d = st.dutyFactor { duty.append(d) }
+      if let v = st.verticalOscillationCm { vo.append(v) }
+      if let w = st.lateralSwayCm { sway.append(w) }
+      if let b = st.brakingMps { braking.append(b) }
+      if let i = st.impactG { impact.append(i) }
+    }
+    cadenceSpm = Distribution(cadence)
     let spectral = segments.compactMap(\.cadenceSpectralSpm).sorted()
     cadenceSpectralSpm = spectral.isEmpty ? nil : spectral[spectral.count / 2]
-    stepTimeMs = Distribution(use.compactMap(\.stepTimeMs))
-    groundContactMs = Distribution(use.compactMap(\.groundContactMs))
-    flightMs = Distribution(use.compactMap(\.flightMs))
-    dutyFactor = Distribution(use.compactMap(\.dutyFactor))
-    verticalOscillationCm = Distribution(use.compactMap(\.verticalOscillationCm))
-    lateralSwayCm = Distribution(use.compactMap(\.lateralSwayCm))
-    brakingMps = Distribution(use.compactMap(\.brakingMps))
-    impactG = Distribution(use.compactMap(\.impactG))
+    stepTimeMs = Distribution(stepTime)
+    groundContactMs = Distribution(contact)
+    flightMs = Distribution(flight)
+    dutyFactor = Distribution(duty)
+    verticalOscillationCm = Distribution(vo)
+    lateralSwayCm = Distribution(sway)
+    brakingMps = Distribution(braking)
+    impactG = Distribution(impact)
     let gaitSegments = segments.filter { $0.steps > 0 }
     // Lean relative to standing when the recording has a still stance
     // (the mounting tilt found in standing, DOMAIN.md §1a "Trunk/pelvis
@@ -143,8 +159,7 @@ public struct RunSummary: Sendable, Hashable {
     }
     let tilts = gaitSegments.compactMap(\.mountingTiltDeg).sorted()
     mountingTiltDeg = tilts.isEmpty ? nil : tilts[tilts.count / 2]
-    let left = use.filter { $0.side == .left }.compactMap(\.groundContactMs)
-    let right = use.filter { $0.side == .right }.compactMap(\.groundContactMs)
+    let left = leftContact, right = rightContact
     if left.count >= 4, right.count >= 4 {
       let l = left.reduce(0, +) / Double(left.count), r = right.reduce(0, +) / Double(right.count)
       gctBalanceLeftPct = 100 * l / (l + r)
