@@ -59,6 +59,7 @@ public final class GT3XReader: SampleSource {
   private let nhanes: Bool
   private var extracted = false
   private var activityIndex = 0
+  private let pipe = ChunkPipe(capacity: 8)
 
   public init(path: String) throws {
     self.path = path
@@ -116,22 +117,34 @@ public final class GT3XReader: SampleSource {
       if let b = resampler.takeReadyBlock() { return b }
       if done { return nil }
       if !extracted {
-        // ZIPFoundation hands the decompressed entry over in chunks; each is
-        // parsed as it comes and the samples queue in the resampler.
+        // ZIPFoundation pushes the decompressed entry in chunks; a producer
+        // thread hands them over through a pipe of at most 8 chunks, so a
+        // week-long log.bin is never held whole.
         extracted = true
-        do {
-          _ = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { data in
-            self.consume(data)
+        let box = UncheckedBox((archive, entry, pipe))
+        let t = Thread {
+          let (archive, entry, pipe) = box.value
+          do {
+            _ = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { pipe.put($0) }
+            pipe.close(error: nil)
+          } catch {
+            pipe.close(error: "\(error)")
           }
-        } catch {
-          report.warnings.append("\(entry.path) could not be fully decompressed (\(error)); the samples before the damage are kept")
+        }
+        t.start()
+      }
+      if let chunk = pipe.take() {
+        consume(chunk)
+      } else {
+        if let e = pipe.error {
+          report.warnings.append("\(entry.path) could not be fully decompressed (\(e)); the samples before the damage are kept")
         }
         finish()
-        continue
       }
-      return nil
     }
   }
+
+  deinit { pipe.cancel() }
 
   private func consume(_ data: Data) {
     pending += data
@@ -262,5 +275,61 @@ public final class GT3XReader: SampleSource {
       let missing = report.gaps.reduce(0) { $0 + $1.durationS }
       report.warnings.append(String(format: "%d gap(s), %.0f s without samples (idle sleep or USB connection); not filled", report.gaps.count, missing))
     }
+  }
+}
+
+/// Hands values to another thread. The caller guarantees that only one
+/// thread uses the value at a time (here: the producer, after the hand-over).
+struct UncheckedBox<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}
+
+/// A bounded producer–consumer queue of data chunks (back-pressure: `put`
+/// waits while `capacity` chunks are pending).
+final class ChunkPipe: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var chunks: [Data] = []
+  private var closed = false
+  private var cancelled = false
+  private(set) var error: String?
+  let capacity: Int
+
+  init(capacity: Int) { self.capacity = capacity }
+
+  func put(_ data: Data) {
+    condition.lock()
+    while chunks.count >= capacity && !cancelled { condition.wait() }
+    if !cancelled { chunks.append(data) }
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The next chunk, or `nil` once the producer closed and all were taken.
+  func take() -> Data? {
+    condition.lock()
+    defer { condition.unlock() }
+    while chunks.isEmpty && !closed { condition.wait() }
+    guard !chunks.isEmpty else { return nil }
+    let d = chunks.removeFirst()
+    condition.broadcast()
+    return d
+  }
+
+  func close(error: String?) {
+    condition.lock()
+    closed = true
+    self.error = error
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The consumer is gone: the producer stops waiting.
+  func cancel() {
+    condition.lock()
+    cancelled = true
+    chunks.removeAll()
+    condition.broadcast()
+    condition.unlock()
   }
 }
