@@ -15,6 +15,7 @@ let package = Package(
   dependencies: [
     .package(name: "gaitline", path: "../"),
     .package(url: "https://github.com/ordo-one/benchmark", from: "1.29.0", traits: ["MallocInterposer"]),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
   ],
   targets: [
     .executableTarget(
@@ -22,6 +23,7 @@ let package = Package(
       dependencies: [
         .product(name: "Benchmark", package: "benchmark"),
         .product(name: "Gaitline", package: "gaitline"),
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],
       path: "Benchmarks/GaitBenchmarks",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

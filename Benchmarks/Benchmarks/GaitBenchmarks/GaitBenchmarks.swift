@@ -12,6 +12,7 @@ import GaitCore
 import GaitDSP
 import GaitIngest
 import GaitReport
+import ZIPFoundation
 
 /// A synthetic run with known steps, `seconds` long at `rateHz`.
 func recording(seconds: Double, rateHz: Double) -> Recording {
@@ -102,6 +103,41 @@ let benchmarks: @Sendable () -> Void = {
     for _ in benchmark.scaledIterations {
       let t0 = ContinuousClock.now
       let reader = try! CWAReader(path: path)
+      var n = 0
+      while let b = try! reader.nextBlock() { n += b.count }
+      report(benchmark, start: t0, bytes: size ?? 0, samples: n)
+      blackHole(n)
+    }
+  }
+
+  Benchmark("GT3X.decode.hour1.30Hz") { benchmark in
+    // A GT9X-style file: one hour of ACTIVITY2 records at 30 Hz, deflated.
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("gaitline-bench-hour.gt3x").path
+    if !FileManager.default.fileExists(atPath: path) {
+      var log: [UInt8] = []
+      for s in 0..<3600 {
+        var rec: [UInt8] = [0x1E, 0x1A]
+        rec += withUnsafeBytes(of: UInt32(1_568_745_600 + s).littleEndian, Array.init)
+        rec += withUnsafeBytes(of: UInt16(180).littleEndian, Array.init)
+        for k in 0..<30 {
+          for v in [Int16(k * 3 % 50), Int16(-20 + k), Int16(256 - k)] { rec += withUnsafeBytes(of: v.littleEndian, Array.init) }
+        }
+        rec.append(~rec.reduce(0, ^))
+        log += rec
+      }
+      let info = Array("Sample Rate: 30\nAcceleration Scale: 256\nSerial Number: TAS1H00000000\nStart Date: 637042464000000000\n".utf8)
+      let archive = try! Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+      for (name, bytes) in [("info.txt", info), ("log.bin", log)] {
+        try! archive.addEntry(with: name, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) {
+          (pos: Int64, size: Int) in Data(bytes[Int(pos)..<(Int(pos) + size)])
+        }
+      }
+    }
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      let t0 = ContinuousClock.now
+      let reader = try! GT3XReader(path: path)
       var n = 0
       while let b = try! reader.nextBlock() { n += b.count }
       report(benchmark, start: t0, bytes: size ?? 0, samples: n)
