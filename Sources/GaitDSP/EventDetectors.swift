@@ -26,9 +26,9 @@ func quantile(_ x: [Float], _ q: Double) -> Float {
   return a.withUnsafeMutableBufferPointer { select($0, k) }
 }
 
-/// The `k`-th smallest element (0-based); reorders `a` (Hoare partition
-/// around a median-of-three pivot).
-func select(_ a: UnsafeMutableBufferPointer<Float>, _ k: Int) -> Float {
+/// The `k`-th smallest element (0-based); reorders `a` (quickselect, Hoare
+/// partition around a median-of-three pivot).
+func select<T: Comparable>(_ a: UnsafeMutableBufferPointer<T>, _ k: Int) -> T {
   var lo = 0
   var hi = a.count - 1
   while lo < hi {

@@ -22,38 +22,6 @@ public struct Biquad: Sendable, Hashable {
     return Biquad(b0: Float((1 + c) / 2 / a0), b1: Float(-(1 + c) / a0), b2: Float((1 + c) / 2 / a0),
                   a1: Float(-2 * c / a0), a2: Float((1 - alpha) / a0))
   }
-
-  /// Filters `x` in place, starting from the steady state for `x[start]`.
-  @inline(__always)
-  func run(_ x: UnsafeMutableBufferPointer<Float>, reversed: Bool) {
-    let n = x.count
-    guard n > 0 else { return }
-    // Steady state for a constant input equal to the first sample.
-    let first = reversed ? x[n - 1] : x[0]
-    let dcGain = (b0 + b1 + b2) / (1 + a1 + a2)
-    let y0 = first * dcGain
-    var z1 = y0 - b0 * first
-    var z2 = b2 * first - a2 * y0
-    if reversed {
-      var i = n - 1
-      while i >= 0 {
-        let v = x[i]
-        let y = b0 * v + z1
-        z1 = b1 * v - a1 * y + z2
-        z2 = b2 * v - a2 * y
-        x[i] = y
-        i -= 1
-      }
-    } else {
-      for i in 0..<n {
-        let v = x[i]
-        let y = b0 * v + z1
-        z1 = b1 * v - a1 * y + z2
-        z2 = b2 * v - a2 * y
-        x[i] = y
-      }
-    }
-  }
 }
 
 /// A 4th-order Butterworth filter (two sections with Q = 0.5412 and 1.3066)
@@ -79,30 +47,13 @@ public struct ZeroPhaseButterworth: Sendable, Hashable {
       sections: [0.54119610, 1.3065630].map { Biquad.highPass(cutoffHz: cutoffHz, sampleRateHz: sampleRateHz, q: $0) },
       padding: Int((3 * sampleRateHz / cutoffHz).rounded(.up)))
   }
-
-  /// Filters `x` in place; `scratch` is reused between calls.
-  public func apply(_ x: inout [Float], scratch: inout [Float]) {
-    let n = x.count
-    guard n > 1 else { return }
-    let pad = min(padding, n - 1)
-    scratch.removeAll(keepingCapacity: true)
-    scratch.reserveCapacity(n + 2 * pad)
-    let first = x[0], last = x[n - 1]
-    for i in stride(from: pad, to: 0, by: -1) { scratch.append(2 * first - x[i]) }
-    scratch.append(contentsOf: x)
-    for i in 1...max(1, pad) where pad > 0 { scratch.append(2 * last - x[n - 1 - i]) }
-    scratch.withUnsafeMutableBufferPointer { p in
-      for s in sections { s.run(p, reversed: false) }
-      for s in sections { s.run(p, reversed: true) }
-    }
-    for i in 0..<n { x[i] = scratch[pad + i] }
-  }
 }
 
 extension ZeroPhaseButterworth {
-  /// Filters four equally long signals at once, one per SIMD lane (the
-  /// same arithmetic as ``apply(_:scratch:)`` per lane, a quarter of the
-  /// instructions). `scratch` is reused between calls.
+  /// Filters four equally long signals in place at once, one per SIMD lane
+  /// (a quarter of the instructions of four scalar passes). Each lane starts
+  /// from the steady state for its first sample after an odd reflection of
+  /// ``padding`` samples at both ends. `scratch` is reused between calls.
   public func apply4(_ a: inout [Float], _ b: inout [Float], _ c: inout [Float], _ d: inout [Float],
                      scratch: inout [SIMD4<Float>]) {
     let n = a.count
@@ -137,7 +88,8 @@ extension ZeroPhaseButterworth {
 }
 
 extension Biquad {
-  /// ``run(_:reversed:)`` on four lanes at once.
+  /// Runs the section over `x` in place (direct form II transposed), forward
+  /// or backward, starting from the steady state for the first sample.
   @inline(__always)
   func run4(_ x: UnsafeMutableBufferPointer<SIMD4<Float>>, reversed: Bool) {
     let n = x.count

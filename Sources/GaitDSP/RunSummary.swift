@@ -31,36 +31,15 @@ public struct Distribution: Sendable, Hashable, Codable {
       let x = p * Double(v.count - 1)
       let i = Int(x)
       let f = x - Double(i)
-      let lo = v.withUnsafeMutableBufferPointer { selectDouble($0, i) }
+      let lo = v.withUnsafeMutableBufferPointer { select($0, i) }
       guard f > 0, i + 1 < v.count else { return lo }
-      let hi = v.withUnsafeMutableBufferPointer { selectDouble($0, i + 1) }
+      let hi = v.withUnsafeMutableBufferPointer { select($0, i + 1) }
       return lo * (1 - f) + hi * f
     }
     median = q(0.5)
     p10 = q(0.1)
     p90 = q(0.9)
   }
-}
-
-/// The `k`-th smallest element (0-based), reordering `a` (quickselect).
-func selectDouble(_ a: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
-  var lo = 0
-  var hi = a.count - 1
-  while lo < hi {
-    let mid = lo + (hi - lo) / 2
-    if a[mid] < a[lo] { a.swapAt(mid, lo) }
-    if a[hi] < a[lo] { a.swapAt(hi, lo) }
-    if a[hi] < a[mid] { a.swapAt(hi, mid) }
-    let pivot = a[mid]
-    var i = lo, j = hi
-    while i <= j {
-      while a[i] < pivot { i += 1 }
-      while a[j] > pivot { j -= 1 }
-      if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
-    }
-    if k <= j { hi = j } else if k >= i { lo = i } else { return a[k] }
-  }
-  return a[k]
 }
 
 /// A stretch of the run that is running (steps with flight), s.

@@ -812,39 +812,8 @@ struct LineReader {
     }
   }
 
-  /// The next line without its line end, with its 1-based number.
+  /// The next line without its line end (a copy), with its 1-based number.
   mutating func nextLine() throws -> (number: Int, bytes: [UInt8])? {
-    var searched = 0
-    while true {
-      let from = start + searched
-      let found: Int? = buffer.withUnsafeBufferPointer { p in
-        guard from < end, let hit = memchr(p.baseAddress! + from, 0x0A, end - from) else { return nil }
-        return p.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-      }
-      if let nl = found {
-        lineNumber += 1
-        var lineEnd = nl
-        if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-        let line = Array(buffer[start..<lineEnd])
-        start = nl + 1
-        return (lineNumber, line)
-      }
-      if eof {
-        guard start < end else { return nil }
-        lineNumber += 1
-        var lineEnd = end
-        if buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-        let line = Array(buffer[start..<lineEnd])
-        start = end
-        return (lineNumber, line)
-      }
-      if end - start > Self.maxLine {
-        throw IngestError(.malformedRecord,
-          "line \(lineNumber + 1) is longer than \(Self.maxLine / 1024) KiB with no line end; this is not a line-based export",
-          line: lineNumber + 1)
-      }
-      searched = end - start
-      try fill()
-    }
+    try withNextLine { bytes, number in (number, Array(bytes)) }
   }
 }

@@ -67,6 +67,21 @@ public struct IngestReport: Sendable, Hashable, Codable {
   }
 }
 
+extension IngestReport {
+  /// Counts a block a source hands out: a jump in the sample index is a
+  /// ``Gap``; `nextIndex` advances to the block's end.
+  public mutating func account(_ b: SampleBlock, rateHz: Double, nextIndex: inout Int) {
+    if b.startIndex > nextIndex {
+      gaps.append(Gap(resumeIndex: b.startIndex, startS: Double(nextIndex) / rateHz,
+                      durationS: Double(b.startIndex - nextIndex) / rateHz, missingSamples: b.startIndex - nextIndex))
+    }
+    nextIndex = b.endIndex
+    samples += b.count
+    records += b.count
+    durationS = Double(nextIndex) / rateHz
+  }
+}
+
 /// Something that yields a recording block by block, so memory stays bounded
 /// by the block size and not by the input's length.
 public protocol SampleSource: AnyObject {

@@ -76,14 +76,7 @@ public final class StreamFileSource: SampleSource {
     guard queueNext < queue.count else { return nil }
     let b = queue[queueNext]
     queueNext += 1
-    if b.startIndex > nextIndex {
-      report.gaps.append(Gap(resumeIndex: b.startIndex, startS: Double(nextIndex) / info.sampleRateHz,
-                             durationS: Double(b.startIndex - nextIndex) / info.sampleRateHz,
-                             missingSamples: b.startIndex - nextIndex))
-    }
-    nextIndex = b.endIndex
-    report.samples += b.count
-    report.records += b.count
+    report.account(b, rateHz: info.sampleRateHz, nextIndex: &nextIndex)
     return b
   }
 

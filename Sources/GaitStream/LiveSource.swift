@@ -115,15 +115,7 @@ public final class SerialSource: SampleSource {
     }
     let b = queue[queueNext]
     queueNext += 1
-    if b.startIndex > nextIndex {
-      report.gaps.append(Gap(resumeIndex: b.startIndex, startS: Double(nextIndex) / info.sampleRateHz,
-                             durationS: Double(b.startIndex - nextIndex) / info.sampleRateHz,
-                             missingSamples: b.startIndex - nextIndex))
-    }
-    nextIndex = b.endIndex
-    report.samples += b.count
-    report.records += b.count
-    report.durationS = Double(nextIndex) / info.sampleRateHz
+    report.account(b, rateHz: info.sampleRateHz, nextIndex: &nextIndex)
     report.sampleRateHz = info.sampleRateHz
     if glbPath != nil { try keepForGLB(b) }
     return b

@@ -114,10 +114,13 @@ import Testing
   @Test func zeroPhaseLowPassKeepsPeaksInPlaceAndDCGain() {
     var x = [Float](repeating: 1, count: 1000)
     for i in 480...520 { x[i] += Float(exp(-pow(Double(i - 500) / 8, 2))) }
-    var scratch: [Float] = []
-    ZeroPhaseButterworth.lowPass(cutoffHz: 20, sampleRateHz: 500).apply(&x, scratch: &scratch)
+    var scratch: [SIMD4<Float>] = []
+    var negated = x.map { -$0 }, shifted = x.map { $0 + 5 }, zero = [Float](repeating: 0, count: x.count)
+    ZeroPhaseButterworth.lowPass(cutoffHz: 20, sampleRateHz: 500).apply4(&x, &negated, &shifted, &zero, scratch: &scratch)
     #expect(x.indices.max { x[$0] < x[$1] } == 500)
     #expect(abs(x[10] - 1) < 1e-4)
+    // Lanes are independent and the filter is linear.
+    for i in x.indices { #expect(abs(negated[i] + x[i]) < 1e-5 && abs(shifted[i] - x[i] - 5) < 1e-4 && zero[i] == 0) }
   }
 
   @Test func distribution() throws {
