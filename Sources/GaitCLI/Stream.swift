@@ -89,9 +89,14 @@ struct Stream: ParsableCommand {
       }
       var live = LiveView(jsonLines: jsonLines, interactive: interactive)
       FileHandle.standardError.write(Data("gaitline: reading \(device) (\(proto.rawValue)); Ctrl-C to finish\n".utf8))
-      let result = try GaitReport.analyze(source: source, path: device, options: options, policy: scoring) { step in
-        live.step(step, source: source)
-      }
+      var provisional: ProvisionalSteps?
+      let result = try GaitReport.analyze(
+        source: source, path: device, options: options, policy: scoring,
+        onBlock: { block in
+          if provisional == nil { provisional = ProvisionalSteps(info: source.info, options: options) }
+          provisional!.add(block) { step, now in live.provisional(step, at: now, source: source) }
+        },
+        onStep: { step in live.step(step, source: source) })
       live.close()
       if jsonLines {
         writeLine(JSONValue.object([
@@ -126,14 +131,19 @@ struct LiveView {
     self.interactive = interactive
   }
 
+  /// A final step (exactly as `analyze` will report it).
   mutating func step(_ s: Step, source: SerialSource) {
+    guard jsonLines else { return }
+    var obj: [(String, JSONValue)] = [("type", .string("step"))]
+    if case .object(let pairs) = stepJSON(s) { obj += pairs }
+    writeLine(JSONValue.object(obj).serialized(pretty: false))
+  }
+
+  /// Refreshes the status (a line a person watches, or a JSON status
+  /// object) from the latest provisional steps, at most once a second.
+  mutating func status(_ s: Step, source: SerialSource) {
     recent.append(s)
     if recent.count > 20 { recent.removeFirst(recent.count - 20) }
-    if jsonLines {
-      var obj: [(String, JSONValue)] = [("type", .string("step"))]
-      if case .object(let pairs) = stepJSON(s) { obj += pairs }
-      writeLine(JSONValue.object(obj).serialized(pretty: false))
-    }
     guard ContinuousClock.now - lastStatus >= .seconds(1) else { return }
     lastStatus = .now
     func median(_ x: [Double]) -> Double? {
@@ -158,6 +168,16 @@ struct LiveView {
         writeLine(line)
       }
     }
+  }
+
+  /// A provisional step (low latency; the final one follows later).
+  mutating func provisional(_ s: Step, at now: Double, source: SerialSource) {
+    if jsonLines {
+      var obj: [(String, JSONValue)] = [("type", .string("step_provisional")), ("found_at_s", .num(now, 3))]
+      if case .object(let pairs) = stepJSON(s) { obj += pairs }
+      writeLine(JSONValue.object(obj).serialized(pretty: false))
+    }
+    status(s, source: source)
   }
 
   func close() {

@@ -38,6 +38,7 @@ public let minimumAnalysisRateHz = 50.0
 /// bounded by the analyzer's window, not by the input's length.
 public func analyze(source: any SampleSource, path: String, options: AnalysisOptions,
                     policy: ScoringPolicy = .populationDefaults, baseline: PersonalBaseline? = nil,
+                    onBlock: ((SampleBlock) -> Void)? = nil,
                     onStep: ((Step) -> Void)? = nil) throws -> AnalysisResult {
   var analyzer: GaitAnalyzer?
   var steps: [Step] = []
@@ -54,6 +55,7 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
       }
       analyzer = GaitAnalyzer(info: source.info, options: options)
     }
+    onBlock?(block)
     analyzer!.process(block) { steps.append($0); onStep?($0) }
   }
   guard var analyzer else {

@@ -81,6 +81,27 @@ func json(_ path: String) throws -> [String: Any] {
     }
   }
 
+  /// Provisional steps arrive within a second of toe-off (in stream time)
+  /// and agree with the final ones.
+  @Test func provisionalStepsAreTimely() throws {
+    let emu = try Emulator.start(["--protocol", "glb", "--seconds", "20", "--rate", "100", "--speed", "4"])
+    let r = try gaitline(["stream", emu.device, "--protocol", "glb", "--json-lines"])
+    emu.process.waitUntilExit()
+    #expect(r.status == 0)
+    let objects = r.stdout.split(separator: "\n").compactMap {
+      try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+    let provisional = objects.filter { $0["type"] as? String == "step_provisional" }
+    let final = objects.filter { $0["type"] as? String == "step" }
+    #expect(provisional.count >= final.count - 3)
+    for p in provisional {
+      let tc = p["tc_s"] as! Double, found = p["found_at_s"] as! Double, ic = p["ic_s"] as! Double
+      if tc > 3 { #expect(found - tc <= 1.0, "toe-off at \(tc) s reported at \(found) s") }
+      let nearest = final.map { abs(($0["ic_s"] as! Double) - ic) }.min() ?? 1
+      #expect(nearest < 0.005, "provisional contact \(ic) s matches a final one")
+    }
+  }
+
   @Test func hangUpMidRunKeepsWhatArrived() throws {
     let dir = temporaryDirectory()
     let emu = try Emulator.start(["--protocol", "glb", "--seconds", "60", "--rate", "200", "--speed", "10", "--hangup-after", "20"])
