@@ -138,10 +138,13 @@ public func htmlReport(_ r: AnalysisResult) -> String {
     html += "<p id=\"no-flags\">No flags: nothing in this run crossed a threshold of the policy.</p>"
   }
   for f in r.flags {
-    let value = f.value.map { String(format: "%.3g", $0) } ?? "–"
-    let threshold = f.threshold.map { String(format: "%.3g", $0) } ?? "–"
+    var measured = ""
+    if let v = f.value {
+      measured = " · \(escapeHTML(f.metric)) \(String(format: "%.3g", v)) \(escapeHTML(f.unit))"
+      if let t = f.threshold { measured += " (threshold \(String(format: "%.3g", t)))" }
+    }
     html += """
-    <div class="flag \(f.severity.rawValue)" data-flag="\(escapeHTML(f.id))"><span class="sev">\(f.severity.rawValue)</span> <b>\(escapeHTML(f.id))</b> · \(escapeHTML(f.metric)) \(value) \(escapeHTML(f.unit)) (threshold \(threshold))
+    <div class="flag \(f.severity.rawValue)" data-flag="\(escapeHTML(f.id))"><span class="sev">\(f.severity.rawValue)</span> <b>\(escapeHTML(f.id))</b>\(measured)
     <div>\(escapeHTML(f.message))</div><div class="advice"><b>What to try:</b> \(escapeHTML(f.advice))</div><div class="evidence">Evidence: \(escapeHTML(f.evidence))</div></div>
     """
   }
