@@ -286,7 +286,7 @@ struct SegmentWorkspace {
     windowed.removeAll(keepingCapacity: true)
     for i in 0..<n { windowed.append((source[i] - mean) * hann[i]) }
     var size = 1
-    while size < 2 * n { size <<= 1 }  // ≥ 2× zero padding; the peak is interpolated
+    while size < n { size <<= 1 }  // next power of two; the peak is interpolated
     if fft?.count != size { fft = RealFFT(count: size) }
     windowed.withUnsafeBufferPointer { fft!.powerSpectrum(of: $0, into: &spectrum) }
     let binHz = rateHz / Double(size)
