@@ -122,7 +122,6 @@ struct HipEventDetector {
     var contacts: [Contact] = []
     let thr = thresholdG
     let reach = Int(0.7 * period)
-    let offsetFloor = 0
     for p in peaks {
       var ic: Double?
       var i = p
@@ -139,7 +138,7 @@ struct HipEventDetector {
       // A stance cut by the start or end of the data (the start of the
       // recording, or a gap) cannot be timed: leave it out rather than
       // guess its contact from a partial rise.
-      let cutAtStart = ic == nil && p - reach <= offsetFloor && vg[0] > thr
+      let cutAtStart = ic == nil && p - reach <= 0 && vg[0] > thr
       let cutAtEnd = tc == nil && p + reach >= n && vg[n - 1] > thr
       if cutAtStart || cutAtEnd { continue }
       if let ic, let tc {
@@ -220,9 +219,8 @@ struct HipEventDetector {
         for i in max(0, icIndex)..<max(icIndex + 1, hi) where i < n { peak = max(peak, vg[i]) }
         s.impactG = Double(peak)
       }
-      if work.hasMediolateral, let tc = c.tc {
+      if work.hasMediolateral, c.tc != nil {
         s.side = sideOfStance(k, contacts: stances, ml: work.mediolateral)
-        _ = tc
       }
       steps.append(s)
     }

@@ -600,10 +600,7 @@ public final class CSVReader: SampleSource {
 
   private func finish() {
     finished = true
-    resampler.flush()
-    report.gaps = resampler.gaps
-    report.samples = resampler.emitted
-    report.durationS = Double(resampler.nextIndex) / info.sampleRateHz
+    resampler.finish(into: &report)
     report.clippedSamples = clip.clipped
     if useTimestamps, intervals > 0 {
       let measured = Double(intervals) / intervalSeconds
@@ -728,6 +725,15 @@ struct Resampler {
   }
 
   mutating func flush() { cut() }
+
+  /// Ends the input: the last block is made ready and `report` gets the
+  /// grid's gaps, sample count and duration.
+  mutating func finish(into report: inout IngestReport) {
+    cut()
+    report.gaps = gaps
+    report.samples = emitted
+    report.durationS = Double(nextIndex) / rateHz
+  }
 }
 
 /// Reads a file line by line in 1 MiB chunks.

@@ -262,10 +262,7 @@ public final class CWAReader: SampleSource {
 
   private func finish() {
     done = true
-    resampler.flush()
-    report.gaps = resampler.gaps
-    report.samples = resampler.emitted
-    report.durationS = Double(resampler.nextIndex) / info.sampleRateHz
+    resampler.finish(into: &report)
     report.skippedBlocks = sectors.skippedOffsets.count
     report.skippedBlockOffsets = sectors.skippedOffsets
     report.measuredRateHz = info.sampleRateHz

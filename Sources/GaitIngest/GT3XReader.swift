@@ -260,10 +260,7 @@ public final class GT3XReader: SampleSource {
 
   private func finish() {
     done = true
-    resampler.flush()
-    report.gaps = resampler.gaps
-    report.samples = resampler.emitted
-    report.durationS = Double(resampler.nextIndex) / rate
+    resampler.finish(into: &report)
     report.skippedBlocks = badRecords
     report.skippedBlockOffsets = badOffsets
     report.columns["scale"] = String(scale)

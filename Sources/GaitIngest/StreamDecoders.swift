@@ -96,9 +96,6 @@ public struct WitMotionDecoder: StreamDecoder {
         next += 1
       case 0x52:
         let g = SIMD3(word(0), word(1), word(2)) * Self.gyroScale
-        if gyro == nil && next > 0 {
-          // Gyroscope appears mid-stream: earlier samples had none.
-        }
         gyro = g
       default:
         break  // time, angle, magnetometer …: valid frames, not used

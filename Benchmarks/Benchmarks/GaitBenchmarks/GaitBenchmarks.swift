@@ -55,6 +55,18 @@ func report(_ benchmark: Benchmark, start: ContinuousClock.Instant, bytes: Int? 
   benchmark.measurement(kilosamplesPerSecond, Int(Double(samples) / seconds / 1e3))
 }
 
+/// Reads every block of a freshly opened source, recording throughput.
+func readAll(_ benchmark: Benchmark, bytes: Int, open: () throws -> any SampleSource) {
+  for _ in benchmark.scaledIterations {
+    let t0 = ContinuousClock.now
+    let source = try! open()
+    var n = 0
+    while let b = try! source.nextBlock() { n += b.count }
+    report(benchmark, start: t0, bytes: bytes, samples: n)
+    blackHole(n)
+  }
+}
+
 let benchmarks: @Sendable () -> Void = {
   Benchmark.defaultConfiguration.metrics = [.wallClock, .mallocCountTotal, megabytesPerSecond, kilosamplesPerSecond]
   Benchmark.defaultConfiguration.maxDuration = .seconds(3)
@@ -69,28 +81,14 @@ let benchmarks: @Sendable () -> Void = {
     let rec = recording(seconds: 3600, rateHz: 100)
     let (path, size) = csvFile(rec, name: "hour100")
     benchmark.startMeasurement()
-    for _ in benchmark.scaledIterations {
-      let t0 = ContinuousClock.now
-      let reader = try! CSVReader(path: path)
-      var n = 0
-      while let b = try! reader.nextBlock() { n += b.count }
-      report(benchmark, start: t0, bytes: size, samples: n)
-      blackHole(n)
-    }
+    readAll(benchmark, bytes: size) { try CSVReader(path: path) }
   }
 
   Benchmark("GLB.decode.hour1.100Hz") { benchmark in
     let rec = recording(seconds: 3600, rateHz: 100)
     let (path, size) = glbFile(rec, name: "hour100")
     benchmark.startMeasurement()
-    for _ in benchmark.scaledIterations {
-      let t0 = ContinuousClock.now
-      let reader = try! GLBReader(path: path)
-      var n = 0
-      while let b = try! reader.nextBlock() { n += b.count }
-      report(benchmark, start: t0, bytes: size, samples: n)
-      blackHole(n)
-    }
+    readAll(benchmark, bytes: size) { try GLBReader(path: path) }
   }
 
   Benchmark("CWA.decode.ax3.197Hz") { benchmark in
@@ -100,14 +98,7 @@ let benchmarks: @Sendable () -> Void = {
     let path = root.appendingPathComponent("Tests/Fixtures/cwa/skdh_ax3_sample.cwa").path
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     benchmark.startMeasurement()
-    for _ in benchmark.scaledIterations {
-      let t0 = ContinuousClock.now
-      let reader = try! CWAReader(path: path)
-      var n = 0
-      while let b = try! reader.nextBlock() { n += b.count }
-      report(benchmark, start: t0, bytes: size ?? 0, samples: n)
-      blackHole(n)
-    }
+    readAll(benchmark, bytes: size ?? 0) { try CWAReader(path: path) }
   }
 
   Benchmark("GT3X.decode.hour1.30Hz") { benchmark in
@@ -135,14 +126,7 @@ let benchmarks: @Sendable () -> Void = {
     }
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     benchmark.startMeasurement()
-    for _ in benchmark.scaledIterations {
-      let t0 = ContinuousClock.now
-      let reader = try! GT3XReader(path: path)
-      var n = 0
-      while let b = try! reader.nextBlock() { n += b.count }
-      report(benchmark, start: t0, bytes: size ?? 0, samples: n)
-      blackHole(n)
-    }
+    readAll(benchmark, bytes: size ?? 0) { try GT3XReader(path: path) }
   }
 
   // DSP primitives.
