@@ -15,7 +15,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "gaitline", targets: ["GaitCLI"]),
-    .library(name: "Gaitline", targets: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitStream"]),
+    .library(name: "Gaitline", targets: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitStream", "GaitCohort"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,10 +33,11 @@ let package = Package(
     .target(name: "GaitScoring", dependencies: ["GaitCore", "GaitDSP"]),
     .target(name: "GaitStream", dependencies: ["GaitCore", "GaitIngest"]),
     .target(name: "GaitReport", dependencies: ["GaitCore", "GaitDSP", "GaitIngest", "GaitScoring"]),
+    .target(name: "GaitCohort", dependencies: ["GaitCore", "GaitDSP", "GaitIngest", "GaitScoring", "GaitReport"]),
     .executableTarget(
       name: "GaitCLI",
       dependencies: [
-        "GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitStream",
+        "GaitCohort", "GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitStream",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

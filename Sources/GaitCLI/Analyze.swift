@@ -2,6 +2,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import GaitCohort
 import GaitCore
 import GaitDSP
 import GaitIngest
@@ -18,8 +19,20 @@ struct Analyze: ParsableCommand {
       summary.csv into --out-dir; a bad file is reported and the others go on (exit status 1).
       """)
 
-  @Argument(help: "Recordings or directories of recordings (.csv, .tsv, .txt, .glb).")
-  var inputs: [String]
+  @Argument(help: "Recordings or directories of recordings (.csv, .tsv, .txt, .glb, .cwa, .gt3x).")
+  var inputs: [String] = []
+
+  @Option(help: "A cohort manifest (`gaitline cohort plan`): analyse its inputs, with its options, into --out-dir.")
+  var manifest: String?
+
+  @Option(help: "With --manifest: analyse only shard I of N (0-based, balanced by bytes). Default: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX when set, else all.")
+  var shard: String?
+
+  @Option(help: "With --manifest: the number of shards, when the task index comes from the environment (Kubernetes).")
+  var shards: Int?
+
+  @Option(help: "Inputs analysed at once (default: SLURM_CPUS_PER_TASK, else the CPUs this process may use).")
+  var jobs: Int?
 
   @OptionGroup var input: InputOptions
   @OptionGroup var analysis: AnalysisArguments
@@ -46,6 +59,9 @@ struct Analyze: ParsableCommand {
   var quiet = false
 
   func run() throws {
+    if let manifest { return try runManifest(manifest) }
+    guard !inputs.isEmpty else { throw ValidationError("give recordings to analyse, or --manifest") }
+    if shard != nil || shards != nil { throw ValidationError("--shard and --shards need --manifest") }
     _ = try input.csvOptions()  // validate the options before any file is read
     let options = try analysis.analysisOptions()
     let scoring: ScoringPolicy
@@ -98,9 +114,14 @@ struct Analyze: ParsableCommand {
     let outcomes = Mutex<[String?]>(Array(repeating: nil, count: files.count))
     let runs = Mutex<[PastRun?]>(Array(repeating: nil, count: files.count))
     let done = Atomic<Int>(0)
+    let next = Atomic<Int>(0)
     let showProgress = isatty(2) == 1
     let total = files.count
-    DispatchQueue.concurrentPerform(iterations: inputFiles.count) { i in
+    let workers = max(1, min(jobs ?? allottedCores(environment: ProcessInfo.processInfo.environment), total))
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+     while true {
+      let i = next.add(1, ordering: .relaxed).oldValue
+      guard i < total else { return }
       let path = inputFiles[i]
       var row: String
       do {
@@ -125,6 +146,7 @@ struct Analyze: ParsableCommand {
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         FileHandle.standardError.write(Data("\r[\(bar)] \(n)/\(total)".utf8))
       }
+     }
     }
     if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
     let rows = outcomes.withLock { $0 }.compactMap { $0 }
@@ -155,25 +177,43 @@ struct Analyze: ParsableCommand {
     }
     if failed > 0 { throw ExitCode(1) }
   }
-}
 
-let recordingExtensions: Set<String> = ["csv", "tsv", "txt", "glb", "cwa", "gt3x"]
-
-/// Every recording below `dir`, sorted, so batch order is deterministic.
-func recordingFiles(in dir: String) -> [String] {
-  guard let e = FileManager.default.enumerator(atPath: dir) else { return [] }
-  var out: [String] = []
-  while let rel = e.nextObject() as? String {
-    let full = (dir as NSString).appendingPathComponent(rel)
-    var isDir: ObjCBool = false
-    if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue,
-       recordingExtensions.contains((rel as NSString).pathExtension.lowercased()),
-       !(rel as NSString).lastPathComponent.hasPrefix(".")
-    {
-      out.append(full)
+  /// `--manifest`: one shard (or all) of a planned cohort.
+  func runManifest(_ path: String) throws {
+    guard inputs.isEmpty else { throw ValidationError("--manifest takes its inputs from the manifest; give no paths") }
+    let stray = [input.rate != nil, input.units != "auto", input.gyroUnits != "auto", input.columns != nil,
+                 input.streamProtocol != nil, analysis.placement != "auto", analysis.side != nil, analysis.speed != nil,
+                 policy != nil, !baseline.isEmpty, json != nil, html != nil, stepsCSV != nil]
+    guard !stray.contains(true) else {
+      throw ValidationError("with --manifest the options come from the manifest; set them in `gaitline cohort plan` (or its --overrides)")
+    }
+    guard let outDir else { throw ValidationError("--manifest needs --out-dir") }
+    let env = ProcessInfo.processInfo.environment
+    do {
+      let m = try CohortManifest.load(path: path)
+      let chosen = try resolveShard(shard, count: shards, environment: env)
+      let indices = chosen.map { m.shard($0.index, of: $0.count) } ?? Array(m.inputs.indices)
+      let cores = jobs ?? allottedCores(environment: env)
+      guard cores > 0 else { throw ValidationError("--jobs must be at least 1") }
+      let label = chosen.map { "shard \($0.index)/\($0.count)" } ?? "all"
+      let bytes = indices.reduce(0) { $0 + m.inputs[$1].bytes }
+      // Unbuffered: lines reach a Slurm log as they happen, in order.
+      @Sendable func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+      if !quiet {
+        say("gaitline \(gaitlineVersion): \(label): \(indices.count) of \(m.inputs.count) inputs, \(bytes) bytes, \(cores) at a time")
+      }
+      let quiet = self.quiet
+      let s = try runShard(m, indices: indices, layout: CohortLayout(root: outDir), jobs: cores) { line in
+        if !quiet { say(line) }
+      }
+      if !quiet {
+        say(String(format: "%@: analysed %d, skipped %d (current), failed %d, in %.2f s", label, s.analysed, s.skipped, s.failed, s.seconds))
+        if s.failed > 0 { say("failures are recorded in \(outDir)/errors; `gaitline cohort status \(outDir)` lists them") }
+      }
+    } catch let e as IngestError {
+      throw fail(e)
     }
   }
-  return out.sorted()
 }
 
 /// Unique report names: the file's base name, with a number when two
@@ -199,8 +239,13 @@ func summaryRow(path: String, report: String, result: AnalysisResult? = nil, err
     return [csvField(path), "failed", csvField(error ?? ""), "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""].joined(separator: ",") + "\n"
   }
   let s = r.summary
-  func f(_ v: Double?, _ d: Int) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "" }
-  return [csvField(path), "ok", "", report, r.placement.rawValue, f(r.ingest.sampleRateHz, 3), f(r.ingest.durationS, 2),
+  // Each value is first rounded as the JSON report rounds it, so that this
+  // table equals the one `cohort merge` builds from the reports.
+  func f(_ v: Double?, _ d: Int, json: Int? = nil) -> String {
+    guard case .number(let x) = JSONValue.num(v, json ?? d) else { return "" }
+    return String(format: "%.\(d)f", x)
+  }
+  return [csvField(path), "ok", "", report, r.placement.rawValue, f(r.ingest.sampleRateHz, 3, json: 4), f(r.ingest.durationS, 2, json: 3),
           String(s.steps), String(s.runningSteps), f(s.cadenceSpm?.median, 1), f(s.groundContactMs?.median, 1),
           f(s.flightMs?.median, 1), f(s.dutyFactor?.median, 3), f(s.verticalOscillationCm?.median, 2),
           f(s.trunkLeanDeg?.median, 1), f(s.lateralSwayCm?.median, 2), f(s.brakingMps?.median, 3),

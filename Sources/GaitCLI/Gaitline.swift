@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 import ArgumentParser
 import Foundation
+import GaitCohort
 import GaitCore
 import GaitDSP
 import GaitIngest
@@ -18,7 +19,7 @@ struct Gaitline: ParsableCommand {
       65 bad input data; 66 missing or unreadable input; 74 cannot write output.
       """,
     version: gaitlineVersion,
-    subcommands: [Inspect.self, Analyze.self, Convert.self, Evaluate.self, Compare.self, Stream.self, Simulate.self]
+    subcommands: [Inspect.self, Analyze.self, Convert.self, Evaluate.self, Compare.self, Stream.self, Simulate.self, Cohort.self]
   )
 }
 
@@ -39,36 +40,20 @@ struct InputOptions: ParsableArguments {
   @Option(name: .customLong("protocol"), help: "Read the input as a captured serial stream: text, glb or witmotion (e.g. a `stream --record` .raw file).")
   var streamProtocol: StreamProtocol?
 
+  /// These options as values (shared with cohort manifests).
+  var settings: InputSettings {
+    InputSettings(rateHz: rate, units: units.lowercased() == "auto" ? nil : units,
+                  gyroUnits: gyroUnits.lowercased() == "auto" ? nil : gyroUnits, columns: columns,
+                  streamProtocol: streamProtocol?.rawValue)
+  }
+
   /// Opens `path` as a recording, or as a captured stream with --protocol.
   func open(_ path: String) throws -> any SampleSource {
-    let o = try csvOptions()
-    if let p = streamProtocol {
-      let decoder = try p.makeDecoder(rateHz: o.rateHz, units: o.units, gyroUnits: o.gyroUnits, columns: o.columns)
-      return try StreamFileSource(path: path, decoder: decoder, protocolName: p.rawValue)
-    }
-    return try openRecording(path: path, options: o)
+    try settings.open(path)
   }
 
   func csvOptions() throws -> CSVOptions {
-    var o = CSVOptions()
-    o.rateHz = rate
-    switch units.lowercased() {
-    case "auto": break
-    case "g": o.units = .g
-    case "m/s2", "mps2", "m/s^2", "ms2": o.units = .metresPerSecondSquared
-    case "mg": o.units = .milliG
-    default: throw ValidationError("--units must be g, m/s2, mg or auto, not '\(units)'")
-    }
-    switch gyroUnits.lowercased() {
-    case "auto": break
-    case "rad/s", "rads": o.gyroUnits = .radiansPerSecond
-    case "deg/s", "dps": o.gyroUnits = .degreesPerSecond
-    default: throw ValidationError("--gyro-units must be rad/s, deg/s or auto, not '\(gyroUnits)'")
-    }
-    if let columns {
-      do { o.columns = try CSVOptions.parseColumns(columns) } catch let e as IngestError { throw ValidationError(e.message) }
-    }
-    return o
+    do { return try settings.csvOptions() } catch let e as IngestError { throw ValidationError(e.message) }
   }
 }
 
@@ -83,20 +68,12 @@ struct AnalysisArguments: ParsableArguments {
   @Option(help: "Running speed in m/s, for the vertical ratio.")
   var speed: Double?
 
+  var settings: InputSettings {
+    InputSettings(placement: placement.lowercased() == "auto" ? nil : placement, side: side?.rawValue, speedMps: speed)
+  }
+
   func analysisOptions() throws -> AnalysisOptions {
-    var o = AnalysisOptions()
-    switch placement.lowercased() {
-    case "auto": o.placement = nil
-    case "hip", "sacrum", "waist", "lowerback", "lower-back", "trunk": o.placement = .hip
-    case "foot", "shoe", "ankle", "shank": o.placement = .foot
-    default: throw ValidationError("--placement must be hip, foot or auto, not '\(placement)'")
-    }
-    o.side = side
-    if let speed {
-      guard speed > 0, speed < 15 else { throw ValidationError("--speed is in m/s and must be between 0 and 15") }
-      o.speedMps = speed
-    }
-    return o
+    do { return try settings.analysisOptions() } catch let e as IngestError { throw ValidationError(e.message) }
   }
 }
 

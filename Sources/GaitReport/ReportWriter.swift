@@ -93,10 +93,14 @@ public func reportJSON(_ r: AnalysisResult, includeSteps: Bool = true) -> JSONVa
     ("running_stretches", .array(s.runningStretches.map { .object([("start_s", .num($0.startS, 2)), ("end_s", .num($0.endS, 2))]) })),
     ("bouts", .array(gaitBouts(r.steps, segments: r.segments, speedMps: r.options.speedMps).map { b in
       .object([("start_s", .num(b.startS, 2)), ("end_s", .num(b.endS, 2)), ("kind", .string(b.kind)),
-               ("steps", .number(Double(b.summary.steps))), ("cadence_spm", dist(b.summary.cadenceSpm, 1)),
+               ("steps", .number(Double(b.summary.steps))), ("running_steps", .number(Double(b.summary.runningSteps))),
+               ("cadence_spm", dist(b.summary.cadenceSpm, 1)),
                ("ground_contact_ms", dist(b.summary.groundContactMs, 1)), ("flight_ms", dist(b.summary.flightMs, 1)),
+               ("duty_factor", dist(b.summary.dutyFactor, 3)),
                ("vertical_oscillation_cm", dist(b.summary.verticalOscillationCm, 2)),
-               ("trunk_lean_deg", dist(b.summary.trunkLeanDeg, 1))])
+               ("trunk_lean_deg", dist(b.summary.trunkLeanDeg, 1)),
+               ("lateral_sway_cm", dist(b.summary.lateralSwayCm, 2)), ("braking_mps", dist(b.summary.brakingMps, 3)),
+               ("gct_balance_left_pct", .num(b.summary.gctBalanceLeftPct, 1))])
     })),
     ("cadence_over_time", .array(r.segments.map { seg in
       .object([("start_s", .num(seg.startS, 2)), ("end_s", .num(seg.endS, 2)),

@@ -1,0 +1,250 @@
+//===--- Cohort.swift -----------------------------------------------------===//
+// `gaitline cohort plan | slurm | status | merge`: studies of many
+// recordings, run as Slurm job arrays (docs/COHORTS.md).
+//===----------------------------------------------------------------------===//
+import ArgumentParser
+import Foundation
+import GaitCohort
+import GaitIngest
+import GaitReport
+import GaitScoring
+
+struct Cohort: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Analyse a cohort of many recordings as shards (Slurm job arrays); see docs/COHORTS.md.",
+    discussion: """
+      plan → a manifest of every input (size, SHA-256, options); `analyze --manifest M --shard I/N \
+      --out-dir D` per task (or `cohort slurm` to write the sbatch array script); `cohort status D`; \
+      `cohort merge D --out cohort.csv`.
+      """,
+    subcommands: [Plan.self, Slurm.self, Status.self, Merge.self])
+
+  struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List every input with its size, content hash and options, in a fixed order.")
+
+    @Argument(help: "Recordings, or folders searched recursively for .csv .tsv .txt .glb .cwa .gt3x.")
+    var inputs: [String]
+
+    @Option(help: "Write the manifest here (JSON).")
+    var out: String
+
+    @Option(help: "CSV of per-input options: a column path (or file) and any of placement, side, speed_mps, rate_hz, units, gyro_units, columns, protocol.")
+    var overrides: String?
+
+    @Option(help: "A JSON scoring policy for every report (see docs/POLICY.md).")
+    var policy: String?
+
+    @Option(help: "Files hashed at once (default: the CPUs this process may use).")
+    var jobs: Int?
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var analysis: AnalysisArguments
+
+    func run() throws {
+      _ = try input.csvOptions()
+      _ = try analysis.analysisOptions()
+      do {
+        let table = try overrides.map { try OverrideTable.load(path: $0) }
+        let scoring = try policy.map { try loadPolicy(path: $0) }
+        let settings = input.settings.overridden(by: analysis.settings)
+        let m = try planCohort(inputs: inputs, settings: settings, overrides: table, overridesPath: overrides,
+                               policy: scoring, jobs: jobs ?? allottedCores(environment: ProcessInfo.processInfo.environment))
+        try atomicWrite(try m.encoded(), to: out)
+        let bytes = m.inputs.reduce(0) { $0 + $1.bytes }
+        var types: [String: Int] = [:]
+        for i in m.inputs { types[i.type, default: 0] += 1 }
+        print("planned \(m.inputs.count) inputs (\(types.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")); \(bytes) bytes) into \(out)"
+              + (m.skipped.isEmpty ? "" : "; \(m.skipped.count) files are not recordings (listed under \"skipped\")"))
+      } catch let e as IngestError {
+        throw fail(e)
+      }
+    }
+  }
+
+  struct Slurm: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print (or submit) the sbatch script of a job array, one task per shard.",
+      discussion: """
+        The script pins the shard count, so `sbatch --array=3 SCRIPT` resubmits task 3 alone; a \
+        resubmitted task skips inputs whose report is current. Logs go to OUT-DIR/logs.
+        """)
+
+    @Argument(help: "The manifest from `cohort plan`.")
+    var manifest: String
+
+    @Option(help: "Number of array tasks (shards).")
+    var shards: Int
+
+    @Option(name: .customLong("out-dir"), help: "Folder for reports, errors and logs (on a file system every node sees).")
+    var outDir: String
+
+    @Option(help: "Slurm partition.")
+    var partition: String?
+
+    @Option(help: "Time limit per task, e.g. 02:00:00.")
+    var time: String = "01:00:00"
+
+    @Option(help: "CPUs per task; inputs of a task are analysed this many at a time.")
+    var cpus: Int = 4
+
+    @Option(help: "Memory per task, e.g. 4G (about 100 MB per CPU suffices).")
+    var mem: String = "4G"
+
+    @Option(name: .customLong("max-running"), help: "At most this many tasks at once (%N of --array).")
+    var maxRunning: Int?
+
+    @Option(name: .customLong("sbatch-option"), help: "Any other sbatch option, e.g. --account=abc (repeatable).")
+    var sbatchOptions: [String] = []
+
+    @Option(help: "The gaitline binary the tasks run (default: this one).")
+    var gaitline: String?
+
+    @Option(help: "Write the script here instead of standard output.")
+    var script: String?
+
+    @Flag(help: "Submit with sbatch and print the job id.")
+    var submit = false
+
+    func run() throws {
+      guard shards > 0 else { throw ValidationError("--shards must be at least 1") }
+      guard cpus > 0 else { throw ValidationError("--cpus must be at least 1") }
+      let m: CohortManifest
+      do { m = try CohortManifest.load(path: manifest) } catch let e as IngestError { throw fail(e) }
+      if shards > m.inputs.count {
+        FileHandle.standardError.write(Data("gaitline: note: \(shards) shards for \(m.inputs.count) inputs; some tasks will have nothing to do\n".utf8))
+      }
+      let exe = gaitline ?? ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+      let out = absolutePath(outDir)
+      let layout = CohortLayout(root: out)
+      func q(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+      var lines = [
+        "#!/bin/bash",
+        "# gaitline \(gaitlineVersion): \(m.inputs.count) inputs of \(absolutePath(manifest)) in \(shards) shards (balanced by bytes).",
+        "# Resubmit one task: sbatch --array=I THIS_SCRIPT. Progress: gaitline cohort status \(out)",
+        "#SBATCH --job-name=gaitline-cohort",
+        "#SBATCH --array=0-\(shards - 1)" + (maxRunning.map { "%\($0)" } ?? ""),
+        "#SBATCH --cpus-per-task=\(cpus)",
+        "#SBATCH --mem=\(mem)",
+        "#SBATCH --time=\(time)",
+        "#SBATCH --output=\(layout.logs)/%A_%a.out",
+        "#SBATCH --open-mode=append",
+      ]
+      if let partition { lines.append("#SBATCH --partition=\(partition)") }
+      for o in sbatchOptions { lines.append("#SBATCH \(o)") }
+      lines += [
+        "set -euo pipefail",
+        "exec \(q(absolutePath(exe))) analyze --manifest \(q(absolutePath(manifest))) --shard \"${SLURM_ARRAY_TASK_ID}/\(shards)\" --out-dir \(q(out)) --jobs \"${SLURM_CPUS_PER_TASK:-1}\"",
+      ]
+      let text = lines.joined(separator: "\n") + "\n"
+      do {
+        try FileManager.default.createDirectory(atPath: layout.logs, withIntermediateDirectories: true)
+      } catch {
+        throw fail(IngestError(.writeFailed, "cannot create the log folder: \(error.localizedDescription)", path: layout.logs))
+      }
+      guard submit else {
+        if let script { try writeOutput(text, to: script) } else { print(text, terminator: "") }
+        return
+      }
+      let path = script ?? (layout.root as NSString).appendingPathComponent("gaitline-cohort.sbatch")
+      try writeOutput(text, to: path)
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+      p.arguments = ["sbatch", "--parsable", path]
+      let pipe = Pipe()
+      p.standardOutput = pipe
+      do { try p.run() } catch {
+        throw fail(IngestError(.invalidArgument, "cannot run sbatch (\(error.localizedDescription)); is Slurm installed here? The script is in \(path)"))
+      }
+      let data = pipe.fileHandleForReading.readDataToEndOfFile()
+      p.waitUntilExit()
+      guard p.terminationStatus == 0 else {
+        throw fail(IngestError(.invalidArgument, "sbatch failed (exit \(p.terminationStatus)); the script is in \(path)"))
+      }
+      let id = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      print("submitted job array \(id) (\(shards) tasks); script \(path)")
+    }
+  }
+
+  struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show done, failed, stale and missing inputs of a cohort output folder.",
+      discussion: "Exit status 0 when every input has a current report or a recorded error, else 1.")
+
+    @Argument(help: "The --out-dir of the shards.")
+    var dir: String
+
+    @Flag(help: "List every input that is not done (default: the first 20 of each kind).")
+    var all = false
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func run() throws {
+      let st: CohortStatus
+      do { st = try cohortStatus(CohortLayout(root: dir)) } catch let e as IngestError { throw fail(e) }
+      let m = st.manifest
+      let layout = CohortLayout(root: dir)
+      if json {
+        func list(_ s: InputState) -> JSONValue { .array(st.indices(s).map { .string(m.inputs[$0].path) }) }
+        let v: JSONValue = .object([
+          ("inputs", .number(Double(m.inputs.count))),
+          ("done", .number(Double(st.indices(.done).count))), ("failed", list(.failed)),
+          ("stale", list(.stale)), ("missing", list(.missing)), ("complete", .bool(st.isComplete)),
+        ])
+        print(v.serialized())
+      } else {
+        print("\(m.inputs.count) inputs: \(st.indices(.done).count) done, \(st.indices(.failed).count) failed, "
+              + "\(st.indices(.stale).count) stale, \(st.indices(.missing).count) missing")
+        for kind in [InputState.failed, .stale, .missing] {
+          let idx = st.indices(kind)
+          guard !idx.isEmpty else { continue }
+          print("\(kind.rawValue):")
+          for i in (all ? idx : Array(idx.prefix(20))) {
+            var line = "  \(m.inputs[i].path)"
+            if kind == .failed, let data = FileManager.default.contents(atPath: layout.error(m.inputs[i])),
+               let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let e = o["error"] as? String {
+              line += "\n    \(e)"
+            }
+            print(line)
+          }
+          if !all, idx.count > 20 { print("  … and \(idx.count - 20) more (--all lists them)") }
+        }
+      }
+      if !st.isComplete { throw ExitCode(1) }
+    }
+  }
+
+  struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "One table of every run (or running bout), plus a table of failures.",
+      discussion: "Exit status 0 when the cohort is complete, 1 when inputs are missing or stale (the tables are written anyway).")
+
+    @Argument(help: "The --out-dir of the shards.")
+    var dir: String
+
+    @Option(help: "The merged table (CSV).")
+    var out: String
+
+    @Option(help: "The failures table (default: OUT with -failures before .csv).")
+    var failures: String?
+
+    @Option(help: "Rows: recordings, bouts (running bouts) or auto (bouts for recordings with more than one).")
+    var rows: MergeRows = .auto
+
+    func run() throws {
+      let merged: (table: String, failures: String, status: CohortStatus)
+      do { merged = try mergeCohort(CohortLayout(root: dir), rows: rows) } catch let e as IngestError { throw fail(e) }
+      let failuresPath = failures ?? ((out as NSString).deletingPathExtension + "-failures.csv")
+      try writeOutput(merged.table, to: out)
+      try writeOutput(merged.failures, to: failuresPath)
+      let st = merged.status
+      let rowsWritten = merged.table.split(separator: "\n").count - 1
+      print("merged \(st.indices(.done).count) of \(st.manifest.inputs.count) inputs (\(rowsWritten) rows) into \(out); "
+            + "\(st.indices(.failed).count) failed, \(st.indices(.stale).count) stale, \(st.indices(.missing).count) missing → \(failuresPath)")
+      if !st.isComplete { throw ExitCode(1) }
+    }
+  }
+}
+
+extension MergeRows: ExpressibleByArgument {}

@@ -1,0 +1,125 @@
+//===--- Merge.swift ------------------------------------------------------===//
+// Status of a cohort output folder, and the merged table: a row per
+// recording (or per running bout of a long one) with the summary metrics and
+// flags, plus a table of failures.
+//===----------------------------------------------------------------------===//
+import Foundation
+import GaitIngest
+import GaitReport
+
+/// Where every input of a cohort stands.
+public struct CohortStatus: Sendable {
+  public var manifest: CohortManifest
+  public var states: [InputState]
+  public func indices(_ s: InputState) -> [Int] { states.indices.filter { states[$0] == s } }
+  public var isComplete: Bool { !states.contains(.missing) && !states.contains(.stale) }
+}
+
+/// Reads `DIR/manifest.json` and the state of each input.
+public func cohortStatus(_ layout: CohortLayout) throws -> CohortStatus {
+  guard FileManager.default.fileExists(atPath: layout.manifest) else {
+    throw IngestError(.fileNotFound, "no manifest.json here: not a cohort output folder (a shard run writes it)", path: layout.root)
+  }
+  let m = try CohortManifest.load(path: layout.manifest)
+  return CohortStatus(manifest: m, states: m.inputs.indices.map { inputState(m, $0, in: layout) })
+}
+
+/// Which rows the merged table has.
+public enum MergeRows: String, Sendable, CaseIterable {
+  /// One row per recording.
+  case recordings
+  /// One row per running bout of every recording.
+  case bouts
+  /// Per running bout for recordings with more than one, else per recording.
+  case auto
+}
+
+/// The merged table's columns. The metric columns are those of
+/// `analyze`'s summary.csv, with the same formatting.
+public let mergeHeader = "index,input,unit,bout,start_s,end_s,placement,sample_rate_hz,duration_s,steps,running_steps,"
+  + "cadence_spm,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,trunk_lean_deg,lateral_sway_cm,"
+  + "braking_mps,gct_balance_left_pct,flags,alerts,warnings,input_sha256,gaitline_version\n"
+
+public let failuresHeader = "index,input,state,code,exit_status,error\n"
+
+/// Builds the merged table and the failures table of a cohort.
+public func mergeCohort(_ layout: CohortLayout, rows mode: MergeRows) throws -> (table: String, failures: String, status: CohortStatus) {
+  let status = try cohortStatus(layout)
+  let m = status.manifest
+  var table = mergeHeader
+  var failures = failuresHeader
+  for (i, input) in m.inputs.enumerated() {
+    switch status.states[i] {
+    case .done:
+      guard let p = Provenance.read(layout.report(input)) else { continue }
+      table += mergeRows(p.root, index: i, input: input, mode: mode)
+    case .failed:
+      let p = Provenance.read(layout.error(input))
+      let code = p?.root["code"] as? String ?? ""
+      let exit = (p?.root["exit_status"] as? Double).map { String(Int($0)) } ?? ""
+      failures += [String(i), csv(input.path), "failed", code, exit, csv(p?.root["error"] as? String ?? "")].joined(separator: ",") + "\n"
+    case .stale:
+      failures += [String(i), csv(input.path), "stale", "", "",
+                   "the report was made from other content, options or gaitline version; run the shard again"].joined(separator: ",") + "\n"
+    case .missing:
+      failures += [String(i), csv(input.path), "missing", "", "", "no report yet; run (or resubmit) its shard"].joined(separator: ",") + "\n"
+    }
+  }
+  return (table, failures, status)
+}
+
+func csv(_ s: String) -> String {
+  s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+}
+
+/// Formats a report number as summary.csv does.
+func fmt(_ v: Any?, _ digits: Int) -> String {
+  guard let d = v as? Double ?? (v as? Int).map(Double.init) else { return "" }
+  return String(format: "%.\(digits)f", d)
+}
+
+func median(_ o: Any?) -> Any? { (o as? [String: Any])?["median"] }
+
+func mergeRows(_ r: [String: Any], index: Int, input: CohortInput, mode: MergeRows) -> String {
+  let inp = r["input"] as? [String: Any] ?? [:]
+  let s = r["summary"] as? [String: Any] ?? [:]
+  let flags = (r["flags"] as? [[String: Any]]) ?? []
+  let version = r["gaitline_version"] as? String ?? ""
+  let running = ((r["bouts"] as? [[String: Any]]) ?? []).filter { $0["kind"] as? String == "running" }
+  func count(_ x: Any?) -> String { (x as? Double).map { String(Int($0)) } ?? (x as? Int).map(String.init) ?? "" }
+  func flagCells(_ fs: [[String: Any]]) -> [String] {
+    let ids = fs.map { "\($0["id"] as? String ?? "")(\($0["severity"] as? String ?? ""))" }
+    return [csv(ids.joined(separator: ";")), String(fs.filter { $0["severity"] as? String == "alert" }.count),
+            String(fs.filter { $0["severity"] as? String == "warning" }.count)]
+  }
+  let perBout = mode == .bouts || (mode == .auto && running.count > 1)
+  if !perBout {
+    return ([String(index), csv(input.path), "recording", "", "0.00", fmt(inp["duration_s"], 2),
+             inp["placement"] as? String ?? "", fmt(inp["sample_rate_hz"], 3), fmt(inp["duration_s"], 2),
+             count(s["steps"]), count(s["running_steps"]), fmt(median(s["cadence_spm"]), 1),
+             fmt(median(s["ground_contact_ms"]), 1), fmt(median(s["flight_ms"]), 1), fmt(median(s["duty_factor"]), 3),
+             fmt(median(s["vertical_oscillation_cm"]), 2), fmt(median(s["trunk_lean_deg"]), 1),
+             fmt(median(s["lateral_sway_cm"]), 2), fmt(median(s["braking_mps"]), 3), fmt(s["gct_balance_left_pct"], 1)]
+            + flagCells(flags) + [input.sha256, version]).joined(separator: ",") + "\n"
+  }
+  var out = ""
+  for (k, b) in running.enumerated() {
+    let start = b["start_s"] as? Double ?? 0
+    let end = b["end_s"] as? Double ?? 0
+    // Flags with a span belong to the bouts they overlap; flags without one
+    // concern the whole recording and go on every row.
+    let mine = flags.filter { f in
+      guard let span = f["span"] as? [String: Any], let fs = span["start_s"] as? Double else { return true }
+      let fe = span["end_s"] as? Double ?? fs
+      return fs < end && fe > start
+    }
+    out += ([String(index), csv(input.path), "bout", String(k + 1), fmt(start, 2), fmt(end, 2),
+             inp["placement"] as? String ?? "", fmt(inp["sample_rate_hz"], 3), fmt(end - start, 2),
+             count(b["steps"]), count(b["running_steps"]), fmt(median(b["cadence_spm"]), 1),
+             fmt(median(b["ground_contact_ms"]), 1), fmt(median(b["flight_ms"]), 1), fmt(median(b["duty_factor"]), 3),
+             fmt(median(b["vertical_oscillation_cm"]), 2), fmt(median(b["trunk_lean_deg"]), 1),
+             fmt(median(b["lateral_sway_cm"]), 2), fmt(median(b["braking_mps"]), 3), fmt(b["gct_balance_left_pct"], 1)]
+            + flagCells(mine) + [input.sha256, version]).joined(separator: ",") + "\n"
+  }
+  return out
+}

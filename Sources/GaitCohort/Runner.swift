@@ -1,0 +1,297 @@
+//===--- Runner.swift -----------------------------------------------------===//
+// One shard of a cohort: analyse its inputs on the cores allotted, skip the
+// ones whose report is complete and current, write every report atomically
+// and record every failure for the merge.
+//===----------------------------------------------------------------------===//
+import Dispatch
+import Foundation
+import GaitCore
+import GaitDSP
+import GaitIngest
+import GaitReport
+import GaitScoring
+import Synchronization
+
+/// Layout of a cohort output folder.
+public struct CohortLayout: Sendable {
+  public var root: String
+  public init(root: String) { self.root = root }
+  public var manifest: String { (root as NSString).appendingPathComponent("manifest.json") }
+  public var reports: String { (root as NSString).appendingPathComponent("reports") }
+  public var errors: String { (root as NSString).appendingPathComponent("errors") }
+  public var logs: String { (root as NSString).appendingPathComponent("logs") }
+  public func report(_ input: CohortInput) -> String { (reports as NSString).appendingPathComponent(input.reportName + ".json") }
+  public func error(_ input: CohortInput) -> String { (errors as NSString).appendingPathComponent(input.reportName + ".json") }
+}
+
+/// Writes `data` to a temporary file beside `path`, flushes it to disk and
+/// renames it over `path`: readers see the old file or the whole new one,
+/// and a task killed midway leaves at most a hidden `.tmp` file.
+public func atomicWrite(_ data: Data, to path: String) throws {
+  let dir = (path as NSString).deletingLastPathComponent
+  let name = (path as NSString).lastPathComponent
+  let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"
+  let tmp = (dir as NSString).appendingPathComponent(".\(name).tmp-\(host)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+  func failure(_ what: String) -> IngestError {
+    IngestError(.writeFailed, "\(what): \(String(cString: strerror(errno))); check the folder exists, is writable and has space", path: path)
+  }
+  if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+  let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+  guard fd >= 0 else { throw failure("cannot create a temporary file") }
+  var ok = data.withUnsafeBytes { raw -> Bool in
+    var offset = 0
+    while offset < raw.count {
+      let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+      if n < 0 { if errno == EINTR { continue }; return false }
+      offset += n
+    }
+    return true
+  }
+  if ok { ok = fsync(fd) == 0 }
+  let err = errno
+  close(fd)
+  guard ok, rename(tmp, path) == 0 else {
+    if !ok { errno = err }
+    let e = failure("cannot write")
+    unlink(tmp)
+    throw e
+  }
+}
+
+/// What a shard did with one input.
+public enum ShardOutcome: String, Sendable {
+  case analysed, skipped, failed
+}
+
+/// The state of one input's result in an output folder.
+public enum InputState: String, Sendable {
+  /// A report made from this content with these options by this gaitline.
+  case done
+  /// A recorded error for this content, options and gaitline.
+  case failed
+  /// A report or error from other content, options or version.
+  case stale
+  /// Nothing yet.
+  case missing
+}
+
+/// Reads the `cohort` block of a report or error record.
+struct Provenance {
+  var version: String
+  var sha256: String
+  var optionsKey: String
+  var root: [String: Any]
+
+  static func read(_ path: String) -> Provenance? {
+    guard let data = FileManager.default.contents(atPath: path),
+          let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+          let version = root["gaitline_version"] as? String,
+          let cohort = root["cohort"] as? [String: Any],
+          let sha = cohort["input_sha256"] as? String,
+          let key = cohort["options_key"] as? String
+    else { return nil }
+    return Provenance(version: version, sha256: sha, optionsKey: key, root: root)
+  }
+
+  func isCurrent(for input: CohortInput, key: String) -> Bool {
+    version == gaitlineVersion && sha256 == input.sha256 && optionsKey == key
+  }
+}
+
+/// The state of input `i` of `manifest` in `layout`.
+public func inputState(_ manifest: CohortManifest, _ i: Int, in layout: CohortLayout) -> InputState {
+  let input = manifest.inputs[i]
+  let key = manifest.optionsKey(i)
+  let report = Provenance.read(layout.report(input))
+  if let report, report.isCurrent(for: input, key: key) { return .done }
+  let error = Provenance.read(layout.error(input))
+  if let error, error.isCurrent(for: input, key: key) { return .failed }
+  if report != nil || error != nil || FileManager.default.fileExists(atPath: layout.report(input)) { return .stale }
+  return .missing
+}
+
+/// Counts of one shard run.
+public struct ShardSummary: Sendable {
+  public var inputs = 0
+  public var bytes = 0
+  public var analysed = 0
+  public var skipped = 0
+  public var failed = 0
+  public var seconds = 0.0
+}
+
+/// Puts the manifest into the output folder (the folder then belongs to
+/// that cohort: status and merge read it from there) or checks that the one
+/// there is the same.
+public func claimOutputFolder(_ layout: CohortLayout, manifest: CohortManifest) throws {
+  let data = try manifest.encoded()
+  if let existing = FileManager.default.contents(atPath: layout.manifest) {
+    guard existing == data else {
+      throw IngestError(.invalidArgument,
+        "this output folder holds another manifest; use a new --out-dir per cohort (or remove \(layout.manifest) to start over)",
+        path: layout.root)
+    }
+    return
+  }
+  for dir in [layout.root, layout.reports, layout.errors] {
+    do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+      throw IngestError(.writeFailed, "cannot create the folder: \(error.localizedDescription)", path: dir)
+    }
+  }
+  try atomicWrite(data, to: layout.manifest)
+}
+
+/// Analyses the inputs `indices` of `manifest` into `layout` on `jobs`
+/// threads. Inputs with a current report are skipped; every other outcome
+/// is written (report or error record) before `log` hears of it. Throws
+/// only when the output folder cannot be written.
+public func runShard(_ manifest: CohortManifest, indices: [Int], layout: CohortLayout, jobs: Int,
+                     log: @escaping @Sendable (String) -> Void) throws -> ShardSummary {
+  try claimOutputFolder(layout, manifest: manifest)
+  let start = DispatchTime.now().uptimeNanoseconds
+  let next = Atomic<Int>(0)
+  let summary = Mutex(ShardSummary())
+  let writeError = Mutex<IngestError?>(nil)
+  let total = indices.count
+  let policy = manifest.policy ?? .populationDefaults
+  DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, total))) { _ in
+    while writeError.withLock({ $0 == nil }) {
+      let k = next.add(1, ordering: .relaxed).oldValue
+      guard k < total else { return }
+      let i = indices[k]
+      let input = manifest.inputs[i]
+      let t0 = DispatchTime.now().uptimeNanoseconds
+      do {
+        let outcome = try processInput(manifest, i, layout: layout, policy: policy)
+        let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        summary.withLock {
+          $0.inputs += 1
+          $0.bytes += input.bytes
+          switch outcome.0 {
+          case .analysed: $0.analysed += 1
+          case .skipped: $0.skipped += 1
+          case .failed: $0.failed += 1
+          }
+        }
+        log(String(format: "%@ %@ (%.2f s)%@", outcome.0.rawValue, input.path, dt, outcome.1.map { ": " + $0 } ?? ""))
+      } catch let e as IngestError {
+        writeError.withLock { $0 = $0 ?? e }
+      } catch {
+        writeError.withLock { $0 = $0 ?? IngestError(.writeFailed, "\(error)", path: layout.root) }
+      }
+    }
+  }
+  if let e = writeError.withLock({ $0 }) { throw e }
+  var s = summary.withLock { $0 }
+  s.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+  return s
+}
+
+/// Analyses one input unless its report is current. Returns what happened
+/// and, for a failure, the error. Throws only write failures.
+func processInput(_ manifest: CohortManifest, _ i: Int, layout: CohortLayout,
+                  policy: ScoringPolicy) throws -> (ShardOutcome, String?) {
+  let input = manifest.inputs[i]
+  let key = manifest.optionsKey(i)
+  if let p = Provenance.read(layout.report(input)), p.isCurrent(for: input, key: key) {
+    return (.skipped, nil)
+  }
+  let cohort: JSONValue = .object([
+    ("manifest_index", .number(Double(i))),
+    ("input_sha256", .string(input.sha256)),
+    ("input_bytes", .number(Double(input.bytes))),
+    ("options_key", .string(key)),
+    ("options", .object([
+      ("placement", .str(input.options.placement)), ("side", .str(input.options.side)),
+      ("speed_mps", .num(input.options.speedMps, 3)), ("rate_hz", .num(input.options.rateHz, 4)),
+      ("units", .str(input.options.units)), ("gyro_units", .str(input.options.gyroUnits)),
+      ("columns", .str(input.options.columns)), ("protocol", .str(input.options.streamProtocol)),
+    ])),
+  ])
+  do {
+    try verifyUnchanged(input)
+    let options = try input.options.analysisOptions()
+    let source = try input.options.open(input.path)
+    let result = try analyze(source: source, path: input.path, options: options, policy: policy)
+    guard case .object(var pairs) = reportJSON(result) else { fatalError("a report is a JSON object") }
+    pairs.insert(("cohort", cohort), at: 2)
+    try atomicWrite(Data((JSONValue.object(pairs).serialized() + "\n").utf8), to: layout.report(input))
+    if FileManager.default.fileExists(atPath: layout.error(input)) { unlink(layout.error(input)) }
+    return (.analysed, nil)
+  } catch let e as IngestError where e.code != .writeFailed || e.path == input.path {
+    let record: JSONValue = .object([
+      ("schema", .string("gaitline.error/1")),
+      ("gaitline_version", .string(gaitlineVersion)),
+      ("cohort", cohort),
+      ("input", .string(input.path)),
+      ("code", .string(e.code.description)),
+      ("exit_status", .number(Double(e.code.exitCode))),
+      ("message", .string(e.message)),
+      ("line", e.line.map { .number(Double($0)) } ?? .null),
+      ("byte_offset", e.byteOffset.map { .number(Double($0)) } ?? .null),
+      ("error", .string(e.description)),
+    ])
+    try atomicWrite(Data((record.serialized() + "\n").utf8), to: layout.error(input))
+    if FileManager.default.fileExists(atPath: layout.report(input)) { unlink(layout.report(input)) }
+    return (.failed, e.description)
+  }
+}
+
+/// Fails when the input is no longer what was planned: size first, then
+/// (if the modification time moved) the content hash.
+func verifyUnchanged(_ input: CohortInput) throws {
+  var st = stat()
+  guard stat(input.path, &st) == 0 else {
+    throw IngestError(errno == ENOENT ? .fileNotFound : .unreadable,
+                      "the input is gone or unreadable since the manifest was planned (\(String(cString: strerror(errno))))", path: input.path)
+  }
+  let changed = "the input changed since the manifest was planned; re-run `gaitline cohort plan` (reports of unchanged inputs are kept)"
+  guard Int(st.st_size) == input.bytes else { throw IngestError(.corrupt, changed, path: input.path) }
+  let mtime = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
+  if abs(mtime - input.modifiedUnixS) > 1e-6 {
+    guard try sha256(ofFile: input.path).hex == input.sha256 else { throw IngestError(.corrupt, changed, path: input.path) }
+  }
+}
+
+/// The shard index and count from `--shard I/N`, else from the scheduler's
+/// environment: Slurm's SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT
+/// (the array must be 0…N-1), or Kubernetes' JOB_COMPLETION_INDEX with
+/// `count` (Indexed Jobs do not export their completion count). `nil` when
+/// nothing says: the whole manifest.
+public func resolveShard(_ given: String?, count: Int?, environment: [String: String]) throws -> (index: Int, count: Int)? {
+  func check(_ i: Int, _ n: Int, _ from: String) throws -> (Int, Int) {
+    guard n > 0, i >= 0, i < n else {
+      throw IngestError(.invalidArgument, "shard \(i) of \(n) (\(from)) is out of range: shards are numbered 0 to N-1")
+    }
+    return (i, n)
+  }
+  if let given {
+    let parts = given.split(separator: "/")
+    guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]) else {
+      throw IngestError(.invalidArgument, "--shard must be I/N, e.g. 0/4 (shards are numbered from 0), not '\(given)'")
+    }
+    return try check(i, n, "--shard")
+  }
+  if let id = environment["SLURM_ARRAY_TASK_ID"].flatMap({ Int($0) }) {
+    guard let n = count ?? environment["SLURM_ARRAY_TASK_COUNT"].flatMap({ Int($0) }) else {
+      throw IngestError(.invalidArgument, "SLURM_ARRAY_TASK_ID is set but not SLURM_ARRAY_TASK_COUNT; pass --shards N")
+    }
+    return try check(id, n, "SLURM_ARRAY_TASK_ID")
+  }
+  if let id = environment["JOB_COMPLETION_INDEX"].flatMap({ Int($0) }) {
+    guard let n = count else {
+      throw IngestError(.invalidArgument, "JOB_COMPLETION_INDEX is set; pass --shards N with the Job's completions")
+    }
+    return try check(id, n, "JOB_COMPLETION_INDEX")
+  }
+  if let count { throw IngestError(.invalidArgument, "--shards \(count) needs --shard I/N or a scheduler's task index") }
+  return nil
+}
+
+/// Cores this process may use: SLURM_CPUS_PER_TASK when Slurm allots them,
+/// else the CPUs of its affinity mask (what `taskset` or a cgroup cpuset allows).
+public func allottedCores(environment: [String: String]) -> Int {
+  if let c = environment["SLURM_CPUS_PER_TASK"].flatMap({ Int($0) }), c > 0 { return c }
+  // Foundation counts the CPUs of the affinity mask on Linux.
+  return max(1, ProcessInfo.processInfo.activeProcessorCount)
+}
