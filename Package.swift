@@ -50,6 +50,7 @@ let package = Package(
     .testTarget(
       name: "GaitScoringTests",
       dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitTestSupport"]),
+    .testTarget(name: "GaitCohortTests", dependencies: ["GaitCohort", "GaitIngest", "GaitTestSupport"]),
     .testTarget(name: "GaitCLITests", dependencies: ["GaitCLI", "GaitCore", "GaitTestSupport"]),
   ],
   swiftLanguageModes: [.v6]

@@ -94,7 +94,7 @@ struct Cohort: ParsableCommand {
     @Option(name: .customLong("max-running"), help: "At most this many tasks at once (%N of --array).")
     var maxRunning: Int?
 
-    @Option(name: .customLong("sbatch-option"), help: "Any other sbatch option, e.g. --account=abc (repeatable).")
+    @Option(name: .customLong("sbatch-option"), help: "Any other sbatch option, written with =, e.g. --sbatch-option=--account=abc (repeatable).")
     var sbatchOptions: [String] = []
 
     @Option(help: "The gaitline binary the tasks run (default: this one).")

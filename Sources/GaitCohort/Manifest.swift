@@ -173,11 +173,25 @@ public struct CohortInput: Codable, Sendable, Hashable {
     case index, path, type, bytes, modifiedUnixS = "modified_unix_s", sha256, options
   }
 
-  /// The report's file name without extension: index and base name.
+  public init(index: Int, path: String, type: String, bytes: Int, modifiedUnixS: Double, sha256: String,
+              options: InputSettings) {
+    self.index = index
+    self.path = path
+    self.type = type
+    self.bytes = bytes
+    self.modifiedUnixS = modifiedUnixS
+    self.sha256 = sha256
+    self.options = options
+  }
+
+  /// The report's file name without extension: the base name and a hash
+  /// of the path, so that a re-planned manifest (inputs added, indices
+  /// moved) still finds the reports of the inputs it kept.
   public var reportName: String {
     let base = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-    let digits = String(index)
-    return String(repeating: "0", count: max(0, 6 - digits.count)) + digits + "-" + base
+    var h = SHA256()
+    h.update(Array(path.utf8))
+    return base + "-" + h.finalize().prefix(12)
   }
 }
 

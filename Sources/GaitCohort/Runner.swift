@@ -120,25 +120,22 @@ public struct ShardSummary: Sendable {
   public var seconds = 0.0
 }
 
-/// Puts the manifest into the output folder (the folder then belongs to
-/// that cohort: status and merge read it from there) or checks that the one
-/// there is the same.
-public func claimOutputFolder(_ layout: CohortLayout, manifest: CohortManifest) throws {
+/// Puts the manifest into the output folder, where status and merge read
+/// it. Returns `true` when it replaced a different one: a re-planned cohort
+/// (inputs added or changed) keeps the reports of the inputs that are the
+/// same, because reports are named by path and judged by content hash.
+@discardableResult
+public func claimOutputFolder(_ layout: CohortLayout, manifest: CohortManifest) throws -> Bool {
   let data = try manifest.encoded()
-  if let existing = FileManager.default.contents(atPath: layout.manifest) {
-    guard existing == data else {
-      throw IngestError(.invalidArgument,
-        "this output folder holds another manifest; use a new --out-dir per cohort (or remove \(layout.manifest) to start over)",
-        path: layout.root)
-    }
-    return
-  }
+  let existing = FileManager.default.contents(atPath: layout.manifest)
+  if existing == data { return false }
   for dir in [layout.root, layout.reports, layout.errors] {
     do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
       throw IngestError(.writeFailed, "cannot create the folder: \(error.localizedDescription)", path: dir)
     }
   }
   try atomicWrite(data, to: layout.manifest)
+  return existing != nil
 }
 
 /// Analyses the inputs `indices` of `manifest` into `layout` on `jobs`
@@ -147,7 +144,9 @@ public func claimOutputFolder(_ layout: CohortLayout, manifest: CohortManifest) 
 /// only when the output folder cannot be written.
 public func runShard(_ manifest: CohortManifest, indices: [Int], layout: CohortLayout, jobs: Int,
                      log: @escaping @Sendable (String) -> Void) throws -> ShardSummary {
-  try claimOutputFolder(layout, manifest: manifest)
+  if try claimOutputFolder(layout, manifest: manifest) {
+    log("note: \(layout.manifest) held another manifest and now holds this one; reports of unchanged inputs are kept")
+  }
   let start = DispatchTime.now().uptimeNanoseconds
   let next = Atomic<Int>(0)
   let summary = Mutex(ShardSummary())

@@ -78,8 +78,10 @@ public struct SyntheticRun: Sendable {
       while c < cs.count, cs[c].tc < t { c += 1 }
       var up = 0.0, fwd = 0.0, right = 0.0
       if c < cs.count, t >= cs[c].ic {
-        let tau = (t - cs[c].ic) / contactS
-        up = peakG * pow(sin(.pi * tau), 0.6)
+        // Clamped: t == tc can give τ a hair above 1 in floating point, and
+        // a negative sine to the power 0.6 is NaN.
+        let tau = min(1, max(0, (t - cs[c].ic) / contactS))
+        up = peakG * pow(max(0, sin(.pi * tau)), 0.6)
         fwd = -0.5 * sin(2 * .pi * tau)
         right = (cs[c].side == .left ? 1 : -1) * 0.25 * sin(.pi * tau)
       }

@@ -22,10 +22,13 @@ let binary: String = {
   return repositoryRoot.appendingPathComponent(".build/debug/gaitline").path
 }()
 
-func gaitline(_ args: [String]) throws -> Run {
+func gaitline(_ args: [String], environment: [String: String] = [:]) throws -> Run {
   let p = Process()
   p.executableURL = URL(fileURLWithPath: binary)
   p.arguments = args
+  if !environment.isEmpty {
+    p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+  }
   let out = Pipe(), err = Pipe()
   p.standardOutput = out
   p.standardError = err

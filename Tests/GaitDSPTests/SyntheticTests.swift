@@ -25,6 +25,17 @@ import Testing
     return out
   }()
 
+  /// Regression: at 200 Hz and 168 spm a sample fell exactly on a toe-off,
+  /// τ came out a hair above 1 and sin(πτ)^0.6 was NaN (found by the Slurm
+  /// cohort test, whose long simulated runs then failed to read).
+  @Test func everySampleIsFinite() {
+    for (rate, cadence) in [(200.0, 168.0), (200, 164), (100, 172), (1000, 180)] {
+      let b = SyntheticRun(rateHz: rate, seconds: 120, cadenceSpm: cadence, contactS: 0.24).recording().blocks[0]
+      let bad = (0..<b.count).first { !(b.ax[$0].isFinite && b.ay[$0].isFinite && b.az[$0].isFinite) }
+      #expect(bad == nil, "\(rate) Hz, \(cadence) spm: sample \(bad ?? -1)")
+    }
+  }
+
   @Test(arguments: cases)
   func knownEventsAreFound(_ c: Case) throws {
     var run = SyntheticRun(rateHz: c.rateHz, seconds: 30, cadenceSpm: 172, contactS: 0.24)
