@@ -182,7 +182,7 @@ struct Cohort: ParsableCommand {
 
     func run() throws {
       let st: CohortStatus
-      do { st = try cohortStatus(CohortLayout(root: dir)) } catch let e as IngestError { throw fail(e) }
+      do { st = try cohortStatus(CohortLayout(root: dir), jobs: allottedCores(environment: ProcessInfo.processInfo.environment)) } catch let e as IngestError { throw fail(e) }
       let m = st.manifest
       let layout = CohortLayout(root: dir)
       if json {
@@ -234,7 +234,7 @@ struct Cohort: ParsableCommand {
 
     func run() throws {
       let merged: (table: String, failures: String, status: CohortStatus)
-      do { merged = try mergeCohort(CohortLayout(root: dir), rows: rows) } catch let e as IngestError { throw fail(e) }
+      do { merged = try mergeCohort(CohortLayout(root: dir), rows: rows, jobs: allottedCores(environment: ProcessInfo.processInfo.environment)) } catch let e as IngestError { throw fail(e) }
       let failuresPath = failures ?? ((out as NSString).deletingPathExtension + "-failures.csv")
       try writeOutput(merged.table, to: out)
       try writeOutput(merged.failures, to: failuresPath)

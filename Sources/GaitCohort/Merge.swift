@@ -3,9 +3,11 @@
 // recording (or per running bout of a long one) with the summary metrics and
 // flags, plus a table of failures.
 //===----------------------------------------------------------------------===//
+import Dispatch
 import Foundation
 import GaitIngest
 import GaitReport
+import Synchronization
 
 /// Where every input of a cohort stands.
 public struct CohortStatus: Sendable {
@@ -16,12 +18,22 @@ public struct CohortStatus: Sendable {
 }
 
 /// Reads `DIR/manifest.json` and the state of each input.
-public func cohortStatus(_ layout: CohortLayout) throws -> CohortStatus {
+public func cohortStatus(_ layout: CohortLayout, jobs: Int = 1) throws -> CohortStatus {
   guard FileManager.default.fileExists(atPath: layout.manifest) else {
     throw IngestError(.fileNotFound, "no manifest.json here: not a cohort output folder (a shard run writes it)", path: layout.root)
   }
   let m = try CohortManifest.load(path: layout.manifest)
-  return CohortStatus(manifest: m, states: m.inputs.indices.map { inputState(m, $0, in: layout) })
+  let states = Mutex<[InputState]>(Array(repeating: .missing, count: m.inputs.count))
+  let next = Atomic<Int>(0)
+  DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, m.inputs.count))) { _ in
+    while true {
+      let i = next.add(1, ordering: .relaxed).oldValue
+      guard i < m.inputs.count else { return }
+      let s = inputState(m, i, in: layout)
+      states.withLock { $0[i] = s }
+    }
+  }
+  return CohortStatus(manifest: m, states: states.withLock { $0 })
 }
 
 /// Which rows the merged table has.
@@ -43,29 +55,46 @@ public let mergeHeader = "index,input,unit,bout,start_s,end_s,placement,sample_r
 public let failuresHeader = "index,input,state,code,exit_status,error\n"
 
 /// Builds the merged table and the failures table of a cohort.
-public func mergeCohort(_ layout: CohortLayout, rows mode: MergeRows) throws -> (table: String, failures: String, status: CohortStatus) {
-  let status = try cohortStatus(layout)
-  let m = status.manifest
-  var table = mergeHeader
-  var failures = failuresHeader
-  for (i, input) in m.inputs.enumerated() {
-    switch status.states[i] {
-    case .done:
-      guard let p = Provenance.read(layout.report(input)) else { continue }
-      table += mergeRows(p.root, index: i, input: input, mode: mode)
-    case .failed:
-      let p = Provenance.read(layout.error(input))
-      let code = p?.root["code"] as? String ?? ""
-      let exit = (p?.root["exit_status"] as? Double).map { String(Int($0)) } ?? ""
-      failures += [String(i), csv(input.path), "failed", code, exit, csv(p?.root["error"] as? String ?? "")].joined(separator: ",") + "\n"
-    case .stale:
-      failures += [String(i), csv(input.path), "stale", "", "",
-                   "the report was made from other content, options or gaitline version; run the shard again"].joined(separator: ",") + "\n"
-    case .missing:
-      failures += [String(i), csv(input.path), "missing", "", "", "no report yet; run (or resubmit) its shard"].joined(separator: ",") + "\n"
+public func mergeCohort(_ layout: CohortLayout, rows mode: MergeRows, jobs: Int = 1) throws -> (table: String, failures: String, status: CohortStatus) {
+  guard FileManager.default.fileExists(atPath: layout.manifest) else {
+    throw IngestError(.fileNotFound, "no manifest.json here: not a cohort output folder (a shard run writes it)", path: layout.root)
+  }
+  let m = try CohortManifest.load(path: layout.manifest)
+  // Each report is read and parsed once, on `jobs` threads.
+  let parts = Mutex<[(InputState, String, String)?]>(Array(repeating: nil, count: m.inputs.count))
+  let next = Atomic<Int>(0)
+  DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, m.inputs.count))) { _ in
+    while true {
+      let i = next.add(1, ordering: .relaxed).oldValue
+      guard i < m.inputs.count else { return }
+      let input = m.inputs[i]
+      let key = m.optionsKey(i)
+      var part: (InputState, String, String)
+      if let p = Provenance.read(layout.report(input), full: true), p.isCurrent(for: input, key: key) {
+        part = (.done, mergeRows(p.root, index: i, input: input, mode: mode), "")
+      } else if let p = Provenance.read(layout.error(input), full: true), p.isCurrent(for: input, key: key) {
+        let code = p.root["code"] as? String ?? ""
+        let exit = (p.root["exit_status"] as? Double).map { String(Int($0)) } ?? ""
+        part = (.failed, "", [String(i), csv(input.path), "failed", code, exit, csv(p.root["error"] as? String ?? "")].joined(separator: ",") + "\n")
+      } else {
+        let state = inputState(m, i, in: layout)
+        let why = state == .stale
+          ? "the report was made from other content, options or gaitline version; run the shard again"
+          : "no report yet; run (or resubmit) its shard"
+        part = (state, "", [String(i), csv(input.path), state.rawValue, "", "", why].joined(separator: ",") + "\n")
+      }
+      parts.withLock { $0[i] = part }
     }
   }
-  return (table, failures, status)
+  var table = mergeHeader
+  var failures = failuresHeader
+  var states: [InputState] = []
+  for p in parts.withLock({ $0 }) {
+    states.append(p!.0)
+    table += p!.1
+    failures += p!.2
+  }
+  return (table, failures, CohortStatus(manifest: m, states: states))
 }
 
 func csv(_ s: String) -> String {

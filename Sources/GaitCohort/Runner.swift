@@ -82,14 +82,35 @@ struct Provenance {
   var optionsKey: String
   var root: [String: Any]
 
-  static func read(_ path: String) -> Provenance? {
-    guard let data = FileManager.default.contents(atPath: path),
-          let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-          let version = root["gaitline_version"] as? String,
+  /// Reads the version and the `cohort` block. They are near the start of
+  /// the file (a report's third key), so only the first 64 KiB are read and
+  /// only they are parsed; `full` parses the whole file into `root`.
+  static func read(_ path: String, full: Bool = false) -> Provenance? {
+    let data: Data
+    if full {
+      guard let d = FileManager.default.contents(atPath: path) else { return nil }
+      data = d
+    } else {
+      guard let h = FileHandle(forReadingAtPath: path) else { return nil }
+      defer { try? h.close() }
+      guard let d = try? h.read(upToCount: 1 << 16) else { return nil }
+      data = d
+    }
+    var root: [String: Any]
+    if !full, let head = topLevelPrefix(data, through: "cohort"),
+       let obj = try? JSONSerialization.jsonObject(with: head) as? [String: Any] {
+      root = obj
+    } else if let obj = try? JSONSerialization.jsonObject(with: full ? data : (FileManager.default.contents(atPath: path) ?? Data())) as? [String: Any] {
+      root = obj
+    } else {
+      return nil
+    }
+    guard let version = root["gaitline_version"] as? String,
           let cohort = root["cohort"] as? [String: Any],
           let sha = cohort["input_sha256"] as? String,
           let key = cohort["options_key"] as? String
     else { return nil }
+    if full == false { root = [:] }
     return Provenance(version: version, sha256: sha, optionsKey: key, root: root)
   }
 
@@ -293,4 +314,41 @@ public func allottedCores(environment: [String: String]) -> Int {
   if let c = environment["SLURM_CPUS_PER_TASK"].flatMap({ Int($0) }), c > 0 { return c }
   // Foundation counts the CPUs of the affinity mask on Linux.
   return max(1, ProcessInfo.processInfo.activeProcessorCount)
+}
+
+/// The top-level JSON object of `data` cut after the member named `key`
+/// and closed, e.g. `{"a": 1, "key": {…}}`, or `nil` when `key` is not among
+/// the members that `data` holds in full. Strings and escapes are honoured.
+func topLevelPrefix(_ data: Data, through key: String) -> Data? {
+  let bytes = [UInt8](data)
+  let target = Array(key.utf8)
+  var depth = 0
+  var i = 0
+  var keyStart = -1
+  var lastKey: ArraySlice<UInt8> = []
+  var expectingKey = false
+  while i < bytes.count {
+    let c = bytes[i]
+    if c == UInt8(ascii: "\"") {
+      let start = i + 1
+      i += 1
+      while i < bytes.count, bytes[i] != UInt8(ascii: "\"") { i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1 }
+      guard i < bytes.count else { return nil }
+      if depth == 1 && expectingKey { lastKey = bytes[start..<i]; keyStart = start; expectingKey = false }
+    } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+      depth += 1
+      if depth == 1 { expectingKey = true }
+    } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
+      depth -= 1
+      if depth == 1, Array(lastKey) == target, keyStart > 0 {
+        return Data(bytes[0...i] + [UInt8(ascii: "}")])
+      }
+      if depth <= 0 { return nil }
+    } else if c == UInt8(ascii: ",") && depth == 1 {
+      if Array(lastKey) == target { return Data(bytes[0..<i] + [UInt8(ascii: "}")]) }
+      expectingKey = true
+    }
+    i += 1
+  }
+  return nil
 }
