@@ -42,9 +42,14 @@ let package = Package(
       ]
     ),
     .target(name: "GaitTestSupport", dependencies: ["GaitCore", "GaitDSP"], path: "Tests/GaitTestSupport"),
+    // The invariants of the fuzz targets (Fuzz/), replayed by the tests.
+    .target(
+      name: "GaitFuzzChecks",
+      dependencies: ["GaitCore", "GaitIngest", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+      path: "Tests/GaitFuzzChecks"),
     .testTarget(
       name: "GaitIngestTests",
-      dependencies: ["GaitCore", "GaitIngest", "GaitTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+      dependencies: ["GaitCore", "GaitIngest", "GaitTestSupport", "GaitFuzzChecks", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     .testTarget(
       name: "GaitDSPTests", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitReport", "GaitTestSupport"]),
     .testTarget(

@@ -48,17 +48,22 @@ struct Convert: ParsableCommand {
           throw IngestError(.writeFailed, "cannot create the file; check the folder exists and is writable", path: output)
         }
         var text = ""
-        var header = false
+        // Gyroscope columns for the whole file when the input has them; a
+        // block without (a stream whose gyroscope started late) gets zeros.
+        var withGyro: Bool?
         while let block = try source.nextBlock() {
           let rate = source.info.sampleRateHz
-          if !header {
-            text += block.hasGyroscope ? "time_s,ax,ay,az,gx,gy,gz\n" : "time_s,ax,ay,az\n"
-            header = true
+          if withGyro == nil {
+            withGyro = block.hasGyroscope || source.info.hasGyroscope
+            text += withGyro! ? "time_s,ax,ay,az,gx,gy,gz\n" : "time_s,ax,ay,az\n"
           }
           for i in 0..<block.count {
             let t = Double(block.startIndex + i) / rate
             text += String(format: "%.6f,%.5f,%.5f,%.5f", t, block.ax[i], block.ay[i], block.az[i])
-            if block.hasGyroscope { text += String(format: ",%.6f,%.6f,%.6f", block.gx[i], block.gy[i], block.gz[i]) }
+            if withGyro == true {
+              let has = block.gx.count > i
+              text += String(format: ",%.6f,%.6f,%.6f", has ? block.gx[i] : 0, has ? block.gy[i] : 0, has ? block.gz[i] : 0)
+            }
             text += "\n"
           }
           if text.utf8.count > 1 << 20 { h.write(Data(text.utf8)); text = "" }

@@ -107,11 +107,18 @@ public struct GaitAnalyzer {
     ax += block.ax
     ay += block.ay
     az += block.az
-    if block.hasGyroscope {
+    // Gyroscope magnitude stays aligned with the acceleration buffer: a
+    // stream whose gyroscope starts late (or stops) gets zeros where it had
+    // none, so slices by sample index never run past it.
+    if block.hasGyroscope, block.gx.count == block.count, block.gy.count == block.count, block.gz.count == block.count {
+      let before = ax.count - block.count
+      if gyroMagnitude.count < before { gyroMagnitude.append(contentsOf: repeatElement(0, count: before - gyroMagnitude.count)) }
       for i in 0..<block.count {
         let g = SIMD3(block.gx[i], block.gy[i], block.gz[i])
         gyroMagnitude.append((g * g).sum().squareRoot())
       }
+    } else if !gyroMagnitude.isEmpty {
+      gyroMagnitude.append(contentsOf: repeatElement(0, count: ax.count - gyroMagnitude.count))
     }
     expectedIndex = block.endIndex
     let available = bufferStart + ax.count

@@ -156,9 +156,12 @@ public struct GLBEncoder: Sendable {
         appendLE(&out, q(block.ay[i], inverseAccel))
         appendLE(&out, q(block.az[i], inverseAccel))
         if header.info.hasGyroscope {
-          appendLE(&out, q(block.gx[i], inverseGyro))
-          appendLE(&out, q(block.gy[i], inverseGyro))
-          appendLE(&out, q(block.gz[i], inverseGyro))
+          // A block without gyroscope data in a file that has them (a live
+          // stream whose gyroscope started late) is written as zeros.
+          let has = block.gx.count > i
+          appendLE(&out, q(has ? block.gx[i] : 0, inverseGyro))
+          appendLE(&out, q(has ? block.gy[i] : 0, inverseGyro))
+          appendLE(&out, q(has ? block.gz[i] : 0, inverseGyro))
         }
       } else {
         out.append(contentsOf: [UInt8](repeating: 0, count: header.channels * 2))

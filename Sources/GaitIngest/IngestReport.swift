@@ -98,7 +98,7 @@ extension SampleSource {
   public func readAll() throws -> Recording {
     var blocks: [SampleBlock] = []
     while let block = try nextBlock() {
-      if var last = blocks.last, last.endIndex == block.startIndex {
+      if var last = blocks.last, last.endIndex == block.startIndex, last.hasGyroscope == block.hasGyroscope {
         last.ax += block.ax; last.ay += block.ay; last.az += block.az
         last.gx += block.gx; last.gy += block.gy; last.gz += block.gz
         blocks[blocks.count - 1] = last

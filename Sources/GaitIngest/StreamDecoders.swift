@@ -42,7 +42,13 @@ public protocol StreamDecoder {
 /// `index` when it does not continue the last one.
 @inline(__always)
 func append(_ a: SIMD3<Float>, _ g: SIMD3<Float>?, at index: Int, to out: inout [SampleBlock]) {
-  if out.isEmpty || out[out.count - 1].endIndex != index {
+  // A block has gyroscope samples for all of its samples or for none: when
+  // the first gyroscope frame arrives after some acceleration-only ones (a
+  // WitMotion stream joined midway), a new block starts (found by the
+  // stream-witmotion fuzz target: ragged blocks crashed the analyzer).
+  if out.isEmpty || out[out.count - 1].endIndex != index
+    || (out[out.count - 1].count > 0 && out[out.count - 1].hasGyroscope != (g != nil))
+  {
     out.append(SampleBlock(startIndex: index))
   }
   let k = out.count - 1
@@ -340,7 +346,14 @@ public struct TextLineDecoder: StreamDecoder {
     if let tc = timeColumn, let ticks = ticksPerSample, tc < v.count {
       let t0 = firstTick ?? v[tc]
       firstTick = t0
-      index = Int(((v[tc] - t0) / ticks).rounded())
+      // Compared as a Double first: a corrupt timestamp (1e300, inf) must
+      // not trap converting to Int (found by the stream-text fuzz target).
+      let position = ((v[tc] - t0) / ticks).rounded()
+      guard position.isFinite, position >= Double(next), position <= Double(next + 600 * Int(info.sampleRateHz)) else {
+        counters.skippedLines += 1
+        return
+      }
+      index = Int(position)
       if index < next || index > next + 600 * Int(info.sampleRateHz) {
         // Backwards, repeated, or an absurd jump: not trustworthy.
         counters.skippedLines += 1
