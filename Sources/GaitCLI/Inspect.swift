@@ -23,6 +23,13 @@ struct Inspect: ParsableCommand {
       while try source.nextBlock() != nil {}
       let r = source.report
       let info = source.info
+      guard r.samples > 0 else {
+        // Nothing readable: an error (as `analyze` says), with what was skipped.
+        var why = "the input has no samples"
+        if r.skippedBlocks > 0 { why += "; \(r.skippedBlocks) damaged block(s) or sector(s) were skipped, the first at byte \(r.skippedBlockOffsets.first ?? 0)" }
+        for w in r.warnings where !w.contains("the rest was recovered") { why += "; \(w)" }
+        throw IngestError(.emptyFile, why, path: file)
+      }
       if json {
         let value: JSONValue = .object([
           ("path", .string(file)), ("format", .string(r.format)),

@@ -141,7 +141,12 @@ public struct InputSettings: Codable, Sendable, Hashable {
   public func open(_ path: String) throws -> any SampleSource {
     let o = try csvOptions()
     if let p = try protocolValue() {
-      let decoder = try p.makeDecoder(rateHz: o.rateHz, units: o.units, gyroUnits: o.gyroUnits, columns: o.columns)
+      let decoder: any StreamDecoder
+      do {
+        decoder = try p.makeDecoder(rateHz: o.rateHz, units: o.units, gyroUnits: o.gyroUnits, columns: o.columns)
+      } catch let e as IngestError {
+        throw IngestError(e.code, e.message, path: path)
+      }
       return try StreamFileSource(path: path, decoder: decoder, protocolName: p.rawValue)
     }
     return try openRecording(path: path, options: o)

@@ -142,6 +142,18 @@ public final class CSVReader: SampleSource {
     guard !sniffed.isEmpty else {
       throw IngestError(.emptyFile, "the file is empty (no rows); export the recording again")
     }
+    if !lines.sawUTF16, let first = sniffed.first(where: { $0.bytes.contains(0) }) {
+      // UTF-16 text of Latin letters and digits has a zero in every other
+      // byte; zeros anywhere else mean binary data.
+      let head = first.bytes.prefix(400)
+      let zerosEven = head.indices.filter { head[$0] == 0 && ($0 - head.startIndex) % 2 == 0 }.count
+      let zerosOdd = head.indices.filter { head[$0] == 0 && ($0 - head.startIndex) % 2 == 1 }.count
+      if max(zerosEven, zerosOdd) < head.count * 4 / 10 || min(zerosEven, zerosOdd) > max(zerosEven, zerosOdd) / 10 {
+        throw IngestError(.unsupportedEncoding,
+          "binary data, not text; if this is a device file, give it its extension (.cwa, .gt3x, .glb, .fit) so gaitline reads it as one",
+          line: first.number)
+      }
+    }
     if lines.sawUTF16 || sniffed.contains(where: { $0.bytes.contains(0) }) {
       throw IngestError(.unsupportedEncoding,
         "the file is UTF-16 encoded; convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8 IN > OUT)", line: 1)
@@ -193,13 +205,24 @@ public final class CSVReader: SampleSource {
       let ahead = sniffed[i..<min(sniffed.count, i + 3)]
       if ahead.allSatisfy({ isDataLine($0.bytes) }) { firstData = i; break }
     }
-    guard let firstData else {
+    guard var firstData else {
       let sample = String(decoding: sniffed[min(sniffed.count - 1, 1)].bytes.prefix(80), as: UTF8.self)
       throw IngestError(.malformedRecord,
         "no numeric data rows found in the first \(sniffed.count) lines (line \(sniffed[min(sniffed.count - 1, 1)].number) "
         + "reads '\(sample)'); is this an accelerometer CSV export?", line: sniffed[min(sniffed.count - 1, 1)].number)
     }
     let fieldCount = splitFields(sniffed[firstData].bytes).count
+    // Rows before that run with the same field count are data, not a
+    // preamble, even when a damaged line broke the run: start at the
+    // earliest of them, so the damaged line is reported (by number) rather
+    // than the rows and header above it silently skipped.
+    func isRow(_ k: Int) -> Bool { isDataLine(sniffed[k].bytes) && splitFields(sniffed[k].bytes).count == fieldCount }
+    var k = firstData - 1
+    while k >= 0 {
+      if isRow(k) { firstData = k; k -= 1; continue }
+      if k >= 1, isRow(k - 1) { k -= 1; continue }
+      break
+    }
     var headerLine: (number: Int, bytes: [UInt8])?
     if firstData > 0, splitFields(sniffed[firstData - 1].bytes).count == fieldCount {
       headerLine = sniffed[firstData - 1]
@@ -746,6 +769,9 @@ struct LineReader {
   private(set) var lineNumber = 0
   private(set) var sawUTF16 = false
   private var checkedBOM = false
+  private var checkedTerminator = false
+  /// The line end: LF (CRLF lines lose their CR), or CR for CR-only files.
+  private var terminator: Int32 = 0x0A
   static let chunk = 1 << 20
   static let maxLine = 1 << 20
 
@@ -779,6 +805,15 @@ struct LineReader {
     if n < 0 { throw IngestError(.unreadable, "read failed: \(String(cString: strerror(errno)))") }
     if n == 0 { eof = true }
     end += n
+    if !checkedTerminator, end > 0 {
+      // Classic Mac OS files end lines with CR alone: no LF in the first
+      // chunk but CRs → lines end at CR.
+      checkedTerminator = true
+      let (hasLF, hasCR) = buffer.withUnsafeBufferPointer { p in
+        (memchr(p.baseAddress!, 0x0A, end) != nil, memchr(p.baseAddress!, 0x0D, end) != nil)
+      }
+      if !hasLF && hasCR { terminator = 0x0D }
+    }
     if !checkedBOM, end >= 2 {
       checkedBOM = true
       if buffer[0] == 0xEF, end >= 3, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
@@ -793,8 +828,9 @@ struct LineReader {
     var searched = 0
     while true {
       let from = start + searched
+      let terminator = self.terminator
       let found: Int? = buffer.withUnsafeBufferPointer { p in
-        guard from < end, let hit = memchr(p.baseAddress! + from, 0x0A, end - from) else { return nil }
+        guard from < end, let hit = memchr(p.baseAddress! + from, terminator, end - from) else { return nil }
         return p.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
       }
       if found != nil || (eof && start < end) {

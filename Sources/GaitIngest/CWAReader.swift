@@ -56,6 +56,10 @@ public struct CWASectorReader {
     func u16(_ o: Int) -> Int { Int(head[o]) | Int(head[o + 1]) << 8 }
     let packetLength = u16(2)
     firstSector = ((packetLength + 4 + 511) / 512) * 512
+    guard head.count >= min(firstSector, 1024) else {
+      throw IngestError(.truncated, "the file ends inside the \(min(firstSector, 1024))-byte header (\(head.count) bytes)",
+                        path: path, byteOffset: head.count)
+    }
     let code = head[36]
     sampleRateCode = code
     nominalRateHz = 3200 / Double(1 << (15 - Int(code & 0x0F)))

@@ -321,9 +321,15 @@ public struct GLBDecoder: Sendable {
       let p = UnsafeRawBufferPointer(rebasing: raw[start..<(start + size)])
       let stored = p.loadUnaligned(fromByteOffset: size - 4, as: UInt32.self).littleEndian
       guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: p[0..<(size - 4)])) == stored else { return nil }
-      let first = Int(p.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian)
+      // The grid index is a u64: one with the top bit set would trap as an
+      // Int, and a jump of more than a year past the last block is damage
+      // (with a valid CRC), not a pause: such a block is skipped rather
+      // than taken, which would have dropped every later block as "going
+      // backwards".
+      guard let first = Int(exactly: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian) else { return nil }
       let n = Int(p.loadUnaligned(fromByteOffset: 16, as: UInt16.self).littleEndian)
-      guard n <= header.samplesPerBlock, first >= 0 else { return nil }
+      let maxJump = Int(366 * 86_400 * header.info.sampleRateHz)
+      guard n <= header.samplesPerBlock, first >= 0, first - nextSampleIndex <= maxJump else { return nil }
       return (first, n)
     }
   }

@@ -22,9 +22,9 @@ let binary: String = {
   return repositoryRoot.appendingPathComponent(".build/debug/gaitline").path
 }()
 
-func gaitline(_ args: [String], environment: [String: String] = [:]) throws -> Run {
+func gaitline(_ args: [String], environment: [String: String] = [:], shell: Bool = false) throws -> Run {
   let p = Process()
-  p.executableURL = URL(fileURLWithPath: binary)
+  p.executableURL = URL(fileURLWithPath: shell ? "/bin/sh" : binary)
   p.arguments = args
   if !environment.isEmpty {
     p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
