@@ -50,6 +50,12 @@ struct Simulate: ParsableCommand {
   @Option(name: .customLong("hangup-after"), help: "With --serial: hang up after this many seconds of data.")
   var hangupAfter: Double?
 
+  @Option(name: .customLong("stall-every"), help: "With --serial: every this many seconds of data the sensor stalls (see --stall-for).")
+  var stallEvery: Double?
+
+  @Option(name: .customLong("stall-for"), help: "With --serial: a stall lasts this many seconds of data, which are lost (the device stopped sampling). (default: 2)")
+  var stallFor: Double = 2
+
   @Option(help: "With --serial: also write every byte sent to this file.")
   var sent: String?
 
@@ -155,6 +161,7 @@ extension Simulate {
     let start = ContinuousClock.now
     var sample = 0
     var blocksSent = 0
+    var stalls = 0
     var garbageSeed: UInt64 = 0x2545_F491_4F6C_DD1D
     func garbage() -> [UInt8] {
       (0..<9).map { _ in
@@ -196,6 +203,16 @@ extension Simulate {
         if crosses(garbageEvery) { frame = garbage() + frame }
         if partialStart && before == 0 { frame = Array(frame[(frame.count / 2)...]) + frame }
         chunk += frame
+        if let stallEvery, stallEvery > 0, Int(Double(before) / rateHz / stallEvery) != Int(Double(sample) / rateHz / stallEvery) {
+          // The device freezes: nothing is sent for the stall, and the
+          // samples of that time are never sent (the pacing below waits).
+          _ = send(chunk)
+          chunk.removeAll(keepingCapacity: true)
+          let lost = min(Int(stallFor * rateHz), block.count - i - n)
+          i += lost
+          sample += lost
+          stalls += 1
+        }
         if let hangupAfter, Double(sample) / rateHz >= hangupAfter {
           _ = send(chunk)
           chunk.removeAll()
@@ -222,6 +239,6 @@ extension Simulate {
     // Let the reader drain what is buffered in the pty, then hang up.
     usleep(500_000)
     pty.hangUp()
-    FileHandle.standardError.write(Data("gaitline: emulator sent \(sample) samples and hung up\n".utf8))
+    FileHandle.standardError.write(Data("gaitline: emulator sent \(sample) samples\(stalls > 0 ? " (\(stalls) stalls)" : "") and hung up\n".utf8))
   }
 }

@@ -110,7 +110,14 @@ struct Stream: ParsableCommand {
       }
       if let json { try writeOutput(reportJSON(result).serialized() + "\n", to: json) }
       if let html { try writeOutput(htmlReport(result), to: html) }
+      if source.recordIncomplete {
+        // The report is written; the exit status says the record is not whole.
+        FileHandle.standardError.write(Data("gaitline: the record is incomplete (see the report's warnings); exit status 74\n".utf8))
+        throw ExitCode(74)
+      }
     } catch let e as ValidationError {
+      throw e
+    } catch let e as ExitCode {
       throw e
     } catch {
       throw fail(error)

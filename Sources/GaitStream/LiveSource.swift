@@ -69,7 +69,7 @@ public final class SerialSource: SampleSource {
   private let deadline: ContinuousClock.Instant?
   private var recordFD: Int32 = -1
   private var glb: GLBWriter?
-  private let glbPath: String?
+  private var glbPath: String?
   private var lastSync = ContinuousClock.now
   private var queue: [SampleBlock] = []
   private var queueNext = 0
@@ -78,6 +78,7 @@ public final class SerialSource: SampleSource {
   private var nextIndex = 0
   private var lastDataTime = ContinuousClock.now
   private var recordError: String?
+  private var recordErrors: [String] = []
 
   public init(path: String, baud: Int, makeDecoder: @escaping () throws -> any StreamDecoder,
               recordPath: String?, reconnect: Bool, durationS: Double?) throws {
@@ -117,7 +118,11 @@ public final class SerialSource: SampleSource {
     queueNext += 1
     report.account(b, rateHz: info.sampleRateHz, nextIndex: &nextIndex)
     report.sampleRateHz = info.sampleRateHz
-    if glbPath != nil { try keepForGLB(b) }
+    if glbPath != nil {
+      // A failed .glb write (disk full) costs the .glb, not the stream: the
+      // raw record and the analysis go on, and the report says so.
+      do { try keepForGLB(b) } catch { glbFailed(error) }
+    }
     return b
   }
 
@@ -138,6 +143,18 @@ public final class SerialSource: SampleSource {
       glbPending = parts.count > 1 ? parts[1] : SampleBlock(startIndex: glbPending.startIndex + whole)
     }
   }
+
+  private func glbFailed(_ error: any Error) {
+    let why = (error as? IngestError)?.message ?? "\(error)"
+    recordErrors.append("the decoded-sample record \(glbPath ?? "") could not be written (\(why)); it ends early")
+    onEvent?(recordErrors.last!)
+    try? glb?.close()
+    glb = nil
+    glbPath = nil
+  }
+
+  /// True when the raw record or the .glb could not be written completely.
+  public var recordIncomplete: Bool { recordError != nil || !recordErrors.isEmpty }
 
   private func flushGLB() throws {
     if glbPending.count > 0 { try glb?.write(glbPending) }
@@ -200,11 +217,13 @@ public final class SerialSource: SampleSource {
       end = reason
       decoder.finish()
       syncRecord(force: true)
-      try? flushGLB()
-      try? glb?.close()
+      if glbPath != nil {
+        do { try flushGLB(); try glb?.close() } catch { glbFailed(error) }
+      }
       let c = decoder.counters
       report.warnings.append("stream ended (\(reason.rawValue)) after \(bytesReceived) bytes: \(c.frames) frames, \(c.discardedBytes) bytes discarded, \(c.badFrames) bad frames, \(c.skippedLines) skipped lines, \(c.interpolatedSamples) samples bridged, \(reconnects) reconnects")
       if let recordError { report.warnings.append(recordError) }
+      report.warnings += recordErrors
     }
   }
 
@@ -231,7 +250,7 @@ public final class SerialSource: SampleSource {
   private func syncRecord(force: Bool) {
     guard recordFD >= 0 else { return }
     if force || ContinuousClock.now - lastSync > .milliseconds(500) {
-      try? glb?.flush()
+      if glbPath != nil { do { try glb?.flush() } catch { glbFailed(error) } }
       fsync(recordFD)
       lastSync = .now
     }
