@@ -96,6 +96,8 @@ for t in "${targets[@]}"; do
   art=$work/crashes/$t/
   mkdir -p "$corpus" "$art"
   log=$work/$t.log
+  stamp=$work/$t.start
+  touch "$stamp"
   echo "== $t: ${seconds} s"
   set +e
   ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no "$bin/$p" "$corpus" "$seeds/$t" -max_total_time="$seconds" -max_len=16384 \
@@ -104,8 +106,8 @@ for t in "${targets[@]}"; do
   set -e
   runs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}' | tail -1 || true)
   cov=$(grep -E '#[0-9]+.*cov:' "$log" | tail -1 | sed -E 's/.*cov: ([0-9]+) ft: ([0-9]+) corp: ([0-9]+).*/cov \1, features \2, corpus \3/' || true)
-  found=$(ls "$art" | wc -l)
-  line="$t: ${runs:-?} executions, ${cov:-no coverage line}, $found reproducer(s)"
+  found=$(find "$art" -maxdepth 1 -type f -newer "$stamp" | wc -l)
+  line="$t: ${runs:-?} executions, ${cov:-no coverage line}, $found new reproducer(s)"
   summary+=("$line")
   echo "$line"
   if [ $rc -ne 0 ] || [ "$found" -gt 0 ]; then

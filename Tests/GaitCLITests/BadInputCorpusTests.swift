@@ -217,6 +217,12 @@ let badInputs: [BadInput] = {
     for (k, x) in le64(1 << 60).enumerated() { b[off + 8 + k] = x }
     resealGLBBlock(&b, at: off, size: glbBlockSize)
   }
+  glb("glb-index-top-bit-set", exit: 0, code: nil, message: "1 damaged block(s) skipped at byte offsets 1648") { b in
+    // A u64 grid index >= 2^63 (valid CRC) trapped converting to Int.
+    let off = 64 + 2 * glbBlockSize
+    for (k, x) in le64((1 << 63) + 5).enumerated() { b[off + 8 + k] = x }
+    resealGLBBlock(&b, at: off, size: glbBlockSize)
+  }
   glb("glb-index-backwards", exit: 0, code: nil, message: "1 block(s) repeated earlier samples") { b in
     let off = 64 + 3 * glbBlockSize
     for (k, x) in le64(0).enumerated() { b[off + 8 + k] = x }
