@@ -91,7 +91,7 @@ struct Analyze: ParsableCommand {
       do {
         let source = try input.open(files[0])
         let result = try GaitReport.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
-        if let json { try writeOutput(reportJSON(result).serialized() + "\n", to: json) }
+        if let json { try writeOutput(reportText(result), to: json) }
         if let html { try writeOutput(htmlReport(result), to: html) }
         if let stepsCSV { try writeOutput(GaitReport.stepsCSV(result.steps), to: stepsCSV) }
         if !quiet && json != "-" { print(textSummary(result), terminator: "") }
@@ -127,7 +127,7 @@ struct Analyze: ParsableCommand {
       do {
         let source = try input.open(path)
         let result = try GaitReport.analyze(source: source, path: path, options: options, policy: scoring, baseline: personal)
-        try writeOutput(reportJSON(result).serialized() + "\n", to: (dir as NSString).appendingPathComponent(names[i] + ".json"))
+        try writeOutput(reportText(result), to: (dir as NSString).appendingPathComponent(names[i] + ".json"))
         if html != nil {
           try writeOutput(htmlReport(result), to: (dir as NSString).appendingPathComponent(names[i] + ".html"))
         }

@@ -108,7 +108,7 @@ struct Stream: ParsableCommand {
       } else {
         FileHandle.standardOutput.write(Data(textSummary(result).utf8))
       }
-      if let json { try writeOutput(reportJSON(result).serialized() + "\n", to: json) }
+      if let json { try writeOutput(reportText(result), to: json) }
       if let html { try writeOutput(htmlReport(result), to: html) }
       if source.recordIncomplete {
         // The report is written; the exit status says the record is not whole.

@@ -28,6 +28,16 @@ public struct CohortLayout: Sendable {
 /// renames it over `path`: readers see the old file or the whole new one,
 /// and a task killed midway leaves at most a hidden `.tmp` file.
 public func atomicWrite(_ data: Data, to path: String) throws {
+  try data.withUnsafeBytes { try atomicWrite(bytes: $0, to: path) }
+}
+
+/// ``atomicWrite(_:to:)`` of a string's UTF-8, without copying it.
+public func atomicWrite(_ text: String, to path: String) throws {
+  var text = text
+  try text.withUTF8 { try atomicWrite(bytes: UnsafeRawBufferPointer($0), to: path) }
+}
+
+func atomicWrite(bytes raw: UnsafeRawBufferPointer, to path: String) throws {
   let dir = (path as NSString).deletingLastPathComponent
   let name = (path as NSString).lastPathComponent
   let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"
@@ -38,14 +48,12 @@ public func atomicWrite(_ data: Data, to path: String) throws {
   if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
   let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
   guard fd >= 0 else { throw failure("cannot create a temporary file") }
-  var ok = data.withUnsafeBytes { raw -> Bool in
-    var offset = 0
-    while offset < raw.count {
-      let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-      if n < 0 { if errno == EINTR { continue }; return false }
-      offset += n
-    }
-    return true
+  var ok = true
+  var offset = 0
+  while offset < raw.count {
+    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+    if n < 0 { if errno == EINTR { continue }; ok = false; break }
+    offset += n
   }
   if ok { ok = fsync(fd) == 0 }
   let err = errno
@@ -233,9 +241,7 @@ func processInput(_ manifest: CohortManifest, _ i: Int, layout: CohortLayout,
     let options = try input.options.analysisOptions()
     let source = try input.options.open(input.path)
     let result = try analyze(source: source, path: input.path, options: options, policy: policy)
-    guard case .object(var pairs) = reportJSON(result) else { fatalError("a report is a JSON object") }
-    pairs.insert(("cohort", cohort), at: 2)
-    try atomicWrite(Data((JSONValue.object(pairs).serialized() + "\n").utf8), to: layout.report(input))
+    try atomicWrite(reportText(result, inserting: [("cohort", cohort)], at: 2), to: layout.report(input))
     if FileManager.default.fileExists(atPath: layout.error(input)) { unlink(layout.error(input)) }
     return (.analysed, nil)
   } catch let e as IngestError where e.code != .writeFailed || e.path == input.path {

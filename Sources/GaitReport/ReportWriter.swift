@@ -108,7 +108,7 @@ public func reportJSON(_ r: AnalysisResult, includeSteps: Bool = true) -> JSONVa
                ("running_steps", .number(Double(seg.runningSteps))), ("trunk_lean_deg", .num(seg.trunkLeanDeg, 1))])
     })),
   ]
-  if includeSteps { pairs.append(("steps", .array(r.steps.map(stepJSON)))) }
+  if includeSteps { pairs.append(("steps", .array(r.steps.map(stepJSON)))) } else { pairs.append(("steps", .string(stepsPlaceholder))) }
   if let b = r.baseline {
     pairs.append(("baseline", .object([
       ("runs", .number(Double(b.runs))), ("cadence_spm", .num(b.cadenceSpm, 1)),
@@ -118,6 +118,37 @@ public func reportJSON(_ r: AnalysisResult, includeSteps: Bool = true) -> JSONVa
   }
   pairs.append(("flags", .array(r.flags.map(flagJSON))))
   return .object(pairs)
+}
+
+/// Stands in for the steps array in ``reportText(_:inserting:at:)``.
+let stepsPlaceholder = "\u{1}gaitline-steps\u{1}"
+
+/// The JSON report as text (with a final newline), the same text as
+/// `reportJSON(r).serialized()`, but the steps are written one at a time
+/// instead of as one tree: a day of running (250 000 steps) took 370 MB as
+/// a tree. `inserting` adds members at position `at` (the cohort block).
+public func reportText(_ r: AnalysisResult, inserting extra: [(String, JSONValue)] = [], at position: Int = 2) -> String {
+  guard case .object(var pairs) = reportJSON(r, includeSteps: false) else { return "" }
+  pairs.insert(contentsOf: extra, at: min(position, pairs.count))
+  let text = JSONValue.object(pairs).serialized()
+  let token = JSONValue.quote(stepsPlaceholder)
+  guard let range = text.range(of: token) else { return text + "\n" }
+  var out = String(text[..<range.lowerBound])
+  out.reserveCapacity(text.utf8.count + r.steps.count * 420 + 16)
+  if r.steps.isEmpty {
+    out += "[]"
+  } else {
+    out += "[\n"
+    for (k, s) in r.steps.enumerated() {
+      out += "    "
+      out += stepJSON(s).serialized(indent: 2)
+      out += k + 1 < r.steps.count ? ",\n" : "\n"
+    }
+    out += "  ]"
+  }
+  out += text[range.upperBound...]
+  out += "\n"
+  return out
 }
 
 func flagJSON(_ f: RiskFlag) -> JSONValue {
