@@ -339,21 +339,29 @@ public struct GLBDecoder: Sendable {
     let ch = header.channels
     let a = header.accelScale
     let g = header.gyroScale
+    guard n > 0 else { return }
     pending.withUnsafeBytes { raw in
       let base = raw.baseAddress! + start + GLB.blockHeaderSize
-      @inline(__always) func value(_ o: Int) -> Float {
-        Float(Int16(littleEndian: base.loadUnaligned(fromByteOffset: o, as: Int16.self)))
-      }
-      for k in 0..<n {
-        let o = k * ch * 2
-        block.ax.append(value(o) * a)
-        block.ay.append(value(o + 2) * a)
-        block.az.append(value(o + 4) * a)
-        if ch == 6 {
-          block.gx.append(value(o + 6) * g)
-          block.gy.append(value(o + 8) * g)
-          block.gz.append(value(o + 10) * g)
+      let stride = ch * 2
+      // Grow each channel by n once, then write through pointers: one
+      // capacity check per block instead of one per value.
+      @inline(__always) func fill(_ array: inout [Float], _ offset: Int, _ scale: Float) {
+        let old = array.count
+        array.append(contentsOf: repeatElement(0, count: n))
+        array.withUnsafeMutableBufferPointer { out in
+          for k in 0..<n {
+            let v = Int16(littleEndian: base.loadUnaligned(fromByteOffset: k * stride + offset, as: Int16.self))
+            out[old + k] = Float(v) * scale
+          }
         }
+      }
+      fill(&block.ax, 0, a)
+      fill(&block.ay, 2, a)
+      fill(&block.az, 4, a)
+      if ch == 6 {
+        fill(&block.gx, 6, g)
+        fill(&block.gy, 8, g)
+        fill(&block.gz, 10, g)
       }
     }
   }
