@@ -108,6 +108,7 @@ for t in "${targets[@]}"; do
   cov=$(grep -E '#[0-9]+.*cov:' "$log" | tail -1 | sed -E 's/.*cov: ([0-9]+) ft: ([0-9]+) corp: ([0-9]+).*/cov \1, features \2, corpus \3/' || true)
   found=$(find "$art" -maxdepth 1 -type f -newer "$stamp" | wc -l)
   line="$t: ${runs:-?} executions, ${cov:-no coverage line}, $found new reproducer(s)"
+  [ $rc -eq 0 ] || line="$line, STOPPED (status $rc)"
   summary+=("$line")
   echo "$line"
   if [ $rc -ne 0 ] || [ "$found" -gt 0 ]; then
