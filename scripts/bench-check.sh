@@ -19,9 +19,16 @@ if [ "$update" = "--update" ]; then
     --path "$PWD/$dir" --metric mallocCountTotal
 else
   set +e
-  swift package --package-path Benchmarks benchmark thresholds check --path "$PWD/$dir" --metric mallocCountTotal
-  rc=$?
+  swift package --package-path Benchmarks benchmark thresholds check --path "$PWD/$dir" --metric mallocCountTotal \
+    2>&1 | tee /tmp/gaitline-bench-check.$$
+  rc=${PIPESTATUS[0]}
   set -e
+  # An improvement also exits non-zero; it is not a failure.
+  if [ $rc -ne 0 ] && grep -q "is BETTER than the defined thresholds" /tmp/gaitline-bench-check.$$ \
+     && ! grep -q "is WORSE than" /tmp/gaitline-bench-check.$$; then
+    rc=4
+  fi
+  rm -f /tmp/gaitline-bench-check.$$
   case $rc in
     0) echo "allocation counts: equal to the thresholds" ;;
     4) echo "allocation counts: improved; record them with scripts/bench-check.sh --update" ;;
