@@ -257,7 +257,12 @@ public struct TextLineDecoder: StreamDecoder {
         i = j
       }
     }
-    guard ok, !values.isEmpty else {
+    // A sample needs three acceleration values (or the columns asked for):
+    // a line with fewer is not one, and must not decide the layout (found by
+    // the stream-text fuzz target: a stream of one-number lines settled on
+    // one field and indexed past it).
+    let needed = columns.isEmpty ? 3 : (columns.values.max() ?? 2) + 1
+    guard ok, values.count >= needed else {
       counters.skippedLines += 1
       counters.discardedBytes += line.count + 1
       return
