@@ -804,7 +804,11 @@ struct LineReader {
     guard fd >= 0 else {
       throw IngestError(.unreadable, "cannot open: \(String(cString: strerror(errno))); check its permissions", path: path)
     }
-    buffer = [UInt8](repeating: 0, count: Self.chunk * 2)
+    // Small files get a small buffer (a batch of many short exports, and
+    // the csv fuzz target, paid 2 MiB each); it grows when a file needs it.
+    var st = stat()
+    let size = fstat(fd, &st) == 0 ? Int(st.st_size) : Self.chunk * 2
+    buffer = [UInt8](repeating: 0, count: min(Self.chunk * 2, max(1 << 16, size + 1)))
   }
 
   private mutating func fill() throws {
