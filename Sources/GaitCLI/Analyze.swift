@@ -114,14 +114,9 @@ struct Analyze: ParsableCommand {
     let outcomes = Mutex<[String?]>(Array(repeating: nil, count: files.count))
     let runs = Mutex<[PastRun?]>(Array(repeating: nil, count: files.count))
     let done = Atomic<Int>(0)
-    let next = Atomic<Int>(0)
     let showProgress = isatty(2) == 1
     let total = files.count
-    let workers = max(1, min(jobs ?? allottedCores(environment: ProcessInfo.processInfo.environment), total))
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
-     while true {
-      let i = next.add(1, ordering: .relaxed).oldValue
-      guard i < total else { return }
+    parallelForEach(total, jobs: jobs ?? allottedCores(environment: ProcessInfo.processInfo.environment)) { i in
       let path = inputFiles[i]
       var row: String
       do {
@@ -146,7 +141,6 @@ struct Analyze: ParsableCommand {
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         FileHandle.standardError.write(Data("\r[\(bar)] \(n)/\(total)".utf8))
       }
-     }
     }
     if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
     let rows = outcomes.withLock { $0 }.compactMap { $0 }
@@ -230,9 +224,6 @@ func reportNames(for files: [String]) -> [String] {
 
 let summaryHeader = "input,status,error,report,placement,sample_rate_hz,duration_s,steps,running_steps,cadence_spm,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,trunk_lean_deg,lateral_sway_cm,braking_mps,gct_balance_left_pct\n"
 
-func csvField(_ s: String) -> String {
-  s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-}
 
 func summaryRow(path: String, report: String, result: AnalysisResult? = nil, error: String? = nil) -> String {
   guard let r = result else {

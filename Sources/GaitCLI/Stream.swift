@@ -1,6 +1,7 @@
 //===--- Stream.swift -----------------------------------------------------===//
 import ArgumentParser
 import Foundation
+import GaitCohort
 import GaitCore
 import GaitDSP
 import GaitIngest
@@ -60,18 +61,15 @@ struct Stream: ParsableCommand {
   var duration: Double?
 
   func run() throws {
-    var columnMap: [Channel: String] = [:]
-    if let columns {
-      do { columnMap = try CSVOptions.parseColumns(columns) } catch let e as IngestError { throw ValidationError(e.message) }
+    // The same option parsing as `analyze` (InputSettings).
+    let parsed: CSVOptions
+    do {
+      parsed = try InputSettings(units: units.lowercased() == "auto" ? nil : units, columns: columns).csvOptions()
+    } catch let e as IngestError {
+      throw ValidationError(e.message)
     }
-    let unit: AccelerationUnit?
-    switch units.lowercased() {
-    case "auto": unit = nil
-    case "g": unit = .g
-    case "m/s2", "mps2": unit = .metresPerSecondSquared
-    case "mg": unit = .milliG
-    default: throw ValidationError("--units must be g, m/s2, mg or auto")
-    }
+    let columnMap = parsed.columns
+    let unit = parsed.units
     let options = try analysis.analysisOptions()
     let proto = streamProtocol
     let rateHz = rate

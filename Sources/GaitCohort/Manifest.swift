@@ -267,16 +267,19 @@ public struct CohortManifest: Codable, Sendable, Hashable {
 
   /// What a report must have been made with to count as current for input
   /// `i`: gaitline's version, the input's options and the policy.
-  public func optionsKey(_ i: Int) -> String {
-    var key = inputs[i].options.key
-    if let policy, let data = try? JSONEncoder.sorted.encode(policy) {
-      var h = SHA256()
-      h.update([UInt8](data))
-      key += ";policy=" + h.finalize()
-    } else {
-      key += ";policy=default"
-    }
-    return key
+  public func optionsKey(_ i: Int) -> String { inputs[i].options.key + policyKey }
+
+  /// ``optionsKey(_:)`` of every input, the policy encoded and hashed once.
+  public func optionsKeys() -> [String] {
+    let p = policyKey
+    return inputs.map { $0.options.key + p }
+  }
+
+  var policyKey: String {
+    guard let policy, let data = try? JSONEncoder.sorted.encode(policy) else { return ";policy=default" }
+    var h = SHA256()
+    h.update([UInt8](data))
+    return ";policy=" + h.finalize()
   }
 
   /// The inputs of shard `shard` of `count`: each input, largest first,
@@ -458,30 +461,25 @@ public func planCohort(inputs: [String], settings: InputSettings, overrides: Ove
   let settingsOf = perInput.map { $0.map { settings.overridden(by: $0) } ?? settings }
   let results = Mutex<[Result<(String, Int, Double), IngestError>?]>(Array(repeating: nil, count: paths.count))
   let skippedBecause = Mutex<[String?]>(Array(repeating: nil, count: paths.count))
-  let next = Atomic<Int>(0)
-  DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, paths.count))) { _ in
-    while true {
-      let i = next.add(1, ordering: .relaxed).oldValue
-      guard i < paths.count else { return }
-      let r: Result<(String, Int, Double), IngestError>
-      let ext = (paths[i] as NSString).pathExtension.lowercased()
-      if inFolder[i], settingsOf[i].streamProtocol == nil, ["csv", "tsv", "txt"].contains(ext) {
-        do { _ = try settingsOf[i].open(paths[i]) } catch let e as IngestError where isNotARecording(e) {
-          skippedBecause.withLock { $0[i] = e.message }
-          continue
-        } catch {}
-      }
-      do {
-        let mtime = modificationTime(paths[i]) ?? 0
-        let (hex, bytes) = try sha256(ofFile: paths[i])
-        r = .success((hex, bytes, mtime))
-      } catch let e as IngestError {
-        r = .failure(e)
-      } catch {
-        r = .failure(IngestError(.unreadable, "\(error)", path: paths[i]))
-      }
-      results.withLock { $0[i] = r }
+  parallelForEach(paths.count, jobs: jobs) { i in
+    let ext = (paths[i] as NSString).pathExtension.lowercased()
+    if inFolder[i], settingsOf[i].streamProtocol == nil, ["csv", "tsv", "txt"].contains(ext) {
+      do { _ = try settingsOf[i].open(paths[i]) } catch let e as IngestError where isNotARecording(e) {
+        skippedBecause.withLock { $0[i] = e.message }
+        return
+      } catch {}
     }
+    let r: Result<(String, Int, Double), IngestError>
+    do {
+      let mtime = modificationTime(paths[i]) ?? 0
+      let (hex, bytes) = try sha256(ofFile: paths[i])
+      r = .success((hex, bytes, mtime))
+    } catch let e as IngestError {
+      r = .failure(e)
+    } catch {
+      r = .failure(IngestError(.unreadable, "\(error)", path: paths[i]))
+    }
+    results.withLock { $0[i] = r }
   }
   var out: [CohortInput] = []
   var skipped: [SkippedFile] = []
@@ -504,6 +502,21 @@ public func planCohort(inputs: [String], settings: InputSettings, overrides: Ove
     throw IngestError(.fileNotFound, "no recordings among the \(skipped.count) files found in \(inputs.joined(separator: ", "))")
   }
   return CohortManifest(policy: policy, inputs: out, skipped: skipped)
+}
+
+/// Calls `body` for 0..<count on at most `jobs` threads, each taking the
+/// next index as it finishes the last (inputs differ in size, so a fixed
+/// split would leave threads idle).
+public func parallelForEach(_ count: Int, jobs: Int, _ body: @Sendable (Int) -> Void) {
+  guard count > 0 else { return }
+  let next = Atomic<Int>(0)
+  DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, count))) { _ in
+    while true {
+      let i = next.add(1, ordering: .relaxed).oldValue
+      guard i < count else { return }
+      body(i)
+    }
+  }
 }
 
 /// `path` made absolute against the working directory, `.` and `..` resolved.

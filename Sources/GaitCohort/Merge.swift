@@ -17,21 +17,22 @@ public struct CohortStatus: Sendable {
   public var isComplete: Bool { !states.contains(.missing) && !states.contains(.stale) }
 }
 
-/// Reads `DIR/manifest.json` and the state of each input.
-public func cohortStatus(_ layout: CohortLayout, jobs: Int = 1) throws -> CohortStatus {
+/// The manifest a shard run put into the output folder.
+func folderManifest(_ layout: CohortLayout) throws -> CohortManifest {
   guard FileManager.default.fileExists(atPath: layout.manifest) else {
     throw IngestError(.fileNotFound, "no manifest.json here: not a cohort output folder (a shard run writes it)", path: layout.root)
   }
-  let m = try CohortManifest.load(path: layout.manifest)
+  return try CohortManifest.load(path: layout.manifest)
+}
+
+/// Reads `DIR/manifest.json` and the state of each input.
+public func cohortStatus(_ layout: CohortLayout, jobs: Int = 1) throws -> CohortStatus {
+  let m = try folderManifest(layout)
+  let keys = m.optionsKeys()
   let states = Mutex<[InputState]>(Array(repeating: .missing, count: m.inputs.count))
-  let next = Atomic<Int>(0)
-  DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, m.inputs.count))) { _ in
-    while true {
-      let i = next.add(1, ordering: .relaxed).oldValue
-      guard i < m.inputs.count else { return }
-      let s = inputState(m, i, in: layout)
-      states.withLock { $0[i] = s }
-    }
+  parallelForEach(m.inputs.count, jobs: jobs) { i in
+    let s = resolveState(m.inputs[i], key: keys[i], in: layout).0
+    states.withLock { $0[i] = s }
   }
   return CohortStatus(manifest: m, states: states.withLock { $0 })
 }
@@ -56,35 +57,27 @@ public let failuresHeader = "index,input,state,code,exit_status,error\n"
 
 /// Builds the merged table and the failures table of a cohort.
 public func mergeCohort(_ layout: CohortLayout, rows mode: MergeRows, jobs: Int = 1) throws -> (table: String, failures: String, status: CohortStatus) {
-  guard FileManager.default.fileExists(atPath: layout.manifest) else {
-    throw IngestError(.fileNotFound, "no manifest.json here: not a cohort output folder (a shard run writes it)", path: layout.root)
-  }
-  let m = try CohortManifest.load(path: layout.manifest)
+  let m = try folderManifest(layout)
+  let keys = m.optionsKeys()
   // Each report is read and parsed once, on `jobs` threads.
   let parts = Mutex<[(InputState, String, String)?]>(Array(repeating: nil, count: m.inputs.count))
-  let next = Atomic<Int>(0)
-  DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, m.inputs.count))) { _ in
-    while true {
-      let i = next.add(1, ordering: .relaxed).oldValue
-      guard i < m.inputs.count else { return }
-      let input = m.inputs[i]
-      let key = m.optionsKey(i)
-      var part: (InputState, String, String)
-      if let p = Provenance.read(layout.report(input), full: true), p.isCurrent(for: input, key: key) {
-        part = (.done, mergeRows(p.root, index: i, input: input, mode: mode), "")
-      } else if let p = Provenance.read(layout.error(input), full: true), p.isCurrent(for: input, key: key) {
-        let code = p.root["code"] as? String ?? ""
-        let exit = (p.root["exit_status"] as? Double).map { String(Int($0)) } ?? ""
-        part = (.failed, "", [String(i), csv(input.path), "failed", code, exit, csv(p.root["error"] as? String ?? "")].joined(separator: ",") + "\n")
-      } else {
-        let state = inputState(m, i, in: layout)
-        let why = state == .stale
-          ? "the report was made from other content, options or gaitline version; run the shard again"
-          : "no report yet; run (or resubmit) its shard"
-        part = (state, "", [String(i), csv(input.path), state.rawValue, "", "", why].joined(separator: ",") + "\n")
-      }
-      parts.withLock { $0[i] = part }
+  parallelForEach(m.inputs.count, jobs: jobs) { i in
+    let input = m.inputs[i]
+    let part: (InputState, String, String)
+    switch resolveState(input, key: keys[i], in: layout, full: true) {
+    case (.done, let p?):
+      part = (.done, mergeRows(p.root, index: i, input: input, mode: mode), "")
+    case (.failed, let p?):
+      let code = p.root["code"] as? String ?? ""
+      let exit = (p.root["exit_status"] as? Double).map { String(Int($0)) } ?? ""
+      part = (.failed, "", [String(i), csvField(input.path), "failed", code, exit, csvField(p.root["error"] as? String ?? "")].joined(separator: ",") + "\n")
+    case (let state, _):
+      let why = state == .stale
+        ? "the report was made from other content, options or gaitline version; run the shard again"
+        : "no report yet; run (or resubmit) its shard"
+      part = (state, "", [String(i), csvField(input.path), state.rawValue, "", "", why].joined(separator: ",") + "\n")
     }
+    parts.withLock { $0[i] = part }
   }
   var table = mergeHeader
   var failures = failuresHeader
@@ -97,9 +90,6 @@ public func mergeCohort(_ layout: CohortLayout, rows mode: MergeRows, jobs: Int 
   return (table, failures, CohortStatus(manifest: m, states: states))
 }
 
-func csv(_ s: String) -> String {
-  s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-}
 
 /// Formats a report number as summary.csv does.
 func fmt(_ v: Any?, _ digits: Int) -> String {
@@ -118,12 +108,12 @@ func mergeRows(_ r: [String: Any], index: Int, input: CohortInput, mode: MergeRo
   func count(_ x: Any?) -> String { (x as? Double).map { String(Int($0)) } ?? (x as? Int).map(String.init) ?? "" }
   func flagCells(_ fs: [[String: Any]]) -> [String] {
     let ids = fs.map { "\($0["id"] as? String ?? "")(\($0["severity"] as? String ?? ""))" }
-    return [csv(ids.joined(separator: ";")), String(fs.filter { $0["severity"] as? String == "alert" }.count),
+    return [csvField(ids.joined(separator: ";")), String(fs.filter { $0["severity"] as? String == "alert" }.count),
             String(fs.filter { $0["severity"] as? String == "warning" }.count)]
   }
   let perBout = mode == .bouts || (mode == .auto && running.count > 1)
   if !perBout {
-    return ([String(index), csv(input.path), "recording", "", "0.00", fmt(inp["duration_s"], 2),
+    return ([String(index), csvField(input.path), "recording", "", "0.00", fmt(inp["duration_s"], 2),
              inp["placement"] as? String ?? "", fmt(inp["sample_rate_hz"], 3), fmt(inp["duration_s"], 2),
              count(s["steps"]), count(s["running_steps"]), fmt(median(s["cadence_spm"]), 1),
              fmt(median(s["ground_contact_ms"]), 1), fmt(median(s["flight_ms"]), 1), fmt(median(s["duty_factor"]), 3),
@@ -142,7 +132,7 @@ func mergeRows(_ r: [String: Any], index: Int, input: CohortInput, mode: MergeRo
       let fe = span["end_s"] as? Double ?? fs
       return fs < end && fe > start
     }
-    out += ([String(index), csv(input.path), "bout", String(k + 1), fmt(start, 2), fmt(end, 2),
+    out += ([String(index), csvField(input.path), "bout", String(k + 1), fmt(start, 2), fmt(end, 2),
              inp["placement"] as? String ?? "", fmt(inp["sample_rate_hz"], 3), fmt(end - start, 2),
              count(b["steps"]), count(b["running_steps"]), fmt(median(b["cadence_spm"]), 1),
              fmt(median(b["ground_contact_ms"]), 1), fmt(median(b["flight_ms"]), 1), fmt(median(b["duty_factor"]), 3),

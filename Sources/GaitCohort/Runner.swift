@@ -127,16 +127,21 @@ struct Provenance {
   }
 }
 
+/// The state of `input` in `layout` (`key`: its ``CohortManifest/optionsKey(_:)``),
+/// with the current report or error record; `full` parses it whole (the
+/// merge needs its content), else only its head.
+func resolveState(_ input: CohortInput, key: String, in layout: CohortLayout, full: Bool = false) -> (InputState, Provenance?) {
+  let report = Provenance.read(layout.report(input), full: full)
+  if let report, report.isCurrent(for: input, key: key) { return (.done, report) }
+  let error = Provenance.read(layout.error(input), full: full)
+  if let error, error.isCurrent(for: input, key: key) { return (.failed, error) }
+  if report != nil || error != nil || FileManager.default.fileExists(atPath: layout.report(input)) { return (.stale, nil) }
+  return (.missing, nil)
+}
+
 /// The state of input `i` of `manifest` in `layout`.
 public func inputState(_ manifest: CohortManifest, _ i: Int, in layout: CohortLayout) -> InputState {
-  let input = manifest.inputs[i]
-  let key = manifest.optionsKey(i)
-  let report = Provenance.read(layout.report(input))
-  if let report, report.isCurrent(for: input, key: key) { return .done }
-  let error = Provenance.read(layout.error(input))
-  if let error, error.isCurrent(for: input, key: key) { return .failed }
-  if report != nil || error != nil || FileManager.default.fileExists(atPath: layout.report(input)) { return .stale }
-  return .missing
+  resolveState(manifest.inputs[i], key: manifest.optionsKey(i), in: layout).0
 }
 
 /// Counts of one shard run.
@@ -177,36 +182,33 @@ public func runShard(_ manifest: CohortManifest, indices: [Int], layout: CohortL
     log("note: \(layout.manifest) held another manifest and now holds this one; reports of unchanged inputs are kept")
   }
   let start = DispatchTime.now().uptimeNanoseconds
-  let next = Atomic<Int>(0)
   let summary = Mutex(ShardSummary())
   let writeError = Mutex<IngestError?>(nil)
-  let total = indices.count
   let policy = manifest.policy ?? .populationDefaults
-  DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, total))) { _ in
-    while writeError.withLock({ $0 == nil }) {
-      let k = next.add(1, ordering: .relaxed).oldValue
-      guard k < total else { return }
-      let i = indices[k]
-      let input = manifest.inputs[i]
-      let t0 = DispatchTime.now().uptimeNanoseconds
-      do {
-        let outcome = try processInput(manifest, i, layout: layout, policy: policy)
-        let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-        summary.withLock {
-          $0.inputs += 1
-          $0.bytes += input.bytes
-          switch outcome.0 {
-          case .analysed: $0.analysed += 1
-          case .skipped: $0.skipped += 1
-          case .failed: $0.failed += 1
-          }
+  let keys = manifest.optionsKeys()
+  parallelForEach(indices.count, jobs: jobs) { k in
+    // After a write failure the remaining inputs are left alone.
+    guard writeError.withLock({ $0 == nil }) else { return }
+    let i = indices[k]
+    let input = manifest.inputs[i]
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    do {
+      let outcome = try processInput(manifest, i, key: keys[i], layout: layout, policy: policy)
+      let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+      summary.withLock {
+        $0.inputs += 1
+        $0.bytes += input.bytes
+        switch outcome.0 {
+        case .analysed: $0.analysed += 1
+        case .skipped: $0.skipped += 1
+        case .failed: $0.failed += 1
         }
-        log(String(format: "%@ %@ (%.2f s)%@", outcome.0.rawValue, input.path, dt, outcome.1.map { ": " + $0 } ?? ""))
-      } catch let e as IngestError {
-        writeError.withLock { $0 = $0 ?? e }
-      } catch {
-        writeError.withLock { $0 = $0 ?? IngestError(.writeFailed, "\(error)", path: layout.root) }
       }
+      log(String(format: "%@ %@ (%.2f s)%@", outcome.0.rawValue, input.path, dt, outcome.1.map { ": " + $0 } ?? ""))
+    } catch let e as IngestError {
+      writeError.withLock { $0 = $0 ?? e }
+    } catch {
+      writeError.withLock { $0 = $0 ?? IngestError(.writeFailed, "\(error)", path: layout.root) }
     }
   }
   if let e = writeError.withLock({ $0 }) { throw e }
@@ -217,10 +219,9 @@ public func runShard(_ manifest: CohortManifest, indices: [Int], layout: CohortL
 
 /// Analyses one input unless its report is current. Returns what happened
 /// and, for a failure, the error. Throws only write failures.
-func processInput(_ manifest: CohortManifest, _ i: Int, layout: CohortLayout,
+func processInput(_ manifest: CohortManifest, _ i: Int, key: String, layout: CohortLayout,
                   policy: ScoringPolicy) throws -> (ShardOutcome, String?) {
   let input = manifest.inputs[i]
-  let key = manifest.optionsKey(i)
   if let p = Provenance.read(layout.report(input)), p.isCurrent(for: input, key: key) {
     return (.skipped, nil)
   }

@@ -172,6 +172,12 @@ public func stepJSON(_ s: Step) -> JSONValue {
   ])
 }
 
+/// A CSV cell: quoted (with quotes doubled) when it holds a comma, a quote
+/// or a line end.
+public func csvField(_ s: String) -> String {
+  s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+}
+
 /// The per-step table; column names carry their units.
 public func stepsCSV(_ steps: [Step]) -> String {
   var out = "ic_s,tc_s,side,running,step_time_ms,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,lateral_sway_cm,braking_mps,impact_g\n"
