@@ -236,7 +236,9 @@ public struct CohortInput: Codable, Sendable, Hashable {
   /// of the path, so that a re-planned manifest (inputs added, indices
   /// moved) still finds the reports of the inputs it kept.
   public var reportName: String {
-    let base = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    // At most 200 bytes of the base name: with the hash and `.json` the
+    // name stays under NAME_MAX (255) however long the input's name.
+    let base = shortenedName(((path as NSString).lastPathComponent as NSString).deletingPathExtension, maxBytes: 200)
     var h = SHA256()
     h.update(Array(path.utf8))
     return base + "-" + h.finalize().prefix(12)

@@ -577,12 +577,21 @@ public final class CSVReader: SampleSource {
       }
       // Hot path: parse in place in the reader's buffer, no copy per line.
       var values = SIMD8<Double>(repeating: 0)
-      let got = try lines.withNextLine { bytes, number -> Int in
-        var blank = true
-        for b in bytes where b != 0x20 && b != 0x09 && b != 0x0D { blank = false; break }
-        if blank { return 0 }
-        try parseRow(bytes, lineNumber: number, values: &values)
-        return number
+      let got: Int?
+      do {
+        got = try lines.withNextLine { bytes, number -> Int in
+          var blank = true
+          for b in bytes where b != 0x20 && b != 0x09 && b != 0x0D { blank = false; break }
+          if blank { return 0 }
+          try parseRow(bytes, lineNumber: number, values: &values)
+          return number
+        }
+      } catch let e as IngestError where lines.lastLineUnterminated && report.records > 0 && e.line == lines.lineNumber {
+        // The file ends inside its last row (power loss, interrupted copy):
+        // every complete row is kept, the cut one is reported.
+        report.warnings.append("the last line (\(e.line!)) has no line end and cannot be read (\(e.message)); the file looks cut short, every complete row before it is used")
+        finish()
+        continue
       }
       guard let number = got else {
         finish()
@@ -773,6 +782,9 @@ struct LineReader {
   private var end = 0
   private var eof = false
   private(set) var lineNumber = 0
+  /// The line last handed out is the file's last and has no line end (a
+  /// file cut short by a power loss or an interrupted copy).
+  private(set) var lastLineUnterminated = false
   private(set) var sawUTF16 = false
   private var checkedBOM = false
   private var checkedTerminator = false
@@ -856,6 +868,7 @@ struct LineReader {
       }
       if found != nil || (eof && start < end) {
         lineNumber += 1
+        lastLineUnterminated = found == nil
         var lineEnd = found ?? end
         if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
         let s = start
