@@ -571,7 +571,11 @@ public final class CSVReader: SampleSource {
         if pendingNext == pendingLines.count { pendingLines = []; pendingNext = 0 }
         if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
         var values = SIMD8<Double>(repeating: 0)
-        try line.bytes.withUnsafeBufferPointer { try parseRow($0, lineNumber: line.number, values: &values) }
+        do {
+          try line.bytes.withUnsafeBufferPointer { try parseRow($0, lineNumber: line.number, values: &values) }
+        } catch let e as IngestError where isCutLastLine(e) {
+          continue
+        }
         try consume(values, lineNumber: line.number)
         continue
       }
@@ -586,11 +590,7 @@ public final class CSVReader: SampleSource {
           try parseRow(bytes, lineNumber: number, values: &values)
           return number
         }
-      } catch let e as IngestError where lines.lastLineUnterminated && report.records > 0 && e.line == lines.lineNumber {
-        // The file ends inside its last row (power loss, interrupted copy):
-        // every complete row is kept, the cut one is reported.
-        report.warnings.append("the last line (\(e.line!)) has no line end and cannot be read (\(e.message)); the file looks cut short, every complete row before it is used")
-        finish()
+      } catch let e as IngestError where isCutLastLine(e) {
         continue
       }
       guard let number = got else {
@@ -599,6 +599,16 @@ public final class CSVReader: SampleSource {
       }
       if number > 0 { try consume(values, lineNumber: number) }
     }
+  }
+
+  /// Whether `e` is about the file's last line, which has no line end (the
+  /// file ends inside a row: power loss, an interrupted copy). Then every
+  /// complete row is kept, the cut one is reported, and reading finishes.
+  private func isCutLastLine(_ e: IngestError) -> Bool {
+    guard lines.lastLineUnterminated, report.records > 0, let line = e.line, line == lines.lineNumber else { return false }
+    report.warnings.append("the last line (\(line)) has no line end and cannot be read (\(e.message)); the file looks cut short, every complete row before it is used")
+    finish()
+    return true
   }
 
   @inline(__always)
