@@ -160,7 +160,7 @@ public final class CSVReader: SampleSource {
       let zerosOdd = head.indices.filter { head[$0] == 0 && ($0 - head.startIndex) % 2 == 1 }.count
       if max(zerosEven, zerosOdd) < head.count * 4 / 10 || min(zerosEven, zerosOdd) > max(zerosEven, zerosOdd) / 10 {
         throw IngestError(.unsupportedEncoding,
-          "binary data, not text; if this is a device file, give it its extension (.cwa, .gt3x, .glb, .fit) so gaitline reads it as one",
+          "binary data, not text; if this is a device file, give it its extension (.cwa, .gt3x, .glb) so gaitline reads it as one",
           line: first.number)
       }
     }
