@@ -64,6 +64,13 @@ public struct SyntheticRun: Sendable {
   /// (peak ratio at equal impulse).
   public var nearSide: Side = .left
   public var nearFarPeakRatio: Double = 1
+  /// Step-time asymmetry: the step that starts with a near-side contact
+  /// lasts (1 + a) × the mean step, the other (1 − a) × (a limp; the step-lag
+  /// autocorrelation drops while the stride lag stays regular).
+  public var stepAsymmetry: Double = 0
+  /// Every n-th running step has no flight phase (its contact lasts the
+  /// whole step), as in a tired or "terrestrial" runner; `nil` = none.
+  public var groundedEvery: Int?
   /// True forward trunk lean during gait, degrees (standing is upright).
   public var leanDeg: Double = 0
   /// Sensor range, g (`nil` = no clipping).
@@ -171,11 +178,16 @@ public struct SyntheticRun: Sendable {
       case .standing(let s):
         t0 += s
       case .running(let s, let cadence, let contact):
-        let step = 60 / cadence
+        let mean = 60 / cadence
         // A run starts with a flight (the take-off from standing or walking).
-        var t = t0 + (step - contact)
-        while t + step <= t0 + s + 1e-9 {
+        var t = t0 + (mean - contact)
+        while true {
           let sd = side()
+          // Every `groundedEvery`-th step has no flight (contact = step).
+          let grounded = groundedEvery.map { k % $0 == $0 - 1 } ?? false
+          let step = mean * (1 + (sd == nearSide ? stepAsymmetry : -stepAsymmetry))
+          guard t + step <= t0 + s + 1e-9 else { break }
+          let contact = grounded ? step : contact
           let spike = sd == nearSide ? nearSpike : farSpike
           // Impulse balance: A·contact·∫s = step (in g·s).
           let a = step / (contact * shapeIntegral(spike))
