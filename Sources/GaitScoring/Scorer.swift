@@ -85,6 +85,13 @@ public enum Evidence {
 public struct Scorer: Sendable {
   public var policy: ScoringPolicy
 
+  /// Flags that judge running form against runners' values (not data
+  /// quality, placement notes or `not-running`).
+  public static let runningFormFlagIds: Set<String> = [
+    "overstriding", "cadence-low", "trunk-lean-high", "trunk-lean-low", "trunk-lean-increase", "lateral-sway-high",
+    "contact-asymmetry", "form-breakdown-cadence", "form-breakdown-contact", "form-breakdown-lean", "form-breakdown-sway",
+  ]
+
   public init(policy: ScoringPolicy = .populationDefaults) { self.policy = policy }
 
   public func score(_ run: RunFacts, baseline: PersonalBaseline? = nil) -> [RiskFlag] {

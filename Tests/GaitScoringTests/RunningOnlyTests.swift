@@ -19,10 +19,7 @@ func facts(_ run: SyntheticRun) -> RunFacts {
 }
 
 /// Flags that judge running form (not data quality or placement notes).
-let runningFlagIds: Set<String> = [
-  "overstriding", "cadence-low", "trunk-lean-high", "trunk-lean-low", "trunk-lean-increase", "lateral-sway-high",
-  "contact-asymmetry",
-]
+let runningFlagIds = Scorer.runningFormFlagIds
 
 @Suite struct RunningFlagsOnRunningOnly {
   @Test func walkingOnlyGetsNoRunningFlagsAndSaysSo() throws {
@@ -31,7 +28,7 @@ let runningFlagIds: Set<String> = [
     let f = facts(run)
     #expect(f.summary.steps > 100, "walking steps found: \(f.summary.steps)")
     let flags = Scorer().score(f)
-    let running = flags.filter { runningFlagIds.contains($0.id) || $0.id.hasPrefix("drift") }
+    let running = flags.filter { runningFlagIds.contains($0.id) }
     #expect(running.isEmpty, "running flags on a walk: \(running.map(\.id))")
     let note = try #require(flags.first { $0.id == "not-running" })
     #expect(note.severity == .info && note.message.contains("walking"))
