@@ -86,6 +86,13 @@ public enum Evidence {
 public struct Scorer: Sendable {
   public var policy: ScoringPolicy
 
+  /// Flags that judge running form against runners' values (not data
+  /// quality, placement notes or `not-running`).
+  public static let runningFormFlagIds: Set<String> = [
+    "overstriding", "cadence-low", "trunk-lean-high", "trunk-lean-low", "trunk-lean-increase", "lateral-sway-high",
+    "contact-asymmetry", "form-breakdown-cadence", "form-breakdown-contact", "form-breakdown-lean", "form-breakdown-sway",
+  ]
+
   public init(policy: ScoringPolicy = .populationDefaults) { self.policy = policy }
 
   public func score(_ run: RunFacts, baseline: PersonalBaseline? = nil) -> [RiskFlag] {
@@ -135,6 +142,19 @@ public struct Scorer: Sendable {
         advice: "Record all three axes."))
     }
     guard s.steps >= 8 else { return flags }
+    // Running flags are judged on running bouts only: their thresholds come
+    // from runners. Without enough running steps the summary is over
+    // walking, and a walking step rate, contact time or sway says nothing
+    // about running form.
+    guard s.basis == "running" else {
+      flags.append(RiskFlag(
+        id: "not-running", severity: .info, metric: "running_steps", value: Double(s.runningSteps),
+        threshold: Double(RunSummary.minimumRunningSteps), unit: "steps", startS: span?.0, endS: span?.1,
+        message: "No running found (\(s.runningSteps) of \(s.steps) steps in running bouts): the recording is walking, so no running-form flags are judged.",
+        evidence: "Running thresholds (cadence, contact time, lean, sway) come from studies of runners and do not apply to walking.",
+        advice: "Record a run (with a flight phase) to get running-form feedback."))
+      return flags
+    }
 
     // Overstriding: low cadence plus braking or long contact.
     let cadence = s.cadenceSpm?.median
