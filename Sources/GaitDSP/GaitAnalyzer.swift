@@ -232,6 +232,12 @@ public struct GaitAnalyzer {
       result.cadenceSpectralSpm = periodic.map { 60 * rateHz / $0 }
       steps = FootEventDetector()
         .detect(in: &work, stepPeriod: periodic, coreRange: coreLo..<coreHi, offsetIndex: w0, side: options.side ?? info.side)
+    case .shank:
+      let periodic = work.stepPeriod(placement: .foot)
+      result.cadenceSpectralSpm = periodic.map { 60 * rateHz / $0 }
+      steps = ShankEventDetector()
+        .detect(in: &work, stepPeriod: periodic, coreRange: coreLo..<coreHi, offsetIndex: w0,
+                side: options.side ?? info.side, rangeG: info.accelerometerRangeG).steps
     }
     result.steps = steps.count
     result.runningSteps = steps.filter(\.running).count

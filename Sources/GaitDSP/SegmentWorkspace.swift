@@ -29,9 +29,9 @@ struct SegmentWorkspace {
   var trunkLeanDeg: Double?
   /// The sensor's own forward axis used for the lean (unit, sensor frame).
   var leanForwardAxis: SIMD3<Float>?
-  private var rawX: [Float] = []
-  private var rawY: [Float] = []
-  private var rawZ: [Float] = []
+  private(set) var rawX: [Float] = []
+  private(set) var rawY: [Float] = []
+  private(set) var rawZ: [Float] = []
   private var scratch4: [SIMD4<Float>] = []
   private var filter: ZeroPhaseButterworth?
   private var filterRateHz = 0.0
@@ -183,6 +183,11 @@ struct SegmentWorkspace {
     let p90 = angles[min(angles.count - 1, Int(Double(angles.count) * 0.9))]
     placementAngleDeg = Double(p90)
     placementPeakG = Double(p99)
+    // Lower limb: a shank (tested in ShankEventDetector.swift) may peak
+    // below 3.5 g when walking; a foot still needs 3.5 g.
+    if p90 > 18, p99 > 2.5, let limb = shankOrFoot() {
+      if limb == .shank || p99 > 3.5 { return limb }
+    }
     return p90 > 18 && p99 > 3.5 ? .foot : .hip
   }
 

@@ -1,0 +1,136 @@
+//===--- SyntheticShank.swift ---------------------------------------------===//
+// A shank (tibia) accelerometer signal with exactly known contacts of the
+// sensor leg, for tests and benchmarks of the shank placement.
+//===----------------------------------------------------------------------===//
+import GaitCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A synthetic shank recording, one leg, walking or running.
+///
+/// Body (tibia) frame: x along the tibia (up), y forward, z left. The
+/// tibia's sagittal angle from vertical is θ(φ) = A·sin(2π(φ − d/2)) over
+/// the stride phase φ (d = contact / stride), so the shank rotates forward
+/// over the foot in stance and swings back and through in swing; gravity
+/// reads (cos θ, −sin θ, 0) g, plus the tangential (r·θ̈) and centripetal
+/// (r·θ̇²) acceleration of a point `radiusM` below the knee. Stance adds
+/// an axial load (running 1.5·sin(πτ) g, walking none). Each contact starts
+/// with an impact transient exactly at initial contact: a damped 25 Hz
+/// oscillation, mostly axial, whose first half-wave peaks at `impactG`.
+/// Push-off: running, a 1.2 g axial release dip centred on toe-off; walking,
+/// two axial push-off peaks 60 ms before and at toe-off. The vector is
+/// rotated into a sensor frame by `rotation` and clipped at `rangeG`.
+public struct SyntheticShank: Sendable {
+  public var rateHz: Double
+  public var seconds: Double
+  public var running: Bool
+  public var strideS: Double
+  public var contactS: Double
+  public var impactG: Double
+  /// Sagittal rotation amplitude of the tibia, degrees.
+  public var swingDeg: Double
+  public var radiusM: Double = 0.3
+  /// Accelerometer range, g; samples beyond it are clipped (and counted).
+  public var rangeG: Double?
+  /// Sensor-from-body rotation, rows = sensor axes in (up, forward, left).
+  public var rotation: [SIMD3<Double>] = [SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)]
+  public var noiseG: Double = 0.02
+  /// Stride-to-stride variation of the stride time, fraction (deterministic).
+  public var jitter: Double = 0.02
+
+  /// Running at 150–190 steps/min or walking at 100–120 steps/min defaults.
+  public init(rateHz: Double, running: Bool, seconds: Double = 30) {
+    self.rateHz = rateHz
+    self.seconds = seconds
+    self.running = running
+    strideS = running ? 0.74 : 1.08
+    contactS = running ? 0.25 : 0.68
+    impactG = running ? 6 : 2.5
+    swingDeg = running ? 40 : 28
+  }
+
+  /// The true contacts of the sensor leg: (ic, tc) in seconds.
+  public var contacts: [(ic: Double, tc: Double)] {
+    var out: [(Double, Double)] = []
+    var t = 0.6
+    var k = 0
+    while t + strideS < seconds {
+      out.append((t, t + contactS))
+      // A fixed pseudo-random sequence in [−1, 1].
+      let wobble = sin(Double(k) * 2.399_963) * sin(Double(k) * 0.618 + 1)
+      t += strideS * (1 + jitter * wobble)
+      k += 1
+    }
+    return out
+  }
+
+  /// The recording, m/s², in the sensor frame; `clippedSamples` counts
+  /// samples with an axis at the range limit.
+  public func recording() -> Recording {
+    let n = Int(seconds * rateHz)
+    let g = Double(standardGravity)
+    var ax = [Float](repeating: 0, count: n), ay = ax, az = ax
+    let cs = contacts
+    let amplitude = swingDeg * .pi / 180
+    var seed: UInt64 = 0x2545_F491_4F6C_DD1D
+    func noise() -> Double {
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return (Double(seed >> 11) / Double(1 << 53) - 0.5) * 2
+    }
+    var clipped = 0
+    var c = 0
+    for i in 0..<n {
+      let t = Double(i) / rateHz
+      while c + 1 < cs.count, cs[c + 1].ic <= t { c += 1 }
+      // Stride phase: from this contact to the next (or a nominal stride).
+      let ic = cs.isEmpty ? 0 : cs[c].ic
+      let stride = c + 1 < cs.count ? cs[c + 1].ic - ic : strideS
+      var phase = (t - ic) / stride
+      if t < ic { phase = 1 + (t - ic) / strideS }  // before the first contact
+      let d = contactS / stride
+      let w = 2 * Double.pi / stride
+      let arg = 2 * Double.pi * (phase - d / 2)
+      let theta = amplitude * sin(arg)
+      let omega = amplitude * w * cos(arg)
+      let alpha = -amplitude * w * w * sin(arg)
+      // Gravity plus the motion of a point below the knee, in g.
+      var up = cos(theta) + radiusM * omega * omega / g
+      var fwd = -sin(theta) + radiusM * alpha / g
+      var left = 0.0
+      let sinceIC = t - ic
+      if sinceIC >= 0, sinceIC <= contactS {
+        let tau = sinceIC / contactS
+        if running { up += 1.5 * sin(.pi * tau) }
+        // The impact: a damped oscillation starting at contact.
+        let s = sinceIC
+        let burst = exp(-s / 0.012) * sin(2 * .pi * 25 * s) / (exp(-0.01 / 0.012))
+        up += impactG * burst
+        fwd += 0.35 * impactG * burst
+        left += 0.15 * impactG * burst
+      }
+      // Push-off around toe-off.
+      let sinceTC = t - (ic + contactS)
+      if running {
+        up -= 1.2 * exp(-0.5 * pow(sinceTC / 0.012, 2))
+      } else {
+        up += 0.9 * exp(-0.5 * pow((sinceTC + 0.06) / 0.02, 2)) + 0.7 * exp(-0.5 * pow(sinceTC / 0.015, 2))
+      }
+      let body = SIMD3(up + noiseG * noise(), fwd + noiseG * noise(), left + noiseG * noise())
+      var v = SIMD3((rotation[0] * body).sum(), (rotation[1] * body).sum(), (rotation[2] * body).sum())
+      if let r = rangeG {
+        let before = v
+        v = SIMD3(min(r, max(-r, v.x)), min(r, max(-r, v.y)), min(r, max(-r, v.z)))
+        if v != before { clipped += 1 }
+      }
+      ax[i] = Float(v.x * g)
+      ay[i] = Float(v.y * g)
+      az[i] = Float(v.z * g)
+    }
+    var info = RecordingInfo(sampleRateHz: rateHz)
+    if let r = rangeG { info.accelerometerRangeG = Float(r) }
+    return Recording(info: info, blocks: [SampleBlock(startIndex: 0, ax: ax, ay: ay, az: az)], clippedSamples: clipped)
+  }
+}
