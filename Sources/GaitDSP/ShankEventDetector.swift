@@ -42,8 +42,9 @@ struct ShankGait: Sendable {
 /// swings away; walking, the first |a| peak after the largest push-off peak
 /// 0.2–0.75 strides after contact.
 ///
-/// Tibial shock: the peak axial acceleration (gravity included) in the
-/// 80 ms after contact, g, and its mean rate of rise from contact to the
+/// Tibial shock: the peak axial acceleration (gravity included; the axis is
+/// the principal direction of the segment's impacts) in the 80 ms after
+/// contact, g, and its mean rate of rise from contact to the
 /// peak, g/s (Milner et al. 2006; Crowell & Davis 2011). A peak on a
 /// clipped sample is a lower bound.
 struct ShankEventDetector {
@@ -102,7 +103,24 @@ struct ShankEventDetector {
 
     let axial = work.vertical  // low-passed, along the segment's mean gravity direction, m/s²
     let mag = work.magnitude
-    let up = work.up
+    // The tibial axis: the principal direction of the acceleration change
+    // over the impacts (the tibia takes the impact along its length), signed
+    // to point up like gravity's reading.
+    var cxx: Float = 0, cxy: Float = 0, cxz: Float = 0, cyy: Float = 0, cyz: Float = 0, czz: Float = 0
+    for ic in ics {
+      for i in ic..<min(n, ic + reach) {
+        let dx = x[i] - x[ic], dy = y[i] - y[ic], dz = z[i] - z[ic]
+        cxx += dx * dx; cxy += dx * dy; cxz += dx * dz; cyy += dy * dy; cyz += dy * dz; czz += dz * dz
+      }
+    }
+    var up = work.up
+    if cxx + cyy + czz > 0 {
+      for _ in 0..<50 {
+        up = normalize(SIMD3(cxx * up.x + cxy * up.y + cxz * up.z, cxy * up.x + cyy * up.y + cyz * up.z,
+                             cxz * up.x + cyz * up.y + czz * up.z))
+      }
+      if dot(up, work.up) < 0 { up = -up }
+    }
     // Saturation level per axis: the recording's stated range, else a
     // value reached by two or more samples at the segment's extreme.
     let limit: Float? = rangeG.map { $0 - 0.05 } ?? saturation([work.rawX, work.rawY, work.rawZ]).map { $0 / g - 0.01 }

@@ -154,11 +154,19 @@ public func htmlReport(_ r: AnalysisResult) -> String {
   html += row("duty factor", s.dutyFactor, "", 2) + row("vertical oscillation", s.verticalOscillationCm, "cm", 1)
   html += row("trunk lean (\(s.trunkLeanReference))", s.trunkLeanDeg, "°", 1) + row("lateral sway", s.lateralSwayCm, "cm", 1)
   html += row("braking", s.brakingMps, "m/s", 2) + row("impact", s.impactG, "g", 1)
+  if r.placement == .shank {
+    html += row("tibial shock\(s.tibialShockClippedSteps > 0 ? " (lower bound: \(s.tibialShockClippedSteps) clipped steps)" : "")", s.tibialShockG, "g", 1)
+    html += row("tibial shock rise", s.tibialShockRateGps, "g/s", 0)
+  }
   if let b = s.gctBalanceLeftPct { html += "<tr><th>GCT balance</th><td>\(String(format: "%.1f", b)) % left</td><td></td><td></td></tr>" }
   html += "</table>"
   html += "<h2>Over the run</h2><div class=\"charts\">"
   html += svgSeries(id: "plot-cadence", title: "Cadence", unit: "steps/min", points: cadencePts)
   html += svgSeries(id: "plot-contact", title: "Ground contact time", unit: "ms", points: contactPts)
+  if r.placement == .shank {
+    html += svgSeries(id: "plot-tibial-shock", title: "Tibial shock (peak axial acceleration)", unit: "g",
+                      points: run.compactMap { st in st.tibialShockG.map { (st.icS, $0) } })
+  }
   html += svgSeries(id: "plot-vo", title: "Vertical oscillation", unit: "cm", points: voPts)
   html += svgSeries(id: "plot-lean", title: "Trunk lean", unit: "deg", points: leanPts, band: (3, 11), connect: true)
   html += "</div><h2>Per-step distributions and left vs right</h2><div class=\"charts\">"
