@@ -52,7 +52,7 @@ func select<T: Comparable>(_ a: UnsafeMutableBufferPointer<T>, _ k: Int) -> T {
 /// acceleration with drift removal: the mean acceleration over the step is
 /// removed (no net velocity change over a periodic step), then the linear
 /// trend of the velocity (no net displacement), as GaitPy and skdh do per
-/// step (DOMAIN.md §1a "VO – double integration"). Returns metres.
+/// step (docs/EVIDENCE.md, methods). Returns metres.
 func peakToPeakDisplacement(_ a: [Float], _ range: Range<Int>, rateHz: Double, velocity: inout [Double]) -> Double? {
   let n = range.count
   guard n >= 4, range.lowerBound >= 0, range.upperBound <= a.count else { return nil }
@@ -255,7 +255,7 @@ struct HipEventDetector {
 /// the quiet band (push-off). Cadence counts both feet: 2 × stride rate.
 ///
 /// Accelerometer foot-strike detection is delayed for forefoot strikes and
-/// soft shoes (Mitschke 2017, DOMAIN.md §2); contact times from the foot are
+/// soft shoes (Mitschke 2017, Appl Sci 7:959); contact times from the foot are
 /// reported with that caveat.
 struct FootEventDetector {
   func detect(in work: inout SegmentWorkspace, stepPeriod: Double?, coreRange: Range<Int>,

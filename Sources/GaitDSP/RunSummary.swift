@@ -130,8 +130,8 @@ public struct RunSummary: Sendable, Hashable {
     impactG = Distribution(impact)
     let gaitSegments = segments.filter { $0.steps > 0 }
     // Lean relative to standing when the recording has a still stance
-    // (the mounting tilt found in standing, DOMAIN.md §1a "Trunk/pelvis
-    // lean"); else relative to the sensor's own upright axis.
+    // (the mounting tilt found in standing, Moe-Nilssen 1998; docs/EVIDENCE.md);
+    // else relative to the sensor's own upright axis.
     let still = segments.compactMap(\.standingUp)
     if !still.isEmpty {
       var g = [0.0, 0.0, 0.0]

@@ -274,7 +274,7 @@ struct SegmentWorkspace {
   /// shows no periodic gait.
   ///
   /// At the trunk the fundamental of vertical acceleration is the step rate;
-  /// at the foot it is the stride rate (DOMAIN.md §1a "Cadence – FFT"). The
+  /// at the foot it is the stride rate (docs/EVIDENCE.md, methods). The
   /// spectral peak is checked against the autocorrelation (step regularity,
   /// Moe-Nilssen & Helbostad 2004) to catch a half or double rate, then
   /// refined by parabolic interpolation of the log power.

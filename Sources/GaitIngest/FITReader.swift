@@ -1,6 +1,7 @@
 //===--- FITReader.swift --------------------------------------------------===//
 // Garmin/Stryd FIT activities: the running dynamics a watch or pod measured,
-// for comparison with gaitline's own metrics (FORMATS.md §5).
+// for comparison with gaitline's own metrics (Garmin FIT SDK profile: record and
+// session messages, running-dynamics fields).
 //===----------------------------------------------------------------------===//
 import Foundation
 

@@ -1,6 +1,7 @@
 //===--- GT3XReader.swift -------------------------------------------------===//
 // ActiGraph .gt3x files (GT3X+, wGT3X-BT, GT9X Link): a zip with info.txt and
-// log.bin (or, from firmware ≤ 2.5.0, activity.bin). FORMATS.md §2.
+// log.bin (or, from firmware ≤ 2.5.0, activity.bin). Layout: ActiGraph's published GT3X file format
+// (actigraph/GT3X-File-Format).
 //===----------------------------------------------------------------------===//
 import GaitCore
 import Foundation

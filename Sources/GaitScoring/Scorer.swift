@@ -56,14 +56,15 @@ public struct PersonalBaseline: Sendable, Hashable {
   }
 }
 
-/// Evidence texts, from docs/DOMAIN.md §3–4 (shared with the HTML report).
+/// Evidence texts shown with the flags (and in the HTML report); the full
+/// references are in docs/EVIDENCE.md.
 public enum Evidence {
   public static let cadence =
     "Heiderscheit et al. 2011 (Med Sci Sports Exerc 43:296): raising step rate 5–10 % lowers hip and knee loading, braking impulse and vertical excursion. Drozda et al. 2024 (Gait Posture 113:184): runners with low back pain ran at 166 ± 10 vs 171 ± 9 steps/min."
   public static let overstride =
     "Lieberman et al. 2015 (J Exp Biol 218:3406): braking force rises with the foot landing ahead of the hip, which a low step rate lengthens. Napier et al. 2018 (Scand J Med Sci Sports): the top tertile of braking force carried a 5–8× injury rate. Bramah et al. 2018 (Am J Sports Med 46:3023): injured runners landed with a more extended knee and leaned forward more."
   public static let lean =
-    "Teng & Powers 2014 (JOSPT): self-selected trunk flexion 7.3 ± 3.6°, flexed 14.1 ± 4.8°; 2015: low- vs high-flexion runners 3.6° vs 10.8°. Bramah et al. 2018: injured runners showed more forward trunk lean at midstance. Back-extensor fatigue changes trunk flexion while running (PMC2742456)."
+    "Teng & Powers 2014 (JOSPT): self-selected trunk flexion 7.3 ± 3.6°, flexed 14.1 ± 4.8°; 2015: low- vs high-flexion runners 3.6° vs 10.8°. Bramah et al. 2018: injured runners showed more forward trunk lean at midstance. Hart et al. 2009 (J Athl Train 44:475): back-extensor fatigue changes trunk flexion while jogging."
   public static let sway =
     "Drozda et al. 2024 (Gait Posture 113:184): lateral centre-of-mass displacement 1.4 ± 0.5 cm in runners with low back pain vs 1.2 ± 0.3 cm without."
   public static let balance =
@@ -73,7 +74,7 @@ public enum Evidence {
   public static let tibialShock =
     "Milner et al. 2006 (Med Sci Sports Exerc 38:323): female runners with a history of tibial stress fracture had higher peak tibial acceleration and loading rates than controls. Crowell & Davis 2011 (Clin Biomech 26:78): real-time feedback on tibial acceleration lowered peak tibial shock and impact loading in runners selected for high shock. Peak values depend on the sensor, its mounting and the surface; a clipped peak is a lower bound."
   public static let quality =
-    "Contact times need ≥ 100 Hz (one sample is 10 ms of a 200–300 ms contact); 200 Hz or more is recommended (docs/DOMAIN.md §1)."
+    "Contact times need ≥ 100 Hz (one sample is 10 ms of a 200–300 ms contact); 200 Hz or more is recommended. Peer packages refuse input below 50 Hz (GaitPy)."
 }
 
 /// Computes the flags of one run.
@@ -133,7 +134,7 @@ public struct Scorer: Sendable {
       flags.append(RiskFlag(
         id: "placement-limits", severity: .info, metric: "placement", value: nil, threshold: nil, unit: "",
         message: "A foot sensor cannot measure trunk lean, vertical oscillation, lateral sway or braking.",
-        evidence: "DOMAIN.md §1b: trunk metrics need a torso or sacrum sensor.",
+        evidence: "Vertical oscillation, trunk lean and sway describe the trunk: they need a sensor on the torso or sacrum.",
         advice: "Clip a second sensor at the lower back (sacrum or waistband) to check posture."))
     } else if !run.hasMediolateral {
       flags.append(RiskFlag(

@@ -149,7 +149,7 @@ let badInputs: [BadInput] = {
   c.append(BadInput(name: "csv-2gb-line", ext: "csv", exit: 65, code: "malformedRecord", message: "line 2 is longer than 1024 KiB", position: ":2") { path in
     // 2 GiB without a newline after the header: the reader must give up at
     // its line limit, not buffer the line.
-    FileManager.default.createFile(atPath: path, contents: Data("time_s,ax,ay,az\n".utf8))
+    _ = FileManager.default.createFile(atPath: path, contents: Data("time_s,ax,ay,az\n".utf8))
     let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     try h.seekToEnd()
     let chunk = Data(repeating: UInt8(ascii: "7"), count: 64 << 20)
