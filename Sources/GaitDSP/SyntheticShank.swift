@@ -12,14 +12,15 @@ import Darwin
 /// A synthetic shank recording, one leg, walking or running.
 ///
 /// Body (tibia) frame: x along the tibia (up), y forward, z left. The
-/// tibia's sagittal angle from vertical is θ(φ) = A·sin(2π(φ − d/2)) over
-/// the stride phase φ (d = contact / stride), so the shank rotates forward
-/// over the foot in stance and swings back and through in swing; gravity
+/// tibia's sagittal angle from vertical is θ = −A·cos(πτ) over stance
+/// (τ = 0…1 from contact to toe-off: the shank rolls forward over the foot)
+/// and θ = A·cos(πτ) over swing (τ from toe-off to the next contact); gravity
 /// reads (cos θ, −sin θ, 0) g, plus the tangential (r·θ̈) and centripetal
 /// (r·θ̇²) acceleration of a point `radiusM` below the knee. Stance adds
 /// an axial load (running 1.5·sin(πτ) g, walking none). Each contact starts
-/// with an impact transient exactly at initial contact: a damped 25 Hz
-/// oscillation, mostly axial, whose first half-wave peaks at `impactG`.
+/// with an impact transient exactly at initial contact: a damped 20 Hz
+/// oscillation, mostly axial, whose first half-wave peaks at `impactG`
+/// 12.5 ms after contact (below the Nyquist frequency of 50 Hz sampling).
 /// Push-off: running, a 1.2 g axial release dip centred on toe-off; walking,
 /// two axial push-off peaks 60 ms before and at toe-off. The vector is
 /// rotated into a sensor frame by `rotation` and clipped at `rangeG`.
@@ -49,7 +50,7 @@ public struct SyntheticShank: Sendable {
     strideS = running ? 0.74 : 1.08
     contactS = running ? 0.25 : 0.68
     impactG = running ? 6 : 2.5
-    swingDeg = running ? 40 : 28
+    swingDeg = running ? 40 : 25
   }
 
   /// The true contacts of the sensor leg: (ic, tc) in seconds.
@@ -90,12 +91,15 @@ public struct SyntheticShank: Sendable {
       let stride = c + 1 < cs.count ? cs[c + 1].ic - ic : strideS
       var phase = (t - ic) / stride
       if t < ic { phase = 1 + (t - ic) / strideS }  // before the first contact
-      let d = contactS / stride
-      let w = 2 * Double.pi / stride
-      let arg = 2 * Double.pi * (phase - d / 2)
-      let theta = amplitude * sin(arg)
-      let omega = amplitude * w * cos(arg)
-      let alpha = -amplitude * w * w * sin(arg)
+      // Stance then swing, each a half cosine of its own duration.
+      let inStance = phase * stride < contactS
+      let span = inStance ? contactS : max(0.05, stride - contactS)
+      let tau = inStance ? phase * stride / contactS : (phase * stride - contactS) / span
+      let k = Double.pi / span
+      let sign: Double = inStance ? -1 : 1
+      let theta = sign * amplitude * cos(.pi * tau)
+      let omega = -sign * amplitude * k * sin(.pi * tau)
+      let alpha = -sign * amplitude * k * k * cos(.pi * tau)
       // Gravity plus the motion of a point below the knee, in g.
       var up = cos(theta) + radiusM * omega * omega / g
       var fwd = -sin(theta) + radiusM * alpha / g
@@ -106,7 +110,7 @@ public struct SyntheticShank: Sendable {
         if running { up += 1.5 * sin(.pi * tau) }
         // The impact: a damped oscillation starting at contact.
         let s = sinceIC
-        let burst = exp(-s / 0.012) * sin(2 * .pi * 25 * s) / (exp(-0.01 / 0.012))
+        let burst = exp(-s / 0.015) * sin(2 * .pi * 20 * s) / exp(-0.0125 / 0.015)
         up += impactG * burst
         fwd += 0.35 * impactG * burst
         left += 0.15 * impactG * burst
