@@ -282,3 +282,58 @@ public func atomicWrite(_ text: String, to path: String, protecting: ProtectedPa
   var text = text
   try text.withUTF8 { try atomicWrite(bytes: UnsafeRawBufferPointer($0), to: path, protecting: protecting, what: what) }
 }
+
+/// `name` cut to at most `maxBytes` of UTF-8 on a character boundary, so a
+/// file name built from an input's name (plus a suffix) stays under
+/// NAME_MAX (255 bytes).
+public func shortenedName(_ name: String, maxBytes: Int) -> String {
+  guard name.utf8.count > maxBytes else { return name }
+  var out = ""
+  var bytes = 0
+  for c in name {
+    let n = String(c).utf8.count
+    if bytes + n > maxBytes { break }
+    out.append(c)
+    bytes += n
+  }
+  return out
+}
+
+/// One writer per output folder: an exclusive `flock` on `FOLDER/.gaitline.lock`,
+/// held until `release()` or the end of the process. A second writer fails
+/// at once with a message naming the folder (exit status 74).
+public final class OutputFolderLock {
+  public let path: String
+  private var fd: Int32
+
+  public init(folder: String) throws {
+    path = (folder as NSString).appendingPathComponent(".gaitline.lock")
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+    guard fd >= 0 else {
+      throw IngestError(.writeFailed, "cannot create the lock file \(path): \(String(cString: strerror(errno)))", path: folder)
+    }
+    var st = stat()
+    guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+      close(fd)
+      throw IngestError(.writeFailed, "the lock file \(path) is not a regular file; remove it", path: folder)
+    }
+    if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+      close(fd)
+      fd = -1
+      throw IngestError(
+        .writeFailed,
+        "another gaitline is writing into this folder (it holds \(path)); wait for it to finish or choose another --out-dir",
+        path: folder)
+    }
+    let pid = "\(getpid())\n"
+    _ = ftruncate(fd, 0)
+    _ = pid.withCString { posixWrite(fd, $0, strlen($0)) }
+  }
+
+  /// Lets the next writer in.
+  public func release() {
+    if fd >= 0 { close(fd); fd = -1 }
+  }
+
+  deinit { release() }
+}
