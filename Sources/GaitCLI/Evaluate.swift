@@ -67,7 +67,14 @@ struct Evaluate: ParsableCommand {
         }
         return
       }
-      let e = GaitReport.evaluate(steps: result.steps, truth: reference, toleranceS: toleranceMs / 1000)
+      var e = GaitReport.evaluate(steps: result.steps, truth: reference, toleranceS: toleranceMs / 1000)
+      // A foot or shank sensor and its reference list one leg's contacts:
+      // their rate is the stride rate, and cadence (both feet) twice it.
+      let oneLeg = result.placement != .hip
+      if oneLeg {
+        e.cadenceReferenceSpm = e.cadenceReferenceSpm.map { 2 * $0 }
+        e.cadenceDetectedSpm = e.cadenceDetectedSpm.map { 2 * $0 }
+      }
       if json {
         print(JSONValue.object([
           ("tolerance_ms", .num(e.toleranceMs, 1)), ("reference_contacts", .number(Double(e.truthContacts))),
@@ -80,6 +87,7 @@ struct Evaluate: ParsableCommand {
           ("contact_loa_ms", e.limitsOfAgreementMs.map { .array([.num($0.0, 1), .num($0.1, 1)]) } ?? .null),
           ("cadence_reference_spm", .num(e.cadenceReferenceSpm, 2)), ("cadence_detected_spm", .num(e.cadenceDetectedSpm, 2)),
           ("cadence_error_pct", .num(e.cadenceErrorPct, 3)),
+          ("cadence_basis", .string(oneLeg ? "2 x stride rate of the sensor leg" : "contacts of both feet")),
         ]).serialized())
         return
       }
@@ -90,7 +98,8 @@ struct Evaluate: ParsableCommand {
         print(String(format: "contact time (%d pairs): bias %+.1f ms, RMSE %.1f ms, limits of agreement %+.1f to %+.1f ms", e.contactPairs, b, r, loa.0, loa.1))
       }
       if let r = e.cadenceReferenceSpm, let d = e.cadenceDetectedSpm, let p = e.cadenceErrorPct {
-        print(String(format: "cadence: reference %.1f spm, gaitline %.1f spm, error %+.2f %%", r, d, p))
+        print(String(format: "cadence: reference %.1f spm, gaitline %.1f spm, error %+.2f %%%@", r, d, p,
+                     oneLeg ? " (2 × stride rate of the sensor leg)" : ""))
       }
     } catch let e as ValidationError {
       throw e
