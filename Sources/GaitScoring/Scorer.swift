@@ -185,7 +185,9 @@ public struct Scorer: Sendable {
       let limit = baseline?.brakingMps.map { $0 * (1 + p.baselineBrakingRisePct / 100) } ?? p.brakingHighMps
       if b >= limit { secondSigns.append("high braking (\(fmt(b, 2)) m/s lost per step, threshold \(fmt(limit, 2)))") }
     }
-    if let g = contact {
+    // A shank accelerometer's contact time is approximate (toe-off within
+    // about ±150 ms in validation studies): not a second sign.
+    if let g = contact, run.placement != .shank {
       let limit = baseline?.groundContactMs.map { $0 * (1 + p.baselineContactRisePct / 100) } ?? p.contactLongMs
       if g >= limit { secondSigns.append("long ground contact (\(fmt(g)) ms, threshold \(fmt(limit)))") }
     }
