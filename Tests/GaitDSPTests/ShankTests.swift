@@ -158,3 +158,32 @@ private func strides_median(_ t: [Double]) -> Double {
     #expect(GaitAnalyzer.analyze(rec).placement == .hip)
   }
 }
+
+/// The shank detector gives the same steps whatever the block size of the
+/// stream (segment positions depend only on sample indices).
+@Suite struct ShankStreaming {
+  @Test(arguments: [1, 137, 4096])
+  func blockSizeDoesNotChangeSteps(block: Int) {
+    var gen = SyntheticShank(rateHz: 200, running: true, seconds: 40)
+    gen.rangeG = 8
+    let rec = gen.recording()
+    let whole = GaitAnalyzer.analyze(rec).steps
+    var analyzer = GaitAnalyzer(info: rec.info)
+    var chunked: [Step] = []
+    for b in rec.blocks { for piece in b.split(every: block) { analyzer.process(piece) { chunked.append($0) } } }
+    analyzer.finish { chunked.append($0) }
+    #expect(whole.count > 40)
+    #expect(chunked == whole)
+  }
+
+  @Test func tooShortOrFlatGivesNoStepsAndNoCrash() {
+    let flat = Recording(info: RecordingInfo(sampleRateHz: 100, placement: .shank),
+                         blocks: [SampleBlock(startIndex: 0, ax: [Float](repeating: 9.8, count: 900),
+                                              ay: [Float](repeating: 0, count: 900), az: [Float](repeating: 0, count: 900))])
+    #expect(GaitAnalyzer.analyze(flat).steps.isEmpty)
+    let short = SyntheticShank(rateHz: 100, running: true, seconds: 1.5).recording()
+    var o = AnalysisOptions()
+    o.placement = .shank
+    _ = GaitAnalyzer.analyze(short, options: o)
+  }
+}
