@@ -123,17 +123,12 @@ public struct Scorer: Sendable {
         evidence: "gaitline does not invent samples to fill holes.",
         advice: "Check the logger's storage and connection."))
     }
-    if run.placement == .shank {
+    if run.placement == .foot || run.placement == .shank {
       flags.append(RiskFlag(
         id: "placement-limits", severity: .info, metric: "placement", value: nil, threshold: nil, unit: "",
-        message: "A shank sensor cannot measure trunk lean, vertical oscillation, lateral sway or braking. Only the sensor leg's contacts are measured: cadence is 2 × its stride rate. Contact time from a shank accelerometer is approximate (toe-off within about ±150 ms in validation studies).",
-        evidence: "Trunk metrics need a torso or sacrum sensor; one sensor sees one leg.",
-        advice: "Clip a second sensor at the lower back (sacrum or waistband) to check posture."))
-    }
-    if run.placement == .foot {
-      flags.append(RiskFlag(
-        id: "placement-limits", severity: .info, metric: "placement", value: nil, threshold: nil, unit: "",
-        message: "A foot sensor cannot measure trunk lean, vertical oscillation, lateral sway or braking.",
+        message: run.placement == .foot
+          ? "A foot sensor cannot measure trunk lean, vertical oscillation, lateral sway or braking."
+          : "A shank sensor cannot measure trunk lean, vertical oscillation, lateral sway or braking. Only the sensor leg's contacts are measured: cadence is 2 × its stride rate. Contact time from a shank accelerometer is approximate (toe-off within about ±150 ms in validation studies).",
         evidence: "Vertical oscillation, trunk lean and sway describe the trunk: they need a sensor on the torso or sacrum.",
         advice: "Clip a second sensor at the lower back (sacrum or waistband) to check posture."))
     } else if !run.hasMediolateral {
