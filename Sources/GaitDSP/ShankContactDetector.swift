@@ -275,34 +275,61 @@ struct ShankProfile: PlacementProfile {
   }
 }
 
+/// The quiet stance of a lower-limb segment (see
+/// ``SegmentWorkspace/quietStance(strideSamples:)``).
+struct QuietStance: Sendable {
+  /// Median over strides of the longest stretch with the 40-ms mean of |a|
+  /// within 0.15 g of 1 g, as a fraction of the stride.
+  var fraction: Double
+  /// Median rotation rate of the gravity direction across that stretch,
+  /// degrees/s (accelerometer, between the stretch's first and last 40 ms);
+  /// `nil` when under half the strides have a stretch longer than 40 ms.
+  var rotationDegPerS: Double?
+  /// Median of the mean |ω| over that stretch, degrees/s; `nil` without a
+  /// gyroscope or when under half the strides have a stretch of 40 ms.
+  var gyroDegPerS: Double?
+  /// Median over strides of the longest stretch with |ω| below 1 rad/s, s
+  /// (`nil` without a gyroscope).
+  var gyroStillS: Double?
+
+  init(fraction: Double, rotationDegPerS: Double? = nil, gyroDegPerS: Double? = nil, gyroStillS: Double? = nil) {
+    self.fraction = fraction
+    self.rotationDegPerS = rotationDegPerS
+    self.gyroDegPerS = gyroDegPerS
+    self.gyroStillS = gyroStillS
+  }
+}
+
 extension SegmentWorkspace {
-  /// The quiet stance of a stride: per stride, the longest stretch where the
-  /// 40-ms mean of ||a| − 1 g| stays below 0.15 g, as a fraction of the
-  /// stride (median over strides), and the rotation rate of the gravity
-  /// direction across that stretch, degrees/s (median). A shoe sensor is
-  /// quiet and still there (foot-flat); a walking shank is quiet in |a| but
-  /// rotates forward over the foot; a running shank has no quiet stretch.
-  func quietStance(strideSamples: Double) -> (fraction: Double, rotationDegPerS: Double) {
+  /// The quiet stance of each stride: the longest stretch where the 40-ms
+  /// mean of |a| stays within 0.15 g of 1 g. A shoe sensor is quiet and
+  /// still there (foot-flat); a walking shank is quiet in |a| but rotates
+  /// forward over the foot; a running shank has no quiet stretch.
+  func quietStance(strideSamples: Double) -> QuietStance {
     let n = rawX.count
     let period = Int(strideSamples)
     let w = max(2, Int((0.04 * rateHz).rounded()))
-    guard period > 2 * w, n > period else { return (0, 0) }
+    guard period > 2 * w, n > period else { return QuietStance(fraction: 0) }
     let g = standardGravity
     var prefix = [Float](repeating: 0, count: n + 1)
-    for i in 0..<n { prefix[i + 1] = prefix[i] + abs(magnitude[i] / g - 1) }
-    var fractions: [Float] = []
-    var rates: [Float] = []
+    for i in 0..<n { prefix[i + 1] = prefix[i] + magnitude[i] / g }
+    let hasGyro = gyroMagnitude.count == n && gyroMagnitude.contains { $0 > 0 }
+    var gyroPrefix = [Float](repeating: 0, count: hasGyro ? n + 1 : 0)
+    if hasGyro { for i in 0..<n { gyroPrefix[i + 1] = gyroPrefix[i] + gyroMagnitude[i] } }
+    var fractions: [Float] = [], rates: [Float] = [], gyroRates: [Float] = [], still: [Float] = []
+    var strides = 0
     var start = 0
     while start + period <= n {
+      strides += 1
       var best = 0, bestEnd = start, run = 0
       for i in start..<(start + period) {
         let a = max(0, i - w / 2), b = min(n, a + w)
-        let quiet = (prefix[b] - prefix[a]) / Float(b - a) < 0.15
+        let quiet = abs((prefix[b] - prefix[a]) / Float(b - a) - 1) < 0.15
         run = quiet ? run + 1 : 0
         if run > best { best = run; bestEnd = i + 1 }
       }
       fractions.append(Float(best) / Float(period))
-      if best >= 2 * w {
+      if best > w + 1 {
         let s = bestEnd - best
         var a0 = SIMD3<Float>.zero, a1 = SIMD3<Float>.zero
         for i in s..<(s + w) { a0 += SIMD3(rawX[i], rawY[i], rawZ[i]) }
@@ -310,42 +337,55 @@ extension SegmentWorkspace {
         let angle = acos(max(-1, min(1, dot(normalize(a0), normalize(a1))))) * 180 / .pi
         rates.append(angle / (Float(best - w) / Float(rateHz)))
       }
+      if hasGyro {
+        if best >= w {
+          gyroRates.append((gyroPrefix[bestEnd] - gyroPrefix[bestEnd - best]) / Float(best) * 180 / .pi)
+        }
+        var longest = 0, current = 0
+        for i in start..<(start + period) {
+          current = gyroMagnitude[i] < 1 ? current + 1 : 0
+          longest = max(longest, current)
+        }
+        still.append(Float(longest) / Float(rateHz))
+      }
       start += period
     }
-    guard !fractions.isEmpty else { return (0, 0) }
-    return (Double(Statistics.quantile(fractions, 0.5)), rates.isEmpty ? 0 : Double(Statistics.quantile(rates, 0.5)))
+    guard !fractions.isEmpty else { return QuietStance(fraction: 0) }
+    return QuietStance(
+      fraction: Double(Statistics.quantile(fractions, 0.5)),
+      rotationDegPerS: rates.count * 2 >= strides ? Double(Statistics.quantile(rates, 0.5)) : nil,
+      gyroDegPerS: gyroRates.count * 2 >= strides ? Double(Statistics.quantile(gyroRates, 0.5)) : nil,
+      gyroStillS: still.isEmpty ? nil : Double(Statistics.quantile(still, 0.5)))
   }
 
   /// Shank or foot for a lower-limb segment.
   ///
-  /// With a gyroscope: a shoe is still at foot-flat (40-ms mean |ω| below
-  /// 0.5 rad/s once per stride: zero-velocity detection); a shank rotates
-  /// through stance. Without: shank when stance has no quiet 1-g stretch
-  /// (under 9 % of the stride) or when the quiet stretch rotates faster than
-  /// 80°/s (the tibia rolling over the foot). Measured per 10-s segment:
-  /// bundled shank walking 0.33 / 94–105°/s, running 0.05–0.07; PyShoe
-  /// running shoe 0.11–0.31 / 1–68°/s, gaitmap walking shoe 0.32 / 14°/s.
+  /// A shoe has a foot-flat in every stride: |a| near 1 g with the foot
+  /// still. A walking shank has a quiet 1-g stretch too (single support),
+  /// but the tibia rolls forward over the foot through it; a running shank
+  /// is loaded at 2–3 g in stance and reads 1 g only in passing, in swing,
+  /// while it turns fast — or never.
+  /// - No quiet stretch long enough to measure in most strides: shank.
+  /// - With a gyroscope: shank when |ω| over the quiet stretch averages more
+  ///   than 40°/s; when the stretch is too short for that, shank unless |ω|
+  ///   stays below 1 rad/s for 90 ms or more per stride.
+  /// - Accelerometer only: the rotation of the gravity direction across the
+  ///   quiet stretch; shank above 60°/s when the stretch is a fifth of the
+  ///   stride or more (walking), above 250°/s when it is shorter (running).
+  ///
+  /// Measured per 15-s segment (quiet fraction, accelerometer °/s,
+  /// gyroscope °/s): bundled shank walking 0.33, 99–120; running
+  /// 0.07–0.08, 505–736; PyShoe running shoe 0.09–0.32, 3–121, 18–32;
+  /// gaitmap walking shoe 0.30, 14. Shank recordings with a gyroscope were
+  /// only synthetic.
   mutating func shankOrFoot() -> Placement? {
     guard let p = stepPeriod(FootProfile.periodicityModel) else { return nil }
-    let stride = 2 * p
-    let n = rawX.count
-    if gyroMagnitude.count == n, gyroMagnitude.contains(where: { $0 > 0 }) {
-      let w = max(2, Int((0.04 * rateHz).rounded()))
-      var prefix = [Float](repeating: 0, count: n + 1)
-      for i in 0..<n { prefix[i + 1] = prefix[i] + gyroMagnitude[i] }
-      var minima: [Float] = []
-      var start = 0
-      let period = Int(stride)
-      while start + period <= n, period > w {
-        var m = Float.infinity
-        for i in start..<(start + period - w) { m = min(m, (prefix[i + w] - prefix[i]) / Float(w)) }
-        minima.append(m)
-        start += period
-      }
-      guard !minima.isEmpty else { return nil }
-      return Statistics.quantile(minima, 0.5) < 0.5 ? .foot : .shank
+    let quiet = quietStance(strideSamples: 2 * p)
+    if let still = quiet.gyroStillS {
+      if let turning = quiet.gyroDegPerS { return turning > 40 ? .shank : .foot }
+      return still >= 0.09 ? .foot : .shank
     }
-    let quiet = quietStance(strideSamples: stride)
-    return quiet.fraction < 0.09 || quiet.rotationDegPerS > 80 ? .shank : .foot
+    guard let rotation = quiet.rotationDegPerS else { return .shank }
+    return rotation > (quiet.fraction >= 0.2 ? 60 : 250) ? .shank : .foot
   }
 }

@@ -41,6 +41,9 @@ public struct SyntheticShank: Sendable {
   public var noiseG: Double = 0.02
   /// Stride-to-stride variation of the stride time, fraction (deterministic).
   public var jitter: Double = 0.02
+  /// Also write a gyroscope: the tibia's sagittal angular velocity θ̇ about
+  /// the mediolateral axis (plus 0.02 rad/s noise per axis), rad/s.
+  public var gyroscope = false
 
   /// Running at 150–190 steps/min or walking at 100–120 steps/min defaults.
   public init(rateHz: Double, running: Bool, seconds: Double = 30) {
@@ -74,6 +77,8 @@ public struct SyntheticShank: Sendable {
     let n = Int(seconds * rateHz)
     let g = Double(standardGravity)
     var ax = [Float](repeating: 0, count: n), ay = ax, az = ax
+    var gx: [Float] = [], gy: [Float] = [], gz: [Float] = []
+    if gyroscope { gx.reserveCapacity(n); gy.reserveCapacity(n); gz.reserveCapacity(n) }
     let cs = contacts
     let amplitude = swingDeg * .pi / 180
     var seed: UInt64 = 0x2545_F491_4F6C_DD1D
@@ -132,9 +137,16 @@ public struct SyntheticShank: Sendable {
       ax[i] = Float(v.x * g)
       ay[i] = Float(v.y * g)
       az[i] = Float(v.z * g)
+      if gyroscope {
+        let w = SIMD3(0.02 * noise(), 0.02 * noise(), omega + 0.02 * noise())
+        gx.append(Float((rotation[0] * w).sum()))
+        gy.append(Float((rotation[1] * w).sum()))
+        gz.append(Float((rotation[2] * w).sum()))
+      }
     }
-    var info = RecordingInfo(sampleRateHz: rateHz)
+    var info = RecordingInfo(sampleRateHz: rateHz, hasGyroscope: gyroscope)
     if let r = rangeG { info.accelerometerRangeG = Float(r) }
-    return Recording(info: info, blocks: [SampleBlock(startIndex: 0, ax: ax, ay: ay, az: az)], clippedSamples: clipped)
+    return Recording(info: info, blocks: [SampleBlock(startIndex: 0, ax: ax, ay: ay, az: az, gx: gx, gy: gy, gz: gz)],
+                     clippedSamples: clipped)
   }
 }

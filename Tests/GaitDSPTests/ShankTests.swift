@@ -134,12 +134,39 @@ private func strides_median(_ t: [Double]) -> Double {
   }
 }
 
+/// With a gyroscope (the tibia's sagittal angular velocity) the shank is
+/// still told from a shoe: it turns through its quiet stance.
+@Suite struct SyntheticShankWithGyroscope {
+  @Test(arguments: [100.0, 200.0], [false, true])
+  func detectedAsShank(rate: Double, running: Bool) {
+    var gen = SyntheticShank(rateHz: rate, running: running)
+    gen.gyroscope = true
+    gen.rotation = SyntheticRun.rotation(yawDeg: -20, pitchDeg: 10, rollDeg: 5)
+    let (e, r) = SyntheticShankSignals.check(gen)
+    #expect(r.placement == .shank, "\(rate) Hz running \(running)")
+    #expect(e.recall >= 0.99 && e.precision >= 0.99)
+  }
+}
+
 /// Shoe and trunk recordings must not be taken for a shank.
 @Suite struct ShankPlacementNegatives {
   @Test(arguments: ["2017-11-22-11-44-47", "2017-11-27-11-11-24", "2017-11-27-11-11-53", "2017-11-27-11-12-18", "2017-11-27-11-13-10"])
   func shoeIsNotShank(name: String) throws {
     let r = try analyzeFile("pyshoe-foot-run/\(name)_imu.csv")
     #expect(r.placement != .shank)
+  }
+
+  /// The same shoe recordings without their gyroscope: the accelerometer
+  /// test alone must not call them a shank either.
+  @Test(arguments: ["2017-11-22-11-44-47", "2017-11-27-11-11-24", "2017-11-27-11-11-53", "2017-11-27-11-12-18", "2017-11-27-11-13-10"])
+  func shoeWithoutGyroscopeIsNotShank(name: String) throws {
+    let reader = try CSVReader(path: sampleData("pyshoe-foot-run/\(name)_imu.csv"))
+    var blocks: [SampleBlock] = []
+    while let b = try reader.nextBlock() { blocks.append(SampleBlock(startIndex: b.startIndex, ax: b.ax, ay: b.ay, az: b.az)) }
+    var info = reader.info
+    info.hasGyroscope = false
+    let placement = GaitAnalyzer.analyze(Recording(info: info, blocks: blocks)).placement
+    #expect(placement != .shank)
   }
 
   @Test(arguments: ["HA_001_Test5_Trial1", "HA_002_Test5_Trial2", "MS_001_Test5_Trial1"])
