@@ -127,11 +127,11 @@ struct Cohort: ParsableCommand {
       if let partition { values.append(("--partition", partition)) }
       for o in sbatchOptions { values.append(("--sbatch-option", o)) }
       for (name, v) in values where v.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-        throw fail(IngestError(.invalidArgument, "\(name) holds a control character (a newline or tab?): '\(sanitizedForTerminal(v))'; a generated script cannot hold it safely"))
+        throw ValidationError("\(name) holds a control character (a newline or tab?): '\(sanitizedForTerminal(v))'; a generated script cannot hold it safely")
       }
       if out.contains("\\") {
         // Slurm turns off %A/%a in a --output path holding a backslash: every task would share one log.
-        throw fail(IngestError(.invalidArgument, "--out-dir holds a backslash, which Slurm's --output cannot take with %A/%a patterns; choose another folder", path: out))
+        throw ValidationError("--out-dir holds a backslash, which Slurm's --output cannot take with %A/%a patterns; choose another folder")
       }
       func q(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
       // sbatch reads `#SBATCH` arguments with double quotes grouping and a

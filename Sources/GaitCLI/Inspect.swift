@@ -38,7 +38,7 @@ struct Inspect: ParsableCommand {
           ("units_detected", .string(r.unitsDetected)), ("units_source", .string(r.unitsSource)),
           ("gyro_units", .str(r.gyroUnits)), ("timestamp_unit", .string(r.timestampUnit)),
           ("sample_rate_hz", .num(r.sampleRateHz, 4)), ("measured_rate_hz", .num(r.measuredRateHz, 4)),
-          ("nominal_rate_hz", .num(r.nominalRateHz, 4)), ("records", .number(Double(r.records))),
+          ("nominal_rate_hz", .num(r.nominalRateHz, 4)), ("rate_source", .string(r.rateSource ?? "file header")), ("records", .number(Double(r.records))),
           ("samples", .number(Double(r.samples))), ("duration_s", .num(r.durationS, 3)),
           ("gaps", .array(r.gaps.map { .object([("start_s", .num($0.startS, 3)), ("duration_s", .num($0.durationS, 3)), ("missing_samples", .number(Double($0.missingSamples)))]) })),
           ("clipped_samples", .number(Double(r.clippedSamples))),
@@ -59,6 +59,7 @@ struct Inspect: ParsableCommand {
       out(String(format: "sample rate:     %.4f Hz on the grid", r.sampleRateHz)
             + (r.measuredRateHz.map { String(format: ", measured %.4f Hz", $0) } ?? "")
             + (r.nominalRateHz.map { String(format: ", nominal %g Hz", $0) } ?? ""))
+      out("rate from:       \(r.rateSource ?? "the file's header")")
       out(String(format: "duration:        %.3f s, %d samples from %d records", r.durationS, r.samples, r.records))
       out("gaps:            \(r.gaps.isEmpty ? "none" : r.gaps.map { String(format: "%.3f s at %.3f s", $0.durationS, $0.startS) }.joined(separator: "; "))")
       out("clipped samples: \(r.clippedSamples)")

@@ -164,7 +164,11 @@ struct LiveView {
       let v = x.sorted()
       return v.isEmpty ? nil : v[v.count / 2]
     }
+    // Cadence from step times, else from the intervals between the recent
+    // contacts (a step held past its hold time carries no step time).
+    let intervals = zip(recent.dropFirst(), recent).map { ($0.icS - $1.icS) * 1000 }.filter { $0 > 150 && $0 < 1500 }
     let cadence = median(recent.compactMap { $0.stepTimeMs.map { 60_000 / $0 } })
+      ?? median(intervals.map { 60_000 / $0 })
     let contact = median(recent.compactMap(\.groundContactMs))
     let vo = median(recent.compactMap(\.verticalOscillationCm))
     if jsonLines {

@@ -498,8 +498,23 @@ struct ByteReader {
   mutating func f64() -> Double { Double(bitPattern: u64()) }
 }
 
+/// A FIT file: ".FIT" at byte 8 of a 12- or 14-byte header.
+func isFITActivity(path: String) -> Bool {
+  guard let h = FileHandle(forReadingAtPath: path), let head = try? h.read(upToCount: 12) else { return false }
+  try? h.close()
+  let b = [UInt8](head)
+  return b.count == 12 && (b[0] == 12 || b[0] == 14) && Array(b[8..<12]) == Array(".FIT".utf8)
+}
+
 /// Opens any supported recording by extension and magic bytes.
 public func openRecording(path: String, options: CSVOptions = CSVOptions()) throws -> any SampleSource {
+  if path.lowercased().hasSuffix(".fit") || isFITActivity(path: path) {
+    throw IngestError(.noRawSamples,
+      "this is a FIT activity (a Garmin, Coros or Stryd watch or pod file): it stores the device's own per-second "
+      + "summaries (cadence, ground contact, vertical oscillation) but no raw acceleration, so gaitline cannot find steps in it. "
+      + "To see the watch's running dynamics beside gaitline's report of the same run: gaitline compare \(path) REPORT.json",
+      path: path)
+  }
   if let h = FileHandle(forReadingAtPath: path), let magic = try? h.read(upToCount: 4), [UInt8](magic) == GLB.fileMagic {
     return try GLBReader(path: path)
   }

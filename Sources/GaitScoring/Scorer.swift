@@ -220,7 +220,10 @@ public struct Scorer: Sendable {
       }
       // Without a standing calibration the mounting angle is inside the
       // number: only a clearly flexed value is mentioned, as info.
-      if !calibrated && baseline == nil { leanHigh = p.leanFlexedDeg }
+      if !calibrated && baseline == nil {
+        leanHigh = p.leanFlexedDeg
+        basis = "\(fmt(p.leanFlexedDeg))°, the flexed posture of Teng & Powers 2014 (typical range \(fmt(p.leanTypicalLowDeg))–\(fmt(p.leanTypicalHighDeg))°)"
+      }
       if leanValue > leanHigh {
         let severe = baseline == nil && lean > p.leanFlexedDeg
         var sev: Severity = severe ? .alert : .warning
