@@ -225,6 +225,7 @@ func humanFlagTitle(_ id: String) -> String {
     "form-breakdown-lean": "Form breakdown: trunk lean", "form-breakdown-sway": "Form breakdown: sway",
     "sample-rate-low": "Low sample rate", "clipping": "Clipped samples", "gaps": "Gaps in the recording",
     "placement-limits": "What this sensor position can measure",
+    "tibial-shock-high": "High tibial shock", "tibial-shock-lower-bound": "Tibial shock beyond the sensor's range",
   ]
   if let t = titles[id] { return t }
   let words = id.split(separator: "-").joined(separator: " ")
@@ -237,7 +238,7 @@ func humanMetric(_ metric: String) -> String {
     "cadence_spm": "cadence", "trunk_lean_deg": "trunk lean", "lateral_sway_cm": "lateral sway",
     "gct_balance_left_pct": "ground contact balance", "ground_contact_ms": "ground contact",
     "sample_rate_hz": "sample rate", "clipped_samples": "clipped samples", "gaps": "gaps", "placement": "placement",
-    "vertical_oscillation_cm": "vertical oscillation", "braking_mps": "braking",
+    "vertical_oscillation_cm": "vertical oscillation", "braking_mps": "braking", "tibial_shock_g": "tibial shock",
   ]
   return names[metric] ?? metric.split(separator: "_").filter { !["spm", "deg", "cm", "ms", "pct", "hz", "mps"].contains($0) }.joined(separator: " ")
 }
