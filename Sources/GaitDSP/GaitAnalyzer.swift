@@ -221,7 +221,7 @@ public struct GaitAnalyzer {
     work.prepare(lowPassHz: min(options.lowPassHz, 0.4 * rateHz))
     result.mountingTiltDeg = work.mountingTiltDeg
     let coreLo = coreStart - w0, coreHi = coreEnd - w0
-    let profile = GaitDSP.profile(for: place, options: options)
+    let profile = GaitDSP.profile(for: place, options: options, rangeG: info.accelerometerRangeG)
     let period = work.stepPeriod(profile.periodicity)
     result.cadenceSpectralSpm = period.map { 60 * rateHz / $0 }
     let found = profile.analyse(&work, stepPeriodSamples: period, coreRange: coreLo..<coreHi, offsetIndex: w0,

@@ -26,9 +26,9 @@ struct SegmentWorkspace {
   var placementAngleDeg: Double?
   /// The 99th percentile of |a| at that decision, g.
   var placementPeakG: Double?
-  private var rawX: [Float] = []
-  private var rawY: [Float] = []
-  private var rawZ: [Float] = []
+  private(set) var rawX: [Float] = []
+  private(set) var rawY: [Float] = []
+  private(set) var rawZ: [Float] = []
   private var scratch4: [SIMD4<Float>] = []
   private var filter: ZeroPhaseButterworth?
   private var filterRateHz = 0.0
@@ -181,6 +181,11 @@ struct SegmentWorkspace {
     let p90 = Statistics.quantile(angles, 0.9)
     placementAngleDeg = Double(p90)
     placementPeakG = Double(p99)
+    // Lower limb: a shank (tested in ShankEventDetector.swift) may peak
+    // below 3.5 g when walking; a foot still needs 3.5 g.
+    if p90 > 18, p99 > 2.5, let limb = shankOrFoot() {
+      if limb == .shank || p99 > 3.5 { return limb }
+    }
     return p90 > 18 && p99 > 3.5 ? .foot : .hip
   }
 
