@@ -26,28 +26,32 @@ func pickPeaks(_ x: [Float], minimum: Float, distance: Int) -> [Int] {
 /// stance, a slow fall in flight) and removing it would subtract a parabola
 /// from the displacement. Per step as GaitPy and skdh integrate (McCamley
 /// 2012; Zijlstra & Hof 2003). Returns metres.
-func peakToPeakDisplacement(_ a: [Float], _ range: Range<Int>, rateHz: Double, velocity: inout [Double]) -> Double? {
+func peakToPeakDisplacement(_ a: [Float], _ range: Range<Int>, rateHz: Double) -> Double? {
   let n = range.count
   guard n >= 4, range.lowerBound >= 0, range.upperBound <= a.count else { return nil }
   let dt = 1 / rateHz
-  velocity.removeAll(keepingCapacity: true)
   return a.withUnsafeBufferPointer { p -> Double in
     var mean = 0.0
     for i in range { mean += Double(p[i]) }
     mean /= Double(n)
-    // Trapezoidal velocity at the sample instants, then its mean.
+    // Pass 1: the mean of the trapezoidal velocity. Pass 2: the same
+    // velocity again, its mean removed, integrated (nothing is stored).
     var v = 0.0, vMean = 0.0
     var previous = Double(p[range.lowerBound]) - mean
     for i in range {
       let x = Double(p[i]) - mean
       v += 0.5 * (previous + x) * dt
       previous = x
-      velocity.append(v)
       vMean += v
     }
     vMean /= Double(n)
+    v = 0
+    previous = Double(p[range.lowerBound]) - mean
     var d = 0.0, lo = 0.0, hi = 0.0
-    for v in velocity {
+    for i in range {
+      let x = Double(p[i]) - mean
+      v += 0.5 * (previous + x) * dt
+      previous = x
       d += (v - vMean) * dt
       lo = min(lo, d); hi = max(hi, d)
     }

@@ -83,6 +83,7 @@ public struct GaitAnalyzer {
   private var expectedIndex: Int?
   private var work = SegmentWorkspace()
   private var gaitKind = GaitKindLabeller()
+  private var profileCache: (any PlacementProfile)?
 
   public init(info: RecordingInfo, options: AnalysisOptions = AnalysisOptions()) {
     self.info = info
@@ -221,7 +222,8 @@ public struct GaitAnalyzer {
     work.prepare(lowPassHz: min(options.lowPassHz, 0.4 * rateHz))
     result.mountingTiltDeg = work.mountingTiltDeg
     let coreLo = coreStart - w0, coreHi = coreEnd - w0
-    let profile = GaitDSP.profile(for: place, options: options, rangeG: info.accelerometerRangeG)
+    if profileCache?.placement != place { profileCache = GaitDSP.profile(for: place, options: options, rangeG: info.accelerometerRangeG) }
+    let profile = profileCache!
     let period = work.stepPeriod(profile.periodicity)
     result.cadenceSpectralSpm = period.map { 60 * rateHz / $0 }
     let found = profile.analyse(&work, stepPeriodSamples: period, coreRange: coreLo..<coreHi, offsetIndex: w0,

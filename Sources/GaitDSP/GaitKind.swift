@@ -34,20 +34,22 @@ public struct GaitKindLabeller: Sendable, Hashable {
 
   /// Relabels `steps` (in time order) in place.
   public mutating func label(_ steps: inout [Step]) {
-    let evidence = steps.map { $0.running && ($0.stepTimeMs ?? 0) <= slowestRunningStepMs }
+    let slowest = slowestRunningStepMs
+    func evidence(_ i: Int) -> Bool { steps[i].running && (steps[i].stepTimeMs ?? 0) <= slowest }
     var i = 0
     while i < steps.count {
       if let last = lastIcS, steps[i].icS - last > pauseS { current = nil }
       if current == nil {
-        let window = evidence[i..<min(evidence.count, i + switchSteps)]
-        let runs = window.filter { $0 }.count
-        current = runs * 2 == window.count ? evidence[i] : runs * 2 > window.count
+        let end = min(steps.count, i + switchSteps)
+        var runs = 0
+        for j in i..<end where evidence(j) { runs += 1 }
+        current = runs * 2 == end - i ? evidence(i) : runs * 2 > end - i
       }
-      if evidence[i] != current {
+      if evidence(i) != current {
         // How many consecutive contrary steps follow (without a pause)?
         var j = i
-        while j < steps.count, evidence[j] != current, j == i || steps[j].icS - steps[j - 1].icS <= pauseS { j += 1 }
-        if j - i >= switchSteps { current = evidence[i] }
+        while j < steps.count, evidence(j) != current, j == i || steps[j].icS - steps[j - 1].icS <= pauseS { j += 1 }
+        if j - i >= switchSteps { current = evidence(i) }
       }
       steps[i].running = current!
       lastIcS = steps[i].icS

@@ -37,6 +37,8 @@ struct SegmentWorkspace {
   private var windowed: [Float] = []
   private var hann: [Float] = []  // the Hann window of the last length used
   private var fft: RealFFT?
+  private var levelScratch: [Float] = []
+  private var intervalScratch: [Double] = []
 
   init() {}
 
@@ -261,10 +263,19 @@ struct SegmentWorkspace {
     let source = signal(model.signal)
     let n = source.count
     guard n >= Int(2 * rateHz) else { return nil }
+    // Levels for the activity gate and the hump count, from every second
+    // sample (coarse levels suffice) in a reused buffer.
+    var levels: (low: Float, top: Float)?
+    if model.fundamental == .step {
+      levelScratch.removeAll(keepingCapacity: true)
+      for i in stride(from: 0, to: n, by: 2) { levelScratch.append(source[i]) }
+      levels = levelScratch.withUnsafeMutableBufferPointer {
+        (Statistics.interpolatedQuantile($0, model.humpLowQuantile), Statistics.interpolatedQuantile($0, 0.99))
+      }
+    }
     // Activity gate: rest (standing, sitting) has no gait period.
-    if let gate = model.minimumSwingG {
-      let low = Statistics.quantile(source, 0.25), high = Statistics.quantile(source, 0.99)
-      guard Double(high - low) / Double(standardGravity) >= gate else { return nil }
+    if let gate = model.minimumSwingG, let levels {
+      guard Double(levels.top - levels.low) / Double(standardGravity) >= gate else { return nil }
     }
     var mean: Float = 0
     for x in source { mean += x }
@@ -305,7 +316,7 @@ struct SegmentWorkspace {
       // running with flight below ``PeriodicityModel/runningMinimumSpm``
       // is implausible.
       let shortest = rateHz / band.upperBound, longest = rateHz / band.lowerBound
-      if let h = medianHumpInterval(source, period: period, model: model) {
+      if let levels, let h = medianHumpInterval(source, period: period, low: levels.low, top: levels.top, model: model) {
         if h < model.halfHumpRatio * period, period / 2 >= shortest { period /= 2 }
         else if h > model.doubleHumpRatio * period, period * 2 <= longest { period *= 2 }
       }
@@ -323,25 +334,24 @@ struct SegmentWorkspace {
   }
 
   /// The median interval between stance humps of `x` (m/s²), samples:
-  /// rises above the midpoint between its lower quartile and 99th
-  /// percentile after a drop to the lower quartile (a Schmitt trigger, so
+  /// rises above the midpoint between `low` (its lower quartile) and `top`
+  /// (its 99th percentile) after a drop to `low` (a Schmitt trigger, so
   /// the two humps of one stance count once). Intervals over three periods
   /// (pauses) are ignored; `nil` with fewer than four intervals.
-  func medianHumpInterval(_ x: [Float], period: Double, model: PeriodicityModel) -> Double? {
-    let low = Statistics.quantile(x, model.humpLowQuantile), top = Statistics.quantile(x, 0.99)
+  mutating func medianHumpInterval(_ x: [Float], period: Double, low: Float, top: Float, model: PeriodicityModel) -> Double? {
     let high = low + Float(model.humpLevel) * (top - low)
     var armed = false
     var last: Int?
-    var intervals: [Double] = []
+    intervalScratch.removeAll(keepingCapacity: true)
     for i in x.indices {
       if x[i] <= low { armed = true } else if armed, x[i] >= high {
         armed = false
-        if let l = last, Double(i - l) <= 3 * period { intervals.append(Double(i - l)) }
+        if let l = last, Double(i - l) <= 3 * period { intervalScratch.append(Double(i - l)) }
         last = i
       }
     }
-    guard intervals.count >= 4 else { return nil }
-    return Statistics.median(intervals)
+    guard intervalScratch.count >= 4 else { return nil }
+    return intervalScratch.withUnsafeMutableBufferPointer { Statistics.interpolatedQuantile($0, 0.5) }
   }
 
   /// The fraction of samples of `x` (m/s²) below the flight level.
