@@ -76,13 +76,20 @@ public struct RunSummary: Sendable, Hashable {
   public var runningStretches: [Stretch]
   public var runningSeconds: Double
 
-  /// Aggregates `steps` and `segments`.
+  /// Fewest steps in running bouts for the metrics to be over running
+  /// steps only (``basis`` `running`); running flags need it.
+  public static let minimumRunningSteps = 8
+
+  /// Aggregates `steps` and `segments`. Steps are in running bouts when
+  /// ``Step/running`` (the analyzer labels whole bouts, with hysteresis), so
+  /// cadence comes from every step interval of the running bouts, not only
+  /// from the steps whose toe-off was timed.
   public init(steps all: [Step], segments: [SegmentResult], speedMps: Double?) {
     steps = all.count
     runningSteps = all.reduce(0) { $0 + ($1.running ? 1 : 0) }
     // Metrics over running steps when there are enough, without copying the
     // steps (a 10-hour run has 100 000 of them).
-    let onlyRunning = runningSteps >= 8
+    let onlyRunning = runningSteps >= Self.minimumRunningSteps
     basis = onlyRunning ? "running" : "all"
     // One pass over the steps collects every metric.
     var cadence: [Double] = [], stepTime: [Double] = [], contact: [Double] = [], flight: [Double] = []

@@ -34,7 +34,9 @@ public struct Step: Sendable, Hashable, Codable {
   public var lateralSwayCm: Double?
   /// Foot-flat (the quietest instant of stance) of a foot sensor, s.
   public var footFlatS: Double?
-  /// Whether the step has a flight phase (running) or not (walking).
+  /// Whether the step belongs to a running bout (``GaitKindLabeller``:
+  /// flight phases, with hysteresis) or a walking one. The step metrics set
+  /// it per step (a flight phase seen); the analyzer then labels per bout.
   public var running: Bool
   /// Shank sensor: peak axial (tibial) acceleration after contact, gravity
   /// included, g. A lower bound when ``tibialShockClipped``.

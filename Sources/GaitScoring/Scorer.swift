@@ -88,6 +88,13 @@ public enum Evidence {
 public struct Scorer: Sendable {
   public var policy: ScoringPolicy
 
+  /// Flags that judge running form against runners' values (not data
+  /// quality, placement notes or `not-running`).
+  public static let runningFormFlagIds: Set<String> = [
+    "overstriding", "cadence-low", "trunk-lean-high", "trunk-lean-low", "trunk-lean-increase", "lateral-sway-high",
+    "contact-asymmetry", "form-breakdown-cadence", "form-breakdown-contact", "form-breakdown-lean", "form-breakdown-sway",
+  ]
+
   public init(policy: ScoringPolicy = .populationDefaults) { self.policy = policy }
 
   public func score(_ run: RunFacts, baseline: PersonalBaseline? = nil) -> [RiskFlag] {
@@ -139,10 +146,21 @@ public struct Scorer: Sendable {
         advice: "Record all three axes."))
     }
     guard s.steps >= 8 else { return flags }
-    // A shank tells walking from running by cadence and stance pattern;
-    // running-form flags are not raised on a walk.
+    // Running flags are judged on running bouts only: their thresholds come
+    // from runners. Without enough running steps the summary is over
+    // walking, and a walking step rate, contact time or sway says nothing
+    // about running form.
+    guard s.basis == "running" else {
+      flags.append(RiskFlag(
+        id: "not-running", severity: .info, metric: "running_steps", value: Double(s.runningSteps),
+        threshold: Double(RunSummary.minimumRunningSteps), unit: "steps", startS: span?.0, endS: span?.1,
+        message: "No running found (\(s.runningSteps) of \(s.steps) steps in running bouts): the recording is walking, so no running-form flags are judged.",
+        evidence: "Running thresholds (cadence, contact time, lean, sway) come from studies of runners and do not apply to walking.",
+        advice: "Record a run (with a flight phase) to get running-form feedback."))
+      return flags
+    }
+    // Tibial shock, from a shank sensor on running bouts.
     if run.placement == .shank {
-      guard s.runningSteps >= 8 else { return flags }
       if let shock = s.tibialShockG?.median, shock >= p.tibialShockHighG {
         let bound = s.tibialShockClippedSteps > 0 ? " \(s.tibialShockClippedSteps) step(s) reached the sensor's range, so the true peak is higher still." : ""
         flags.append(RiskFlag(
