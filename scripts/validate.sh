@@ -37,8 +37,14 @@ for f in "$foot"/*_imu.csv; do
   echo "pyshoe-foot-run (strides),$f,$foot/ground_truth_strides.csv,trial=$t,,strides,," >> "$plan"
 done
 
-# --- Shank: add rows here (dataset name, recording, truth, mode) when a shank data set with truth is
-# bundled; rows with the same dataset name are pooled into one block of docs/VALIDATION.md.
+# --- Shank (tibia) on a force-belt treadmill (Bach 2022, one participant): contacts of the sensor leg,
+# walking matched within 60 ms and running within 40 ms (issue 14). Rows with the same dataset name
+# are pooled into one block of docs/VALIDATION.md. scripts/validate-shank.sh prints them per trial.
+shank=SampleData/bach-shank-subject-b
+for n in 5 6 7 8 9; do
+  if [[ $n -le 6 ]]; then kind=walking; tol=60; else kind=running; tol=40; fi
+  echo "bach-shank-subject-b ($kind; force belt),$shank/trial_0$n.csv,$shank/ground_truth_contacts.csv,trial=$n,,contacts,,$tol" >> "$plan"
+done
 
 # --- Synthetic runs with exact truth (gaitline simulate): name|rate|phases|extra options|standing spans
 synthetic=(
