@@ -69,6 +69,23 @@ for k in "${!synthetic[@]}"; do
   echo "synthetic: $name,$work/syn_$k.csv,$work/syn_${k}_truth.csv,,,contacts,$standing,20" >> "$plan"
 done
 
+# --- Synthetic shank (tibia) signals with exact contacts of the sensor leg (gaitline simulate --shank):
+# name|rate|run or walk|extra options
+shank_synthetic=(
+  "shank running 142.857 Hz; ±8 g clipping|142.857|run|--clip-g 8 --rotate 0,0,0"
+  "shank running 50 Hz|50|run|--rotate 30,12,-8"
+  "shank running 500 Hz; rotated|500|run|--rotate 30,12,-8"
+  "shank walking 100 Hz|100|walk|--rotate 0,0,0"
+  "shank walking 200 Hz; rotated|200|walk|--rotate=-40,20,60"
+)
+for k in "${!shank_synthetic[@]}"; do
+  IFS='|' read -r name rate gait extra <<< "${shank_synthetic[$k]}"
+  # shellcheck disable=SC2086
+  "$bin" simulate --shank "$gait" --out "$work/shank_$k.csv" --truth "$work/shank_${k}_truth.csv" --rate "$rate" \
+    --seconds 60 $extra
+  echo "synthetic: $name,$work/shank_$k.csv,$work/shank_${k}_truth.csv,,,contacts,,20" >> "$plan"
+done
+
 "$bin" evaluate --plan "$plan" --markdown "$work/VALIDATION.md"
 sed -e "s#$work/plan.csv#scripts/validate.sh's plan#" "$work/VALIDATION.md" > docs/VALIDATION.md.tmp
 mv docs/VALIDATION.md.tmp docs/VALIDATION.md
