@@ -101,6 +101,9 @@ struct Simulate: ParsableCommand {
   @Option(help: "Also write the true contacts here (CSV).")
   var truth: String?
 
+  @Option(help: "Simulate a shank (tibia) sensor of one leg instead of a sacrum: run or walk (tibial impact, swing rotation of gravity; --rate, --seconds, --rotate and --clip-g apply; the truth lists that leg's contacts).")
+  var shank: String?
+
   func validate() throws {
     if !serial && out == nil { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
     guard seconds > 0, seconds <= 7 * 86_400 else { throw ValidationError("--seconds must be between 0 and a week") }
@@ -114,8 +117,16 @@ struct Simulate: ParsableCommand {
     guard let out else { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
     let angles = rotate.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
     guard angles.count == 3 else { throw ValidationError("--rotate takes yaw,pitch,roll in degrees, e.g. 30,12,-8") }
+    var shankRun: SyntheticShank?
+    if let shank {
+      guard ["run", "walk"].contains(shank.lowercased()) else { throw ValidationError("--shank takes run or walk, not '\(shank)'") }
+      var s = SyntheticShank(rateHz: rate, running: shank.lowercased() == "run", seconds: seconds)
+      s.rotation = SyntheticRun.rotation(yawDeg: angles[0], pitchDeg: angles[1], rollDeg: angles[2])
+      s.rangeG = clipG
+      shankRun = s
+    }
     let synthetic = try syntheticRun(angles: angles)
-    let rec = synthetic.recording()
+    let rec = shankRun?.recording() ?? synthetic.recording()
     do {
       // Written atomically; the truth table may not be the recording.
       let protected = ProtectedPaths(inputs: truth.map { [$0] } ?? [])
@@ -134,7 +145,12 @@ struct Simulate: ParsableCommand {
         try f.write(text)
         try f.commit()
       }
-      if let truth {
+      if let truth, let shankRun {
+        var t = "ic_time_s,tc_time_s,side,kind,vo_cm\n"
+        let kind = shankRun.running ? "running" : "walking"
+        for c in shankRun.contacts { t += String(format: "%.5f,%.5f,,", c.ic, c.tc) + "\(kind),\n" }
+        try writeOutput(t, to: truth, protecting: ProtectedPaths(inputs: [out]), what: "--truth")
+      } else if let truth {
         var t = "ic_time_s,tc_time_s,side,kind,vo_cm\n"
         for c in synthetic.trueSteps {
           let tc = c.kind == .running ? String(format: "%.5f", c.tcS) : ""

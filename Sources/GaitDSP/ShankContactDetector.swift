@@ -21,7 +21,7 @@ struct ShankGaitClassifier: Sendable {
   /// here, so the stance pattern decides).
   var runningMinimumSpm = 130.0
   /// Running stance: the longest quiet 1-g stretch is below this fraction of
-  /// the stride (measured: bundled walking 0.33, running 0.05–0.07).
+  /// the stride (measured: bundled walking 0.29–0.34, running 0.07–0.08).
   var runningQuietFractionMax = 0.15
 
   struct Gait: Sendable {

@@ -34,6 +34,25 @@ import Testing
     #expect(bad.stderr.contains("shank"))
   }
 
+  /// `simulate --shank walk` writes a shank walk and its contacts; gaitline
+  /// finds them, calls it a shank and counts no running step.
+  @Test func simulatedShankWalkRoundTrip() throws {
+    let dir = temporaryDirectory()
+    let csv = dir.appendingPathComponent("shank.csv").path, truth = dir.appendingPathComponent("truth.csv").path
+    let sim = try gaitline(["simulate", "--shank", "walk", "--out", csv, "--truth", truth, "--rate", "200", "--seconds", "40"])
+    #expect(sim.status == 0, "\(sim.stderr)")
+    let e = try gaitline(["evaluate", csv, "--truth", truth, "--tolerance-ms", "20", "--json"])
+    #expect(e.status == 0, "\(e.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
+    #expect((json["recall"] as! Double) >= 0.99)
+    #expect((json["precision"] as! Double) >= 0.99)
+    let a = try gaitline(["analyze", csv])
+    #expect(a.stdout.contains("shank sensor (detected)"))
+    #expect(a.stdout.contains("(0 running)"))
+    let bad = try gaitline(["simulate", "--shank", "hop", "--out", dir.appendingPathComponent("x.csv").path])
+    #expect(bad.status != 0)
+  }
+
   @Test func evaluateDoublesOneLegCadence() throws {
     let r = try gaitline(["evaluate", sampleData("bach-shank-subject-b/trial_07.csv"),
                           "--truth", sampleData("bach-shank-subject-b/ground_truth_contacts.csv"),
