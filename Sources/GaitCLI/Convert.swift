@@ -24,9 +24,12 @@ struct Convert: ParsableCommand {
   @Option(help: "Side to record in a .glb header: left or right.")
   var side: Side?
 
+  @OptionGroup var logging: OutputOptions
+
   func run() throws {
     do {
       let source = try inputOptions.open(input)
+      defer { describeInput(input, source.report, source.info) }
       let lower = output.lowercased()
       if lower.hasSuffix(".glb") {
         var writer: GLBWriter?
@@ -41,7 +44,7 @@ struct Convert: ParsableCommand {
         }
         try writer?.close()
         if let w = writer, w.clampedSamples > 0 {
-          FileHandle.standardError.write(Data("gaitline: warning: \(w.clampedSamples) values exceeded the ±32 g range of the .glb and were clamped\n".utf8))
+          note("warning: \(w.clampedSamples) values exceeded the ±32 g range of the .glb and were clamped")
         }
       } else if lower.hasSuffix(".csv") {
         guard FileManager.default.createFile(atPath: output, contents: nil), let h = FileHandle(forWritingAtPath: output) else {

@@ -86,7 +86,10 @@ func fail(_ error: any Error) -> ExitCode {
     FileHandle.standardError.write(Data("gaitline: \(e.description)\n".utf8))
     return ExitCode(e.code.exitCode)
   }
-  FileHandle.standardError.write(Data("gaitline: error: \(error)\n".utf8))
+  // Foundation's errors print as "DOMAIN error N": say what the system said.
+  let ns = error as NSError
+  let text = ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain ? systemErrorText(error) : "\(error)"
+  FileHandle.standardError.write(Data("gaitline: error: \(text)\n".utf8))
   return ExitCode(65)
 }
 

@@ -208,7 +208,7 @@ public final class GLBWriter {
   /// Writes what is buffered to the file.
   public func flush() throws {
     do { try handle.write(contentsOf: buffer) } catch {
-      throw IngestError(.writeFailed, "write failed: \(error.localizedDescription)", path: path)
+      throw IngestError(.writeFailed, "write failed: \(systemErrorText(error))", path: path)
     }
     buffer.removeAll(keepingCapacity: true)
   }
