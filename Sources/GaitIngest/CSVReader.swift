@@ -640,18 +640,27 @@ public final class CSVReader: SampleSource {
         if pendingNext == pendingLines.count { pendingLines = []; pendingNext = 0 }
         if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
         var values = SIMD8<Double>(repeating: 0)
-        try line.bytes.withUnsafeBufferPointer { try parseRow($0, lineNumber: line.number, values: &values) }
+        do {
+          try line.bytes.withUnsafeBufferPointer { try parseRow($0, lineNumber: line.number, values: &values) }
+        } catch let e as IngestError where isCutLastLine(e) {
+          continue
+        }
         try consume(values, lineNumber: line.number)
         continue
       }
       // Hot path: parse in place in the reader's buffer, no copy per line.
       var values = SIMD8<Double>(repeating: 0)
-      let got = try lines.withNextLine { bytes, number -> Int in
-        var blank = true
-        for b in bytes where b != 0x20 && b != 0x09 && b != 0x0D { blank = false; break }
-        if blank { return 0 }
-        try parseRow(bytes, lineNumber: number, values: &values)
-        return number
+      let got: Int?
+      do {
+        got = try lines.withNextLine { bytes, number -> Int in
+          var blank = true
+          for b in bytes where b != 0x20 && b != 0x09 && b != 0x0D { blank = false; break }
+          if blank { return 0 }
+          try parseRow(bytes, lineNumber: number, values: &values)
+          return number
+        }
+      } catch let e as IngestError where isCutLastLine(e) {
+        continue
       }
       guard let number = got else {
         finish()
@@ -659,6 +668,16 @@ public final class CSVReader: SampleSource {
       }
       if number > 0 { try consume(values, lineNumber: number) }
     }
+  }
+
+  /// Whether `e` is about the file's last line, which has no line end (the
+  /// file ends inside a row: power loss, an interrupted copy). Then every
+  /// complete row is kept, the cut one is reported, and reading finishes.
+  private func isCutLastLine(_ e: IngestError) -> Bool {
+    guard lines.lastLineUnterminated, report.records > 0, let line = e.line, line == lines.lineNumber else { return false }
+    report.warnings.append("the last line (\(line)) has no line end and cannot be read (\(e.message)); the file looks cut short, every complete row before it is used")
+    finish()
+    return true
   }
 
   @inline(__always)
@@ -850,6 +869,9 @@ struct LineReader {
   private var end = 0
   private var eof = false
   private(set) var lineNumber = 0
+  /// The line last handed out is the file's last and has no line end (a
+  /// file cut short by a power loss or an interrupted copy).
+  private(set) var lastLineUnterminated = false
   private(set) var sawUTF16 = false
   private var checkedBOM = false
   private var checkedTerminator = false
@@ -933,6 +955,7 @@ struct LineReader {
       }
       if found != nil || (eof && start < end) {
         lineNumber += 1
+        lastLineUnterminated = found == nil
         var lineEnd = found ?? end
         if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
         let s = start

@@ -174,23 +174,22 @@ public struct GLBEncoder: Sendable {
   }
 }
 
-/// Writes a `.glb` file from blocks as they come.
+/// Writes a `.glb` file from blocks as they come, atomically: the blocks go
+/// to a temporary file beside `path` (``AtomicOutputFile``) and `close()`
+/// renames it into place, so a failure or a kill half way leaves the old
+/// file (or none), never a clean-looking partial.
 public final class GLBWriter {
-  private let handle: FileHandle
+  private let file: AtomicOutputFile
   private var encoder: GLBEncoder
   private var buffer: [UInt8] = []
   public let path: String
   public var clampedSamples: Int { encoder.clampedSamples }
 
-  public init(path: String, info: RecordingInfo) throws {
+  /// Refuses (exit 64) a `path` that is an input in `protecting` or not a
+  /// regular file.
+  public init(path: String, info: RecordingInfo, protecting: ProtectedPaths = .none) throws {
     self.path = path
-    guard FileManager.default.createFile(atPath: path, contents: nil) else {
-      throw IngestError(.writeFailed, "cannot create the file; check the folder exists and is writable", path: path)
-    }
-    guard let h = FileHandle(forWritingAtPath: path) else {
-      throw IngestError(.writeFailed, "cannot open for writing", path: path)
-    }
-    handle = h
+    file = try AtomicOutputFile(path: path, protecting: protecting, what: "the .glb file")
     let header = GLBHeader(info: info)
     encoder = GLBEncoder(header: header)
     buffer = header.encoded()
@@ -205,19 +204,20 @@ public final class GLBWriter {
     if buffer.count > 1 << 20 { try flush() }
   }
 
-  /// Writes what is buffered to the file.
+  /// Hands what is buffered to the temporary file.
   public func flush() throws {
-    do { try handle.write(contentsOf: buffer) } catch {
-      throw IngestError(.writeFailed, "write failed: \(systemErrorText(error))", path: path)
-    }
+    try file.write(buffer)
     buffer.removeAll(keepingCapacity: true)
   }
 
-  /// Flushes and closes the file.
+  /// Flushes, and puts the file in place (fsync, rename).
   public func close() throws {
     try flush()
-    try? handle.close()
+    try file.commit()
   }
+
+  /// Drops the file: the temporary is removed, an existing file is kept.
+  public func abort() { file.abort() }
 }
 
 /// Decodes `.glb` bytes incrementally: feed any chunks, take blocks. Damaged

@@ -254,11 +254,7 @@ public struct Scorer: Sendable {
           last - first >= p.driftMinimumRunS else { return [] }
     let early = Array(running.filter { $0.icS >= first + 60 && $0.icS < first + 240 })
     let late = Array(running.filter { $0.icS >= last - 180 })
-    func median(_ x: [Double]) -> Double? {
-      guard !x.isEmpty else { return nil }
-      let s = x.sorted()
-      return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
+    func median(_ x: [Double]) -> Double? { Statistics.median(x) }
     var flags: [RiskFlag] = []
     let lateSpan = (last - 180, last)
     if let a = median(early.compactMap { $0.stepTimeMs.map { 60_000 / $0 } }),
