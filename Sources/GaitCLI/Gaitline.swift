@@ -19,7 +19,7 @@ struct Gaitline: ParsableCommand {
       65 bad input data; 66 missing or unreadable input; 74 cannot write output.
       """,
     version: gaitlineVersion,
-    subcommands: [Inspect.self, Analyze.self, Convert.self, Evaluate.self, Compare.self, Stream.self, Simulate.self, Cohort.self]
+    subcommands: [Inspect.self, Analyze.self, Convert.self, Evaluate.self, Compare.self, Trend.self, Stream.self, Simulate.self, Cohort.self]
   )
 }
 

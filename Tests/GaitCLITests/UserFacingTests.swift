@@ -39,7 +39,7 @@ import Testing
 
 /// Conventions shared by every command.
 @Suite struct CommandConventions {
-  static let commands: [[String]] = [["inspect"], ["analyze"], ["convert"], ["evaluate"], ["compare"], ["stream"], ["simulate"],
+  static let commands: [[String]] = [["inspect"], ["analyze"], ["convert"], ["evaluate"], ["compare"], ["trend"], ["stream"], ["simulate"],
                                      ["cohort", "plan"], ["cohort", "slurm"], ["cohort", "status"], ["cohort", "merge"]]
 
   @Test func everyCommandHasQuietAndVerbose() throws {
