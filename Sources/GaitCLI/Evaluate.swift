@@ -47,6 +47,7 @@ struct Evaluate: ParsableCommand {
 
   @OptionGroup var input: InputOptions
   @OptionGroup var analysis: AnalysisArguments
+  @OptionGroup var output: OutputOptions
 
   func validate() throws {
     if plan == nil && (recording == nil || truth == nil) {
@@ -68,8 +69,10 @@ struct Evaluate: ParsableCommand {
       guard !reference.isEmpty else {
         throw IngestError(.emptyFile, "no reference rows (check --truth-where)", path: truth)
       }
+      silenceStandardOutputIfQuiet()
       let source = try input.open(recording)
       let result = try GaitReport.analyze(source: source, path: recording, options: try analysis.analysisOptions())
+      describeInput(recording, result.ingest, result.info)
       if strides {
         guard let s = evaluateStrides(steps: result.steps, strideStartsS: reference.map(\.icS),
                                           strideEndsS: reference.allSatisfy { $0.tcS != nil } ? reference.map { $0.tcS! } : nil) else {

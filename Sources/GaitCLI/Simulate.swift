@@ -35,7 +35,10 @@ struct Simulate: ParsableCommand {
   @Option(help: "With --serial: play this recording instead of a synthetic run.")
   var input: String?
 
-  @Option(help: "With --serial: playback speed (1 = real time, 0 = as fast as possible).")
+  // `--speed` is the old spelling: it meant m/s in `analyze` and playback
+  // speed here, so the name is now `--playback-speed`, with `--speed` kept.
+  @Option(name: [.customLong("playback-speed"), .customLong("speed")],
+          help: "With --serial: playback speed (1 = real time, 0 = as fast as possible; --speed is the old spelling).")
   var speed: Double = 1
 
   @Option(name: .customLong("start-delay"), help: "With --serial: seconds to wait before sending.")
@@ -56,7 +59,7 @@ struct Simulate: ParsableCommand {
   @Option(name: .customLong("stall-every"), help: "With --serial: every this many seconds of data the sensor stalls (see --stall-for).")
   var stallEvery: Double?
 
-  @Option(name: .customLong("stall-for"), help: "With --serial: a stall lasts this many seconds of data, which are lost (the device stopped sampling). (default: 2)")
+  @Option(name: .customLong("stall-for"), help: "With --serial: a stall lasts this many seconds of data, which are lost (the device stopped sampling).")
   var stallFor: Double = 2
 
   @Option(help: "With --serial: also write every byte sent to this file.")
@@ -103,6 +106,7 @@ struct Simulate: ParsableCommand {
 
   @Option(help: "Simulate a shank (tibia) sensor of one leg instead of a sacrum: run or walk (tibial impact, swing rotation of gravity; --rate, --seconds, --rotate and --clip-g apply; the truth lists that leg's contacts).")
   var shank: String?
+  @OptionGroup var output: OutputOptions
 
   func validate() throws {
     if !serial && out == nil { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
@@ -210,7 +214,7 @@ extension Simulate {
     }
     let pty = try PseudoTerminal()
     writeLine(pty.slavePath)
-    FileHandle.standardError.write(Data("gaitline: emulating a \(streamProtocol.rawValue) sensor at \(rec.info.sampleRateHz) Hz on \(pty.slavePath)\n".utf8))
+    note("emulating a \(streamProtocol.rawValue) sensor at \(rec.info.sampleRateHz) Hz on \(pty.slavePath)")
     var sentFile: FileHandle?
     if let sent {
       _ = FileManager.default.createFile(atPath: sent, contents: nil)
@@ -310,6 +314,6 @@ extension Simulate {
     // Let the reader drain what is buffered in the pty, then hang up.
     usleep(500_000)
     pty.hangUp()
-    FileHandle.standardError.write(Data("gaitline: emulator sent \(sample) samples\(stalls > 0 ? " (\(stalls) stalls)" : "") and hung up\n".utf8))
+    note("emulator sent \(sample) samples\(stalls > 0 ? " (\(stalls) stalls)" : "") and hung up")
   }
 }

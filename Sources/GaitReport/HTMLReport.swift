@@ -226,6 +226,8 @@ func humanFlagTitle(_ id: String) -> String {
     "sample-rate-low": "Low sample rate", "clipping": "Clipped samples", "gaps": "Gaps in the recording",
     "placement-limits": "What this sensor position can measure",
     "tibial-shock-high": "High tibial shock", "tibial-shock-lower-bound": "Tibial shock beyond the sensor's range",
+    "runs-per-week": "Many runs in one week", "no-rest-day": "No rest day", "volume-rise": "Running time rose fast",
+    "speed-and-volume-rise": "Speed and running time raised together",
   ]
   if let t = titles[id] { return t }
   let words = id.split(separator: "-").joined(separator: " ")

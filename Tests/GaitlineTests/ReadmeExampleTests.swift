@@ -17,8 +17,11 @@ import Testing
     print(report.text)                                 // what `gaitline analyze` prints
     print(report.summary.cadenceSpm?.median ?? .nan)   // typed values: 166 steps/min
     for flag in report.flags { print(flag.severity, flag.id, flag.evidence) }
-    let html = report.html                             // also report.json, report.stepsCSV
+    try report.writeHTML(to: "report.html")            // also writeJSON(to:), .json, .stepsCSV
     // README-END
+    let html = try String(contentsOfFile: "report.html", encoding: .utf8)
+    #expect(html == report.html)
+    try? FileManager.default.removeItem(atPath: "report.html")
     return (report, html)
   }
 
