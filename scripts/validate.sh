@@ -37,8 +37,14 @@ for f in "$foot"/*_imu.csv; do
   echo "pyshoe-foot-run (strides),$f,$foot/ground_truth_strides.csv,trial=$t,,strides,," >> "$plan"
 done
 
-# --- Shank: add rows here (dataset name, recording, truth, mode) when a shank data set with truth is
-# bundled; rows with the same dataset name are pooled into one block of docs/VALIDATION.md.
+# --- Shank (tibia) on a force-belt treadmill (Bach 2022, one participant): contacts of the sensor leg,
+# walking matched within 60 ms and running within 40 ms (issue 14). Rows with the same dataset name
+# are pooled into one block of docs/VALIDATION.md. scripts/validate-shank.sh prints them per trial.
+shank=SampleData/bach-shank-subject-b
+for n in 5 6 7 8 9; do
+  if [[ $n -le 6 ]]; then kind=walking; tol=60; else kind=running; tol=40; fi
+  echo "bach-shank-subject-b ($kind; force belt),$shank/trial_0$n.csv,$shank/ground_truth_contacts.csv,trial=$n,,contacts,,$tol" >> "$plan"
+done
 
 # --- Synthetic runs with exact truth (gaitline simulate): name|rate|phases|extra options|standing spans
 synthetic=(
@@ -61,6 +67,23 @@ for k in "${!synthetic[@]}"; do
   # shellcheck disable=SC2086
   "$bin" simulate --out "$work/syn_$k.csv" --truth "$work/syn_${k}_truth.csv" --rate "$rate" --phases "$phases" $extra
   echo "synthetic: $name,$work/syn_$k.csv,$work/syn_${k}_truth.csv,,,contacts,$standing,20" >> "$plan"
+done
+
+# --- Synthetic shank (tibia) signals with exact contacts of the sensor leg (gaitline simulate --shank):
+# name|rate|run or walk|extra options
+shank_synthetic=(
+  "shank running 142.857 Hz; ±8 g clipping|142.857|run|--clip-g 8 --rotate 0,0,0"
+  "shank running 50 Hz|50|run|--rotate 30,12,-8"
+  "shank running 500 Hz; rotated|500|run|--rotate 30,12,-8"
+  "shank walking 100 Hz|100|walk|--rotate 0,0,0"
+  "shank walking 200 Hz; rotated|200|walk|--rotate=-40,20,60"
+)
+for k in "${!shank_synthetic[@]}"; do
+  IFS='|' read -r name rate gait extra <<< "${shank_synthetic[$k]}"
+  # shellcheck disable=SC2086
+  "$bin" simulate --shank "$gait" --out "$work/shank_$k.csv" --truth "$work/shank_${k}_truth.csv" --rate "$rate" \
+    --seconds 60 $extra
+  echo "synthetic: $name,$work/shank_$k.csv,$work/shank_${k}_truth.csv,,,contacts,,20" >> "$plan"
 done
 
 "$bin" evaluate --plan "$plan" --markdown "$work/VALIDATION.md"

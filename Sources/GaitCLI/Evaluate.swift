@@ -47,6 +47,7 @@ struct Evaluate: ParsableCommand {
 
   @OptionGroup var input: InputOptions
   @OptionGroup var analysis: AnalysisArguments
+  @OptionGroup var output: OutputOptions
 
   func validate() throws {
     if plan == nil && (recording == nil || truth == nil) {
@@ -68,8 +69,10 @@ struct Evaluate: ParsableCommand {
       guard !reference.isEmpty else {
         throw IngestError(.emptyFile, "no reference rows (check --truth-where)", path: truth)
       }
+      silenceStandardOutputIfQuiet()
       let source = try input.open(recording)
       let result = try GaitReport.analyze(source: source, path: recording, options: try analysis.analysisOptions())
+      describeInput(recording, result.ingest, result.info)
       if strides {
         guard let s = evaluateStrides(steps: result.steps, strideStartsS: reference.map(\.icS),
                                           strideEndsS: reference.allSatisfy { $0.tcS != nil } ? reference.map { $0.tcS! } : nil) else {
@@ -90,7 +93,14 @@ struct Evaluate: ParsableCommand {
         let force = try loadForce(path: recording, column: forceColumn)
         reference = forceVerticalOscillation(timeS: force.timeS, forceBW: force.force, contacts: reference)
       }
-      let e = GaitReport.evaluate(steps: result.steps, truth: reference, toleranceS: toleranceMs / 1000)
+      var e = GaitReport.evaluate(steps: result.steps, truth: reference, toleranceS: toleranceMs / 1000)
+      // A foot or shank sensor and its reference list one leg's contacts:
+      // their rate is the stride rate, and cadence (both feet) twice it.
+      let oneLeg = result.placement != .hip
+      if oneLeg {
+        e.cadenceReferenceSpm = e.cadenceReferenceSpm.map { 2 * $0 }
+        e.cadenceDetectedSpm = e.cadenceDetectedSpm.map { 2 * $0 }
+      }
       let vo = Agreement(verticalOscillationDifferences(e, truth: reference))
       if json {
         print(JSONValue.object([
@@ -107,6 +117,7 @@ struct Evaluate: ParsableCommand {
           ("vo_pairs", .number(Double(vo?.n ?? 0))), ("vo_bias_cm", .num(vo?.bias, 3)), ("vo_sd_cm", .num(vo?.sd, 3)),
           ("vo_rmse_cm", .num(vo?.rmse, 3)),
           ("vo_loa_cm", vo.map { .array([.num($0.lowerLimit, 3), .num($0.upperLimit, 3)]) } ?? .null),
+          ("cadence_basis", .string(oneLeg ? "2 x stride rate of the sensor leg" : "contacts of both feet")),
         ]).serialized())
         return
       }
@@ -117,7 +128,8 @@ struct Evaluate: ParsableCommand {
         print(String(format: "contact time (%d pairs): bias %+.1f ms, RMSE %.1f ms, limits of agreement %+.1f to %+.1f ms", e.contactPairs, b, r, loa.0, loa.1))
       }
       if let r = e.cadenceReferenceSpm, let d = e.cadenceDetectedSpm, let p = e.cadenceErrorPct {
-        print(String(format: "cadence: reference %.1f spm, gaitline %.1f spm, error %+.2f %%", r, d, p))
+        print(String(format: "cadence: reference %.1f spm, gaitline %.1f spm, error %+.2f %%%@", r, d, p,
+                     oneLeg ? " (2 × stride rate of the sensor leg)" : ""))
       }
       if let vo {
         print(String(format: "vertical oscillation (%d steps): bias %+.2f cm, SD %.2f cm, RMSE %.2f cm, limits of agreement %+.2f to %+.2f cm",

@@ -19,7 +19,7 @@ struct Gaitline: ParsableCommand {
       65 bad input data; 66 missing or unreadable input; 74 cannot write output.
       """,
     version: gaitlineVersion,
-    subcommands: [Inspect.self, Analyze.self, Convert.self, Evaluate.self, Compare.self, Stream.self, Simulate.self, Cohort.self]
+    subcommands: [Inspect.self, Analyze.self, Convert.self, Evaluate.self, Compare.self, Trend.self, Stream.self, Simulate.self, Cohort.self]
   )
 }
 
@@ -59,7 +59,7 @@ struct InputOptions: ParsableArguments {
 
 /// Options of the analysis.
 struct AnalysisArguments: ParsableArguments {
-  @Option(help: "Sensor placement: hip (sacrum, lower back, waist), foot (shoe, ankle, shank) or auto.")
+  @Option(help: "Sensor placement: hip (sacrum, lower back, waist), foot (shoe, ankle), shank (tibia, lower-leg) or auto.")
   var placement: String = "auto"
 
   @Option(help: "Body side of a foot sensor: left or right.")
@@ -83,19 +83,24 @@ extension StreamProtocol: ExpressibleByArgument {}
 /// Prints an error the way compilers do and exits with its status.
 func fail(_ error: any Error) -> ExitCode {
   if let e = error as? IngestError {
-    FileHandle.standardError.write(Data("gaitline: \(e.description)\n".utf8))
+    FileHandle.standardError.write(Data("gaitline: \(sanitizedForTerminal(e.description))\n".utf8))
     return ExitCode(e.code.exitCode)
   }
-  FileHandle.standardError.write(Data("gaitline: error: \(error)\n".utf8))
+  // Foundation's errors print as "DOMAIN error N": say what the system said.
+  let ns = error as NSError
+  let text = ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain ? systemErrorText(error) : "\(error)"
+  FileHandle.standardError.write(Data("gaitline: error: \(sanitizedForTerminal(text))\n".utf8))
   return ExitCode(65)
 }
 
-func writeOutput(_ text: String, to path: String) throws {
+/// Writes an output ('-': standard output) atomically, refusing an input of
+/// the run (`protecting`) or a path that is not a regular file (exit 64).
+func writeOutput(_ text: String, to path: String, protecting: ProtectedPaths = .none, what: String = "the output") throws {
   if path == "-" {
     FileHandle.standardOutput.write(Data(text.utf8))
     return
   }
   // Written from the string's own UTF-8 storage (no copy: a day-long
   // report is ~100 MB), to a temporary file renamed over the target.
-  try atomicWrite(text, to: path)
+  try atomicWrite(text, to: path, protecting: protecting, what: what)
 }

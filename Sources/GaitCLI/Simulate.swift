@@ -35,7 +35,10 @@ struct Simulate: ParsableCommand {
   @Option(help: "With --serial: play this recording instead of a synthetic run.")
   var input: String?
 
-  @Option(help: "With --serial: playback speed (1 = real time, 0 = as fast as possible).")
+  // `--speed` is the old spelling: it meant m/s in `analyze` and playback
+  // speed here, so the name is now `--playback-speed`, with `--speed` kept.
+  @Option(name: [.customLong("playback-speed"), .customLong("speed")],
+          help: "With --serial: playback speed (1 = real time, 0 = as fast as possible; --speed is the old spelling).")
   var speed: Double = 1
 
   @Option(name: .customLong("start-delay"), help: "With --serial: seconds to wait before sending.")
@@ -56,7 +59,7 @@ struct Simulate: ParsableCommand {
   @Option(name: .customLong("stall-every"), help: "With --serial: every this many seconds of data the sensor stalls (see --stall-for).")
   var stallEvery: Double?
 
-  @Option(name: .customLong("stall-for"), help: "With --serial: a stall lasts this many seconds of data, which are lost (the device stopped sampling). (default: 2)")
+  @Option(name: .customLong("stall-for"), help: "With --serial: a stall lasts this many seconds of data, which are lost (the device stopped sampling).")
   var stallFor: Double = 2
 
   @Option(help: "With --serial: also write every byte sent to this file.")
@@ -101,6 +104,10 @@ struct Simulate: ParsableCommand {
   @Option(help: "Also write the true contacts here (CSV).")
   var truth: String?
 
+  @Option(help: "Simulate a shank (tibia) sensor of one leg instead of a sacrum: run or walk (tibial impact, swing rotation of gravity; --rate, --seconds, --rotate and --clip-g apply; the truth lists that leg's contacts).")
+  var shank: String?
+  @OptionGroup var output: OutputOptions
+
   func validate() throws {
     if !serial && out == nil { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
     guard seconds > 0, seconds <= 7 * 86_400 else { throw ValidationError("--seconds must be between 0 and a week") }
@@ -114,34 +121,47 @@ struct Simulate: ParsableCommand {
     guard let out else { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
     let angles = rotate.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
     guard angles.count == 3 else { throw ValidationError("--rotate takes yaw,pitch,roll in degrees, e.g. 30,12,-8") }
+    var shankRun: SyntheticShank?
+    if let shank {
+      guard ["run", "walk"].contains(shank.lowercased()) else { throw ValidationError("--shank takes run or walk, not '\(shank)'") }
+      var s = SyntheticShank(rateHz: rate, running: shank.lowercased() == "run", seconds: seconds)
+      s.rotation = SyntheticRun.rotation(yawDeg: angles[0], pitchDeg: angles[1], rollDeg: angles[2])
+      s.rangeG = clipG
+      shankRun = s
+    }
     let synthetic = try syntheticRun(angles: angles)
-    let rec = synthetic.recording()
+    let rec = shankRun?.recording() ?? synthetic.recording()
     do {
+      // Written atomically; the truth table may not be the recording.
+      let protected = ProtectedPaths(inputs: truth.map { [$0] } ?? [])
       if out.lowercased().hasSuffix(".glb") {
-        let w = try GLBWriter(path: out, info: rec.info)
+        let w = try GLBWriter(path: out, info: rec.info, protecting: protected)
         for b in rec.blocks { try w.write(b) }
         try w.close()
       } else {
-        guard FileManager.default.createFile(atPath: out, contents: nil), let h = FileHandle(forWritingAtPath: out) else {
-          throw IngestError(.writeFailed, "cannot create the file", path: out)
-        }
+        let f = try AtomicOutputFile(path: out, protecting: protected, what: "--out")
         var text = "time_s,ax,ay,az\n"
         let b = rec.blocks[0]
         for i in 0..<b.count {
           text += String(format: "%.4f,%.4f,%.4f,%.4f\n", Double(i) / rate, b.ax[i], b.ay[i], b.az[i])
-          if text.utf8.count > 1 << 20 { h.write(Data(text.utf8)); text = "" }
+          if text.utf8.count > 1 << 20 { try f.write(text); text = "" }
         }
-        h.write(Data(text.utf8))
-        try? h.close()
+        try f.write(text)
+        try f.commit()
       }
-      if let truth {
+      if let truth, let shankRun {
+        var t = "ic_time_s,tc_time_s,side,kind,vo_cm\n"
+        let kind = shankRun.running ? "running" : "walking"
+        for c in shankRun.contacts { t += String(format: "%.5f,%.5f,,", c.ic, c.tc) + "\(kind),\n" }
+        try writeOutput(t, to: truth, protecting: ProtectedPaths(inputs: [out]), what: "--truth")
+      } else if let truth {
         var t = "ic_time_s,tc_time_s,side,kind,vo_cm\n"
         for c in synthetic.trueSteps {
           let tc = c.kind == .running ? String(format: "%.5f", c.tcS) : ""
           let vo = c.kind == .landing ? "" : String(format: "%.4f", c.verticalOscillationCm)
           t += String(format: "%.5f,", c.icS) + "\(tc),\(c.side.rawValue),\(c.kind.rawValue),\(vo)\n"
         }
-        try writeOutput(t, to: truth)
+        try writeOutput(t, to: truth, protecting: ProtectedPaths(inputs: [out]), what: "--truth")
       }
     } catch {
       throw fail(error)
@@ -194,7 +214,7 @@ extension Simulate {
     }
     let pty = try PseudoTerminal()
     writeLine(pty.slavePath)
-    FileHandle.standardError.write(Data("gaitline: emulating a \(streamProtocol.rawValue) sensor at \(rec.info.sampleRateHz) Hz on \(pty.slavePath)\n".utf8))
+    note("emulating a \(streamProtocol.rawValue) sensor at \(rec.info.sampleRateHz) Hz on \(pty.slavePath)")
     var sentFile: FileHandle?
     if let sent {
       _ = FileManager.default.createFile(atPath: sent, contents: nil)
@@ -220,7 +240,12 @@ extension Simulate {
       }
     }
     func send(_ bytes: [UInt8]) -> Bool {
-      sentFile?.write(Data(bytes))
+      if let f = sentFile, (try? f.write(contentsOf: bytes)) == nil {
+        // A test aid: losing it must not stop the emulator.
+        try? f.close()
+        sentFile = nil
+        FileHandle.standardError.write(Data("gaitline: warning: cannot write --sent \(sent ?? ""); it ends early\n".utf8))
+      }
       return pty.write(bytes)
     }
     let samplesPer10ms = max(1, Int(rateHz / 100))
@@ -289,6 +314,6 @@ extension Simulate {
     // Let the reader drain what is buffered in the pty, then hang up.
     usleep(500_000)
     pty.hangUp()
-    FileHandle.standardError.write(Data("gaitline: emulator sent \(sample) samples\(stalls > 0 ? " (\(stalls) stalls)" : "") and hung up\n".utf8))
+    note("emulator sent \(sample) samples\(stalls > 0 ? " (\(stalls) stalls)" : "") and hung up")
   }
 }

@@ -42,6 +42,9 @@ struct Stream: ParsableCommand {
   @Option(help: "Record every raw byte to this file (and the decoded samples to the same name with .glb).")
   var record: String?
 
+  @Flag(help: "Replace an existing --record file (and its .glb). Without it, an existing file is an error.")
+  var force = false
+
   @Flag(name: .customLong("json-lines"), help: "Print one JSON object per step and per second on stdout.")
   var jsonLines = false
 
@@ -60,6 +63,8 @@ struct Stream: ParsableCommand {
   @Option(help: "Stop after this many seconds.")
   var duration: Double?
 
+  @OptionGroup var output: OutputOptions
+
   func run() throws {
     // The same option parsing as `analyze` (InputSettings).
     let parsed: CSVOptions
@@ -77,16 +82,24 @@ struct Stream: ParsableCommand {
       let scoring = try policy.map { try loadPolicy(path: $0) } ?? .populationDefaults
       _ = try proto.makeDecoder(rateHz: rateHz, units: unit, gyroUnits: nil, columns: columnMap)
       StreamControl.installSignalHandlers()
+      // The reports may replace neither an input nor the records.
+      let inputs = ProtectedPaths(inputs: [device] + (policy.map { [$0] } ?? []))
+      var outputs = inputs
+      if let record { outputs.add(record); outputs.add((record as NSString).deletingPathExtension + ".glb") }
+      if let json, json != "-" { try outputs.check(output: json, what: "the --json report") }
+      if let html, html != "-" { try outputs.check(output: html, what: "the --html report") }
       let source = try SerialSource(
         path: device, baud: baud,
         makeDecoder: { try proto.makeDecoder(rateHz: rateHz, units: unit, gyroUnits: nil, columns: columnMap) },
-        recordPath: record, reconnect: reconnect, durationS: duration)
+        recordPath: record, reconnect: reconnect, durationS: duration, force: force, protecting: inputs)
       let interactive = isatty(1) == 1 && !jsonLines
+      let quiet = output.quiet
       source.onEvent = { message in
+        guard !quiet else { return }
         FileHandle.standardError.write(Data("\(interactive ? "\r\u{1B}[K" : "")gaitline: \(message)\n".utf8))
       }
-      var live = LiveView(jsonLines: jsonLines, interactive: interactive)
-      FileHandle.standardError.write(Data("gaitline: reading \(device) (\(proto.rawValue)); Ctrl-C to finish\n".utf8))
+      var live = LiveView(jsonLines: jsonLines, interactive: interactive, quiet: quiet)
+      note("reading \(device) (\(proto.rawValue)); Ctrl-C to finish")
       var provisional: ProvisionalSteps?
       let result = try GaitReport.analyze(
         source: source, path: device, options: options, policy: scoring,
@@ -103,11 +116,12 @@ struct Stream: ParsableCommand {
           ("discarded_bytes", .number(Double(source.counters.discardedBytes))),
           ("bad_frames", .number(Double(source.counters.badFrames))),
         ]).serialized(pretty: false))
-      } else {
+      } else if !quiet {
         FileHandle.standardOutput.write(Data(textSummary(result).utf8))
       }
-      if let json { try writeOutput(reportText(result), to: json) }
-      if let html { try writeOutput(htmlReport(result), to: html) }
+      describeInput(device, result.ingest, result.info)
+      if let json { try writeOutput(reportText(result), to: json, protecting: outputs, what: "the --json report") }
+      if let html { try writeOutput(htmlReport(result), to: html, protecting: outputs, what: "the --html report") }
       if source.recordIncomplete {
         // The report is written; the exit status says the record is not whole.
         FileHandle.standardError.write(Data("gaitline: the record is incomplete (see the report's warnings); exit status 74\n".utf8))
@@ -128,12 +142,15 @@ struct Stream: ParsableCommand {
 struct LiveView {
   let jsonLines: Bool
   let interactive: Bool
+  /// --quiet: no status line (JSON lines, when asked for, still flow).
+  var quiet = false
   var recent: [Step] = []
   var lastStatus = ContinuousClock.now
 
-  init(jsonLines: Bool, interactive: Bool) {
+  init(jsonLines: Bool, interactive: Bool, quiet: Bool = false) {
     self.jsonLines = jsonLines
     self.interactive = interactive
+    self.quiet = quiet
   }
 
   /// A final step (exactly as `analyze` will report it).
@@ -149,13 +166,17 @@ struct LiveView {
   mutating func status(_ s: Step, source: SerialSource) {
     recent.append(s)
     if recent.count > 20 { recent.removeFirst(recent.count - 20) }
-    guard ContinuousClock.now - lastStatus >= .seconds(1) else { return }
+    guard !(quiet && !jsonLines), ContinuousClock.now - lastStatus >= .seconds(1) else { return }
     lastStatus = .now
     func median(_ x: [Double]) -> Double? {
       let v = x.sorted()
       return v.isEmpty ? nil : v[v.count / 2]
     }
+    // Cadence from step times, else from the intervals between the recent
+    // contacts (a step held past its hold time carries no step time).
+    let intervals = zip(recent.dropFirst(), recent).map { ($0.icS - $1.icS) * 1000 }.filter { $0 > 150 && $0 < 1500 }
     let cadence = median(recent.compactMap { $0.stepTimeMs.map { 60_000 / $0 } })
+      ?? median(intervals.map { 60_000 / $0 })
     let contact = median(recent.compactMap(\.groundContactMs))
     let vo = median(recent.compactMap(\.verticalOscillationCm))
     if jsonLines {
@@ -186,7 +207,7 @@ struct LiveView {
   }
 
   func close() {
-    if interactive { FileHandle.standardOutput.write(Data("\n".utf8)) }
+    if interactive && !quiet { FileHandle.standardOutput.write(Data("\n".utf8)) }
   }
 }
 

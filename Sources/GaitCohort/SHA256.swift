@@ -114,7 +114,7 @@ public func sha256(ofFile path: String) throws -> (hex: String, bytes: Int) {
   while true {
     let chunk: Data?
     do { chunk = try handle.read(upToCount: 1 << 20) } catch {
-      throw IngestError(.unreadable, "read failed at byte \(total): \(error.localizedDescription)", path: path, byteOffset: total)
+      throw IngestError(.unreadable, "read failed at byte \(total): \(systemErrorText(error))", path: path, byteOffset: total)
     }
     guard let chunk, !chunk.isEmpty else { break }
     chunk.withUnsafeBytes { hasher.update($0) }

@@ -198,7 +198,7 @@ struct HipContactDetector: ContactDetector {
 /// band (push-off).
 ///
 /// Accelerometer foot-strike detection is delayed for forefoot strikes and
-/// soft shoes (Mitschke 2017); contact times from the foot are reported with
+/// soft shoes (Mitschke 2017, Appl Sci 7:959); contact times from the foot are reported with
 /// that caveat.
 struct FootContactDetector: ContactDetector {
   /// Window of the moving mean of the stillness signal, s.

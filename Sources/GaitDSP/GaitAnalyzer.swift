@@ -20,7 +20,7 @@ public struct AnalysisOptions: Sendable, Hashable {
   /// the longest stride; it is also the live latency.
   public var marginSeconds: Double
   /// Low-pass cut-off for trunk and foot acceleration, Hz (20 Hz: skdh and
-  /// GaitPy; DOMAIN.md §1a).
+  /// GaitPy; docs/EVIDENCE.md).
   public var lowPassHz: Double
   /// Vertical specific force below which a hip sensor is taken to be in
   /// flight, in g. The sacrum's vertical reading approximates ground reaction
@@ -222,7 +222,7 @@ public struct GaitAnalyzer {
     work.prepare(lowPassHz: min(options.lowPassHz, 0.4 * rateHz))
     result.mountingTiltDeg = work.mountingTiltDeg
     let coreLo = coreStart - w0, coreHi = coreEnd - w0
-    if profileCache?.placement != place { profileCache = GaitDSP.profile(for: place, options: options) }
+    if profileCache?.placement != place { profileCache = GaitDSP.profile(for: place, options: options, rangeG: info.accelerometerRangeG) }
     let profile = profileCache!
     let period = work.stepPeriod(profile.periodicity)
     result.cadenceSpectralSpm = period.map { 60 * rateHz / $0 }

@@ -71,11 +71,13 @@ protocol PlacementProfile: Sendable {
                offsetIndex: Int, side: Side?) -> PlacementSteps
 }
 
-/// The profile of `placement` with the analysis options' parameters.
-func profile(for placement: Placement, options: AnalysisOptions) -> any PlacementProfile {
+/// The profile of `placement` with the analysis options' parameters;
+/// `rangeG` is the accelerometer's stated range, when known.
+func profile(for placement: Placement, options: AnalysisOptions, rangeG: Float? = nil) -> any PlacementProfile {
   switch placement {
   case .hip: TrunkProfile(detector: HipContactDetector(thresholdG: Float(options.contactThresholdG)))
   case .foot: FootProfile()
+  case .shank: ShankProfile(metrics: ShankStepMetrics(rangeG: rangeG))
   }
 }
 

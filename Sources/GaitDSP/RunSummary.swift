@@ -58,6 +58,12 @@ public struct RunSummary: Sendable, Hashable {
   public var lateralSwayCm: Distribution?
   public var brakingMps: Distribution?
   public var impactG: Distribution?
+  /// Shank: peak axial tibial acceleration per step, g, and its rate of
+  /// rise, g/s; steps whose peak window holds a clipped sample (their peak
+  /// is a lower bound).
+  public var tibialShockG: Distribution?
+  public var tibialShockRateGps: Distribution?
+  public var tibialShockClippedSteps = 0
   public var trunkLeanDeg: Distribution?
   /// `standing` (relative to a still stance in the recording) or
   /// `sensor-axis` (relative to the sensor's nearest axis to vertical).
@@ -89,6 +95,8 @@ public struct RunSummary: Sendable, Hashable {
     var cadence: [Double] = [], stepTime: [Double] = [], contact: [Double] = [], flight: [Double] = []
     var duty: [Double] = [], vo: [Double] = [], sway: [Double] = [], braking: [Double] = [], impact: [Double] = []
     var leftContact: [Double] = [], rightContact: [Double] = []
+    var shock: [Double] = [], shockRate: [Double] = []
+    var shockClipped = 0
     for st in all where !onlyRunning || st.running {
       if let t = st.stepTimeMs { stepTime.append(t); cadence.append(60_000 / t) }
       if let g = st.groundContactMs {
@@ -101,7 +109,13 @@ public struct RunSummary: Sendable, Hashable {
       if let w = st.lateralSwayCm { sway.append(w) }
       if let b = st.brakingMps { braking.append(b) }
       if let i = st.impactG { impact.append(i) }
+      if let t = st.tibialShockG { shock.append(t) }
+      if let t = st.tibialShockRateGps { shockRate.append(t) }
+      if st.tibialShockClipped == true { shockClipped += 1 }
     }
+    tibialShockG = Distribution(shock)
+    tibialShockRateGps = Distribution(shockRate)
+    tibialShockClippedSteps = shockClipped
     cadenceSpm = Distribution(cadence)
     cadenceSpectralSpm = Statistics.median(segments.compactMap(\.cadenceSpectralSpm))
     stepTimeMs = Distribution(stepTime)
@@ -114,8 +128,8 @@ public struct RunSummary: Sendable, Hashable {
     impactG = Distribution(impact)
     let gaitSegments = segments.filter { $0.steps > 0 }
     // Lean relative to standing when the recording has a still stance
-    // (the mounting tilt found in standing, DOMAIN.md §1a "Trunk/pelvis
-    // lean"); else relative to the sensor's own upright axis.
+    // (the mounting tilt found in standing, Moe-Nilssen 1998; docs/EVIDENCE.md);
+    // else relative to the sensor's own upright axis.
     let still = segments.compactMap(\.standingUp)
     if !still.isEmpty {
       var g = [0.0, 0.0, 0.0]

@@ -26,9 +26,9 @@ struct SegmentWorkspace {
   var placementAngleDeg: Double?
   /// The 99th percentile of |a| at that decision, g.
   var placementPeakG: Double?
-  private var rawX: [Float] = []
-  private var rawY: [Float] = []
-  private var rawZ: [Float] = []
+  private(set) var rawX: [Float] = []
+  private(set) var rawY: [Float] = []
+  private(set) var rawZ: [Float] = []
   private var scratch4: [SIMD4<Float>] = []
   private var filter: ZeroPhaseButterworth?
   private var filterRateHz = 0.0
@@ -139,7 +139,7 @@ struct SegmentWorkspace {
     }
   }
 
-  /// Hip or foot from the signal, or `nil` while the segment cannot tell:
+  /// Hip, foot or shank from the signal, or `nil` while the segment cannot tell:
   /// shorter than 6 s, |a| varying by less than 0.1 g (standing, sitting),
   /// or not clearly periodic (autocorrelation at the step or stride
   /// period ≤ 0.5: getting up, turning).
@@ -152,6 +152,9 @@ struct SegmentWorkspace {
   /// gaitmap foot; Mobilise-D, skdh, GaitPy and Alcantara lower back) the
   /// foot gave 24–34° and 3.8–7.2 g per 10-s segment, the lower back during
   /// gait ≤ 23° with ≤ 1.9 g when walking and 5° with 2.7 g when running.
+  /// A lower limb with |a| peaks above 2.5 g is then told shank or shoe by
+  /// ``shankOrFoot()`` (a walking shank peaks at 3.0–3.6 g on the bundled
+  /// data); a shoe still needs 3.5 g.
   mutating func detectPlacement() -> Placement? {
     guard !bodyFrame else { return .hip }
     let n = rawX.count
@@ -183,6 +186,10 @@ struct SegmentWorkspace {
     let p90 = Statistics.quantile(angles, 0.9)
     placementAngleDeg = Double(p90)
     placementPeakG = Double(p99)
+    // Lower limb: shank or shoe (ShankContactDetector.swift).
+    if p90 > 18, p99 > 2.5, let limb = shankOrFoot() {
+      if limb == .shank || p99 > 3.5 { return limb }
+    }
     return p90 > 18 && p99 > 3.5 ? .foot : .hip
   }
 
@@ -250,7 +257,7 @@ struct SegmentWorkspace {
   /// shows no periodic gait.
   ///
   /// At the trunk the fundamental of vertical acceleration is the step rate;
-  /// at the foot it is the stride rate (DOMAIN.md §1a "Cadence – FFT"). The
+  /// at the foot it is the stride rate (docs/EVIDENCE.md, methods). The
   /// spectral peak is checked against the autocorrelation (step regularity,
   /// Moe-Nilssen & Helbostad 2004) to catch a half or double rate, then
   /// refined by parabolic interpolation of the log power.

@@ -38,6 +38,14 @@ public struct Step: Sendable, Hashable, Codable {
   /// flight phases, with hysteresis) or a walking one. The step metrics set
   /// it per step (a flight phase seen); the analyzer then labels per bout.
   public var running: Bool
+  /// Shank sensor: peak axial (tibial) acceleration after contact, gravity
+  /// included, g. A lower bound when ``tibialShockClipped``.
+  public var tibialShockG: Double?
+  /// Shank sensor: mean rate of rise of the axial acceleration from contact
+  /// to its peak, g/s.
+  public var tibialShockRateGps: Double?
+  /// Shank sensor: the shock window holds a sample at the sensor's range.
+  public var tibialShockClipped: Bool?
 
   public init(icS: Double, running: Bool) {
     self.icS = icS

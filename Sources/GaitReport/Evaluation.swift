@@ -58,6 +58,9 @@ public struct Evaluation: Sendable {
 /// Matches detections to reference contacts one-to-one (nearest first,
 /// within `toleranceS`). Precision counts only detections inside the span
 /// the reference covers, since references rarely cover a whole recording.
+/// Cadence compares the rate of the reference contacts with the rate of the
+/// detected contacts in that span (both one foot's contacts for a foot
+/// or shank sensor; for a reference of stride boundaries use ``evaluateStrides``).
 public func evaluate(steps: [Step], truth: [TruthContact], toleranceS: Double) -> Evaluation {
   let t = truth.sorted { $0.icS < $1.icS }
   let lo = (t.first?.icS ?? 0) - toleranceS, hi = (t.last?.icS ?? 0) + toleranceS

@@ -56,22 +56,25 @@ public struct PersonalBaseline: Sendable, Hashable {
   }
 }
 
-/// Evidence texts, from docs/DOMAIN.md §3–4 (shared with the HTML report).
+/// Evidence texts shown with the flags (and in the HTML report); the full
+/// references are in docs/EVIDENCE.md.
 public enum Evidence {
   public static let cadence =
     "Heiderscheit et al. 2011 (Med Sci Sports Exerc 43:296): raising step rate 5–10 % lowers hip and knee loading, braking impulse and vertical excursion. Drozda et al. 2024 (Gait Posture 113:184): runners with low back pain ran at 166 ± 10 vs 171 ± 9 steps/min."
   public static let overstride =
     "Lieberman et al. 2015 (J Exp Biol 218:3406): braking force rises with the foot landing ahead of the hip, which a low step rate lengthens. Napier et al. 2018 (Scand J Med Sci Sports): the top tertile of braking force carried a 5–8× injury rate. Bramah et al. 2018 (Am J Sports Med 46:3023): injured runners landed with a more extended knee and leaned forward more."
   public static let lean =
-    "Teng & Powers 2014 (JOSPT): self-selected trunk flexion 7.3 ± 3.6°, flexed 14.1 ± 4.8°; 2015: low- vs high-flexion runners 3.6° vs 10.8°. Bramah et al. 2018: injured runners showed more forward trunk lean at midstance. Back-extensor fatigue changes trunk flexion while running (PMC2742456)."
+    "Teng & Powers 2014 (JOSPT): self-selected trunk flexion 7.3 ± 3.6°, flexed 14.1 ± 4.8°; 2015: low- vs high-flexion runners 3.6° vs 10.8°. Bramah et al. 2018: injured runners showed more forward trunk lean at midstance. Hart et al. 2009 (J Athl Train 44:475): back-extensor fatigue changes trunk flexion while jogging."
   public static let sway =
     "Drozda et al. 2024 (Gait Posture 113:184): lateral centre-of-mass displacement 1.4 ± 0.5 cm in runners with low back pain vs 1.2 ± 0.3 cm without."
   public static let balance =
     "Garmin ground-contact-time balance bands: green 49.3–50.7 % (40 % of runners), red beyond 52.2 % either side (5 %). Coaches treat > 2 % left/right difference as poor symmetry."
   public static let fatigue =
     "Schütte et al. 2015 (PLOS ONE 10:e0141957): fatigue raises trunk mediolateral and anteroposterior variability; Clermont et al. 2019 (J Appl Biomech 35:401): marathon gait deviates from its early-race baseline from 20–22 km. Trunk-muscle fatigue is one of the links between running and back pain. Amounts used here are gaitline heuristics."
+  public static let tibialShock =
+    "Milner et al. 2006 (Med Sci Sports Exerc 38:323): female runners with a history of tibial stress fracture had higher peak tibial acceleration and loading rates than controls. Crowell & Davis 2011 (Clin Biomech 26:78): real-time feedback on tibial acceleration lowered peak tibial shock and impact loading in runners selected for high shock. Peak values depend on the sensor, its mounting and the surface; a clipped peak is a lower bound."
   public static let quality =
-    "Contact times need ≥ 100 Hz (one sample is 10 ms of a 200–300 ms contact); 200 Hz or more is recommended (docs/DOMAIN.md §1)."
+    "Contact times need ≥ 100 Hz (one sample is 10 ms of a 200–300 ms contact); 200 Hz or more is recommended. Peer packages refuse input below 50 Hz (GaitPy)."
 }
 
 /// Computes the flags of one run.
@@ -127,11 +130,13 @@ public struct Scorer: Sendable {
         evidence: "gaitline does not invent samples to fill holes.",
         advice: "Check the logger's storage and connection."))
     }
-    if run.placement == .foot {
+    if run.placement == .foot || run.placement == .shank {
       flags.append(RiskFlag(
         id: "placement-limits", severity: .info, metric: "placement", value: nil, threshold: nil, unit: "",
-        message: "A foot sensor cannot measure trunk lean, vertical oscillation, lateral sway or braking.",
-        evidence: "DOMAIN.md §1b: trunk metrics need a torso or sacrum sensor.",
+        message: run.placement == .foot
+          ? "A foot sensor cannot measure trunk lean, vertical oscillation, lateral sway or braking."
+          : "A shank sensor cannot measure trunk lean, vertical oscillation, lateral sway or braking. Only the sensor leg's contacts are measured: cadence is 2 × its stride rate. Contact time from a shank accelerometer is approximate (toe-off within about ±150 ms in validation studies).",
+        evidence: "Vertical oscillation, trunk lean and sway describe the trunk: they need a sensor on the torso or sacrum.",
         advice: "Clip a second sensor at the lower back (sacrum or waistband) to check posture."))
     } else if !run.hasMediolateral {
       flags.append(RiskFlag(
@@ -154,6 +159,25 @@ public struct Scorer: Sendable {
         advice: "Record a run (with a flight phase) to get running-form feedback."))
       return flags
     }
+    // Tibial shock, from a shank sensor on running bouts.
+    if run.placement == .shank {
+      if let shock = s.tibialShockG?.median, shock >= p.tibialShockHighG {
+        let bound = s.tibialShockClippedSteps > 0 ? " \(s.tibialShockClippedSteps) step(s) reached the sensor's range, so the true peak is higher still." : ""
+        flags.append(RiskFlag(
+          id: "tibial-shock-high", severity: .warning, metric: "tibial_shock_g", value: shock,
+          threshold: p.tibialShockHighG, unit: "g", startS: span?.0, endS: span?.1,
+          message: "Median tibial shock \(fmt(shock, 1)) g is at or above \(fmt(p.tibialShockHighG, 1)) g.\(bound) High tibial shock is associated with tibial stress fracture in runners; it is not a diagnosis.",
+          evidence: Evidence.tibialShock,
+          advice: "Softer, quieter landings lower tibial shock (Crowell & Davis 2011 used real-time feedback); a slightly higher step rate also helps. Change gradually."))
+      } else if let shock = s.tibialShockG?.median, s.tibialShockClippedSteps * 2 > (s.tibialShockG?.count ?? 0) {
+        flags.append(RiskFlag(
+          id: "tibial-shock-lower-bound", severity: .info, metric: "tibial_shock_g", value: shock,
+          threshold: nil, unit: "g", startS: span?.0, endS: span?.1,
+          message: "Most steps' tibial shock reached the sensor's range: the median \(fmt(shock, 1)) g is a lower bound.",
+          evidence: Evidence.tibialShock,
+          advice: "Record with a wider accelerometer range (±16 g or more) to measure tibial shock."))
+      }
+    }
 
     // Overstriding: low cadence plus braking or long contact.
     let cadence = s.cadenceSpm?.median
@@ -174,7 +198,9 @@ public struct Scorer: Sendable {
       let limit = baseline?.brakingMps.map { $0 * (1 + p.baselineBrakingRisePct / 100) } ?? p.brakingHighMps
       if b >= limit { secondSigns.append("high braking (\(fmt(b, 2)) m/s lost per step, threshold \(fmt(limit, 2)))") }
     }
-    if let g = contact {
+    // A shank accelerometer's contact time is approximate (toe-off within
+    // about ±150 ms in validation studies): not a second sign.
+    if let g = contact, run.placement != .shank {
       let limit = baseline?.groundContactMs.map { $0 * (1 + p.baselineContactRisePct / 100) } ?? p.contactLongMs
       if g >= limit { secondSigns.append("long ground contact (\(fmt(g)) ms, threshold \(fmt(limit)))") }
     }
@@ -212,7 +238,10 @@ public struct Scorer: Sendable {
       }
       // Without a standing calibration the mounting angle is inside the
       // number: only a clearly flexed value is mentioned, as info.
-      if !calibrated && baseline == nil { leanHigh = p.leanFlexedDeg }
+      if !calibrated && baseline == nil {
+        leanHigh = p.leanFlexedDeg
+        basis = "\(fmt(p.leanFlexedDeg))°, the flexed posture of Teng & Powers 2014 (typical range \(fmt(p.leanTypicalLowDeg))–\(fmt(p.leanTypicalHighDeg))°)"
+      }
       if leanValue > leanHigh {
         let severe = baseline == nil && lean > p.leanFlexedDeg
         var sev: Severity = severe ? .alert : .warning
