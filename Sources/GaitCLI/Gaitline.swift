@@ -59,7 +59,7 @@ struct InputOptions: ParsableArguments {
 
 /// Options of the analysis.
 struct AnalysisArguments: ParsableArguments {
-  @Option(help: "Sensor placement: hip (sacrum, lower back, waist), foot (shoe, ankle, shank) or auto.")
+  @Option(help: "Sensor placement: hip (sacrum, lower back, waist), foot (shoe, ankle), shank (tibia, lower-leg) or auto.")
   var placement: String = "auto"
 
   @Option(help: "Body side of a foot sensor: left or right.")

@@ -26,9 +26,9 @@ struct SegmentWorkspace {
   var placementAngleDeg: Double?
   /// The 99th percentile of |a| at that decision, g.
   var placementPeakG: Double?
-  private var rawX: [Float] = []
-  private var rawY: [Float] = []
-  private var rawZ: [Float] = []
+  private(set) var rawX: [Float] = []
+  private(set) var rawY: [Float] = []
+  private(set) var rawZ: [Float] = []
   private var scratch4: [SIMD4<Float>] = []
   private var filter: ZeroPhaseButterworth?
   private var filterRateHz = 0.0
@@ -181,6 +181,11 @@ struct SegmentWorkspace {
     let p90 = Statistics.quantile(angles, 0.9)
     placementAngleDeg = Double(p90)
     placementPeakG = Double(p99)
+    // Lower limb: a shank (tested in ShankEventDetector.swift) may peak
+    // below 3.5 g when walking; a foot still needs 3.5 g.
+    if p90 > 18, p99 > 2.5, let limb = shankOrFoot() {
+      if limb == .shank || p99 > 3.5 { return limb }
+    }
     return p90 > 18 && p99 > 3.5 ? .foot : .hip
   }
 
@@ -256,6 +261,11 @@ struct SegmentWorkspace {
     let source = signal(model.signal)
     let n = source.count
     guard n >= Int(2 * rateHz) else { return nil }
+    // Activity gate: rest (standing, sitting) has no gait period.
+    if let gate = model.minimumSwingG {
+      let low = Statistics.quantile(source, 0.25), high = Statistics.quantile(source, 0.99)
+      guard Double(high - low) / Double(standardGravity) >= gate else { return nil }
+    }
     var mean: Float = 0
     for x in source { mean += x }
     mean /= Float(n)
@@ -288,13 +298,58 @@ struct SegmentWorkspace {
       if at(period / 2) > model.halfLagCorrelation, peakHz * 2 <= band.upperBound { period /= 2 }
       else if at(period) < model.weakStepCorrelation, at(2 * period) > model.strideCorrelation,
               peakHz / 2 >= band.lowerBound { period *= 2 }
-      guard at(period) > model.minimumCorrelation else { return nil }
+      // Step or stride? Left/right asymmetry lowers the step regularity but
+      // not the stride regularity (Moe-Nilssen & Helbostad 2004), so the
+      // autocorrelation alone can take a stride for a step. Count the
+      // stance humps instead (one per step), and apply the cadence prior:
+      // running with flight below ``PeriodicityModel/runningMinimumSpm``
+      // is implausible.
+      let shortest = rateHz / band.upperBound, longest = rateHz / band.lowerBound
+      if let h = medianHumpInterval(source, period: period, model: model) {
+        if h < model.halfHumpRatio * period, period / 2 >= shortest { period /= 2 }
+        else if h > model.doubleHumpRatio * period, period * 2 <= longest { period *= 2 }
+      }
+      if 60 * rateHz / period < model.runningMinimumSpm, period / 2 >= shortest,
+         flightFraction(source, model: model) >= model.minimumFlightFraction {
+        period /= 2
+      }
+      guard max(at(period), at(2 * period)) > model.minimumCorrelation else { return nil }
       return period
     case .stride:
       if at(2 * period) > at(period) + model.strideMargin, peakHz / 2 >= band.lowerBound { period *= 2 }
       guard at(period) > model.minimumCorrelation else { return nil }
       return period / 2
     }
+  }
+
+  /// The median interval between stance humps of `x` (m/s²), samples:
+  /// rises above the midpoint between its lower quartile and 99th
+  /// percentile after a drop to the lower quartile (a Schmitt trigger, so
+  /// the two humps of one stance count once). Intervals over three periods
+  /// (pauses) are ignored; `nil` with fewer than four intervals.
+  func medianHumpInterval(_ x: [Float], period: Double, model: PeriodicityModel) -> Double? {
+    let low = Statistics.quantile(x, model.humpLowQuantile), top = Statistics.quantile(x, 0.99)
+    let high = low + Float(model.humpLevel) * (top - low)
+    var armed = false
+    var last: Int?
+    var intervals: [Double] = []
+    for i in x.indices {
+      if x[i] <= low { armed = true } else if armed, x[i] >= high {
+        armed = false
+        if let l = last, Double(i - l) <= 3 * period { intervals.append(Double(i - l)) }
+        last = i
+      }
+    }
+    guard intervals.count >= 4 else { return nil }
+    return Statistics.median(intervals)
+  }
+
+  /// The fraction of samples of `x` (m/s²) below the flight level.
+  func flightFraction(_ x: [Float], model: PeriodicityModel) -> Double {
+    let level = Float(model.flightG) * standardGravity
+    var count = 0
+    for v in x where v < level { count += 1 }
+    return Double(count) / Double(max(1, x.count))
   }
 
   private func autocorrelation(_ x: [Float], mean: Float, lag: Int) -> Double {

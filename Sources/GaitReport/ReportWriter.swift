@@ -73,6 +73,9 @@ public func reportJSON(_ r: AnalysisResult, includeSteps: Bool = true) -> JSONVa
     ("lateral_sway_cm", dist(s.lateralSwayCm, 2)),
     ("braking_mps", dist(s.brakingMps, 3)),
     ("impact_g", dist(s.impactG, 2)),
+    ("tibial_shock_g", dist(s.tibialShockG, 2)),
+    ("tibial_shock_rate_gps", dist(s.tibialShockRateGps, 0)),
+    ("tibial_shock_clipped_steps", .number(Double(s.tibialShockClippedSteps))),
     ("gct_balance_left_pct", .num(s.gctBalanceLeftPct, 1)),
     ("mounting_tilt_deg", .num(s.mountingTiltDeg, 1)),
     ("running_s", .num(s.runningSeconds, 1)),
@@ -169,6 +172,8 @@ public func stepJSON(_ s: Step) -> JSONValue {
     ("flight_ms", .num(s.flightMs, 1)), ("duty_factor", .num(s.dutyFactor, 3)),
     ("vertical_oscillation_cm", .num(s.verticalOscillationCm, 2)), ("lateral_sway_cm", .num(s.lateralSwayCm, 2)),
     ("braking_mps", .num(s.brakingMps, 3)), ("impact_g", .num(s.impactG, 2)),
+    ("tibial_shock_g", .num(s.tibialShockG, 2)), ("tibial_shock_rate_gps", .num(s.tibialShockRateGps, 0)),
+    ("tibial_shock_clipped", s.tibialShockClipped.map { .bool($0) } ?? .null),
   ])
 }
 
@@ -191,12 +196,13 @@ public func csvField(_ s: String) -> String {
 
 /// The per-step table; column names carry their units.
 public func stepsCSV(_ steps: [Step]) -> String {
-  var out = "ic_s,tc_s,side,running,step_time_ms,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,lateral_sway_cm,braking_mps,impact_g\n"
+  var out = "ic_s,tc_s,side,running,step_time_ms,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,lateral_sway_cm,braking_mps,impact_g,tibial_shock_g,tibial_shock_rate_gps,tibial_shock_clipped\n"
   func f(_ v: Double?, _ d: Int) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "" }
   for s in steps {
     out += [f(s.icS, 4), f(s.tcS, 4), s.side?.rawValue ?? "", s.running ? "1" : "0", f(s.stepTimeMs, 1),
             f(s.groundContactMs, 1), f(s.flightMs, 1), f(s.dutyFactor, 3), f(s.verticalOscillationCm, 2),
-            f(s.lateralSwayCm, 2), f(s.brakingMps, 3), f(s.impactG, 2)].joined(separator: ",") + "\n"
+            f(s.lateralSwayCm, 2), f(s.brakingMps, 3), f(s.impactG, 2), f(s.tibialShockG, 2),
+            f(s.tibialShockRateGps, 0), s.tibialShockClipped.map { $0 ? "1" : "0" } ?? ""].joined(separator: ",") + "\n"
   }
   return out
 }
@@ -224,6 +230,13 @@ public func textSummary(_ r: AnalysisResult) -> String {
     row("braking", s.brakingMps, "m/s", 2)
   }
   row("impact", s.impactG, "g", 1)
+  if r.placement == .shank {
+    row("tibial shock", s.tibialShockG, "g", 1)
+    row("tibial shock rise", s.tibialShockRateGps, "g/s", 0)
+    if s.tibialShockClippedSteps > 0 {
+      lines.append("  tibial shock: \(s.tibialShockClippedSteps) step(s) hit the sensor's range; their peak is a lower bound")
+    }
+  }
   if let b = s.gctBalanceLeftPct { lines.append("  GCT balance            \(String(format: "%.1f", b)) % left") }
   if r.flags.isEmpty {
     lines.append("  flags: none")
