@@ -300,7 +300,9 @@ public func htmlReport(_ r: AnalysisResult) -> String {
     var measured = ""
     if let v = f.value {
       let unit = humanUnit(f.unit)
-      measured = " · \(escapeHTML(humanMetric(f.metric))) \(String(format: "%.3g", v))\(escapeHTML(unit))"
+      // One more digit where three would make value and threshold look equal.
+      let digits = f.threshold.map { String(format: "%.3g", v) == String(format: "%.3g", $0) && v != $0 } == true ? "%.4g" : "%.3g"
+      measured = " · \(escapeHTML(humanMetric(f.metric))) \(String(format: digits, v))\(escapeHTML(unit))"
       if let t = f.threshold { measured += " (threshold \(String(format: "%.3g", t))\(escapeHTML(unit)))" }
     }
     html += """
