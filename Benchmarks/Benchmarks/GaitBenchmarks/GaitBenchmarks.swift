@@ -40,7 +40,34 @@ func glbFile(_ rec: Recording, name: String) -> (String, Int) {
   for b in rec.blocks { try! w.write(b) }
   try! w.close()
   let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-  return (path, size ?? 0)
+  return (path, size)
+}
+
+/// `count` steps of one continuous run that switches between running and
+/// walking every 1–7 steps (a deterministic pattern): every switch is short,
+/// so all of it folds into one bout, the case that was quadratic.
+func alternatingSteps(count: Int) -> ([Step], [SegmentResult]) {
+  var steps: [Step] = []
+  steps.reserveCapacity(count)
+  var t = 0.0, running = true, left = 0, k = 0
+  while steps.count < count {
+    if left == 0 { running.toggle(); k += 1; left = 1 + (k * 5) % 7 }
+    left -= 1
+    var s = Step(icS: t, running: running)
+    let st = running ? 340.0 + Double(steps.count % 13) : 540.0 + Double(steps.count % 17)
+    s.stepTimeMs = st
+    s.groundContactMs = running ? 240 : 330
+    s.flightMs = running ? st - 240 : 0
+    s.dutyFactor = s.groundContactMs! / 2 / st
+    s.side = steps.count % 2 == 0 ? .left : .right
+    steps.append(s)
+    t += st / 1000
+  }
+  let segments = stride(from: 0.0, to: t + 10, by: 10).map {
+    SegmentResult(startS: $0, endS: $0 + 10, cadenceSpectralSpm: 170, steps: 20, runningSteps: 10,
+                  trunkLeanDeg: 5, mountingTiltDeg: 3, placement: .hip)
+  }
+  return (steps, segments)
 }
 
 let megabytesPerSecond = BenchmarkMetric.custom("MBps", polarity: .prefersLarger, useScalingFactor: false)
@@ -98,7 +125,7 @@ let benchmarks: @Sendable () -> Void = {
     let path = root.appendingPathComponent("Tests/Fixtures/cwa/skdh_ax3_sample.cwa").path
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     benchmark.startMeasurement()
-    readAll(benchmark, bytes: size ?? 0) { try CWAReader(path: path) }
+    readAll(benchmark, bytes: size) { try CWAReader(path: path) }
   }
 
   Benchmark("GT3X.decode.hour1.30Hz") { benchmark in
@@ -126,7 +153,7 @@ let benchmarks: @Sendable () -> Void = {
     }
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     benchmark.startMeasurement()
-    readAll(benchmark, bytes: size ?? 0) { try GT3XReader(path: path) }
+    readAll(benchmark, bytes: size) { try GT3XReader(path: path) }
   }
 
   // DSP primitives.
@@ -156,6 +183,16 @@ let benchmarks: @Sendable () -> Void = {
         report(benchmark, start: t0, samples: rec.sampleCount)
         blackHole(r.steps.count)
       }
+    }
+  }
+
+  // Bout splitting of 80 000 steps that alternate walking and running
+  // (issue #16 target: 50 ms).
+  Benchmark("Bouts.alternating.steps80k") { benchmark in
+    let (steps, segments) = alternatingSteps(count: 80_000)
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      blackHole(gaitBouts(steps, segments: segments, speedMps: 3.2))
     }
   }
 
