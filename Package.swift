@@ -15,12 +15,15 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "gaitline", targets: ["GaitCLI"]),
-    .library(name: "Gaitline", targets: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitStream", "GaitCohort"]),
+    // `import Gaitline` re-exports the stages; GaitStream and GaitCohort stay importable on their own.
+    .library(name: "Gaitline", targets: ["Gaitline", "GaitStream", "GaitCohort"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    // `swift package generate-documentation --target Gaitline` (DocC); a plugin, not linked.
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     .systemLibrary(
@@ -34,6 +37,7 @@ let package = Package(
     .target(name: "GaitScoring", dependencies: ["GaitCore", "GaitDSP"]),
     .target(name: "GaitStream", dependencies: ["GaitCore", "GaitIngest"]),
     .target(name: "GaitReport", dependencies: ["GaitCore", "GaitDSP", "GaitIngest", "GaitScoring"]),
+    .target(name: "Gaitline", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport"]),
     .target(
       name: "GaitCohort",
       dependencies: ["GaitCore", "GaitDSP", "GaitIngest", "GaitScoring", "GaitReport", .product(name: "Crypto", package: "swift-crypto")]),
@@ -59,6 +63,7 @@ let package = Package(
       name: "GaitScoringTests",
       dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitTestSupport"]),
     .testTarget(name: "GaitCohortTests", dependencies: ["GaitCohort", "GaitIngest", "GaitTestSupport"]),
+    .testTarget(name: "GaitlineTests", dependencies: ["Gaitline"]),
     .testTarget(name: "GaitCLITests", dependencies: ["GaitCLI", "GaitCore", "GaitTestSupport"]),
   ],
   swiftLanguageModes: [.v6]

@@ -77,24 +77,33 @@ struct Analyze: ParsableCommand {
       FileHandle.standardError.write(Data("gaitline: note: no earlier report at a similar speed; flags use population thresholds\n".utf8))
     }
     var files: [String] = []
+    var notes: [SkippedFile] = []
     var isBatch = inputs.count > 1 || outDir != nil
     for path in inputs {
       var isDir: ObjCBool = false
       if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
         isBatch = true
-        files += recordingFiles(in: path)
+        files += recordingFiles(in: path, skipped: &notes)
       } else {
         files.append(path)
       }
     }
+    if !quiet {
+      for n in notes { FileHandle.standardError.write(Data("gaitline: note: skipped \(sanitizedForTerminal(n.path)): \(n.reason)\n".utf8)) }
+    }
+    // No output of this run may replace one of its inputs.
+    let protected = ProtectedPaths(inputs: files + baseline + (policy.map { [$0] } ?? []))
     if !isBatch {
       do {
+        for (path, what) in [(json, "the --json report"), (html, "the --html report"), (stepsCSV, "the --steps-csv table")] {
+          if let path, path != "-" { try protected.check(output: path, what: what) }
+        }
         let source = try input.open(files[0])
         let result = try GaitReport.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
-        if let json { try writeOutput(reportText(result), to: json) }
-        if let html { try writeOutput(htmlReport(result), to: html) }
-        if let stepsCSV { try writeOutput(GaitReport.stepsCSV(result.steps), to: stepsCSV) }
-        if !quiet && json != "-" { print(textSummary(result), terminator: "") }
+        if let json { try writeOutput(reportText(result), to: json, protecting: protected, what: "the --json report") }
+        if let html { try writeOutput(htmlReport(result), to: html, protecting: protected, what: "the --html report") }
+        if let stepsCSV { try writeOutput(GaitReport.stepsCSV(result.steps), to: stepsCSV, protecting: protected, what: "the --steps-csv table") }
+        if !quiet && json != "-" { print(sanitizedForTerminal(textSummary(result), keepNewlines: true), terminator: "") }
       } catch {
         throw fail(error)
       }
@@ -104,14 +113,25 @@ struct Analyze: ParsableCommand {
       throw fail(IngestError(.fileNotFound, "no recordings (.csv, .tsv, .txt, .glb) found in \(inputs.joined(separator: ", "))"))
     }
     let dir = outDir ?? "gaitline-reports"
+    let summaryPath = (dir as NSString).appendingPathComponent("summary.csv")
+    let trainingPath = (dir as NSString).appendingPathComponent("training_load.csv")
+    let lock: OutputFolderLock
     do {
       try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     } catch {
       throw fail(IngestError(.writeFailed, "cannot create the output folder: \(error.localizedDescription)", path: dir))
     }
+    do {
+      try protected.check(output: summaryPath, what: "summary.csv")
+      try protected.check(output: trainingPath, what: "training_load.csv")
+      // One batch at a time per folder: two would mix their summaries.
+      lock = try OutputFolderLock(folder: dir)
+    } catch {
+      throw fail(error)
+    }
     let names = reportNames(for: files)
     let inputFiles = files
-    let outcomes = Mutex<[String?]>(Array(repeating: nil, count: files.count))
+    let outcomes = Mutex<[(row: String, failed: Bool)?]>(Array(repeating: nil, count: files.count))
     let runs = Mutex<[PastRun?]>(Array(repeating: nil, count: files.count))
     let done = Atomic<Int>(0)
     let showProgress = isatty(2) == 1
@@ -119,21 +139,23 @@ struct Analyze: ParsableCommand {
     parallelForEach(total, jobs: jobs ?? allottedCores(environment: ProcessInfo.processInfo.environment)) { i in
       let path = inputFiles[i]
       var row: String
+      var failed = false
       do {
         let source = try input.open(path)
         let result = try GaitReport.analyze(source: source, path: path, options: options, policy: scoring, baseline: personal)
-        try writeOutput(reportText(result), to: (dir as NSString).appendingPathComponent(names[i] + ".json"))
+        try writeOutput(reportText(result), to: (dir as NSString).appendingPathComponent(names[i] + ".json"), protecting: protected, what: "the report")
         if html != nil {
-          try writeOutput(htmlReport(result), to: (dir as NSString).appendingPathComponent(names[i] + ".html"))
+          try writeOutput(htmlReport(result), to: (dir as NSString).appendingPathComponent(names[i] + ".html"), protecting: protected, what: "the HTML report")
         }
         runs.withLock { $0[i] = PastRun(result) }
         row = summaryRow(path: path, report: names[i] + ".json", result: result)
       } catch {
         let message = (error as? IngestError)?.description ?? "\(error)"
-        FileHandle.standardError.write(Data("\(showProgress ? "\r\u{1B}[K" : "")gaitline: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("\(showProgress ? "\r\u{1B}[K" : "")gaitline: \(sanitizedForTerminal(message))\n".utf8))
         row = summaryRow(path: path, report: "", error: message)
+        failed = true
       }
-      outcomes.withLock { $0[i] = row }
+      outcomes.withLock { $0[i] = (row, failed) }
       let n = done.add(1, ordering: .relaxed).newValue
       if showProgress {
         let width = 30
@@ -143,30 +165,33 @@ struct Analyze: ParsableCommand {
       }
     }
     if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
-    let rows = outcomes.withLock { $0 }.compactMap { $0 }
-    let failed = rows.filter { $0.contains(",failed,") }.count
+    let results = outcomes.withLock { $0 }.compactMap { $0 }
+    // Counted from the outcomes, not by searching the CSV text (an input
+    // may be named `x,failed,y.csv`).
+    let failed = results.filter(\.failed).count
     do {
-      try writeOutput(summaryHeader + rows.joined(), to: (dir as NSString).appendingPathComponent("summary.csv"))
+      try writeOutput(summaryHeader + results.map(\.row).joined(), to: summaryPath, protecting: protected, what: "summary.csv")
     } catch {
       throw fail(error)
     }
     // Training load across the runs (and the earlier reports given).
     let history = past + runs.withLock { $0 }.compactMap { $0 }
     let findings = trainingLoadFindings(history, policy: scoring)
-    var training = "id,severity,week,message\n"
-    for f in findings { training += [f.id, f.severity.rawValue, f.week, csvField(f.message)].joined(separator: ",") + "\n" }
+    var training = trainingLoadHeader
+    for f in findings { training += [csvField(f.id), csvField(f.severity.rawValue), csvField(f.week), csvField(f.message)].joined(separator: ",") + "\n" }
     do {
-      try writeOutput(training, to: (dir as NSString).appendingPathComponent("training_load.csv"))
+      try writeOutput(training, to: trainingPath, protecting: protected, what: "training_load.csv")
     } catch {
       throw fail(error)
     }
+    lock.release()
     if !quiet {
-      print("analysed \(files.count - failed) of \(files.count) recordings; reports, summary.csv and training_load.csv in \(dir)")
+      print("analysed \(files.count - failed) of \(files.count) recordings; reports, summary.csv and training_load.csv in \(sanitizedForTerminal(dir))")
       if findings.isEmpty {
         print("training load: no findings across \(history.count) runs")
       } else {
         print("training load across \(history.count) runs:")
-        for f in findings { print("  [\(f.severity.rawValue)] \(f.id) (\(f.week)): \(f.message)") }
+        for f in findings { print("  [\(f.severity.rawValue)] \(f.id) (\(f.week)): \(sanitizedForTerminal(f.message))") }
       }
     }
     if failed > 0 { throw ExitCode(1) }
@@ -210,20 +235,22 @@ struct Analyze: ParsableCommand {
   }
 }
 
-/// Unique report names: the file's base name, with a number when two
-/// inputs share one.
+/// Unique report names: the file's base name (at most 200 bytes, so the
+/// name with `.json` fits any file system), with a number when two inputs
+/// share one; a number never gives a name another input has (`a`, `a`,
+/// `a-2` → `a`, `a-3`, `a-2`). Compared case-insensitively (macOS folders).
 func reportNames(for files: [String]) -> [String] {
-  var seen: [String: Int] = [:]
-  return files.map { f in
-    let base = ((f as NSString).lastPathComponent as NSString).deletingPathExtension
-    let n = seen[base, default: 0]
-    seen[base] = n + 1
-    return n == 0 ? base : "\(base)-\(n + 1)"
+  let bases = files.map { shortenedName(((($0 as NSString).lastPathComponent) as NSString).deletingPathExtension, maxBytes: 200) }
+  var taken = Set(bases.map { $0.lowercased() })
+  var first = Set<String>()
+  return bases.map { base in
+    if first.insert(base.lowercased()).inserted { return base }
+    var n = 2
+    while taken.contains("\(base)-\(n)".lowercased()) { n += 1 }
+    taken.insert("\(base)-\(n)".lowercased())
+    return "\(base)-\(n)"
   }
 }
-
-let summaryHeader = "input,status,error,report,placement,sample_rate_hz,duration_s,steps,running_steps,cadence_spm,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,trunk_lean_deg,lateral_sway_cm,braking_mps,gct_balance_left_pct\n"
-
 
 func summaryRow(path: String, report: String, result: AnalysisResult? = nil, error: String? = nil) -> String {
   guard let r = result else {
@@ -236,7 +263,7 @@ func summaryRow(path: String, report: String, result: AnalysisResult? = nil, err
     guard case .number(let x) = JSONValue.num(v, json ?? d) else { return "" }
     return String(format: "%.\(d)f", x)
   }
-  return [csvField(path), "ok", "", report, r.placement.rawValue, f(r.ingest.sampleRateHz, 3, json: 4), f(r.ingest.durationS, 2, json: 3),
+  return [csvField(path), "ok", "", csvField(report), r.placement.rawValue, f(r.ingest.sampleRateHz, 3, json: 4), f(r.ingest.durationS, 2, json: 3),
           String(s.steps), String(s.runningSteps), f(s.cadenceSpm?.median, 1), f(s.groundContactMs?.median, 1),
           f(s.flightMs?.median, 1), f(s.dutyFactor?.median, 3), f(s.verticalOscillationCm?.median, 2),
           f(s.trunkLeanDeg?.median, 1), f(s.lateralSwayCm?.median, 2), f(s.brakingMps?.median, 3),

@@ -50,7 +50,9 @@ struct Cohort: ParsableCommand {
         let settings = input.settings.overridden(by: analysis.settings)
         let m = try planCohort(inputs: inputs, settings: settings, overrides: table, overridesPath: overrides,
                                policy: scoring, jobs: jobs ?? allottedCores(environment: ProcessInfo.processInfo.environment))
-        try atomicWrite(try m.encoded(), to: out)
+        // The manifest may not replace an input, the overrides or the policy.
+        let protected = ProtectedPaths(inputs: m.inputs.map(\.path) + [overrides, policy].compactMap { $0 })
+        try atomicWrite(try m.encoded(), to: out, protecting: protected, what: "the manifest (--out)")
         let bytes = m.inputs.reduce(0) { $0 + $1.bytes }
         var types: [String: Int] = [:]
         for i in m.inputs { types[i.type, default: 0] += 1 }
@@ -117,21 +119,44 @@ struct Cohort: ParsableCommand {
       let exe = gaitline ?? ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
       let out = absolutePath(outDir)
       let layout = CohortLayout(root: out)
+      // Every value goes into the script quoted; a control character (a
+      // newline would end the `#SBATCH` line and start a shell command)
+      // cannot be quoted safely and is refused.
+      var values: [(String, String)] = [("--out-dir", out), ("the manifest path", absolutePath(manifest)), ("--gaitline", absolutePath(exe)),
+                                        ("--mem", mem), ("--time", time)]
+      if let partition { values.append(("--partition", partition)) }
+      for o in sbatchOptions { values.append(("--sbatch-option", o)) }
+      for (name, v) in values where v.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+        throw ValidationError("\(name) holds a control character (a newline or tab?): '\(sanitizedForTerminal(v))'; a generated script cannot hold it safely")
+      }
+      if out.contains("\\") {
+        // Slurm turns off %A/%a in a --output path holding a backslash: every task would share one log.
+        throw ValidationError("--out-dir holds a backslash, which Slurm's --output cannot take with %A/%a patterns; choose another folder")
+      }
       func q(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+      // sbatch reads `#SBATCH` arguments with double quotes grouping and a
+      // backslash escaping the next character (single quotes are literal).
+      // A value of only safe characters is written as it is.
+      func dq(_ s: String) -> String {
+        let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:/=,@+-%")
+        if !s.isEmpty && s.allSatisfy({ safe.contains($0) }) { return s }
+        return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+      }
+      let logPattern = (layout.logs.replacingOccurrences(of: "%", with: "%%") as NSString).appendingPathComponent("%A_%a.out")
       var lines = [
         "#!/bin/bash",
         "# gaitline \(gaitlineVersion): \(m.inputs.count) inputs of \(absolutePath(manifest)) in \(shards) shards (balanced by bytes).",
-        "# Resubmit one task: sbatch --array=I THIS_SCRIPT. Progress: gaitline cohort status \(out)",
+        "# Resubmit one task: sbatch --array=I THIS_SCRIPT. Progress: gaitline cohort status \(q(out))",
         "#SBATCH --job-name=gaitline-cohort",
         "#SBATCH --array=0-\(shards - 1)" + (maxRunning.map { "%\($0)" } ?? ""),
         "#SBATCH --cpus-per-task=\(cpus)",
-        "#SBATCH --mem=\(mem)",
-        "#SBATCH --time=\(time)",
-        "#SBATCH --output=\(layout.logs)/%A_%a.out",
+        "#SBATCH --mem=\(dq(mem))",
+        "#SBATCH --time=\(dq(time))",
+        "#SBATCH --output=\(dq(logPattern))",
         "#SBATCH --open-mode=append",
       ]
-      if let partition { lines.append("#SBATCH --partition=\(partition)") }
-      for o in sbatchOptions { lines.append("#SBATCH \(o)") }
+      if let partition { lines.append("#SBATCH --partition=\(dq(partition))") }
+      for o in sbatchOptions { lines.append("#SBATCH \(dq(o))") }
       lines += [
         "set -euo pipefail",
         "exec \(q(absolutePath(exe))) analyze --manifest \(q(absolutePath(manifest))) --shard \"${SLURM_ARRAY_TASK_ID}/\(shards)\" --out-dir \(q(out)) --jobs \"${SLURM_CPUS_PER_TASK:-1}\"",
@@ -143,11 +168,15 @@ struct Cohort: ParsableCommand {
         throw fail(IngestError(.writeFailed, "cannot create the log folder: \(error.localizedDescription)", path: layout.logs))
       }
       guard submit else {
-        if let script { try writeOutput(text, to: script) } else { print(text, terminator: "") }
+        if let script {
+          do { try writeOutput(text, to: script, protecting: ProtectedPaths(inputs: [manifest]), what: "the --script") } catch { throw fail(error) }
+        } else {
+          print(text, terminator: "")
+        }
         return
       }
       let path = script ?? (layout.root as NSString).appendingPathComponent("gaitline-cohort.sbatch")
-      try writeOutput(text, to: path)
+      do { try writeOutput(text, to: path, protecting: ProtectedPaths(inputs: [manifest]), what: "the --script") } catch { throw fail(error) }
       let p = Process()
       p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
       p.arguments = ["sbatch", "--parsable", path]
@@ -236,8 +265,18 @@ struct Cohort: ParsableCommand {
       let merged: (table: String, failures: String, status: CohortStatus)
       do { merged = try mergeCohort(CohortLayout(root: dir), rows: rows, jobs: allottedCores(environment: ProcessInfo.processInfo.environment)) } catch let e as IngestError { throw fail(e) }
       let failuresPath = failures ?? ((out as NSString).deletingPathExtension + "-failures.csv")
-      try writeOutput(merged.table, to: out)
-      try writeOutput(merged.failures, to: failuresPath)
+      // Neither table may replace the other, the manifest or an input.
+      let layout = CohortLayout(root: dir)
+      var protected = ProtectedPaths(inputs: [layout.manifest] + merged.status.manifest.inputs.map(\.path))
+      protected.add(failuresPath)
+      if absolutePath(out) == absolutePath(failuresPath) {
+        throw fail(IngestError(.invalidArgument, "--out and --failures name the same file; give two paths", path: out))
+      }
+      do {
+        try protected.check(output: out, what: "the merged table (--out)")
+        try writeOutput(merged.failures, to: failuresPath, protecting: ProtectedPaths(inputs: [layout.manifest] + merged.status.manifest.inputs.map(\.path)), what: "the failures table")
+        try writeOutput(merged.table, to: out, protecting: ProtectedPaths(inputs: [layout.manifest] + merged.status.manifest.inputs.map(\.path)), what: "the merged table (--out)")
+      } catch { throw fail(error) }
       let st = merged.status
       let rowsWritten = merged.table.split(separator: "\n").count - 1
       print("merged \(st.indices(.done).count) of \(st.manifest.inputs.count) inputs (\(rowsWritten) rows) into \(out); "

@@ -26,8 +26,15 @@ struct Convert: ParsableCommand {
 
   func run() throws {
     do {
-      let source = try inputOptions.open(input)
       let lower = output.lowercased()
+      guard lower.hasSuffix(".glb") || lower.hasSuffix(".csv") else {
+        throw IngestError(.invalidArgument, "the output must end in .glb or .csv", path: output)
+      }
+      // Never over the input (`convert a.csv a.csv`), never over a device
+      // or FIFO; written to a temporary file renamed into place at the end.
+      let protected = ProtectedPaths(inputs: [input])
+      try protected.check(output: output, what: "the converted file")
+      let source = try inputOptions.open(input)
       if lower.hasSuffix(".glb") {
         var writer: GLBWriter?
         while let block = try source.nextBlock() {
@@ -35,7 +42,7 @@ struct Convert: ParsableCommand {
             var info = source.info
             info.placement = placement ?? info.placement
             info.side = side ?? info.side
-            writer = try GLBWriter(path: output, info: info)
+            writer = try GLBWriter(path: output, info: info, protecting: protected)
           }
           try writer!.write(block)
         }
@@ -43,10 +50,8 @@ struct Convert: ParsableCommand {
         if let w = writer, w.clampedSamples > 0 {
           FileHandle.standardError.write(Data("gaitline: warning: \(w.clampedSamples) values exceeded the ±32 g range of the .glb and were clamped\n".utf8))
         }
-      } else if lower.hasSuffix(".csv") {
-        guard FileManager.default.createFile(atPath: output, contents: nil), let h = FileHandle(forWritingAtPath: output) else {
-          throw IngestError(.writeFailed, "cannot create the file; check the folder exists and is writable", path: output)
-        }
+      } else {
+        let file = try AtomicOutputFile(path: output, protecting: protected, what: "the converted file")
         var text = ""
         // Gyroscope columns for the whole file when the input has them; a
         // block without (a stream whose gyroscope started late) gets zeros.
@@ -66,12 +71,10 @@ struct Convert: ParsableCommand {
             }
             text += "\n"
           }
-          if text.utf8.count > 1 << 20 { h.write(Data(text.utf8)); text = "" }
+          if text.utf8.count > 1 << 20 { try file.write(text); text = "" }
         }
-        h.write(Data(text.utf8))
-        try? h.close()
-      } else {
-        throw IngestError(.invalidArgument, "the output must end in .glb or .csv", path: output)
+        try file.write(text)
+        try file.commit()
       }
     } catch {
       throw fail(error)

@@ -83,19 +83,21 @@ extension StreamProtocol: ExpressibleByArgument {}
 /// Prints an error the way compilers do and exits with its status.
 func fail(_ error: any Error) -> ExitCode {
   if let e = error as? IngestError {
-    FileHandle.standardError.write(Data("gaitline: \(e.description)\n".utf8))
+    FileHandle.standardError.write(Data("gaitline: \(sanitizedForTerminal(e.description))\n".utf8))
     return ExitCode(e.code.exitCode)
   }
-  FileHandle.standardError.write(Data("gaitline: error: \(error)\n".utf8))
+  FileHandle.standardError.write(Data("gaitline: error: \(sanitizedForTerminal("\(error)"))\n".utf8))
   return ExitCode(65)
 }
 
-func writeOutput(_ text: String, to path: String) throws {
+/// Writes an output ('-': standard output) atomically, refusing an input of
+/// the run (`protecting`) or a path that is not a regular file (exit 64).
+func writeOutput(_ text: String, to path: String, protecting: ProtectedPaths = .none, what: String = "the output") throws {
   if path == "-" {
     FileHandle.standardOutput.write(Data(text.utf8))
     return
   }
   // Written from the string's own UTF-8 storage (no copy: a day-long
   // report is ~100 MB), to a temporary file renamed over the target.
-  try atomicWrite(text, to: path)
+  try atomicWrite(text, to: path, protecting: protecting, what: what)
 }

@@ -38,7 +38,7 @@ struct Inspect: ParsableCommand {
           ("units_detected", .string(r.unitsDetected)), ("units_source", .string(r.unitsSource)),
           ("gyro_units", .str(r.gyroUnits)), ("timestamp_unit", .string(r.timestampUnit)),
           ("sample_rate_hz", .num(r.sampleRateHz, 4)), ("measured_rate_hz", .num(r.measuredRateHz, 4)),
-          ("nominal_rate_hz", .num(r.nominalRateHz, 4)), ("records", .number(Double(r.records))),
+          ("nominal_rate_hz", .num(r.nominalRateHz, 4)), ("rate_source", .string(r.rateSource ?? "file header")), ("records", .number(Double(r.records))),
           ("samples", .number(Double(r.samples))), ("duration_s", .num(r.durationS, 3)),
           ("gaps", .array(r.gaps.map { .object([("start_s", .num($0.startS, 3)), ("duration_s", .num($0.durationS, 3)), ("missing_samples", .number(Double($0.missingSamples)))]) })),
           ("clipped_samples", .number(Double(r.clippedSamples))),
@@ -48,20 +48,23 @@ struct Inspect: ParsableCommand {
         print(value.serialized())
         return
       }
-      print("file:            \(file)")
-      print("format:          \(r.format)")
-      print("columns:         \(r.columns.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")
-      print("frame:           \(info.frame.rawValue)\(info.hasMediolateral ? "" : " (vertical + anteroposterior only)")")
-      print("units:           \(r.unitsDetected) (from \(r.unitsSource))\(r.gyroUnits.map { ", gyroscope \($0)" } ?? "")")
-      print("timestamps:      \(r.timestampUnit)")
-      print(String(format: "sample rate:     %.4f Hz on the grid", r.sampleRateHz)
+      // Cells, column names and metadata come from the file: shown, not obeyed.
+      func out(_ line: String) { print(sanitizedForTerminal(line)) }
+      out("file:            \(file)")
+      out("format:          \(r.format)")
+      out("columns:         \(r.columns.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")
+      out("frame:           \(info.frame.rawValue)\(info.hasMediolateral ? "" : " (vertical + anteroposterior only)")")
+      out("units:           \(r.unitsDetected) (from \(r.unitsSource))\(r.gyroUnits.map { ", gyroscope \($0)" } ?? "")")
+      out("timestamps:      \(r.timestampUnit)")
+      out(String(format: "sample rate:     %.4f Hz on the grid", r.sampleRateHz)
             + (r.measuredRateHz.map { String(format: ", measured %.4f Hz", $0) } ?? "")
             + (r.nominalRateHz.map { String(format: ", nominal %g Hz", $0) } ?? ""))
-      print(String(format: "duration:        %.3f s, %d samples from %d records", r.durationS, r.samples, r.records))
-      print("gaps:            \(r.gaps.isEmpty ? "none" : r.gaps.map { String(format: "%.3f s at %.3f s", $0.durationS, $0.startS) }.joined(separator: "; "))")
-      print("clipped samples: \(r.clippedSamples)")
-      if r.skippedBlocks > 0 { print("skipped blocks:  \(r.skippedBlocks) at byte offsets \(r.skippedBlockOffsets.map(String.init).joined(separator: ", "))") }
-      for w in r.warnings { print("warning:         \(w)") }
+      out("rate from:       \(r.rateSource ?? "the file's header")")
+      out(String(format: "duration:        %.3f s, %d samples from %d records", r.durationS, r.samples, r.records))
+      out("gaps:            \(r.gaps.isEmpty ? "none" : r.gaps.map { String(format: "%.3f s at %.3f s", $0.durationS, $0.startS) }.joined(separator: "; "))")
+      out("clipped samples: \(r.clippedSamples)")
+      if r.skippedBlocks > 0 { out("skipped blocks:  \(r.skippedBlocks) at byte offsets \(r.skippedBlockOffsets.map(String.init).joined(separator: ", "))" + (r.skippedBlockOffsets.count < r.skippedBlocks ? " (the first \(r.skippedBlockOffsets.count))" : "")) }
+      for w in r.warnings { out("warning:         \(w)") }
     } catch let e as ValidationError {
       throw e
     } catch {

@@ -97,27 +97,27 @@ struct Simulate: ParsableCommand {
     synthetic.rotation = SyntheticRun.rotation(yawDeg: angles[0], pitchDeg: angles[1], rollDeg: angles[2])
     let rec = synthetic.recording()
     do {
+      // Written atomically; the truth table may not be the recording.
+      let protected = ProtectedPaths(inputs: truth.map { [$0] } ?? [])
       if out.lowercased().hasSuffix(".glb") {
-        let w = try GLBWriter(path: out, info: rec.info)
+        let w = try GLBWriter(path: out, info: rec.info, protecting: protected)
         for b in rec.blocks { try w.write(b) }
         try w.close()
       } else {
-        guard FileManager.default.createFile(atPath: out, contents: nil), let h = FileHandle(forWritingAtPath: out) else {
-          throw IngestError(.writeFailed, "cannot create the file", path: out)
-        }
+        let f = try AtomicOutputFile(path: out, protecting: protected, what: "--out")
         var text = "time_s,ax,ay,az\n"
         let b = rec.blocks[0]
         for i in 0..<b.count {
           text += String(format: "%.4f,%.4f,%.4f,%.4f\n", Double(i) / rate, b.ax[i], b.ay[i], b.az[i])
-          if text.utf8.count > 1 << 20 { h.write(Data(text.utf8)); text = "" }
+          if text.utf8.count > 1 << 20 { try f.write(text); text = "" }
         }
-        h.write(Data(text.utf8))
-        try? h.close()
+        try f.write(text)
+        try f.commit()
       }
       if let truth {
         var t = "ic_time_s,tc_time_s,side\n"
         for c in synthetic.contacts { t += String(format: "%.5f,%.5f,%@\n", c.ic, c.tc, c.side.rawValue) }
-        try writeOutput(t, to: truth)
+        try writeOutput(t, to: truth, protecting: ProtectedPaths(inputs: [out]), what: "--truth")
       }
     } catch {
       throw fail(error)
@@ -170,7 +170,12 @@ extension Simulate {
       }
     }
     func send(_ bytes: [UInt8]) -> Bool {
-      sentFile?.write(Data(bytes))
+      if let f = sentFile, (try? f.write(contentsOf: bytes)) == nil {
+        // A test aid: losing it must not stop the emulator.
+        try? f.close()
+        sentFile = nil
+        FileHandle.standardError.write(Data("gaitline: warning: cannot write --sent \(sent ?? ""); it ends early\n".utf8))
+      }
       return pty.write(bytes)
     }
     let samplesPer10ms = max(1, Int(rateHz / 100))

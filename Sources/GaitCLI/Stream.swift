@@ -42,6 +42,9 @@ struct Stream: ParsableCommand {
   @Option(help: "Record every raw byte to this file (and the decoded samples to the same name with .glb).")
   var record: String?
 
+  @Flag(help: "Replace an existing --record file (and its .glb). Without it, an existing file is an error.")
+  var force = false
+
   @Flag(name: .customLong("json-lines"), help: "Print one JSON object per step and per second on stdout.")
   var jsonLines = false
 
@@ -77,10 +80,16 @@ struct Stream: ParsableCommand {
       let scoring = try policy.map { try loadPolicy(path: $0) } ?? .populationDefaults
       _ = try proto.makeDecoder(rateHz: rateHz, units: unit, gyroUnits: nil, columns: columnMap)
       StreamControl.installSignalHandlers()
+      // The reports may replace neither an input nor the records.
+      let inputs = ProtectedPaths(inputs: [device] + (policy.map { [$0] } ?? []))
+      var outputs = inputs
+      if let record { outputs.add(record); outputs.add((record as NSString).deletingPathExtension + ".glb") }
+      if let json, json != "-" { try outputs.check(output: json, what: "the --json report") }
+      if let html, html != "-" { try outputs.check(output: html, what: "the --html report") }
       let source = try SerialSource(
         path: device, baud: baud,
         makeDecoder: { try proto.makeDecoder(rateHz: rateHz, units: unit, gyroUnits: nil, columns: columnMap) },
-        recordPath: record, reconnect: reconnect, durationS: duration)
+        recordPath: record, reconnect: reconnect, durationS: duration, force: force, protecting: inputs)
       let interactive = isatty(1) == 1 && !jsonLines
       source.onEvent = { message in
         FileHandle.standardError.write(Data("\(interactive ? "\r\u{1B}[K" : "")gaitline: \(message)\n".utf8))
@@ -106,8 +115,8 @@ struct Stream: ParsableCommand {
       } else {
         FileHandle.standardOutput.write(Data(textSummary(result).utf8))
       }
-      if let json { try writeOutput(reportText(result), to: json) }
-      if let html { try writeOutput(htmlReport(result), to: html) }
+      if let json { try writeOutput(reportText(result), to: json, protecting: outputs, what: "the --json report") }
+      if let html { try writeOutput(htmlReport(result), to: html, protecting: outputs, what: "the --html report") }
       if source.recordIncomplete {
         // The report is written; the exit status says the record is not whole.
         FileHandle.standardError.write(Data("gaitline: the record is incomplete (see the report's warnings); exit status 74\n".utf8))
@@ -155,7 +164,11 @@ struct LiveView {
       let v = x.sorted()
       return v.isEmpty ? nil : v[v.count / 2]
     }
+    // Cadence from step times, else from the intervals between the recent
+    // contacts (a step held past its hold time carries no step time).
+    let intervals = zip(recent.dropFirst(), recent).map { ($0.icS - $1.icS) * 1000 }.filter { $0 > 150 && $0 < 1500 }
     let cadence = median(recent.compactMap { $0.stepTimeMs.map { 60_000 / $0 } })
+      ?? median(intervals.map { 60_000 / $0 })
     let contact = median(recent.compactMap(\.groundContactMs))
     let vo = median(recent.compactMap(\.verticalOscillationCm))
     if jsonLines {

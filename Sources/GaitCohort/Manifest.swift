@@ -23,19 +23,62 @@ public let recordingExtensions: Set<String> = ["csv", "tsv", "txt", "glb", "cwa"
 /// Every recording below `dir` (by extension, hidden files left out), sorted
 /// by path so that the order does not depend on the file system.
 public func recordingFiles(in dir: String) -> [String] {
+  var ignored: [SkippedFile] = []
+  return recordingFiles(in: dir, skipped: &ignored)
+}
+
+/// ``recordingFiles(in:)``, listing in `skipped` what it passed over that a
+/// user may have meant as a recording: FIFOs, sockets and devices (never
+/// opened: a FIFO would block the scan forever) and gaitline's own tables
+/// (summary.csv, training_load.csv, a merged cohort table), which a rerun
+/// into the same folder would otherwise read as inputs.
+public func recordingFiles(in dir: String, skipped: inout [SkippedFile]) -> [String] {
   guard let e = FileManager.default.enumerator(atPath: dir) else { return [] }
   var out: [String] = []
   while let rel = e.nextObject() as? String {
     let full = (dir as NSString).appendingPathComponent(rel)
-    var isDir: ObjCBool = false
-    if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue,
-       recordingExtensions.contains((rel as NSString).pathExtension.lowercased()),
-       !(rel as NSString).lastPathComponent.hasPrefix(".")
-    {
-      out.append(full)
+    guard recordingExtensions.contains((rel as NSString).pathExtension.lowercased()),
+          !(rel as NSString).lastPathComponent.hasPrefix(".") else { continue }
+    var st = stat()
+    guard stat(full, &st) == 0 else { continue }
+    switch st.st_mode & S_IFMT {
+    case S_IFREG:
+      if isGaitlineTable(full) {
+        skipped.append(SkippedFile(path: full, reason: "a table gaitline wrote (summary, training load or cohort), not a recording"))
+      } else {
+        out.append(full)
+      }
+    case S_IFDIR: continue
+    default:
+      skipped.append(SkippedFile(path: full, reason: "\(specialFileKind(st.st_mode)), not a regular file; not opened"))
     }
   }
+  skipped.sort { $0.path < $1.path }
   return out.sorted()
+}
+
+/// "a FIFO (named pipe)", "a socket", "a device" for a non-regular mode.
+public func specialFileKind(_ mode: mode_t) -> String {
+  switch mode & S_IFMT {
+  case S_IFIFO: return "a FIFO (named pipe)"
+  case S_IFSOCK: return "a socket"
+  case S_IFCHR, S_IFBLK: return "a device"
+  case S_IFDIR: return "a directory"
+  default: return "not a regular file"
+  }
+}
+
+/// The header lines of the tables gaitline writes.
+public let summaryHeader = "input,status,error,report,placement,sample_rate_hz,duration_s,steps,running_steps,cadence_spm,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,trunk_lean_deg,lateral_sway_cm,braking_mps,gct_balance_left_pct\n"
+public let trainingLoadHeader = "id,severity,week,message\n"
+
+/// Whether the file starts with the header of a table gaitline writes.
+func isGaitlineTable(_ path: String) -> Bool {
+  guard let h = FileHandle(forReadingAtPath: path) else { return false }
+  defer { try? h.close() }
+  guard let head = try? h.read(upToCount: 1024) else { return false }
+  let text = String(decoding: head, as: UTF8.self)
+  return [summaryHeader, trainingLoadHeader, mergeHeader, failuresHeader].contains { text.hasPrefix($0) }
 }
 
 /// How to read and analyse one input: the command-line options of
@@ -193,7 +236,9 @@ public struct CohortInput: Codable, Sendable, Hashable {
   /// of the path, so that a re-planned manifest (inputs added, indices
   /// moved) still finds the reports of the inputs it kept.
   public var reportName: String {
-    let base = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    // At most 200 bytes of the base name: with the hash and `.json` the
+    // name stays under NAME_MAX (255) however long the input's name.
+    let base = shortenedName(((path as NSString).lastPathComponent as NSString).deletingPathExtension, maxBytes: 200)
     var h = SHA256()
     h.update(Array(path.utf8))
     return base + "-" + h.finalize().prefix(12)
@@ -287,6 +332,12 @@ public struct CohortManifest: Codable, Sendable, Hashable {
   /// shard), so shards are balanced by bytes, not by count. Sorted by index.
   public func shard(_ shard: Int, of count: Int) -> [Int] {
     precondition(count > 0 && shard >= 0 && shard < count)
+    if count >= inputs.count {
+      // One input per shard, largest first (what `assign` gives), without
+      // an array per shard: `--shard 0/9223372036854775807` is valid.
+      let order = inputs.indices.sorted { inputs[$0].bytes != inputs[$1].bytes ? inputs[$0].bytes > inputs[$1].bytes : $0 < $1 }
+      return shard < order.count ? [order[shard]] : []
+    }
     return Self.assign(sizes: inputs.map(\.bytes), shards: count)[shard]
   }
 
@@ -411,6 +462,7 @@ public func planCohort(inputs: [String], settings: InputSettings, overrides: Ove
                        overridesPath: String? = nil, policy: ScoringPolicy?, jobs: Int) throws -> CohortManifest {
   try settings.validate()
   var files: [(path: String, root: String?)] = []
+  var special: [SkippedFile] = []
   for given in inputs {
     let abs = absolutePath(given)
     var isDir: ObjCBool = false
@@ -418,8 +470,12 @@ public func planCohort(inputs: [String], settings: InputSettings, overrides: Ove
       throw IngestError(.fileNotFound, "no such file or folder", path: given)
     }
     if isDir.boolValue {
-      files += recordingFiles(in: abs).map { ($0, abs) }
+      files += recordingFiles(in: abs, skipped: &special).map { ($0, abs) }
     } else {
+      var st = stat()
+      if stat(abs, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+        throw IngestError(.unreadable, "is \(specialFileKind(st.st_mode)), not a regular file: a cohort input must be a file gaitline can hash and read again", path: given)
+      }
       files.append((abs, nil))
     }
   }
@@ -482,7 +538,7 @@ public func planCohort(inputs: [String], settings: InputSettings, overrides: Ove
     results.withLock { $0[i] = r }
   }
   var out: [CohortInput] = []
-  var skipped: [SkippedFile] = []
+  var skipped: [SkippedFile] = special
   let reasons = skippedBecause.withLock { $0 }
   for (i, r) in results.withLock({ $0 }).enumerated() {
     if let why = reasons[i] {

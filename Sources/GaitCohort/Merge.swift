@@ -70,7 +70,7 @@ public func mergeCohort(_ layout: CohortLayout, rows mode: MergeRows, jobs: Int 
     case (.failed, let p?):
       let code = p.root["code"] as? String ?? ""
       let exit = (p.root["exit_status"] as? Double).map { String(Int($0)) } ?? ""
-      part = (.failed, "", [String(i), csvField(input.path), "failed", code, exit, csvField(p.root["error"] as? String ?? "")].joined(separator: ",") + "\n")
+      part = (.failed, "", [String(i), csvField(input.path), "failed", csvField(code), exit, csvField(p.root["error"] as? String ?? "")].joined(separator: ",") + "\n")
     case (let state, _):
       let why = state == .stale
         ? "the report was made from other content, options or gaitline version; run the shard again"
@@ -114,12 +114,12 @@ func mergeRows(_ r: [String: Any], index: Int, input: CohortInput, mode: MergeRo
   let perBout = mode == .bouts || (mode == .auto && running.count > 1)
   if !perBout {
     return ([String(index), csvField(input.path), "recording", "", "0.00", fmt(inp["duration_s"], 2),
-             inp["placement"] as? String ?? "", fmt(inp["sample_rate_hz"], 3), fmt(inp["duration_s"], 2),
+             csvField(inp["placement"] as? String ?? ""), fmt(inp["sample_rate_hz"], 3), fmt(inp["duration_s"], 2),
              count(s["steps"]), count(s["running_steps"]), fmt(median(s["cadence_spm"]), 1),
              fmt(median(s["ground_contact_ms"]), 1), fmt(median(s["flight_ms"]), 1), fmt(median(s["duty_factor"]), 3),
              fmt(median(s["vertical_oscillation_cm"]), 2), fmt(median(s["trunk_lean_deg"]), 1),
              fmt(median(s["lateral_sway_cm"]), 2), fmt(median(s["braking_mps"]), 3), fmt(s["gct_balance_left_pct"], 1)]
-            + flagCells(flags) + [input.sha256, version]).joined(separator: ",") + "\n"
+            + flagCells(flags) + [csvField(input.sha256), csvField(version)]).joined(separator: ",") + "\n"
   }
   var out = ""
   for (k, b) in running.enumerated() {
@@ -133,12 +133,12 @@ func mergeRows(_ r: [String: Any], index: Int, input: CohortInput, mode: MergeRo
       return fs < end && fe > start
     }
     out += ([String(index), csvField(input.path), "bout", String(k + 1), fmt(start, 2), fmt(end, 2),
-             inp["placement"] as? String ?? "", fmt(inp["sample_rate_hz"], 3), fmt(end - start, 2),
+             csvField(inp["placement"] as? String ?? ""), fmt(inp["sample_rate_hz"], 3), fmt(end - start, 2),
              count(b["steps"]), count(b["running_steps"]), fmt(median(b["cadence_spm"]), 1),
              fmt(median(b["ground_contact_ms"]), 1), fmt(median(b["flight_ms"]), 1), fmt(median(b["duty_factor"]), 3),
              fmt(median(b["vertical_oscillation_cm"]), 2), fmt(median(b["trunk_lean_deg"]), 1),
              fmt(median(b["lateral_sway_cm"]), 2), fmt(median(b["braking_mps"]), 3), fmt(b["gct_balance_left_pct"], 1)]
-            + flagCells(mine) + [input.sha256, version]).joined(separator: ",") + "\n"
+            + flagCells(mine) + [csvField(input.sha256), csvField(version)]).joined(separator: ",") + "\n"
   }
   return out
 }

@@ -24,48 +24,6 @@ public struct CohortLayout: Sendable {
   public func error(_ input: CohortInput) -> String { (errors as NSString).appendingPathComponent(input.reportName + ".json") }
 }
 
-/// Writes `data` to a temporary file beside `path`, flushes it to disk and
-/// renames it over `path`: readers see the old file or the whole new one,
-/// and a task killed midway leaves at most a hidden `.tmp` file.
-public func atomicWrite(_ data: Data, to path: String) throws {
-  try data.withUnsafeBytes { try atomicWrite(bytes: $0, to: path) }
-}
-
-/// ``atomicWrite(_:to:)`` of a string's UTF-8, without copying it.
-public func atomicWrite(_ text: String, to path: String) throws {
-  var text = text
-  try text.withUTF8 { try atomicWrite(bytes: UnsafeRawBufferPointer($0), to: path) }
-}
-
-func atomicWrite(bytes raw: UnsafeRawBufferPointer, to path: String) throws {
-  let dir = (path as NSString).deletingLastPathComponent
-  let name = (path as NSString).lastPathComponent
-  let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"
-  let tmp = (dir as NSString).appendingPathComponent(".\(name).tmp-\(host)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-  func failure(_ what: String) -> IngestError {
-    IngestError(.writeFailed, "\(what): \(String(cString: strerror(errno))); check the folder exists, is writable and has space", path: path)
-  }
-  if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-  let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-  guard fd >= 0 else { throw failure("cannot create a temporary file") }
-  var ok = true
-  var offset = 0
-  while offset < raw.count {
-    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-    if n < 0 { if errno == EINTR { continue }; ok = false; break }
-    offset += n
-  }
-  if ok { ok = fsync(fd) == 0 }
-  let err = errno
-  close(fd)
-  guard ok, rename(tmp, path) == 0 else {
-    if !ok { errno = err }
-    let e = failure("cannot write")
-    unlink(tmp)
-    throw e
-  }
-}
-
 /// What a shard did with one input.
 public enum ShardOutcome: String, Sendable {
   case analysed, skipped, failed

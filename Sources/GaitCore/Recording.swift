@@ -11,7 +11,7 @@ public let standardGravity: Float = 9.80665
 /// - `hip`: sacrum, lower back or waist clip. Trunk metrics (vertical
 ///   oscillation, lean, sway) are measurable here.
 /// - `foot`: shoe, ankle or shank. Contacts of that one foot are measured;
-///   trunk metrics are not (DOMAIN.md §1b "Not available from foot").
+///   trunk metrics (oscillation, lean, sway) need a torso or sacrum sensor.
 public enum Placement: String, Sendable, Hashable, Codable, CaseIterable {
   case hip
   case foot

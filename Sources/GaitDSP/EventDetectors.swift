@@ -1,5 +1,6 @@
 //===--- EventDetectors.swift ---------------------------------------------===//
-// Contact events and per-step metrics for hip and foot sensors.
+// Contact detectors for hip and foot sensors, and the signal helpers they
+// and the step metrics share.
 //===----------------------------------------------------------------------===//
 import GaitCore
 
@@ -17,42 +18,11 @@ func pickPeaks(_ x: [Float], minimum: Float, distance: Int) -> [Int] {
   return taken.sorted()
 }
 
-/// The `q`-quantile of `x` (nearest rank, rank ⌊(n−1)·q⌋), found by
-/// quickselect in O(n) on a copy; `x` is not modified.
-func quantile(_ x: [Float], _ q: Double) -> Float {
-  guard !x.isEmpty else { return 0 }
-  var a = x
-  let k = min(a.count - 1, max(0, Int(Double(a.count - 1) * q)))
-  return a.withUnsafeMutableBufferPointer { select($0, k) }
-}
-
-/// The `k`-th smallest element (0-based); reorders `a` (quickselect, Hoare
-/// partition around a median-of-three pivot).
-func select<T: Comparable>(_ a: UnsafeMutableBufferPointer<T>, _ k: Int) -> T {
-  var lo = 0
-  var hi = a.count - 1
-  while lo < hi {
-    let mid = lo + (hi - lo) / 2
-    if a[mid] < a[lo] { a.swapAt(mid, lo) }
-    if a[hi] < a[lo] { a.swapAt(hi, lo) }
-    if a[hi] < a[mid] { a.swapAt(hi, mid) }
-    let pivot = a[mid]
-    var i = lo, j = hi
-    while i <= j {
-      while a[i] < pivot { i += 1 }
-      while a[j] > pivot { j -= 1 }
-      if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
-    }
-    if k <= j { hi = j } else if k >= i { lo = i } else { return a[k] }
-  }
-  return a[k]
-}
-
 /// Peak-to-peak displacement over `range` by double integration of the
 /// acceleration with drift removal: the mean acceleration over the step is
 /// removed (no net velocity change over a periodic step), then the linear
 /// trend of the velocity (no net displacement), as GaitPy and skdh do per
-/// step (DOMAIN.md §1a "VO – double integration"). Returns metres.
+/// step (docs/EVIDENCE.md, methods). Returns metres.
 func peakToPeakDisplacement(_ a: [Float], _ range: Range<Int>, rateHz: Double, velocity: inout [Double]) -> Double? {
   let n = range.count
   guard n >= 4, range.lowerBound >= 0, range.upperBound <= a.count else { return nil }
@@ -94,34 +64,44 @@ func peakToPeakDisplacement(_ a: [Float], _ range: Range<Int>, rateHz: Double, v
 /// contact is its last upward crossing before the peak, toe-off the first
 /// downward crossing after it, both interpolated between samples (a
 /// force-threshold analogue of Patoz 2022's sacral threshold method). Stance
-/// peaks are found at most one per 0.6 step periods from the spectrum.
+/// peaks are local maxima of vertical specific force above
+/// median + ``peakThresholdFraction`` · (p99 − median) (and at least
+/// ``minimumPeakG``), at most one per ``peakSpacingPeriods`` step periods.
 /// Walking (no flight): initial contact is the steepest rise of vertical
-/// acceleration in the 0.4 step periods before the peak; toe-off is not
-/// reported.
-///
-/// Side: the sign of mediolateral acceleration over stance relative to its
-/// neighbours (Lee 2010: sign of the larger ML peak between IC and TC); the
-/// ground pushes the trunk medially, towards the right during a left stance.
-struct HipEventDetector {
-  var thresholdG: Float
+/// acceleration in the ``walkingOnsetPeriods`` step periods before the peak;
+/// toe-off is not reported.
+struct HipContactDetector: ContactDetector {
+  /// Vertical specific force below which the trunk is taken to be in
+  /// flight, g (``AnalysisOptions/contactThresholdG``).
+  var thresholdG: Float = 0.3
+  /// Stance-peak threshold as a fraction of the way from the median to the
+  /// 99th percentile of vertical specific force.
+  var peakThresholdFraction: Float = 0.35
+  /// The stance-peak threshold is at least this, g (above standing's 1 g).
+  var minimumPeakG: Float = 1.02
+  /// Smallest distance between stance peaks, step periods.
+  var peakSpacingPeriods = 0.6
+  /// How far from a peak IC and TC are searched for, step periods.
+  var crossingSearchPeriods = 0.7
+  /// Walking IC: the steepest rise within this many step periods before
+  /// the peak.
+  var walkingOnsetPeriods = 0.4
 
-  func detect(in work: inout SegmentWorkspace, stepPeriod: Double?, coreRange: Range<Int>,
-              offsetIndex: Int, options: AnalysisOptions) -> [Step] {
-    guard let period = stepPeriod else { work.computeLean(); return [] }
-    let rate = work.rateHz
+  init(thresholdG: Float = 0.3) { self.thresholdG = thresholdG }
+
+  func detectContacts(in segment: SegmentWorkspace, stepPeriodSamples period: Double, coreRange: Range<Int>) -> [Contact] {
     let g = standardGravity
-    let v = work.vertical
-    let n = v.count
-    let vg = v.map { $0 / g }
+    let n = segment.vertical.count
+    let vg = segment.vertical.map { $0 / g }
     // The peak threshold needs only coarse levels: quantiles of every
     // second sample.
     let coarse = stride(from: 0, to: n, by: 2).map { vg[$0] }
-    let median = quantile(coarse, 0.5), p99 = quantile(coarse, 0.99)
-    let peaks = pickPeaks(vg, minimum: max(median + 0.35 * (p99 - median), 1.02), distance: Int(0.6 * period))
-    struct Contact { var peak: Int; var ic: Double; var tc: Double?; var running: Bool }
+    let median = Statistics.quantile(coarse, 0.5), p99 = Statistics.quantile(coarse, 0.99)
+    let peaks = pickPeaks(vg, minimum: max(median + peakThresholdFraction * (p99 - median), minimumPeakG),
+                          distance: Int(peakSpacingPeriods * period))
     var contacts: [Contact] = []
     let thr = thresholdG
-    let reach = Int(0.7 * period)
+    let reach = Int(crossingSearchPeriods * period)
     for p in peaks {
       var ic: Double?
       var i = p
@@ -142,104 +122,27 @@ struct HipEventDetector {
       let cutAtEnd = tc == nil && p + reach >= n && vg[n - 1] > thr
       if cutAtStart || cutAtEnd { continue }
       if let ic, let tc {
-        contacts.append(Contact(peak: p, ic: ic, tc: tc, running: true))
+        contacts.append(Contact(icIndex: ic, tcIndex: tc, anchorIndex: p))
       } else {
         // Walking: steepest rise before the peak.
-        let lo = max(1, p - Int(0.4 * period))
+        let lo = max(1, p - Int(walkingOnsetPeriods * period))
         var best = p
         var bestSlope = -Float.infinity
         for k in lo...p where vg[k] - vg[k - 1] > bestSlope { bestSlope = vg[k] - vg[k - 1]; best = k }
-        contacts.append(Contact(peak: p, ic: Double(best), tc: nil, running: false))
+        contacts.append(Contact(icIndex: Double(best), tcIndex: nil, anchorIndex: p))
       }
     }
     // Two peaks inside one stance (double-humped force) are one contact.
     var merged: [Contact] = []
     for c in contacts {
-      if var last = merged.last, let ltc = last.tc, c.running, last.running, abs(c.ic - last.ic) < 1 {
-        last.tc = max(ltc, c.tc ?? ltc)
+      if var last = merged.last, let ltc = last.tcIndex, let ctc = c.tcIndex, abs(c.icIndex - last.icIndex) < 1 {
+        last.tcIndex = max(ltc, ctc)
         merged[merged.count - 1] = last
       } else {
         merged.append(c)
       }
     }
-    contacts = merged
-    // Forward sign from braking: AP acceleration is negative early in stance.
-    var early: Float = 0
-    for c in contacts {
-      guard let tc = c.tc else { continue }
-      let a = Int(c.ic.rounded()), b = a + max(1, Int(0.4 * (tc - c.ic)))
-      for k in a..<min(b, n) { early += work.anteroposterior[k] }
-    }
-    if early > 0 { work.flipForward() }
-    work.computeLean()
-
-    var steps: [Step] = []
-    var scratch: [Double] = []
-    let maxStep = 1.6 * period
-    let stances = contacts.map { ($0.ic, $0.tc) }
-    for (k, c) in contacts.enumerated() where coreRange.contains(c.peak) {
-      var s = Step(icS: (Double(offsetIndex) + c.ic) / rate, running: c.running)
-      if let tc = c.tc { s.tcS = (Double(offsetIndex) + tc) / rate; s.groundContactMs = (tc - c.ic) / rate * 1000 }
-      let icIndex = Int(c.ic.rounded())
-      if k + 1 < contacts.count, contacts[k + 1].ic - c.ic <= maxStep, contacts[k + 1].ic - c.ic >= 0.6 * period {
-        let next = contacts[k + 1]
-        let stepSamples = next.ic - c.ic
-        s.stepTimeMs = stepSamples / rate * 1000
-        if let tc = c.tc { s.flightMs = max(0, next.ic - tc) / rate * 1000 }
-        var stride = 2 * stepSamples
-        if k + 2 < contacts.count, contacts[k + 2].ic - c.ic <= 2 * maxStep { stride = contacts[k + 2].ic - c.ic }
-        if let tc = c.tc { s.dutyFactor = (tc - c.ic) / stride }
-        let range = icIndex..<Int(next.ic.rounded())
-        s.verticalOscillationCm = peakToPeakDisplacement(v, range, rateHz: rate, velocity: &scratch).map { $0 * 100 }
-        // Side-to-side motion repeats every stride, not every step: integrate
-        // over the stride that starts here (Drozda 2024 lateral CoG
-        // displacement, 1.2–1.4 cm in runners).
-        if work.hasMediolateral, k + 2 < contacts.count, contacts[k + 2].ic - c.ic <= 2 * maxStep {
-          let strideRange = icIndex..<Int(contacts[k + 2].ic.rounded())
-          s.lateralSwayCm = peakToPeakDisplacement(work.mediolateral, strideRange, rateHz: rate, velocity: &scratch).map { $0 * 100 }
-        }
-        if let tc = c.tc {
-          // Forward velocity over the step (zero-mean acceleration), loss in stance.
-          let ap = work.anteroposterior
-          var mean = 0.0
-          for i in range { mean += Double(ap[i]) }
-          mean /= Double(max(range.count, 1))
-          var vel = 0.0, minVel = 0.0
-          let tcIndex = min(Int(tc.rounded()), range.upperBound)
-          for i in range.lowerBound..<tcIndex {
-            vel += (Double(ap[i]) - mean) / rate
-            minVel = min(minVel, vel)
-          }
-          s.brakingMps = -minVel
-        }
-      }
-      if let tc = c.tc {
-        let hi = min(n, Int((c.ic + 0.5 * (tc - c.ic)).rounded()) + 1)
-        var peak: Float = 0
-        for i in max(0, icIndex)..<max(icIndex + 1, hi) where i < n { peak = max(peak, vg[i]) }
-        s.impactG = Double(peak)
-      }
-      if work.hasMediolateral, c.tc != nil {
-        s.side = sideOfStance(k, contacts: stances, ml: work.mediolateral)
-      }
-      steps.append(s)
-    }
-    return steps
-  }
-
-  private func sideOfStance(_ k: Int, contacts: [(Double, Double?)], ml: [Float]) -> Side? {
-    func stanceMean(_ i: Int) -> Float? {
-      guard i >= 0, i < contacts.count, let tc = contacts[i].1 else { return nil }
-      let a = Int(contacts[i].0.rounded()), b = Int(tc.rounded())
-      guard b > a, a >= 0, b <= ml.count else { return nil }
-      var s: Float = 0
-      for j in a..<b { s += ml[j] }
-      return s / Float(b - a)
-    }
-    guard let own = stanceMean(k) else { return nil }
-    let neighbours = [stanceMean(k - 1), stanceMean(k + 1)].compactMap { $0 }
-    let reference = neighbours.isEmpty ? 0 : neighbours.reduce(0, +) / Float(neighbours.count)
-    return own > reference ? .left : .right
+    return merged
   }
 }
 
@@ -247,29 +150,44 @@ struct HipEventDetector {
 ///
 /// The anchor of each stride is foot-flat, the quietest moment of the
 /// stride (lowest angular speed when a gyroscope is present, else the
-/// smallest departure of |a| from 1 g, averaged over 40 ms; zero-velocity
-/// detection as in foot-mounted navigation), at most one per 0.6 stride
-/// periods from the spectrum. Initial contact is the onset (steepest rise) of
-/// the largest |a| peak, the impact, in the 35 % of a stride before
-/// foot-flat. Toe-off is the first |a| peak above 1.8 g after the foot leaves
-/// the quiet band (push-off). Cadence counts both feet: 2 × stride rate.
+/// smallest departure of |a| from 1 g, averaged over ``stillnessWindowS``;
+/// zero-velocity detection as in foot-mounted navigation), at most one per
+/// ``quietSpacingStrides`` stride periods from the spectrum. Initial contact
+/// is the onset (steepest rise) of the largest |a| peak, the impact, in the
+/// ``impactSearchStrides`` of a stride before foot-flat. Toe-off is the
+/// first |a| peak above ``pushOffMinimumG`` after the foot leaves the quiet
+/// band (push-off).
 ///
 /// Accelerometer foot-strike detection is delayed for forefoot strikes and
-/// soft shoes (Mitschke 2017, DOMAIN.md §2); contact times from the foot are
-/// reported with that caveat.
-struct FootEventDetector {
-  func detect(in work: inout SegmentWorkspace, stepPeriod: Double?, coreRange: Range<Int>,
-              offsetIndex: Int, side: Side?) -> [Step] {
-    guard let period = stepPeriod else { return [] }
-    let rate = work.rateHz
-    let mag = work.magnitude.map { $0 / standardGravity }
+/// soft shoes (Mitschke 2017, Appl Sci 7:959); contact times from the foot are reported with
+/// that caveat.
+struct FootContactDetector: ContactDetector {
+  /// Window of the moving mean of the stillness signal, s.
+  var stillnessWindowS = 0.04
+  /// Smallest distance between foot-flat anchors, strides.
+  var quietSpacingStrides = 0.6
+  /// The impact is searched for in this part of a stride before foot-flat.
+  var impactSearchStrides = 0.35
+  /// The onset of the impact is searched for this long before its peak, s.
+  var onsetReachS = 0.06
+  /// A push-off peak of |a| exceeds this, g.
+  var pushOffMinimumG: Float = 1.8
+  /// The push-off is searched for up to this part of a stride after foot-flat.
+  var pushOffSearchStrides = 0.5
+  /// The foot has left the quiet band when its stillness signal is this
+  /// fraction of the way from the foot-flat level to the median.
+  var quietBandFraction: Float = 0.5
+
+  func detectContacts(in segment: SegmentWorkspace, stepPeriodSamples period: Double, coreRange: Range<Int>) -> [Contact] {
+    let rate = segment.rateHz
+    let mag = segment.magnitude.map { $0 / standardGravity }
     let n = mag.count
     let stride = 2 * period
-    // Stillness: moving mean over 40 ms.
-    let half = max(1, Int(0.02 * rate))
+    // Stillness: moving mean.
+    let half = max(1, Int(stillnessWindowS / 2 * rate))
     var raw = [Float](repeating: 0, count: n)
-    let useGyro = work.gyroMagnitude.count == n
-    for i in 0..<n { raw[i] = useGyro ? work.gyroMagnitude[i] : abs(mag[i] - 1) }
+    let useGyro = segment.gyroMagnitude.count == n
+    for i in 0..<n { raw[i] = useGyro ? segment.gyroMagnitude[i] : abs(mag[i] - 1) }
     var energy = [Float](repeating: 0, count: n)
     var acc: Float = 0
     var prefix = [Float](repeating: 0, count: n + 1)
@@ -278,14 +196,12 @@ struct FootEventDetector {
       let a = max(0, i - half), b = min(n, i + half + 1)
       energy[i] = (prefix[b] - prefix[a]) / Float(b - a)
     }
-    let medianEnergy = quantile(energy, 0.5)
-    let quiet = pickPeaks(energy.map { -$0 }, minimum: -medianEnergy, distance: Int(0.6 * stride))
-    var ics: [Double] = []
-    var tcs: [Double?] = []
-    var anchors: [Int] = []
-    let onsetReach = max(1, Int(0.06 * rate))
+    let medianEnergy = Statistics.quantile(energy, 0.5)
+    let quiet = pickPeaks(energy.map { -$0 }, minimum: -medianEnergy, distance: Int(quietSpacingStrides * stride))
+    var contacts: [Contact] = []
+    let onsetReach = max(1, Int(onsetReachS * rate))
     for q in quiet {
-      let lo = max(1, q - Int(0.35 * stride))
+      let lo = max(1, q - Int(impactSearchStrides * stride))
       guard q > lo else { continue }
       var m = lo
       for k in lo..<q where mag[k] > mag[m] { m = k }
@@ -301,43 +217,17 @@ struct FootEventDetector {
         if d < 0 { icFrac += max(-0.5, min(0.5, 0.5 * (s0 - s2) / d)) }
       }
       // Leave the quiet band, then the push-off peak.
-      let level = energy[q] + 0.5 * (medianEnergy - energy[q])
+      let level = energy[q] + quietBandFraction * (medianEnergy - energy[q])
       var j = q
       while j < n - 1, energy[j] < level { j += 1 }
       var tc: Double?
       var k = j
-      while k < min(n - 1, q + Int(0.5 * stride)) {
-        if mag[k] > 1.8, mag[k] >= mag[k - 1], mag[k] >= mag[k + 1] { tc = Double(k); break }
+      while k < min(n - 1, q + Int(pushOffSearchStrides * stride)) {
+        if mag[k] > pushOffMinimumG, mag[k] >= mag[k - 1], mag[k] >= mag[k + 1] { tc = Double(k); break }
         k += 1
       }
-      ics.append(icFrac)
-      tcs.append(tc)
-      anchors.append(q)
+      contacts.append(Contact(icIndex: icFrac, tcIndex: tc, anchorIndex: q))
     }
-    var steps: [Step] = []
-    for (k, q) in anchors.enumerated() where coreRange.contains(q) {
-      let ic = ics[k]
-      var s = Step(icS: (Double(offsetIndex) + ic) / rate, running: false)
-      s.side = side
-      s.footFlatS = (Double(offsetIndex) + Double(q)) / rate
-      if let tc = tcs[k], tc > ic {
-        s.tcS = (Double(offsetIndex) + tc) / rate
-        s.groundContactMs = (tc - ic) / rate * 1000
-      }
-      // A stride far from the spectral period is a pause or a mis-detection.
-      if k + 1 < ics.count, ics[k + 1] - ic >= 0.7 * stride, ics[k + 1] - ic <= 1.4 * stride {
-        let strideSamples = ics[k + 1] - ic
-        s.stepTimeMs = strideSamples / 2 / rate * 1000
-        if let g = s.groundContactMs { s.dutyFactor = g / 1000 * rate / strideSamples }
-      }
-      // Running: stance shorter than half the stride (a flight phase exists).
-      s.running = (s.dutyFactor ?? 1) < 0.5
-      let p = Int(ic.rounded())
-      var peak: Float = 0
-      for i in p..<min(n, p + onsetReach + 1) where i >= 0 { peak = max(peak, mag[i]) }
-      s.impactG = Double(peak)
-      steps.append(s)
-    }
-    return steps
+    return contacts
   }
 }

@@ -27,14 +27,14 @@ public struct Biquad: Sendable, Hashable {
 /// A 4th-order Butterworth filter (two sections with Q = 0.5412 and 1.3066)
 /// applied forward and backward: zero phase, 8th-order magnitude. Zero phase
 /// matters here: a causal filter shifts contact times by its group delay
-/// (DOMAIN.md §1, "Filter with zero-phase (forward-backward) Butterworth only").
+/// (GaitPy and skdh filter forward and backward for the same reason).
 public struct ZeroPhaseButterworth: Sendable, Hashable {
   public let sections: [Biquad]
   /// Samples of odd reflection added at each end to settle the filter.
   public let padding: Int
 
   /// A low-pass at `cutoffHz`; 20 Hz is the skdh/GaitPy setting for trunk
-  /// acceleration (DOMAIN.md §1a, "Low-pass").
+  /// acceleration (docs/EVIDENCE.md, methods).
   public static func lowPass(cutoffHz: Double, sampleRateHz: Double) -> ZeroPhaseButterworth {
     ZeroPhaseButterworth(
       sections: [0.54119610, 1.3065630].map { Biquad.lowPass(cutoffHz: cutoffHz, sampleRateHz: sampleRateHz, q: $0) },

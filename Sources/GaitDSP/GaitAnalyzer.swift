@@ -20,7 +20,7 @@ public struct AnalysisOptions: Sendable, Hashable {
   /// the longest stride; it is also the live latency.
   public var marginSeconds: Double
   /// Low-pass cut-off for trunk and foot acceleration, Hz (20 Hz: skdh and
-  /// GaitPy; DOMAIN.md §1a).
+  /// GaitPy; docs/EVIDENCE.md).
   public var lowPassHz: Double
   /// Vertical specific force below which a hip sensor is taken to be in
   /// flight, in g. The sacrum's vertical reading approximates ground reaction
@@ -52,9 +52,9 @@ public struct AnalysisOptions: Sendable, Hashable {
 /// Per segment: gravity direction → vertical; the horizontal principal axis →
 /// anteroposterior (sign from braking); zero-phase 4th-order Butterworth
 /// low-pass; the step frequency from a Hann-windowed FFTW spectrum with
-/// harmonic check by autocorrelation; then contacts (``HipEventDetector`` or
-/// ``FootEventDetector``) constrained by that step period; then per-step
-/// metrics by drift-free double integration.
+/// harmonic check by autocorrelation; then the placement's
+/// ``PlacementProfile``: its ``ContactDetector`` constrained by that step
+/// period, and its step-metrics and trunk-lean calculators.
 public struct GaitAnalyzer {
   public let rateHz: Double
   public let info: RecordingInfo
@@ -219,27 +219,20 @@ public struct GaitAnalyzer {
     work.prepare(lowPassHz: min(options.lowPassHz, 0.4 * rateHz))
     result.mountingTiltDeg = work.mountingTiltDeg
     let coreLo = coreStart - w0, coreHi = coreEnd - w0
-    var steps: [Step]
-    switch place {
-    case .hip:
-      let periodic = work.stepPeriod(placement: .hip)
-      result.cadenceSpectralSpm = periodic.map { 60 * rateHz / $0 }
-      steps = HipEventDetector(thresholdG: Float(options.contactThresholdG))
-        .detect(in: &work, stepPeriod: periodic, coreRange: coreLo..<coreHi, offsetIndex: w0, options: options)
-      result.trunkLeanDeg = work.trunkLeanDeg
-    case .foot:
-      let periodic = work.stepPeriod(placement: .foot)
-      result.cadenceSpectralSpm = periodic.map { 60 * rateHz / $0 }
-      steps = FootEventDetector()
-        .detect(in: &work, stepPeriod: periodic, coreRange: coreLo..<coreHi, offsetIndex: w0, side: options.side ?? info.side)
-    }
+    let profile = GaitDSP.profile(for: place, options: options)
+    let period = work.stepPeriod(profile.periodicity)
+    result.cadenceSpectralSpm = period.map { 60 * rateHz / $0 }
+    let found = profile.analyse(&work, stepPeriodSamples: period, coreRange: coreLo..<coreHi, offsetIndex: w0,
+                                side: options.side ?? info.side)
+    let steps = found.steps
+    result.trunkLeanDeg = found.trunkLean?.degrees
     result.steps = steps.count
     result.runningSteps = steps.filter(\.running).count
     if let still = work.stillGravity(in: coreLo..<coreHi) {
       result.still = true
       result.standingUp = [Double(still.x), Double(still.y), Double(still.z)]
     }
-    result.leanForwardAxis = work.leanForwardAxis.map { [Double($0.x), Double($0.y), Double($0.z)] }
+    result.leanForwardAxis = found.trunkLean.map { [Double($0.forwardAxis.x), Double($0.forwardAxis.y), Double($0.forwardAxis.z)] }
     segments.append(result)
     for s in steps { emit(s) }
   }

@@ -7,7 +7,10 @@ import GaitCore
 /// view. The exact analysis waits for a whole segment plus look-ahead (so
 /// that live and batch agree); this keeps the last few seconds and, every
 /// quarter second, runs the same detector on them alone, emitting contacts
-/// whose toe-off is at least 0.1 s old and not yet emitted. Values near
+/// whose toe-off is at least 0.1 s old and not yet emitted. A step's time and
+/// vertical oscillation run from its contact to the next one, so a step is
+/// held until the next contact is in the window (about one step, ~0.35 s) or
+/// until ``holdSeconds`` after its toe-off (the runner stopped). Values near
 /// the window's end see less context than the final ones; they are labelled
 /// provisional and the final report does not use them.
 public struct ProvisionalSteps {
@@ -19,6 +22,9 @@ public struct ProvisionalSteps {
   private var endIndex = 0
   private var sinceRun = 0
   private var lastEmittedIC = -Double.infinity
+  /// How long after toe-off a step without its next contact is held before
+  /// it is emitted without step time, s.
+  public static let holdSeconds = 0.7
 
   public init(info: RecordingInfo, options: AnalysisOptions, windowSeconds: Double = 4) {
     self.info = info
@@ -51,6 +57,10 @@ public struct ProvisionalSteps {
     let now = Double(endIndex) / info.sampleRateHz
     for s in GaitAnalyzer.analyze(window, options: options).steps {
       guard s.icS > lastEmittedIC + 0.05, let tc = s.tcS, tc <= now - 0.1 else { continue }
+      // Emitted at toe-off the step would never carry its step time (the
+      // next contact has not happened yet): the live view's cadence and
+      // oscillation went blank once the stream arrived in real time.
+      if s.stepTimeMs == nil, tc > now - Self.holdSeconds { break }
       lastEmittedIC = s.icS
       emit(s, now)
     }

@@ -25,17 +25,9 @@ public struct Distribution: Sendable, Hashable, Codable {
     mean = v.reduce(0, +) / Double(v.count)
     let m = mean
     sd = v.count > 1 ? (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot() : 0
-    // Percentiles by linear interpolation between closest ranks (numpy's
-    // default), found by selection rather than a full sort.
-    func q(_ p: Double) -> Double {
-      let x = p * Double(v.count - 1)
-      let i = Int(x)
-      let f = x - Double(i)
-      let lo = v.withUnsafeMutableBufferPointer { select($0, i) }
-      guard f > 0, i + 1 < v.count else { return lo }
-      let hi = v.withUnsafeMutableBufferPointer { select($0, i + 1) }
-      return lo * (1 - f) + hi * f
-    }
+    // Percentiles by the one definition (Statistics): linear
+    // interpolation between closest ranks.
+    func q(_ p: Double) -> Double { v.withUnsafeMutableBufferPointer { Statistics.interpolatedQuantile($0, p) } }
     median = q(0.5)
     p10 = q(0.1)
     p90 = q(0.9)
@@ -104,8 +96,7 @@ public struct RunSummary: Sendable, Hashable {
       if let i = st.impactG { impact.append(i) }
     }
     cadenceSpm = Distribution(cadence)
-    let spectral = segments.compactMap(\.cadenceSpectralSpm).sorted()
-    cadenceSpectralSpm = spectral.isEmpty ? nil : spectral[spectral.count / 2]
+    cadenceSpectralSpm = Statistics.median(segments.compactMap(\.cadenceSpectralSpm))
     stepTimeMs = Distribution(stepTime)
     groundContactMs = Distribution(contact)
     flightMs = Distribution(flight)
@@ -116,8 +107,8 @@ public struct RunSummary: Sendable, Hashable {
     impactG = Distribution(impact)
     let gaitSegments = segments.filter { $0.steps > 0 }
     // Lean relative to standing when the recording has a still stance
-    // (the mounting tilt found in standing, DOMAIN.md §1a "Trunk/pelvis
-    // lean"); else relative to the sensor's own upright axis.
+    // (the mounting tilt found in standing, Moe-Nilssen 1998; docs/EVIDENCE.md);
+    // else relative to the sensor's own upright axis.
     let still = segments.compactMap(\.standingUp)
     if !still.isEmpty {
       var g = [0.0, 0.0, 0.0]
@@ -136,8 +127,7 @@ public struct RunSummary: Sendable, Hashable {
       trunkLeanDeg = Distribution(gaitSegments.compactMap(\.trunkLeanDeg))
       trunkLeanReference = "sensor-axis"
     }
-    let tilts = gaitSegments.compactMap(\.mountingTiltDeg).sorted()
-    mountingTiltDeg = tilts.isEmpty ? nil : tilts[tilts.count / 2]
+    mountingTiltDeg = Statistics.median(gaitSegments.compactMap(\.mountingTiltDeg))
     let left = leftContact, right = rightContact
     if left.count >= 4, right.count >= 4 {
       let l = left.reduce(0, +) / Double(left.count), r = right.reduce(0, +) / Double(right.count)

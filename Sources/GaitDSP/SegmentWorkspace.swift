@@ -26,9 +26,6 @@ struct SegmentWorkspace {
   var placementAngleDeg: Double?
   /// The 99th percentile of |a| at that decision, g.
   var placementPeakG: Double?
-  var trunkLeanDeg: Double?
-  /// The sensor's own forward axis used for the lean (unit, sensor frame).
-  var leanForwardAxis: SIMD3<Float>?
   private var rawX: [Float] = []
   private var rawY: [Float] = []
   private var rawZ: [Float] = []
@@ -165,10 +162,12 @@ struct SegmentWorkspace {
     guard (v / Float(n)).squareRoot() / standardGravity > 0.1 else { return nil }
     // Decide only on periodic movement (gait), not on getting up or turning.
     var strength = 0.0
-    if let p = stepPeriod(placement: .hip) { strength = max(strength, periodicity(of: vertical, at: p)) }
-    if let p = stepPeriod(placement: .foot) { strength = max(strength, periodicity(of: magnitude, at: 2 * p)) }
+    for model in [TrunkProfile.periodicityModel, FootProfile.periodicityModel] {
+      guard let p = stepPeriod(model) else { continue }
+      strength = max(strength, periodicity(of: signal(model.signal), at: model.fundamental == .step ? p : 2 * p))
+    }
     guard strength > 0.5 else { return nil }
-    let p99 = quantile(magnitude, 0.99) / standardGravity
+    let p99 = Statistics.quantile(magnitude, 0.99) / standardGravity
     let k = max(1, Int(0.35 * rateHz))
     let hop = max(1, k / 2)
     var angles: [Float] = []
@@ -179,11 +178,18 @@ struct SegmentWorkspace {
       angles.append(acos(max(-1, min(1, dot(normalize(m), up)))) * 180 / .pi)
       start += hop
     }
-    angles.sort()
-    let p90 = angles[min(angles.count - 1, Int(Double(angles.count) * 0.9))]
+    let p90 = Statistics.quantile(angles, 0.9)
     placementAngleDeg = Double(p90)
     placementPeakG = Double(p99)
     return p90 > 18 && p99 > 3.5 ? .foot : .hip
+  }
+
+  /// The signal a periodicity model reads.
+  func signal(_ which: PeriodicityModel.Signal) -> [Float] {
+    switch which {
+    case .vertical: vertical
+    case .magnitude: magnitude
+    }
   }
 
   /// Autocorrelation of `signal` at `lag` samples.
@@ -210,33 +216,6 @@ struct SegmentWorkspace {
     forward = -forward
     for i in anteroposterior.indices { anteroposterior[i] = -anteroposterior[i] }
     for i in mediolateral.indices { mediolateral[i] = -mediolateral[i] }
-  }
-
-  /// Forward inclination of the sensor's upright axis from gravity, degrees
-  /// (Moe-Nilssen 1998: sin θ_AP = mean a_AP / g, with the sensor's nearest
-  /// axis to gravity as its upright axis). Call after the forward sign is known.
-  mutating func computeLean() {
-    if bodyFrame {
-      let n = Float(max(vertical.count, 1))
-      let mv = vertical.reduce(0, +) / n, ma = anteroposterior.reduce(0, +) / n
-      let mm = hasMediolateral ? mediolateral.reduce(0, +) / n : 0
-      let norm = (mv * mv + ma * ma + mm * mm).squareRoot()
-      guard norm > 0 else { return }
-      trunkLeanDeg = Double(asin(max(-1, min(1, -ma / norm)))) * 180 / .pi
-      leanForwardAxis = SIMD3(0, 1, 0)
-      return
-    }
-    // The sensor axis nearest to gravity, signed.
-    var s = SIMD3<Float>(0, 0, 0)
-    let a = SIMD3<Float>(abs(up.x), abs(up.y), abs(up.z))
-    if a.x >= a.y && a.x >= a.z { s.x = up.x > 0 ? 1 : -1 } else if a.y >= a.z { s.y = up.y > 0 ? 1 : -1 } else {
-      s.z = up.z > 0 ? 1 : -1
-    }
-    let fs = forward - dot(forward, s) * s
-    let len = (fs * fs).sum().squareRoot()
-    guard len > 1e-3 else { return }
-    trunkLeanDeg = Double(asin(max(-1, min(1, -dot(up, fs / len))))) * 180 / .pi
-    leanForwardAxis = fs / len
   }
 
   /// The gravity direction ("up", sensor frame) while standing still in
@@ -269,12 +248,12 @@ struct SegmentWorkspace {
   /// shows no periodic gait.
   ///
   /// At the trunk the fundamental of vertical acceleration is the step rate;
-  /// at the foot it is the stride rate (DOMAIN.md §1a "Cadence – FFT"). The
+  /// at the foot it is the stride rate (docs/EVIDENCE.md, methods). The
   /// spectral peak is checked against the autocorrelation (step regularity,
   /// Moe-Nilssen & Helbostad 2004) to catch a half or double rate, then
   /// refined by parabolic interpolation of the log power.
-  mutating func stepPeriod(placement: Placement) -> Double? {
-    let source = placement == .hip ? vertical : magnitude
+  mutating func stepPeriod(_ model: PeriodicityModel) -> Double? {
+    let source = signal(model.signal)
     let n = source.count
     guard n >= Int(2 * rateHz) else { return nil }
     var mean: Float = 0
@@ -290,7 +269,7 @@ struct SegmentWorkspace {
     if fft?.count != size { fft = RealFFT(count: size) }
     windowed.withUnsafeBufferPointer { fft!.powerSpectrum(of: $0, into: &spectrum) }
     let binHz = rateHz / Double(size)
-    let band: ClosedRange<Double> = placement == .hip ? 1.0...4.6 : 0.5...2.4
+    let band = model.bandHz
     let lo = max(1, Int(band.lowerBound / binHz)), hi = min(spectrum.count - 2, Int(band.upperBound / binHz))
     guard lo < hi else { return nil }
     var best = lo
@@ -304,14 +283,16 @@ struct SegmentWorkspace {
     // Harmonic check with the autocorrelation of the (de-meaned) signal.
     let this = self
     func at(_ lag: Double) -> Double { this.autocorrelation(source, mean: mean, lag: Int(lag.rounded())) }
-    if placement == .hip {
-      if at(period / 2) > 0.4, peakHz * 2 <= band.upperBound { period /= 2 }
-      else if at(period) < 0.2, at(2 * period) > 0.5, peakHz / 2 >= band.lowerBound { period *= 2 }
-      guard at(period) > 0.2 else { return nil }
+    switch model.fundamental {
+    case .step:
+      if at(period / 2) > model.halfLagCorrelation, peakHz * 2 <= band.upperBound { period /= 2 }
+      else if at(period) < model.weakStepCorrelation, at(2 * period) > model.strideCorrelation,
+              peakHz / 2 >= band.lowerBound { period *= 2 }
+      guard at(period) > model.minimumCorrelation else { return nil }
       return period
-    } else {
-      if at(2 * period) > at(period) + 0.15, peakHz / 2 >= band.lowerBound { period *= 2 }
-      guard at(period) > 0.2 else { return nil }
+    case .stride:
+      if at(2 * period) > at(period) + model.strideMargin, peakHz / 2 >= band.lowerBound { period *= 2 }
+      guard at(period) > model.minimumCorrelation else { return nil }
       return period / 2
     }
   }

@@ -112,6 +112,10 @@ public final class CSVReader: SampleSource {
   private var resampler: Resampler
   private var clip = ClipCounter()
   private var finished = false
+  /// A sample or packet counter used as the time base: its modulus (65536
+  /// for a 16-bit counter, 0 when it does not wrap) and what wrapping added.
+  private var counterModulus = 0.0
+  private var counterOffset = 0.0
   private var jitterMax = 0.0
   private var intervals = 0
   private var intervalSeconds = 0.0
@@ -156,7 +160,7 @@ public final class CSVReader: SampleSource {
       let zerosOdd = head.indices.filter { head[$0] == 0 && ($0 - head.startIndex) % 2 == 1 }.count
       if max(zerosEven, zerosOdd) < head.count * 4 / 10 || min(zerosEven, zerosOdd) > max(zerosEven, zerosOdd) / 10 {
         throw IngestError(.unsupportedEncoding,
-          "binary data, not text; if this is a device file, give it its extension (.cwa, .gt3x, .glb, .fit) so gaitline reads it as one",
+          "binary data, not text; if this is a device file, give it its extension (.cwa, .gt3x, .glb) so gaitline reads it as one",
           line: first.number)
       }
     }
@@ -280,10 +284,13 @@ public final class CSVReader: SampleSource {
         + "name them with --columns ax=COL,ay=COL,az=COL", line: headerLine?.number)
     }
     let accChannels: [Channel] = hasSensorAxes ? [.ax, .ay, .az] : [.v, .ap, .ml]
+    // No time column: a sample/packet counter (Xsens `PacketCounter`) can be
+    // the time base when the rate is known.
+    let counterColumn = mapping[.time] == nil ? headerNames.firstIndex(where: isSampleCounter) : nil
     bodyFrameTwoAxis = !hasSensorAxes && mapping[.ml] == nil
     hasGyro = hasSensorAxes && mapping[.gx] != nil && mapping[.gy] != nil && mapping[.gz] != nil
     slotOfColumn = Array(repeating: -1, count: fieldCount)
-    if let t = mapping[.time] { slotOfColumn[t] = 0 }
+    if let t = mapping[.time] ?? counterColumn { slotOfColumn[t] = 0 }
     for (k, ch) in accChannels.enumerated() { if let c = mapping[ch] { slotOfColumn[c] = 1 + k } }
     if hasGyro { for (k, ch) in [Channel.gx, .gy, .gz].enumerated() { slotOfColumn[mapping[ch]!] = 4 + k } }
     maxColumn = slotOfColumn.lastIndex(where: { $0 >= 0 }) ?? 0
@@ -291,6 +298,7 @@ public final class CSVReader: SampleSource {
     for (ch, idx) in mapping where ch == .time || accChannels.contains(ch) || (hasGyro && ch.isGyroscope) {
       report.columns[ch.rawValue] = headerNames[idx]
     }
+    if let c = counterColumn { report.columns["counter"] = headerNames[c] }
 
     // Parse the sniffed rows once to decide units and time base.
     var rawRows: [[Double]] = []
@@ -383,15 +391,25 @@ public final class CSVReader: SampleSource {
 
     // Time base.
     let timeColumn = mapping[.time]
+    let stated = statedRate(in: sniffed[..<(headerLine.map { _ in firstData - 1 } ?? firstData)])
     var rate: Double
-    if let r = options.rateHz {
+    if let r = options.rateHz ?? (counterColumn != nil ? stated?.hz : nil) {
       guard r.isFinite, r > 0 else {
         throw IngestError(.invalidArgument, "--rate must be a positive number of Hz, got \(r)")
       }
       rate = r
+      report.rateSource = options.rateHz != nil ? "--rate" : stated.map { "preamble line \($0.line): \($0.text)" }
       useTimestamps = false
       report.timestampUnit = "none"
       if timeColumn != nil { report.warnings.append("--rate given: the time column is not used for timing") }
+      if let c = counterColumn {
+        try useCounter(rawRows.map { $0[0] }, column: c, rate: r)
+      }
+    } else if timeColumn == nil, let stated {
+      rate = stated.hz
+      useTimestamps = false
+      report.timestampUnit = "none"
+      report.rateSource = "preamble line \(stated.line): \(stated.text)"
     } else if let timeColumn {
       let times = rawRows.map { $0[0] }
       if let bad = times.firstIndex(where: { !$0.isFinite }) {
@@ -450,6 +468,14 @@ public final class CSVReader: SampleSource {
       rate = Double(n) / sum
       if let nominal = nominalRate(near: rate), abs(nominal - rate) / rate < 0.001 { rate = nominal }
       useTimestamps = true
+      report.rateSource = "timestamps"
+      if let stated, abs(stated.hz - rate) / rate > 0.02 {
+        report.warnings.append(String(format: "the timestamps give %.4g Hz but preamble line %d says %@; timing follows the timestamps (pass --rate to override)", rate, stated.line, stated.text))
+      }
+    } else if let c = counterColumn {
+      throw IngestError(.badTimestamps,
+        "no time column, and the sample counter '\(headerNames[c])' needs the rate, which no preamble line states "
+        + "(like 'Update Rate: 100 Hz'); pass --rate HZ", line: headerLine?.number)
     } else {
       throw IngestError(.badTimestamps,
         "no time column (the header has: \(headerNames.joined(separator: ", "))); pass --rate HZ, "
@@ -469,6 +495,49 @@ public final class CSVReader: SampleSource {
     if bodyFrameTwoAxis {
       report.warnings.append("two-axis body-frame file (vertical + anteroposterior): no mediolateral axis, so lateral sway and left/right are not measured")
     }
+  }
+
+  /// The rate a preamble line states (`Acquisition frequency: 100 Hz`,
+  /// `// Update Rate: 100.0Hz`, `# sample rate = 512 Hz`), if any.
+  private func statedRate(in preamble: ArraySlice<(number: Int, bytes: [UInt8])>) -> (hz: Double, line: Int, text: String)? {
+    guard let pattern = try? Regex(
+      #"(?i)(acquisition|sampl(e|ing)|update|output( data)?|recording|measurement)[ _-]*(rate|frequency|freq)[^0-9]{0,20}?([0-9]+(\.[0-9]+)?) ?hz"#)
+    else { return nil }
+    for line in preamble {
+      let text = String(decoding: line.bytes.prefix(200), as: UTF8.self)
+      if let m = text.firstMatch(of: pattern), let number = m.output[5].substring, let hz = Double(number), hz > 0, hz < 100_000 {
+        let shown = text.trimmingCharacters(in: CharacterSet(charactersIn: "/#;% \t\r\""))
+        return (hz, line.number, shown)
+      }
+    }
+    return nil
+  }
+
+  /// Takes column `column`, a sample or packet counter, as the time base at
+  /// `rate`: one count is one sample period, a missed count is a gap, and a
+  /// 16-bit counter wraps from 65535 to 0.
+  private func useCounter(_ counts: [Double], column: Int, rate: Double) throws {
+    if counts.contains(where: { !$0.isFinite || $0 < 0 || $0 != $0.rounded() }) {
+      throw IngestError(.badTimestamps,
+        "the sample counter '\(headerNames[column])' holds values that are not whole non-negative numbers; "
+        + "name the columns with --columns", line: pendingLines.first?.number, column: headerNames[column])
+    }
+    let peak = counts.max() ?? 0
+    counterModulus = peak < 65_536 ? 65_536 : peak < 4_294_967_296 ? 4_294_967_296 : 0
+    timeScale = 1 / rate
+    useTimestamps = true
+    report.timestampUnit = "counter"
+  }
+
+  /// A counter value made monotonic across wrap-arounds.
+  @inline(__always)
+  private func unwrapCounter(_ value: Double) -> Double {
+    var raw = value + counterOffset
+    if firstRawTime != nil, raw < lastRawTime - counterModulus / 2 {
+      counterOffset += counterModulus
+      raw += counterModulus
+    }
+    return raw
   }
 
   // MARK: - Rows
@@ -571,18 +640,27 @@ public final class CSVReader: SampleSource {
         if pendingNext == pendingLines.count { pendingLines = []; pendingNext = 0 }
         if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
         var values = SIMD8<Double>(repeating: 0)
-        try line.bytes.withUnsafeBufferPointer { try parseRow($0, lineNumber: line.number, values: &values) }
+        do {
+          try line.bytes.withUnsafeBufferPointer { try parseRow($0, lineNumber: line.number, values: &values) }
+        } catch let e as IngestError where isCutLastLine(e) {
+          continue
+        }
         try consume(values, lineNumber: line.number)
         continue
       }
       // Hot path: parse in place in the reader's buffer, no copy per line.
       var values = SIMD8<Double>(repeating: 0)
-      let got = try lines.withNextLine { bytes, number -> Int in
-        var blank = true
-        for b in bytes where b != 0x20 && b != 0x09 && b != 0x0D { blank = false; break }
-        if blank { return 0 }
-        try parseRow(bytes, lineNumber: number, values: &values)
-        return number
+      let got: Int?
+      do {
+        got = try lines.withNextLine { bytes, number -> Int in
+          var blank = true
+          for b in bytes where b != 0x20 && b != 0x09 && b != 0x0D { blank = false; break }
+          if blank { return 0 }
+          try parseRow(bytes, lineNumber: number, values: &values)
+          return number
+        }
+      } catch let e as IngestError where isCutLastLine(e) {
+        continue
       }
       guard let number = got else {
         finish()
@@ -590,6 +668,16 @@ public final class CSVReader: SampleSource {
       }
       if number > 0 { try consume(values, lineNumber: number) }
     }
+  }
+
+  /// Whether `e` is about the file's last line, which has no line end (the
+  /// file ends inside a row: power loss, an interrupted copy). Then every
+  /// complete row is kept, the cut one is reported, and reading finishes.
+  private func isCutLastLine(_ e: IngestError) -> Bool {
+    guard lines.lastLineUnterminated, report.records > 0, let line = e.line, line == lines.lineNumber else { return false }
+    report.warnings.append("the last line (\(line)) has no line end and cannot be read (\(e.message)); the file looks cut short, every complete row before it is used")
+    finish()
+    return true
   }
 
   @inline(__always)
@@ -603,7 +691,7 @@ public final class CSVReader: SampleSource {
       resampler.appendDirect(acc: acc, gyro: gyro)
       return
     }
-    let raw = values[0]
+    let raw = counterModulus > 0 ? unwrapCounter(values[0]) : values[0]
     guard let first = firstRawTime else {
       firstRawTime = raw
       lastRawTime = raw
@@ -654,6 +742,14 @@ public final class CSVReader: SampleSource {
 }
 
 // MARK: - Helpers
+
+/// A header that names a sample or packet counter (`PacketCounter`,
+/// `SampleCounter`, `sample_index`, `Packet Count`).
+func isSampleCounter(_ name: String) -> Bool {
+  let key = name.lowercased().filter { $0.isLetter }
+  return ["packetcounter", "samplecounter", "packetcount", "samplecount", "counter", "sampleindex",
+          "samplenumber", "packetnumber", "framecounter", "framenumber"].contains(key)
+}
 
 /// Counts samples that sit flat at a sensor's limit: three or more equal
 /// readings in a row on one axis at |a| ≥ 1.5 g. Real accelerometers saturate
@@ -773,6 +869,9 @@ struct LineReader {
   private var end = 0
   private var eof = false
   private(set) var lineNumber = 0
+  /// The line last handed out is the file's last and has no line end (a
+  /// file cut short by a power loss or an interrupted copy).
+  private(set) var lastLineUnterminated = false
   private(set) var sawUTF16 = false
   private var checkedBOM = false
   private var checkedTerminator = false
@@ -856,6 +955,7 @@ struct LineReader {
       }
       if found != nil || (eof && start < end) {
         lineNumber += 1
+        lastLineUnterminated = found == nil
         var lineEnd = found ?? end
         if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
         let s = start

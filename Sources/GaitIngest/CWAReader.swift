@@ -1,5 +1,5 @@
 //===--- CWAReader.swift --------------------------------------------------===//
-// Axivity AX3/AX6 .cwa files (Open Movement cwa.h; docs in FORMATS.md §1).
+// Axivity AX3/AX6 .cwa files (layout: Open Movement cwa.h, digitalinteraction/openmovement).
 //===----------------------------------------------------------------------===//
 import GaitCore
 import Foundation
@@ -77,7 +77,8 @@ public struct CWASectorReader {
     try h.seek(toOffset: UInt64(firstSector))
   }
 
-  /// Decodes a packed RTC timestamp (FORMATS.md §1.4) to Unix seconds.
+  /// Decodes a packed RTC timestamp (cwa.h: 6 bits year−2000, 4 month, 5 day,
+  /// 5 hours, 6 minutes, 6 seconds) to Unix seconds.
   static func unixTime(_ v: UInt32) -> Double {
     var c = DateComponents()
     c.year = 2000 + Int(v >> 26); c.month = Int((v >> 22) & 0xF); c.day = Int((v >> 17) & 0x1F)

@@ -1,6 +1,7 @@
 //===--- FITReader.swift --------------------------------------------------===//
 // Garmin/Stryd FIT activities: the running dynamics a watch or pod measured,
-// for comparison with gaitline's own metrics (FORMATS.md §5).
+// for comparison with gaitline's own metrics (Garmin FIT SDK profile: record and
+// session messages, running-dynamics fields).
 //===----------------------------------------------------------------------===//
 import Foundation
 
@@ -24,6 +25,11 @@ public struct FITDynamics: Sendable, Hashable {
 
 /// What a FIT activity says about running form.
 public struct FITActivity: Sendable {
+  /// At most this many `record` messages are kept (5.8 days at one a
+  /// second, 72 MB); the rest are counted in a warning. Without a cap, a
+  /// file of one-byte empty record messages would take 144 bytes of memory
+  /// per byte of input.
+  public static let maxRecords = 500_000
   public var records: [FITDynamics] = []
   public var session: FITDynamics?
   /// Warnings such as a CRC mismatch.
@@ -71,6 +77,7 @@ public func readFIT(path: String) throws -> FITActivity {
   struct Definition { var global: UInt16; var bigEndian: Bool; var fields: [Field]; var developerBytes: Int }
   var definitions: [UInt8: Definition] = [:]
   var lastTimestamp: UInt32 = 0
+  var droppedRecords = 0
   var i = headerSize
   while i < end {
     let h = b[i]
@@ -116,6 +123,9 @@ public func readFIT(path: String) throws -> FITActivity {
       try decodeData(def: def, timestamp: nil)
     }
   }
+  if droppedRecords > 0 {
+    activity.warnings.append("\(droppedRecords) record messages after the first \(FITActivity.maxRecords) were not kept (a bound on memory); medians use the first \(FITActivity.maxRecords)")
+  }
 
   func decodeData(def: Definition, timestamp: UInt32?) throws {
     let size = def.fields.reduce(0) { $0 + $1.size } + def.developerBytes
@@ -152,7 +162,7 @@ public func readFIT(path: String) throws -> FITActivity {
       d.stanceTimeBalanceLeftPct = scaled(84, 100)
       d.stepLengthMm = scaled(85, 10)
       d.speedMps = scaled(73, 1000) ?? scaled(6, 1000)
-      activity.records.append(d)
+      if activity.records.count < FITActivity.maxRecords { activity.records.append(d) } else { droppedRecords += 1 }
     } else {
       d.verticalOscillationMm = scaled(89, 10)
       d.stanceTimePercent = scaled(90, 100)

@@ -174,23 +174,22 @@ public struct GLBEncoder: Sendable {
   }
 }
 
-/// Writes a `.glb` file from blocks as they come.
+/// Writes a `.glb` file from blocks as they come, atomically: the blocks go
+/// to a temporary file beside `path` (``AtomicOutputFile``) and `close()`
+/// renames it into place, so a failure or a kill half way leaves the old
+/// file (or none), never a clean-looking partial.
 public final class GLBWriter {
-  private let handle: FileHandle
+  private let file: AtomicOutputFile
   private var encoder: GLBEncoder
   private var buffer: [UInt8] = []
   public let path: String
   public var clampedSamples: Int { encoder.clampedSamples }
 
-  public init(path: String, info: RecordingInfo) throws {
+  /// Refuses (exit 64) a `path` that is an input in `protecting` or not a
+  /// regular file.
+  public init(path: String, info: RecordingInfo, protecting: ProtectedPaths = .none) throws {
     self.path = path
-    guard FileManager.default.createFile(atPath: path, contents: nil) else {
-      throw IngestError(.writeFailed, "cannot create the file; check the folder exists and is writable", path: path)
-    }
-    guard let h = FileHandle(forWritingAtPath: path) else {
-      throw IngestError(.writeFailed, "cannot open for writing", path: path)
-    }
-    handle = h
+    file = try AtomicOutputFile(path: path, protecting: protecting, what: "the .glb file")
     let header = GLBHeader(info: info)
     encoder = GLBEncoder(header: header)
     buffer = header.encoded()
@@ -205,19 +204,20 @@ public final class GLBWriter {
     if buffer.count > 1 << 20 { try flush() }
   }
 
-  /// Writes what is buffered to the file.
+  /// Hands what is buffered to the temporary file.
   public func flush() throws {
-    do { try handle.write(contentsOf: buffer) } catch {
-      throw IngestError(.writeFailed, "write failed: \(error.localizedDescription)", path: path)
-    }
+    try file.write(buffer)
     buffer.removeAll(keepingCapacity: true)
   }
 
-  /// Flushes and closes the file.
+  /// Flushes, and puts the file in place (fsync, rename).
   public func close() throws {
     try flush()
-    try? handle.close()
+    try file.commit()
   }
+
+  /// Drops the file: the temporary is removed, an existing file is kept.
+  public func abort() { file.abort() }
 }
 
 /// Decodes `.glb` bytes incrementally: feed any chunks, take blocks. Damaged
@@ -498,8 +498,23 @@ struct ByteReader {
   mutating func f64() -> Double { Double(bitPattern: u64()) }
 }
 
+/// A FIT file: ".FIT" at byte 8 of a 12- or 14-byte header.
+func isFITActivity(path: String) -> Bool {
+  guard let h = FileHandle(forReadingAtPath: path), let head = try? h.read(upToCount: 12) else { return false }
+  try? h.close()
+  let b = [UInt8](head)
+  return b.count == 12 && (b[0] == 12 || b[0] == 14) && Array(b[8..<12]) == Array(".FIT".utf8)
+}
+
 /// Opens any supported recording by extension and magic bytes.
 public func openRecording(path: String, options: CSVOptions = CSVOptions()) throws -> any SampleSource {
+  if path.lowercased().hasSuffix(".fit") || isFITActivity(path: path) {
+    throw IngestError(.noRawSamples,
+      "this is a FIT activity (a Garmin, Coros or Stryd watch or pod file): it stores the device's own per-second "
+      + "summaries (cadence, ground contact, vertical oscillation) but no raw acceleration, so gaitline cannot find steps in it. "
+      + "To see the watch's running dynamics beside gaitline's report of the same run: gaitline compare \(path) REPORT.json",
+      path: path)
+  }
   if let h = FileHandle(forReadingAtPath: path), let magic = try? h.read(upToCount: 4), [UInt8](magic) == GLB.fileMagic {
     return try GLBReader(path: path)
   }

@@ -1,6 +1,7 @@
 //===--- GT3XReader.swift -------------------------------------------------===//
 // ActiGraph .gt3x files (GT3X+, wGT3X-BT, GT9X Link): a zip with info.txt and
-// log.bin (or, from firmware ≤ 2.5.0, activity.bin). FORMATS.md §2.
+// log.bin (or, from firmware ≤ 2.5.0, activity.bin). Layout: ActiGraph's published GT3X file format
+// (actigraph/GT3X-File-Format).
 //===----------------------------------------------------------------------===//
 import GaitCore
 import Foundation
@@ -39,6 +40,12 @@ struct GT3XInfo {
 /// skipped and counted; the reader resynchronises on the next separator.
 /// log.bin is decompressed in chunks, never loaded whole.
 public final class GT3XReader: SampleSource {
+  /// The largest info.txt inflated (documented in docs/HARDENING.md).
+  public static let maxInfoBytes = 64 * 1024
+  /// Offsets of bad records kept for the report (the rest are counted): a
+  /// log.bin of separators with bad checksums would otherwise keep 8 bytes
+  /// per inflated byte.
+  public static let maxBadOffsets = 100
   public private(set) var info: RecordingInfo
   public private(set) var report: IngestReport
   public let path: String
@@ -76,8 +83,19 @@ public final class GT3XReader: SampleSource {
     guard let infoEntry = a["info.txt"] else {
       throw IngestError(.corrupt, "the archive has no info.txt; is this an ActiGraph .gt3x?", path: path)
     }
+    // info.txt is about 1 KiB; it is inflated to at most `maxInfoBytes`
+    // (a 3 MB zip bomb inflates to gigabytes), whatever its header declares.
     var infoData = Data()
-    do { _ = try a.extract(infoEntry) { infoData.append($0) } } catch {
+    struct TooLarge: Error {}
+    do {
+      guard infoEntry.uncompressedSize <= UInt64(GT3XReader.maxInfoBytes) else { throw TooLarge() }
+      _ = try a.extract(infoEntry, bufferSize: 1 << 14) { chunk in
+        guard infoData.count + chunk.count <= GT3XReader.maxInfoBytes else { throw TooLarge() }
+        infoData.append(chunk)
+      }
+    } catch is TooLarge {
+      throw IngestError(.corrupt, "info.txt inflates to more than \(GT3XReader.maxInfoBytes / 1024) KiB (a real one is about 1 KiB); not read further", path: path)
+    } catch {
       throw IngestError(.corrupt, "info.txt cannot be extracted: \(error)", path: path)
     }
     let meta = GT3XInfo(String(decoding: infoData, as: UTF8.self))
@@ -194,7 +212,7 @@ public final class GT3XReader: SampleSource {
       for k in i..<(i + 8 + size) { x ^= pending[k] }
       guard ~x == pending[i + 8 + size] else {
         badRecords += 1
-        badOffsets.append(consumed + i)
+        if badOffsets.count < Self.maxBadOffsets { badOffsets.append(consumed + i) }
         i += 1  // resync on the next separator
         continue
       }

@@ -14,6 +14,7 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
       case fileNotFound, unreadable, emptyFile, unsupportedEncoding, noHeader, noAccelerationColumns
       case malformedRecord, nonFiniteValue, nonMonotonicTimestamp, ambiguousUnits, sampleRateTooLow
       case badTimestamps, badMagic, unsupportedVersion, truncated, corrupt, invalidArgument, writeFailed
+      case noRawSamples
     }
     private let base: Base
     private init(_ base: Base) { self.base = base }
@@ -35,6 +36,8 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
     public static let corrupt = Code(.corrupt)
     public static let invalidArgument = Code(.invalidArgument)
     public static let writeFailed = Code(.writeFailed)
+    /// A valid file of a kind that holds no raw samples (a FIT activity).
+    public static let noRawSamples = Code(.noRawSamples)
     public var description: String { base.rawValue }
 
     /// The process exit status for this code (BSD sysexits): 66 EX_NOINPUT

@@ -21,6 +21,10 @@ public struct IngestReport: Sendable, Hashable, Codable {
   public var timestampUnit: String
   /// The rate the samples are put on, Hz (the rate of the output grid).
   public var sampleRateHz: Double
+  /// Where the rate came from, for `inspect`: `timestamps`, `--rate`, a
+  /// preamble line (`preamble line 2: Acquisition frequency: 100 Hz`) or, when
+  /// `nil`, the format's own header (binary formats).
+  public var rateSource: String?
   /// The rate measured from the timestamps over the whole input, Hz.
   public var measuredRateHz: Double?
   /// A commonly used rate within 0.5 % of the measured one, Hz.

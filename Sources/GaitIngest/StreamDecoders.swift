@@ -58,7 +58,7 @@ func append(_ a: SIMD3<Float>, _ g: SIMD3<Float>?, at index: Int, to out: inout 
 
 // MARK: - WitMotion
 
-/// WitMotion WT901/JY901-family serial packets (FORMATS.md §3): 11-byte
+/// WitMotion WT901/JY901-family serial packets (WitMotion WT901 protocol manual): 11-byte
 /// frames `55 TT d0…d7 SUM`, SUM = low byte of the sum of the first ten.
 /// 0x51 acceleration (±16 g: raw / 32768 · 16 g), 0x52 angular velocity
 /// (±2000 °/s). A sample is emitted per 0x51 frame with the latest 0x52.

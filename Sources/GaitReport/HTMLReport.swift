@@ -12,66 +12,186 @@ func escapeHTML(_ s: String) -> String {
     .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
 }
 
-/// An SVG chart of `points` (x in seconds) with axes, ticks and an optional
-/// shaded band (a typical range).
-func svgSeries(id: String, title: String, unit: String, points: [(Double, Double)], band: (Double, Double)? = nil,
-               connect: Bool = false) -> String {
-  let w = 640.0, h = 220.0, left = 56.0, right = 12.0, top = 26.0, bottom = 34.0
-  guard points.count >= 1 else {
+/// About `target` tick values at 1, 2 or 5 × 10ⁿ that cover `lo`…`hi`, and
+/// their spacing.
+func niceTicks(_ lo: Double, _ hi: Double, target: Int = 5) -> (values: [Double], step: Double) {
+  let span = max(hi - lo, 1e-9)
+  let raw = span / Double(max(target, 1))
+  let magnitude = pow(10, floor(log10(raw)))
+  let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+  var values: [Double] = []
+  var v = (lo / step).rounded(.up) * step
+  while v <= hi + step * 1e-9 {
+    values.append(abs(v) < step * 1e-9 ? 0 : v)
+    v += step
+  }
+  return (values, step)
+}
+
+/// A tick label with as many decimals as the tick spacing needs.
+func niceLabel(_ v: Double, step: Double) -> String {
+  let decimals = max(0, Int(-floor(log10(step) + 1e-9)))
+  return String(format: "%.\(decimals)f", v)
+}
+
+/// Time ticks at whole seconds, minutes or hours (1, 2, 5, 10, 15, 30 s; 1,
+/// 2, 5, 10, 15, 30 min; 1, 2 h) covering `lo`…`hi` seconds.
+func timeTicks(_ lo: Double, _ hi: Double, target: Int = 6) -> [Double] {
+  let steps: [Double] = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200]
+  let step = steps.first { (hi - lo) / $0 <= Double(target) } ?? 7200
+  var values: [Double] = []
+  var v = (lo / step).rounded(.up) * step
+  while v <= hi + 1e-9 { values.append(v); v += step }
+  return values
+}
+
+/// `m:ss`, or `h:mm:ss` from an hour on.
+func clockLabel(_ seconds: Double) -> String {
+  let t = Int(seconds.rounded())
+  return t >= 3600 ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%d:%02d", t / 60, t % 60)
+}
+
+/// The median of the `window` points centred on each point (fewer at the
+/// ends), for a line that follows the run without the step-to-step scatter.
+func rollingMedian(_ points: [(Double, Double)], window: Int) -> [(Double, Double)] {
+  guard window > 1 else { return points }
+  let half = window / 2
+  var buffer: [Double] = []
+  buffer.reserveCapacity(window)
+  return points.indices.map { i in
+    buffer.removeAll(keepingCapacity: true)
+    for j in max(0, i - half)...min(points.count - 1, i + half) { buffer.append(points[j].1) }
+    buffer.sort()
+    let m = buffer.count % 2 == 1 ? buffer[buffer.count / 2] : (buffer[buffer.count / 2 - 1] + buffer[buffer.count / 2]) / 2
+    return (points[i].0, m)
+  }
+}
+
+/// An SVG chart of a metric over the run (`points`: time in seconds, value):
+/// each step as a faint dot (at most 800, evenly thinned), a rolling median as
+/// a line, labelled axes at nice values, time as m:ss, a legend, and an
+/// optional shaded typical range.
+func svgSeries(id: String, title: String, unit: String, points: [(Double, Double)],
+               band: (low: Double, high: Double, label: String)? = nil, perSegment: Bool = false) -> String {
+  let w = 480.0, h = 250.0, left = 54.0, right = 14.0, top = 46.0, bottom = 42.0
+  guard !points.isEmpty else {
     return "<figure class=\"chart\" id=\"\(id)\"><figcaption>\(escapeHTML(title))</figcaption><p class=\"empty\">not measured for this recording</p></figure>"
   }
-  var xmin = points.map(\.0).min()!, xmax = points.map(\.0).max()!
-  var ymin = points.map(\.1).min()!, ymax = points.map(\.1).max()!
-  if let band { ymin = min(ymin, band.0); ymax = max(ymax, band.1) }
-  if xmax - xmin < 1e-9 { xmin -= 1; xmax += 1 }
-  let pad = max((ymax - ymin) * 0.1, 1e-6)
-  ymin -= pad; ymax += pad
+  // 15 steps, or 1 % of a long run; fewer on a short recording.
+  let window = perSegment ? 1 : max(min(15, max(1, (points.count / 2) | 1)), (points.count / 100) | 1)
+  var line = perSegment ? points : rollingMedian(points, window: window)
+  if line.count > 800 {
+    let k = (line.count + 799) / 800
+    line = Swift.stride(from: 0, to: line.count, by: k).map { line[$0] } + [line[line.count - 1]]
+  }
+  // The y range holds the line, the central 96 % of the points and the band;
+  // stray points beyond it are clipped at the plot's edge.
+  let sortedValues = points.map(\.1).sorted()
+  func q(_ p: Double) -> Double { sortedValues[min(sortedValues.count - 1, Int(p * Double(sortedValues.count - 1)))] }
+  var ymin = min(q(0.02), line.map(\.1).min()!), ymax = max(q(0.98), line.map(\.1).max()!)
+  if let band { ymin = min(ymin, band.low); ymax = max(ymax, band.high) }
+  if ymax - ymin < 1e-6 { ymin -= 1; ymax += 1 }
+  let pad = (ymax - ymin) * 0.08
+  let step = niceTicks(ymin - pad, ymax + pad).step
+  ymin = ((ymin - pad) / step).rounded(.down) * step
+  ymax = ((ymax + pad) / step).rounded(.up) * step
+  let yt = (values: niceTicks(ymin, ymax).values.filter { abs(($0 / step).rounded() * step - $0) < step * 1e-6 }, step: step)
+  var xmin = points.first!.0, xmax = points.last!.0
+  if xmin > 0, xmin < 0.1 * (xmax - xmin) { xmin = 0 }  // the axis starts at 0:00
+  if xmax - xmin < 1 { xmin -= 0.5; xmax += 0.5 }
   func X(_ x: Double) -> Double { left + (x - xmin) / (xmax - xmin) * (w - left - right) }
   func Y(_ y: Double) -> Double { top + (1 - (y - ymin) / (ymax - ymin)) * (h - top - bottom) }
-  var svg = "<svg class=\"plot\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"\(escapeHTML(title))\">"
-  svg += "<text x=\"\(left)\" y=\"16\" class=\"title\">\(escapeHTML(title)) (\(escapeHTML(unit)))</text>"
+  let plotBottom = h - bottom
+  var svg = "<svg class=\"plot\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"\(escapeHTML(title)) over the run\">"
+  svg += "<defs><clipPath id=\"\(id)-area\"><rect x=\"\(left)\" y=\"\(top)\" width=\"\(w - left - right)\" height=\"\(h - top - bottom)\"/></clipPath></defs>"
+  svg += "<text x=\"\(left)\" y=\"16\" class=\"title\">\(escapeHTML(title))</text>"
+  // Legend, on the line under the title.
+  var legend: [(String, String)] = []
+  if perSegment {
+    legend.append(("<line x1=\"0\" y1=\"-4\" x2=\"16\" y2=\"-4\" class=\"line\"/><circle cx=\"8\" cy=\"-4\" r=\"2.5\" class=\"dot strong\"/>", "per 10 s of running"))
+  } else {
+    legend.append(("<circle cx=\"8\" cy=\"-4\" r=\"2.5\" class=\"dot\"/>", "each step"))
+    if window > 1 { legend.append(("<line x1=\"0\" y1=\"-4\" x2=\"16\" y2=\"-4\" class=\"line\"/>", "median of \(window) steps")) }
+  }
+  if let band { legend.append(("<rect x=\"0\" y=\"-9\" width=\"16\" height=\"10\" class=\"band\"/>", band.label)) }
+  var lx = left
+  for (mark, text) in legend {
+    svg += String(format: "<g transform=\"translate(%.1f,34)\">%@<text x=\"20\" y=\"0\" class=\"legend\">%@</text></g>", lx, mark, escapeHTML(text))
+    lx += Double(text.count) * 6.2 + 34
+  }
   if let band {
-    svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"band\"/>", left, Y(band.1), w - left - right, max(0, Y(band.0) - Y(band.1)))
+    svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"band\"/>", left, Y(band.high), w - left - right, max(0, Y(band.low) - Y(band.high)))
   }
-  for k in 0...4 {
-    let y = ymin + (ymax - ymin) * Double(k) / 4
+  for v in yt.values where v >= ymin - 1e-9 && v <= ymax + 1e-9 {
     svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/><text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%@</text>",
-                  left, w - right, Y(y), Y(y), left - 4, Y(y) + 4, tickLabel(y))
-    let x = xmin + (xmax - xmin) * Double(k) / 4
-    svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"middle\">%@</text>", X(x), h - 16, tickLabel(x))
+                  left, w - right, Y(v), Y(v), left - 6, Y(v) + 4, niceLabel(v, step: yt.step))
   }
-  svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"middle\">time (s)</text>", (left + w - right) / 2, h - 2)
-  if connect, points.count > 1 {
-    svg += "<polyline class=\"line\" points=\"" + points.map { String(format: "%.1f,%.1f", X($0.0), Y($0.1)) }.joined(separator: " ") + "\"/>"
+  svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"axis\"/>", left, w - right, plotBottom, plotBottom)
+  for t in timeTicks(xmin, xmax) {
+    let x = X(t)
+    let anchor = x > w - right - 14 ? "end" : x < left + 14 ? "start" : "middle"
+    svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"axis\"/><text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"%@\">%@</text>",
+                  x, x, plotBottom, plotBottom + 4, x, plotBottom + 16, anchor, clockLabel(t))
   }
-  for p in points { svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.2\" class=\"dot\"/>", X(p.0), Y(p.1)) }
-  svg += "</svg>"
+  svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"axislabel\" text-anchor=\"middle\">time into the recording (min:s)</text>", (left + w - right) / 2, h - 6)
+  svg += String(format: "<text transform=\"translate(14,%.1f) rotate(-90)\" class=\"axislabel\" text-anchor=\"middle\">%@</text>", (top + plotBottom) / 2, escapeHTML(unit))
+  svg += "<g clip-path=\"url(#\(id)-area)\">"
+  if !perSegment {
+    let stride = max(1, (points.count + 799) / 800)
+    let faint = points.count > 200 ? " faint" : ""
+    for k in Swift.stride(from: 0, to: points.count, by: stride) {
+      svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.8\" class=\"dot%@\"/>", X(points[k].0), Y(points[k].1), faint)
+    }
+  }
+  if line.count > 1 {
+    svg += "<polyline class=\"line\" points=\"" + line.map { String(format: "%.1f,%.1f", X($0.0), Y($0.1)) }.joined(separator: " ") + "\"/>"
+  }
+  if perSegment {
+    for p in line { svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" class=\"dot strong\"/>", X(p.0), Y(p.1)) }
+  }
+  svg += "</g></svg>"
   return "<figure class=\"chart\" id=\"\(id)\">\(svg)</figure>"
 }
 
-func tickLabel(_ v: Double) -> String {
-  abs(v) >= 100 ? String(format: "%.0f", v) : abs(v) >= 10 ? String(format: "%.1f", v) : String(format: "%.2f", v)
-}
-
-/// A histogram of `values` with `bins` bars.
+/// A histogram of `values`: bars on nice bin edges, a y axis of step counts,
+/// labelled axes.
 func svgHistogram(id: String, title: String, unit: String, values: [Double], bins: Int = 16) -> String {
-  let w = 310.0, h = 180.0, left = 36.0, right = 8.0, top = 24.0, bottom = 30.0
-  guard values.count >= 2, let lo = values.min(), let hi0 = values.max() else {
+  let w = 310.0, h = 200.0, left = 44.0, right = 10.0, top = 26.0, bottom = 40.0
+  guard values.count >= 2, let lo0 = values.min(), let hi0 = values.max() else {
     return "<figure class=\"chart small\" id=\"\(id)\"><figcaption>\(escapeHTML(title))</figcaption><p class=\"empty\">not measured</p></figure>"
   }
-  let hi = hi0 > lo ? hi0 : lo + 1
-  var counts = [Int](repeating: 0, count: bins)
-  for v in values { counts[min(bins - 1, Int((v - lo) / (hi - lo) * Double(bins)))] += 1 }
-  let maxCount = Double(counts.max() ?? 1)
-  let bw = (w - left - right) / Double(bins)
-  var svg = "<svg class=\"plot\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"\(escapeHTML(title))\">"
-  svg += "<text x=\"\(left)\" y=\"15\" class=\"title\">\(escapeHTML(title)) (\(escapeHTML(unit)))</text>"
-  for (k, c) in counts.enumerated() {
-    let bh = Double(c) / maxCount * (h - top - bottom)
-    svg += String(format: "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", left + Double(k) * bw + 1, h - bottom - bh, bw - 2, bh)
+  // Bin edges at nice values: the bin width is a nice step.
+  let width = niceTicks(lo0, hi0 > lo0 ? hi0 : lo0 + 1, target: bins).step
+  let lo = (lo0 / width).rounded(.down) * width
+  let count = max(1, Int(((max(hi0, lo0 + width) - lo) / width).rounded(.down)) + 1)
+  var counts = [Int](repeating: 0, count: count)
+  for v in values { counts[min(count - 1, max(0, Int((v - lo) / width)))] += 1 }
+  let hi = lo + Double(count) * width
+  let yt = niceTicks(0, Double(counts.max() ?? 1), target: 4)
+  let ymax = max(yt.values.last ?? 1, Double(counts.max() ?? 1))
+  func X(_ x: Double) -> Double { left + (x - lo) / (hi - lo) * (w - left - right) }
+  func Y(_ y: Double) -> Double { top + (1 - y / ymax) * (h - top - bottom) }
+  var svg = "<svg class=\"plot\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"\(escapeHTML(title)) per step\">"
+  svg += "<text x=\"\(left)\" y=\"15\" class=\"title\">\(escapeHTML(title))</text>"
+  svg += String(format: "<text x=\"%.1f\" y=\"15\" class=\"legend\" text-anchor=\"end\">%d steps</text>", w - right, values.count)
+  for v in yt.values where v <= ymax {
+    svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/><text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%@</text>",
+                  left, w - right, Y(v), Y(v), left - 5, Y(v) + 4, niceLabel(v, step: max(1, yt.step)))
   }
-  svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"tick\">%@</text><text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%@</text>", left, h - 14, tickLabel(lo), w - right, h - 14, tickLabel(hi))
-  svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"tick\">n = %d</text>", left, h - 2, values.count)
+  for (k, c) in counts.enumerated() where c > 0 {
+    let x0 = X(lo + Double(k) * width), x1 = X(lo + Double(k + 1) * width)
+    svg += String(format: "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%d steps</title></rect>", x0 + 0.5, Y(Double(c)), max(0.5, x1 - x0 - 1), Y(0) - Y(Double(c)), c)
+  }
+  svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"axis\"/>", left, w - right, Y(0), Y(0))
+  let xt = niceTicks(lo, hi, target: 4)
+  for v in xt.values {
+    let x = X(v)
+    let anchor = x > w - right - 12 ? "end" : "middle"
+    svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"axis\"/><text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"%@\">%@</text>",
+                  x, x, Y(0), Y(0) + 4, x, Y(0) + 16, anchor, niceLabel(v, step: xt.step))
+  }
+  svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"axislabel\" text-anchor=\"middle\">%@</text>", (left + w - right) / 2, h - 6, escapeHTML(unit))
+  svg += String(format: "<text transform=\"translate(12,%.1f) rotate(-90)\" class=\"axislabel\" text-anchor=\"middle\">steps</text>", (top + Y(0)) / 2)
   svg += "</svg>"
   return "<figure class=\"chart small\" id=\"\(id)\">\(svg)</figure>"
 }
@@ -84,15 +204,49 @@ func svgLeftRight(id: String, title: String, unit: String, left lv: Double?, rig
   let w = 310.0, h = 180.0
   let m = max(lv, rv) * 1.1
   var svg = "<svg class=\"plot\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"\(escapeHTML(title))\">"
-  svg += "<text x=\"10\" y=\"15\" class=\"title\">\(escapeHTML(title)) (\(escapeHTML(unit)))</text>"
+  svg += "<text x=\"10\" y=\"15\" class=\"title\">\(escapeHTML(title)), mean per step</text>"
   for (k, (label, v)) in [("left", lv), ("right", rv)].enumerated() {
     let bw = (w - 120) * v / m
     let y = 40.0 + Double(k) * 60
-    svg += String(format: "<text x=\"10\" y=\"%.1f\" class=\"tick\">%@</text><rect class=\"bar %@\" x=\"60\" y=\"%.1f\" width=\"%.1f\" height=\"34\"/><text x=\"%.1f\" y=\"%.1f\" class=\"tick\">%.1f</text>",
-                  y + 22, label, label, y, bw, 66 + bw, y + 22, v)
+    svg += String(format: "<text x=\"10\" y=\"%.1f\" class=\"tick\">%@</text><rect class=\"bar %@\" x=\"60\" y=\"%.1f\" width=\"%.1f\" height=\"34\"/><text x=\"%.1f\" y=\"%.1f\" class=\"tick\">%.1f %@</text>",
+                  y + 22, label, label, y, bw, 66 + bw, y + 22, v, escapeHTML(unit))
   }
   svg += "</svg>"
   return "<figure class=\"chart small\" id=\"\(id)\">\(svg)</figure>"
+}
+
+/// A flag's name for people (its id stays in `data-flag` and the JSON).
+func humanFlagTitle(_ id: String) -> String {
+  let titles = [
+    "overstriding": "Overstriding", "cadence-low": "Low cadence", "trunk-lean-high": "Forward trunk lean",
+    "trunk-lean-low": "Upright trunk", "trunk-lean-increase": "More trunk lean than your baseline",
+    "lateral-sway-high": "Side-to-side sway", "contact-asymmetry": "Left/right contact difference",
+    "form-breakdown-cadence": "Form breakdown: cadence", "form-breakdown-contact": "Form breakdown: ground contact",
+    "form-breakdown-lean": "Form breakdown: trunk lean", "form-breakdown-sway": "Form breakdown: sway",
+    "sample-rate-low": "Low sample rate", "clipping": "Clipped samples", "gaps": "Gaps in the recording",
+    "placement-limits": "What this sensor position can measure",
+  ]
+  if let t = titles[id] { return t }
+  let words = id.split(separator: "-").joined(separator: " ")
+  return words.prefix(1).uppercased() + words.dropFirst()
+}
+
+/// A metric's name for people.
+func humanMetric(_ metric: String) -> String {
+  let names = [
+    "cadence_spm": "cadence", "trunk_lean_deg": "trunk lean", "lateral_sway_cm": "lateral sway",
+    "gct_balance_left_pct": "ground contact balance", "ground_contact_ms": "ground contact",
+    "sample_rate_hz": "sample rate", "clipped_samples": "clipped samples", "gaps": "gaps", "placement": "placement",
+    "vertical_oscillation_cm": "vertical oscillation", "braking_mps": "braking",
+  ]
+  return names[metric] ?? metric.split(separator: "_").filter { !["spm", "deg", "cm", "ms", "pct", "hz", "mps"].contains($0) }.joined(separator: " ")
+}
+
+/// A unit as written after a number (" cm", "°", " %").
+func humanUnit(_ unit: String) -> String {
+  if unit.isEmpty { return "" }
+  if unit.hasPrefix("deg") { return "°" + unit.dropFirst(3) }
+  return " " + unit
 }
 
 /// The HTML report of one analysed run.
@@ -102,7 +256,8 @@ public func htmlReport(_ r: AnalysisResult) -> String {
   func row(_ label: String, _ d: Distribution?, _ unit: String, _ digits: Int) -> String {
     guard let d else { return "<tr><th>\(label)</th><td colspan=\"3\" class=\"na\">not measured</td></tr>" }
     let f = "%.\(digits)f"
-    return "<tr><th>\(label)</th><td>\(String(format: f, d.median)) \(unit)</td><td>\(String(format: f, d.p10))–\(String(format: f, d.p90))</td><td>\(d.count)</td></tr>"
+    let range = d.p10 < 0 ? "\(String(format: f, d.p10)) to \(String(format: f, d.p90))" : "\(String(format: f, d.p10))–\(String(format: f, d.p90))"
+    return "<tr><th>\(label)</th><td>\(String(format: f, d.median)) \(unit)</td><td>\(range)</td><td>\(d.count)</td></tr>"
   }
   let run = r.steps.filter { s.basis == "all" || $0.running }
   let cadencePts = run.compactMap { st in st.stepTimeMs.map { (st.icS, 60_000 / $0) } }
@@ -125,9 +280,10 @@ public func htmlReport(_ r: AnalysisResult) -> String {
   .flag.alert{border-color:#c62828}.flag.warning{border-color:#ef8f00}.flag.info{border-color:#1e6fb8}
   .sev{font-weight:600;text-transform:uppercase;font-size:12px;letter-spacing:.04em}.alert .sev{color:#c62828}.warning .sev{color:#b86e00}.info .sev{color:#1e6fb8}
   .evidence{color:#555;font-size:13px}.advice{margin-top:4px}.charts{display:flex;flex-wrap:wrap;gap:8px}
-  figure.chart{margin:0;background:#fff;border:1px solid #e3e3e3;border-radius:4px;padding:4px;flex:1 1 620px}figure.small{flex:1 1 300px}
-  svg.plot{width:100%;height:auto}.title{font-size:13px;font-weight:600;fill:#333}.tick{font-size:11px;fill:#666}.grid{stroke:#eee}
-  .dot{fill:#1e6fb8;opacity:.75}.line{fill:none;stroke:#1e6fb8;stroke-width:1.5}.band{fill:#2e7d32;opacity:.09}.bar{fill:#1e6fb8}.bar.right{fill:#ef8f00}
+  figure.chart{margin:0;background:#fff;border:1px solid #e3e3e3;border-radius:4px;padding:4px;flex:1 1 440px}figure.small{flex:1 1 300px}
+  svg.plot{width:100%;height:auto}.title{font-size:13px;font-weight:600;fill:#333}.tick{font-size:11px;fill:#555}.grid{stroke:#ececec}
+  .axis{stroke:#999}.axislabel{font-size:11px;fill:#444}.legend{font-size:11px;fill:#444}
+  .dot{fill:#1e6fb8;opacity:.6}.dot.faint{opacity:.3}.dot.strong{opacity:1}.line{fill:none;stroke:#0d4f8b;stroke-width:2}.band{fill:#2e7d32;opacity:.13}.bar{fill:#1e6fb8}.bar.right{fill:#ef8f00}
   .empty{color:#999;font-size:13px;margin:8px}.notes li{color:#444}footer{margin-top:28px;color:#777;font-size:12px}
   </style></head><body>
   <h1>Running form: \(name)</h1>
@@ -140,11 +296,12 @@ public func htmlReport(_ r: AnalysisResult) -> String {
   for f in r.flags {
     var measured = ""
     if let v = f.value {
-      measured = " · \(escapeHTML(f.metric)) \(String(format: "%.3g", v)) \(escapeHTML(f.unit))"
-      if let t = f.threshold { measured += " (threshold \(String(format: "%.3g", t)))" }
+      let unit = humanUnit(f.unit)
+      measured = " · \(escapeHTML(humanMetric(f.metric))) \(String(format: "%.3g", v))\(escapeHTML(unit))"
+      if let t = f.threshold { measured += " (threshold \(String(format: "%.3g", t))\(escapeHTML(unit)))" }
     }
     html += """
-    <div class="flag \(f.severity.rawValue)" data-flag="\(escapeHTML(f.id))"><span class="sev">\(f.severity.rawValue)</span> <b>\(escapeHTML(f.id))</b>\(measured)
+    <div class="flag \(f.severity.rawValue)" data-flag="\(escapeHTML(f.id))"><span class="sev">\(f.severity.rawValue)</span> <b>\(escapeHTML(humanFlagTitle(f.id)))</b>\(measured)
     <div>\(escapeHTML(f.message))</div><div class="advice"><b>What to try:</b> \(escapeHTML(f.advice))</div><div class="evidence">Evidence: \(escapeHTML(f.evidence))</div></div>
     """
   }
@@ -152,7 +309,7 @@ public func htmlReport(_ r: AnalysisResult) -> String {
   html += "<h2>Summary</h2><table><tr><th>metric</th><th>median</th><th>p10–p90</th><th>steps</th></tr>"
   html += row("cadence", s.cadenceSpm, "spm", 0) + row("ground contact", s.groundContactMs, "ms", 0) + row("flight", s.flightMs, "ms", 0)
   html += row("duty factor", s.dutyFactor, "", 2) + row("vertical oscillation", s.verticalOscillationCm, "cm", 1)
-  html += row("trunk lean (\(s.trunkLeanReference))", s.trunkLeanDeg, "°", 1) + row("lateral sway", s.lateralSwayCm, "cm", 1)
+  html += row(s.trunkLeanReference == "standing" ? "trunk lean (from standing)" : "trunk lean (sensor axis, not calibrated)", s.trunkLeanDeg, "°", 1) + row("lateral sway", s.lateralSwayCm, "cm", 1)
   html += row("braking", s.brakingMps, "m/s", 2) + row("impact", s.impactG, "g", 1)
   if let b = s.gctBalanceLeftPct { html += "<tr><th>GCT balance</th><td>\(String(format: "%.1f", b)) % left</td><td></td><td></td></tr>" }
   html += "</table>"
@@ -160,10 +317,11 @@ public func htmlReport(_ r: AnalysisResult) -> String {
   html += svgSeries(id: "plot-cadence", title: "Cadence", unit: "steps/min", points: cadencePts)
   html += svgSeries(id: "plot-contact", title: "Ground contact time", unit: "ms", points: contactPts)
   html += svgSeries(id: "plot-vo", title: "Vertical oscillation", unit: "cm", points: voPts)
-  html += svgSeries(id: "plot-lean", title: "Trunk lean", unit: "deg", points: leanPts, band: (3, 11), connect: true)
+  html += svgSeries(id: "plot-lean", title: "Trunk forward lean", unit: "degrees", points: leanPts,
+                    band: (3, 11, "typical 3–11° (Teng & Powers)"), perSegment: true)
   html += "</div><h2>Per-step distributions and left vs right</h2><div class=\"charts\">"
-  html += svgHistogram(id: "hist-cadence", title: "Cadence", unit: "spm", values: cadencePts.map(\.1))
-  html += svgHistogram(id: "hist-contact", title: "Ground contact", unit: "ms", values: contactPts.map(\.1))
+  html += svgHistogram(id: "hist-cadence", title: "Cadence", unit: "steps/min", values: cadencePts.map(\.1))
+  html += svgHistogram(id: "hist-contact", title: "Ground contact time", unit: "ms", values: contactPts.map(\.1))
   html += svgLeftRight(id: "plot-left-right", title: "Ground contact by side", unit: "ms", left: sideMean(.left), right: sideMean(.right))
   html += "</div><h2>Data quality</h2><ul class=\"notes\">"
   let notes = r.ingest.warnings + r.warnings

@@ -30,8 +30,8 @@ public struct AnalysisResult: Sendable {
 }
 
 /// Below this rate gaitline refuses to analyse: contact time needs ≥ 100 Hz
-/// and 50 Hz is the floor of every peer package (DOMAIN.md §1, GaitPy: "min
-/// 50 Hz").
+/// and 50 Hz is the floor of every peer package (GaitPy needs at least 50 Hz;
+/// docs/EVIDENCE.md).
 public let minimumAnalysisRateHz = 50.0
 
 /// Reads `source` to its end through the incremental analyzer. Memory is

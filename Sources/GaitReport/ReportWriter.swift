@@ -172,10 +172,21 @@ public func stepJSON(_ s: Step) -> JSONValue {
   ])
 }
 
-/// A CSV cell: quoted (with quotes doubled) when it holds a comma, a quote
-/// or a line end.
+/// A text CSV cell (RFC 4180): quoted, with quotes doubled, when it holds a
+/// comma, a quote, a line feed or a carriage return. Text that a
+/// spreadsheet would run as a formula (a cell starting with `=`, `+`, `-`,
+/// `@`, tab or CR; OWASP "CSV injection") gets a leading `'` and is quoted;
+/// a number such as `-1.2` stays as it is. Numbers written by gaitline do
+/// not go through here.
 public func csvField(_ s: String) -> String {
-  s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+  var s = s
+  if let c = s.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(c),
+     !(Double(s)?.isFinite == true && s.allSatisfy({ "0123456789.+-eE".contains($0) }))
+  {
+    s = "'" + s
+  }
+  let special = s.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+  return special || s.hasPrefix("'") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
 }
 
 /// The per-step table; column names carry their units.

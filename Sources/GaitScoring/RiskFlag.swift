@@ -30,7 +30,7 @@ public struct RiskFlag: Sendable, Hashable, Codable {
   public var endS: Double?
   /// One sentence on what was found.
   public var message: String
-  /// The study or reference behind the threshold (from docs/DOMAIN.md).
+  /// The study or reference behind the threshold (references: docs/EVIDENCE.md).
   public var evidence: String
   /// What the runner can do.
   public var advice: String

@@ -56,14 +56,15 @@ public struct PersonalBaseline: Sendable, Hashable {
   }
 }
 
-/// Evidence texts, from docs/DOMAIN.md §3–4 (shared with the HTML report).
+/// Evidence texts shown with the flags (and in the HTML report); the full
+/// references are in docs/EVIDENCE.md.
 public enum Evidence {
   public static let cadence =
     "Heiderscheit et al. 2011 (Med Sci Sports Exerc 43:296): raising step rate 5–10 % lowers hip and knee loading, braking impulse and vertical excursion. Drozda et al. 2024 (Gait Posture 113:184): runners with low back pain ran at 166 ± 10 vs 171 ± 9 steps/min."
   public static let overstride =
     "Lieberman et al. 2015 (J Exp Biol 218:3406): braking force rises with the foot landing ahead of the hip, which a low step rate lengthens. Napier et al. 2018 (Scand J Med Sci Sports): the top tertile of braking force carried a 5–8× injury rate. Bramah et al. 2018 (Am J Sports Med 46:3023): injured runners landed with a more extended knee and leaned forward more."
   public static let lean =
-    "Teng & Powers 2014 (JOSPT): self-selected trunk flexion 7.3 ± 3.6°, flexed 14.1 ± 4.8°; 2015: low- vs high-flexion runners 3.6° vs 10.8°. Bramah et al. 2018: injured runners showed more forward trunk lean at midstance. Back-extensor fatigue changes trunk flexion while running (PMC2742456)."
+    "Teng & Powers 2014 (JOSPT): self-selected trunk flexion 7.3 ± 3.6°, flexed 14.1 ± 4.8°; 2015: low- vs high-flexion runners 3.6° vs 10.8°. Bramah et al. 2018: injured runners showed more forward trunk lean at midstance. Hart et al. 2009 (J Athl Train 44:475): back-extensor fatigue changes trunk flexion while jogging."
   public static let sway =
     "Drozda et al. 2024 (Gait Posture 113:184): lateral centre-of-mass displacement 1.4 ± 0.5 cm in runners with low back pain vs 1.2 ± 0.3 cm without."
   public static let balance =
@@ -71,7 +72,7 @@ public enum Evidence {
   public static let fatigue =
     "Schütte et al. 2015 (PLOS ONE 10:e0141957): fatigue raises trunk mediolateral and anteroposterior variability; Clermont et al. 2019 (J Appl Biomech 35:401): marathon gait deviates from its early-race baseline from 20–22 km. Trunk-muscle fatigue is one of the links between running and back pain. Amounts used here are gaitline heuristics."
   public static let quality =
-    "Contact times need ≥ 100 Hz (one sample is 10 ms of a 200–300 ms contact); 200 Hz or more is recommended (docs/DOMAIN.md §1)."
+    "Contact times need ≥ 100 Hz (one sample is 10 ms of a 200–300 ms contact); 200 Hz or more is recommended. Peer packages refuse input below 50 Hz (GaitPy)."
 }
 
 /// Computes the flags of one run.
@@ -124,7 +125,7 @@ public struct Scorer: Sendable {
       flags.append(RiskFlag(
         id: "placement-limits", severity: .info, metric: "placement", value: nil, threshold: nil, unit: "",
         message: "A foot sensor cannot measure trunk lean, vertical oscillation, lateral sway or braking.",
-        evidence: "DOMAIN.md §1b: trunk metrics need a torso or sacrum sensor.",
+        evidence: "Vertical oscillation, trunk lean and sway describe the trunk: they need a sensor on the torso or sacrum.",
         advice: "Clip a second sensor at the lower back (sacrum or waistband) to check posture."))
     } else if !run.hasMediolateral {
       flags.append(RiskFlag(
@@ -192,7 +193,10 @@ public struct Scorer: Sendable {
       }
       // Without a standing calibration the mounting angle is inside the
       // number: only a clearly flexed value is mentioned, as info.
-      if !calibrated && baseline == nil { leanHigh = p.leanFlexedDeg }
+      if !calibrated && baseline == nil {
+        leanHigh = p.leanFlexedDeg
+        basis = "\(fmt(p.leanFlexedDeg))°, the flexed posture of Teng & Powers 2014 (typical range \(fmt(p.leanTypicalLowDeg))–\(fmt(p.leanTypicalHighDeg))°)"
+      }
       if leanValue > leanHigh {
         let severe = baseline == nil && lean > p.leanFlexedDeg
         var sev: Severity = severe ? .alert : .warning
@@ -250,11 +254,7 @@ public struct Scorer: Sendable {
           last - first >= p.driftMinimumRunS else { return [] }
     let early = Array(running.filter { $0.icS >= first + 60 && $0.icS < first + 240 })
     let late = Array(running.filter { $0.icS >= last - 180 })
-    func median(_ x: [Double]) -> Double? {
-      guard !x.isEmpty else { return nil }
-      let s = x.sorted()
-      return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
+    func median(_ x: [Double]) -> Double? { Statistics.median(x) }
     var flags: [RiskFlag] = []
     let lateSpan = (last - 180, last)
     if let a = median(early.compactMap { $0.stepTimeMs.map { 60_000 / $0 } }),

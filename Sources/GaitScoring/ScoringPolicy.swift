@@ -52,7 +52,7 @@ public struct ScoringPolicy: Sendable, Hashable, Codable {
   public var baselineBrakingRisePct: Double = 15
   public var baselineLeanChangeDeg: Double = 3
   public var baselineSpeedToleranceMps: Double = 0.3
-  /// Data quality: contact times need this rate, Hz (DOMAIN.md §1: ≥ 100 Hz
+  /// Data quality: contact times need this rate, Hz (docs/EVIDENCE.md: ≥ 100 Hz
   /// for GCT, 200+ recommended).
   public var minimumRateForContactHz: Double = 100
   /// Share of clipped samples that makes impacts unreliable.

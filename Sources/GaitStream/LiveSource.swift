@@ -80,8 +80,14 @@ public final class SerialSource: SampleSource {
   private var recordError: String?
   private var recordErrors: [String] = []
 
+  /// `recordPath` is created only after the port is open (a missing port
+  /// or a bad baud rate touches no file), with O_EXCL: an existing file is
+  /// an error (exit 64) unless `force`, and even then it is not truncated
+  /// while another process holds its lock (a second stream on the same
+  /// record). The decoded `.glb` beside it is written atomically at the end.
   public init(path: String, baud: Int, makeDecoder: @escaping () throws -> any StreamDecoder,
-              recordPath: String?, reconnect: Bool, durationS: Double?) throws {
+              recordPath: String?, reconnect: Bool, durationS: Double?, force: Bool = false,
+              protecting: ProtectedPaths = .none) throws {
     self.path = path
     self.baud = baud
     self.makeDecoder = makeDecoder
@@ -93,16 +99,74 @@ public final class SerialSource: SampleSource {
     report.sampleRateHz = info.sampleRateHz
     self.reconnect = reconnect
     deadline = durationS.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
+    var guarded = protecting
+    guarded.add(path)
     if let recordPath {
-      recordFD = open(recordPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-      guard recordFD >= 0 else {
-        throw IngestError(.writeFailed, "cannot create the raw record: \(String(cString: strerror(errno)))", path: recordPath)
-      }
-      glbPath = (recordPath as NSString).deletingPathExtension + ".glb"
+      let glb = (recordPath as NSString).deletingPathExtension + ".glb"
+      try Self.checkRecordPaths(raw: recordPath, glb: glb, force: force, protecting: guarded)
+      glbPath = glb
     } else {
       glbPath = nil
     }
     port = try SerialPort(path: path, baud: baud)
+    if let recordPath {
+      recordFD = try Self.openRecord(recordPath, force: force)
+    }
+    self.protecting = guarded
+  }
+
+  private var protecting: ProtectedPaths = .none
+
+  /// Refuses, before anything is opened, a record that would replace its
+  /// own .glb, an input, a device or FIFO, or (without `force`) an
+  /// existing file.
+  static func checkRecordPaths(raw: String, glb: String, force: Bool, protecting: ProtectedPaths) throws {
+    if absolute(raw) == absolute(glb) {
+      throw IngestError(.invalidArgument, "the raw record and its decoded .glb would be the same file; name the record .raw (the .glb is written beside it)", path: raw)
+    }
+    try protecting.check(output: raw, what: "the --record file")
+    try protecting.check(output: glb, what: "the decoded .glb of --record")
+    if !force {
+      for p in [raw, glb] where FileManager.default.fileExists(atPath: p) {
+        throw IngestError(.invalidArgument, "already exists; gaitline does not replace a recording: choose another --record name, or add --force to replace it", path: p)
+      }
+    }
+  }
+
+  private static func absolute(_ p: String) -> String {
+    let full = p.hasPrefix("/") ? p : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(p)
+    return (full as NSString).standardizingPath
+  }
+
+  /// Opens the raw record: O_EXCL (or, with `force`, the existing file),
+  /// locked so a second stream cannot write into a live record, and only
+  /// then emptied.
+  static func openRecord(_ recordPath: String, force: Bool) throws -> Int32 {
+    var fd = open(recordPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+    if fd < 0, errno == EEXIST, force {
+      fd = open(recordPath, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+    }
+    guard fd >= 0 else {
+      if errno == EEXIST {
+        throw IngestError(.invalidArgument, "already exists; gaitline does not replace a recording: choose another --record name, or add --force to replace it", path: recordPath)
+      }
+      throw IngestError(.writeFailed, "cannot create the raw record: \(String(cString: strerror(errno)))", path: recordPath)
+    }
+    var st = stat()
+    guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+      close(fd)
+      throw IngestError(.invalidArgument, "the --record file is not a regular file; give a file name", path: recordPath)
+    }
+    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+      close(fd)
+      throw IngestError(.invalidArgument, "another gaitline stream is recording into this file; choose another --record name", path: recordPath)
+    }
+    if ftruncate(fd, 0) != 0 {
+      let e = IngestError(.writeFailed, "cannot empty the record: \(String(cString: strerror(errno)))", path: recordPath)
+      close(fd)
+      throw e
+    }
+    return fd
   }
 
   deinit { if recordFD >= 0 { close(recordFD) } }
@@ -131,7 +195,7 @@ public final class SerialSource: SampleSource {
   private var glbPending = SampleBlock(startIndex: 0)
 
   private func keepForGLB(_ b: SampleBlock) throws {
-    if glb == nil, let glbPath { glb = try GLBWriter(path: glbPath, info: info) }
+    if glb == nil, let glbPath { glb = try GLBWriter(path: glbPath, info: info, protecting: protecting) }
     if glbPending.count > 0 && glbPending.endIndex != b.startIndex { try flushGLB() }
     if glbPending.count == 0 { glbPending.startIndex = b.startIndex }
     glbPending.ax += b.ax; glbPending.ay += b.ay; glbPending.az += b.az
@@ -146,9 +210,9 @@ public final class SerialSource: SampleSource {
 
   private func glbFailed(_ error: any Error) {
     let why = (error as? IngestError)?.message ?? "\(error)"
-    recordErrors.append("the decoded-sample record \(glbPath ?? "") could not be written (\(why)); it ends early")
+    recordErrors.append("the decoded-sample record \(glbPath ?? "") could not be written (\(why)); it was not kept (the raw record replays to the same samples)")
     onEvent?(recordErrors.last!)
-    try? glb?.close()
+    glb?.abort()
     glb = nil
     glbPath = nil
   }

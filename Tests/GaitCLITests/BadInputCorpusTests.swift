@@ -22,6 +22,8 @@ struct BadInput: Sendable, CustomStringConvertible {
   var message: String
   /// `FILE:LINE` or `(byte N)` position expected, when the error has one.
   var position: String? = nil
+  /// Text that must not appear in stdout or stderr (a raw escape sequence).
+  var forbidden: [String] = []
   var make: @Sendable (String) throws -> Void
   var description: String { name }
 }
@@ -149,7 +151,7 @@ let badInputs: [BadInput] = {
   c.append(BadInput(name: "csv-2gb-line", ext: "csv", exit: 65, code: "malformedRecord", message: "line 2 is longer than 1024 KiB", position: ":2") { path in
     // 2 GiB without a newline after the header: the reader must give up at
     // its line limit, not buffer the line.
-    FileManager.default.createFile(atPath: path, contents: Data("time_s,ax,ay,az\n".utf8))
+    _ = FileManager.default.createFile(atPath: path, contents: Data("time_s,ax,ay,az\n".utf8))
     let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     try h.seekToEnd()
     let chunk = Data(repeating: UInt8(ascii: "7"), count: 64 << 20)
@@ -181,6 +183,26 @@ let badInputs: [BadInput] = {
   c.append(BadInput(name: "directory-as-input", ext: "d", exit: 66, code: "unreadable", message: "is a directory") {
     try FileManager.default.createDirectory(atPath: $0, withIntermediateDirectories: true)
   })
+
+  // MARK: issue #15: cut-short files, escape sequences
+  csv("csv-last-line-cut-short", exit: 0, code: nil, message: "the last line (1202) has no line end and cannot be read", args: ["inspect", "IN"]) {
+    // Power lost while the last row was written: no line end, two fields.
+    goodCSV() + "12.00,0.0"
+  }
+  csv("csv-last-line-cut-keeps-rows", exit: 0, code: nil, message: "1200 samples from 1200 records") { goodCSV() + "12.00,0.01,0.02," }
+  csv("csv-cut-row-in-the-middle-still-fails", exit: 65, code: "malformedRecord", message: "the row has 2 fields", position: ":1202") {
+    goodCSV() + "12.00,0.0\n12.01,0.01,0.02,1.0\n"
+  }
+  csv("csv-escape-sequence-in-cell", exit: 65, code: "malformedRecord", message: "'\\x1B]0;pwned\\x07\\x1B[2J' is not a number",
+      position: ":503 column 'ay'") {
+    var lines = goodCSV().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    lines[502] = "5.01,0.01,\u{1B}]0;pwned\u{07}\u{1B}[2J,1.0"; return lines.joined(separator: "\n")
+  }
+  c[c.count - 1].forbidden = ["\u{1B}", "\u{07}"]
+  csv("csv-escape-sequence-in-header", exit: 65, code: "noAccelerationColumns", message: "the header has: time_s, ax, \\x1B[31may, az") {
+    goodCSV().replacingOccurrences(of: "time_s,ax,ay,az", with: "time_s,ax,\u{1B}[31may,az")
+  }
+  c[c.count - 1].forbidden = ["\u{1B}"]
 
   // MARK: .glb
   func glb(_ name: String, exit: Int32 = 65, code: String?, message: String, position: String? = nil,
@@ -251,6 +273,14 @@ let badInputs: [BadInput] = {
   }
   cwa("cwa-all-sectors-garbage", code: "emptyFile", message: "145 damaged block(s) or sector(s) were skipped, the first at byte 1024") { b in for k in 1024..<b.count { b[k] = UInt8(truncatingIfNeeded: k &* 31) } }
 
+  cwa("cwa-escape-sequence-in-metadata", exit: 0, code: nil, message: "metadata=\\x1B]2;owned\\x07\\x1B[2J") { b in
+    // The header's annotation (bytes 64-511) is printed by inspect.
+    let m = Array("\u{1B}]2;owned\u{07}\u{1B}[2J".utf8)
+    for (k, x) in m.enumerated() { b[64 + k] = x }
+    for k in (64 + m.count)..<512 { b[k] = 0x20 }
+  }
+  c[c.count - 1].forbidden = ["\u{1B}", "\u{07}"]
+
   // MARK: .gt3x
   c.append(BadInput(name: "gt3x-not-a-zip", ext: "gt3x", exit: 65, code: "badMagic", message: "zip", position: "(byte 0)") {
     try write(bytesOf("this is not an archive"), $0)
@@ -270,6 +300,20 @@ let badInputs: [BadInput] = {
     try makeZip(path, ["info.txt": bytesOf("Serial Number: MOS2E00000000\nSample Rate: 30\nStart Date: 637000000000000000\nAcceleration Scale: 256.0\n"), "log.bin": log])
   })
 
+  c.append(BadInput(name: "gt3x-info-txt-over-cap", ext: "gt3x", exit: 65, code: "corrupt", message: "info.txt inflates to more than 64 KiB") { path in
+    // A zip bomb inflates info.txt to gigabytes; anything over the cap is refused.
+    try makeZip(path, ["info.txt": bytesOf(String(repeating: "Padding: 0000000000\n", count: 5000)), "log.bin": [0]])
+  })
+  c.append(BadInput(name: "gt3x-bad-records-bounded", ext: "gt3x", exit: 65, code: "emptyFile",
+                    message: "600000 damaged block(s) or sector(s) were skipped, the first at byte 0") { path in
+    // 600 000 records with a bad checksum: counted, 100 offsets kept (the
+    // old reader kept 8 bytes per bad record of the inflated log).
+    let bad: [UInt8] = [0x1E, 0x00, 0, 0, 0, 0, 0, 0, 0x00]
+    var log: [UInt8] = []; log.reserveCapacity(bad.count * 600_000)
+    for _ in 0..<600_000 { log += bad }
+    try makeZip(path, ["info.txt": bytesOf("Serial Number: MOS2E00000000\nSample Rate: 30\nStart Date: 637000000000000000\nAcceleration Scale: 256.0\n"), "log.bin": log])
+  })
+
   // MARK: FIT (compare reads it)
   func fit(_ name: String, exit: Int32 = 65, code: String?, message: String, position: String? = nil, _ edit: @escaping @Sendable (inout [UInt8]) -> Void) {
     c.append(BadInput(name: name, ext: "fit", args: ["compare", "IN", "REPORT"], exit: exit, code: code, message: message, position: position) { path in
@@ -283,6 +327,18 @@ let badInputs: [BadInput] = {
   }
   fit("fit-truncated", code: "truncated", message: "declares 5581 data bytes but the file ends at byte 2798", position: "(byte 2798)") { $0 = Array($0[0..<($0.count / 2)]) }
   fit("fit-crc-mismatch-warns", exit: 0, code: nil, message: "file CRC mismatch") { $0[$0.count - 1] ^= 0xFF }
+  c.append(BadInput(name: "fit-many-empty-record-messages", ext: "fit", args: ["compare", "IN", "REPORT"], exit: 0, code: nil,
+                    message: "5999999 record messages after the first 500000 were not kept") { path in
+    // A definition of `record` (20) with no fields, then 6.5 M one-byte
+    // data messages: 144 bytes of memory each in the old reader (1 GiB
+    // over the limit this case runs under).
+    var data: [UInt8] = [0x40, 0, 0, 20, 0, 0]
+    data += [UInt8](repeating: 0x00, count: 6_499_999)
+    let n = UInt32(data.count)
+    var b: [UInt8] = [12, 0x10, 0x64, 0x00, UInt8(n & 0xFF), UInt8((n >> 8) & 0xFF), UInt8((n >> 16) & 0xFF), UInt8(n >> 24)] + Array(".FIT".utf8)
+    b += data + [0, 0]
+    try write(b, path)
+  })
 
   // MARK: captured serial streams (--protocol)
   c.append(BadInput(name: "stream-witmotion-only-garbage", ext: "raw", args: ["analyze", "IN", "--protocol", "witmotion", "--rate", "100"],
@@ -361,5 +417,6 @@ func makeZip(_ path: String, _ entries: [String: [UInt8]]) throws {
       #expect(r.stderr.contains(input + p) || r.stderr.contains(p), "\(c.name): expected position \(p) in \(r.stderr)")
     }
     #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Crash"), "\(c.name) crashed: \(r.stderr)")
+    for f in c.forbidden { #expect(!(r.stdout + r.stderr).contains(f), "\(c.name): printed \(f.debugDescription) raw") }
   }
 }

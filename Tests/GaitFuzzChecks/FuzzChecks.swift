@@ -11,7 +11,10 @@
 //    4096 samples, a stream fed whole or in pieces of any size, give the
 //    same samples (bit for bit) and the same error;
 //  - a decoder never reports more samples than the bytes can hold;
-//  - after garbage, a stream decoder recovers the valid frames that follow.
+//  - after garbage, a stream decoder recovers the valid frames that follow;
+//  - memory: what a decoder holds while reading is at most a fixed amount
+//    plus a few bytes per input byte (``memoryBound(_:inputBytes:)``),
+//    measured with the sanitizer's allocator in the fuzz builds.
 //===----------------------------------------------------------------------===//
 import Foundation
 import GaitCore
@@ -234,21 +237,8 @@ public func checkGT3X(_ bytes: UnsafeRawBufferPointer) -> [String] {
   if first % 2 == 0 {
     d = withTemporaryFile(body, ext: "gt3x") { path in drain({ try GT3XReader(path: path) }, limit: 8 * body.count + 8) }
   } else {
-    guard let archive = try? Archive(data: Data(), accessMode: .create, pathEncoding: nil) else { return ["GT3X: cannot build an archive"] }
-    let info = "Serial Number: MOS2E00000000\nDevice Type: wGT3XBT\nFirmware: 1.9.2\nSample Rate: 100\nStart Date: 637000000000000000\nAcceleration Scale: 256.0\nAcceleration Min: -8.0\nAcceleration Max: 8.0\n"
     let log = Data(body)
-    do {
-      let infoData = Data(info.utf8)
-      try archive.addEntry(with: "info.txt", type: .file, uncompressedSize: Int64(infoData.count), provider: { pos, size in
-        infoData.subdata(in: Int(pos)..<Int(pos) + size)
-      })
-      try archive.addEntry(with: "log.bin", type: .file, uncompressedSize: Int64(log.count), provider: { pos, size in
-        log.subdata(in: Int(pos)..<Int(pos) + size)
-      })
-    } catch {
-      return ["GT3X: cannot build an archive: \(error)"]
-    }
-    guard let zipped = archive.data else { return ["GT3X: no archive data"] }
+    guard let zipped = gt3xArchive(log: log) else { return ["GT3X: cannot build an archive"] }
     d = zipped.withUnsafeBytes { z in
       withTemporaryFile(z, ext: "gt3x") { path in drain({ try GT3XReader(path: path) }, limit: 8 * log.count + 8) }
     }
@@ -257,6 +247,117 @@ public func checkGT3X(_ bytes: UnsafeRawBufferPointer) -> [String] {
   }
   if d.error?.hasPrefix("unexpected") == true { v.append("GT3X: \(d.error!)") }
   return v
+}
+
+/// The bytes the allocator holds now: AddressSanitizer's count in the fuzz
+/// builds; nil in other builds (a test process allocates on many threads at
+/// once, so a count there would not be the decoder's).
+let allocatedBytes: (@convention(c) () -> Int)? = {
+  guard let handle = dlopen(nil, RTLD_NOW), let f = dlsym(handle, "__sanitizer_get_current_allocated_bytes") else { return nil }
+  return unsafeBitCast(f, to: (@convention(c) () -> Int).self)
+}()
+
+/// The most a decoder may hold while reading `n` input bytes (docs/HARDENING.md):
+/// fixed buffers plus a bound per input byte. FIT keeps one 144-byte
+/// record per `record` message (the smallest is one byte; at most
+/// 500 000 are kept) and a copy of the file; .gt3x inflates log.bin in
+/// 64 KiB chunks (at most 8 queued) and keeps 100 bad-record offsets,
+/// whatever the inflated size.
+public func memoryBound(_ name: String, inputBytes n: Int) -> Int {
+  switch name {
+  case "fit": return (4 << 20) + 300 * n
+  case "gt3x": return (8 << 20) + 16 * n
+  default: return (4 << 20) + 16 * n
+  }
+}
+
+/// The most `name`'s decoder held above what was allocated before it was
+/// opened, sampled after every block (nil outside a sanitizer build).
+public func peakMemory(_ name: String, _ bytes: UnsafeRawBufferPointer) -> Int? {
+  guard let now = allocatedBytes else { return nil }
+  var base = 0, peak = 0
+  func sample() { peak = max(peak, now() - base) }
+  func read(_ ext: String, _ open: (String) throws -> any SampleSource) {
+    withTemporaryFile(bytes, ext: ext) { path in
+      base = now()
+      guard let s = try? open(path) else { sample(); return }
+      sample()
+      while let b = try? s.nextBlock() { withExtendedLifetime(b) { sample() } }
+      sample()
+    }
+  }
+  switch name {
+  case "csv": read("csv") { try CSVReader(path: $0) }
+  case "glb": read("glb") { try GLBReader(path: $0) }
+  case "cwa": read("cwa") { try CWAReader(path: $0) }
+  case "gt3x":
+    guard let first = bytes.first else { return 0 }
+    let body = UnsafeRawBufferPointer(rebasing: bytes[1...])
+    if first % 2 == 0 {
+      withTemporaryFile(body, ext: "gt3x") { path in
+        base = now()
+        guard let s = try? GT3XReader(path: path) else { sample(); return }
+        while let b = try? s.nextBlock() { withExtendedLifetime(b) { sample() } }
+        sample()
+      }
+    } else {
+      guard let zipped = gt3xArchive(log: Data(body)) else { return nil }
+      zipped.withUnsafeBytes { z in
+        withTemporaryFile(z, ext: "gt3x") { path in
+          base = now()
+          guard let s = try? GT3XReader(path: path) else { sample(); return }
+          while let b = try? s.nextBlock() { withExtendedLifetime(b) { sample() } }
+          sample()
+        }
+      }
+    }
+  case "fit":
+    withTemporaryFile(bytes, ext: "fit") { path in
+      base = now()
+      let a = try? readFIT(path: path)
+      withExtendedLifetime(a) { sample() }
+    }
+  case "stream-text", "stream-glb", "stream-witmotion":
+    var dec: any StreamDecoder
+    switch name {
+    case "stream-text": dec = TextLineDecoder(rateHz: 100)
+    case "stream-glb": dec = GLBStreamDecoder(rateHz: 100)
+    default: dec = WitMotionDecoder(rateHz: 100)
+    }
+    base = now()
+    var out: [SampleBlock] = []
+    var i = 0
+    while i < bytes.count {
+      let j = min(bytes.count, i + 4096)
+      do { try dec.feed(UnsafeRawBufferPointer(rebasing: bytes[i..<j]), into: &out) } catch { break }
+      sample()
+      out.removeAll(keepingCapacity: true)
+      i = j
+    }
+    dec.finish()
+    sample()
+  default:
+    return nil
+  }
+  return peak
+}
+
+/// A well-formed .gt3x archive (stored entries) with `log` as its log.bin.
+func gt3xArchive(log: Data) -> Data? {
+  guard let archive = try? Archive(data: Data(), accessMode: .create, pathEncoding: nil) else { return nil }
+  let info = "Serial Number: MOS2E00000000\nDevice Type: wGT3XBT\nFirmware: 1.9.2\nSample Rate: 100\nStart Date: 637000000000000000\nAcceleration Scale: 256.0\nAcceleration Min: -8.0\nAcceleration Max: 8.0\n"
+  let infoData = Data(info.utf8)
+  do {
+    try archive.addEntry(with: "info.txt", type: .file, uncompressedSize: Int64(infoData.count), provider: { pos, size in
+      infoData.subdata(in: Int(pos)..<Int(pos) + size)
+    })
+    try archive.addEntry(with: "log.bin", type: .file, uncompressedSize: Int64(log.count), provider: { pos, size in
+      log.subdata(in: Int(pos)..<Int(pos) + size)
+    })
+  } catch {
+    return nil
+  }
+  return archive.data
 }
 
 /// FIT: no more records than bytes; never a crash.
@@ -278,15 +379,21 @@ public let fuzzTargetNames = ["csv", "glb", "stream-text", "stream-glb", "stream
 
 /// The check of the fuzz target `name`.
 public func fuzzCheck(_ name: String, _ bytes: UnsafeRawBufferPointer) -> [String] {
+  var v: [String]
   switch name {
-  case "csv": return checkCSV(bytes)
-  case "glb": return checkGLB(bytes)
-  case "stream-text": return checkStream(.text, bytes)
-  case "stream-glb": return checkStream(.glb, bytes)
-  case "stream-witmotion": return checkStream(.witmotion, bytes)
-  case "cwa": return checkCWA(bytes)
-  case "gt3x": return checkGT3X(bytes)
-  case "fit": return checkFIT(bytes)
+  case "csv": v = checkCSV(bytes)
+  case "glb": v = checkGLB(bytes)
+  case "stream-text": v = checkStream(.text, bytes)
+  case "stream-glb": v = checkStream(.glb, bytes)
+  case "stream-witmotion": v = checkStream(.witmotion, bytes)
+  case "cwa": v = checkCWA(bytes)
+  case "gt3x": v = checkGT3X(bytes)
+  case "fit": v = checkFIT(bytes)
   default: return ["no fuzz target '\(name)'"]
   }
+  // Memory per input byte (in the sanitizer builds of the fuzz targets).
+  if let peak = peakMemory(name, bytes), peak > memoryBound(name, inputBytes: bytes.count) {
+    v.append("\(name): held \(peak) bytes while reading \(bytes.count) bytes (bound \(memoryBound(name, inputBytes: bytes.count)))")
+  }
+  return v
 }

@@ -57,7 +57,7 @@ func rawSamples(_ name: String) throws -> (accel: [SIMD3<Float>], gyro: [SIMD3<F
 
   @Test func workedExampleFirstSample() throws {
     let (accel, _, _, r) = try rawSamples("ggirread_ax3_testfile.cwa")
-    // FORMATS.md §1.3: first word 0x80D0FC15 → (84, 252, 52)/256 g.
+    // cwa.h packed sample: first word 0x80D0FC15 → (84, 252, 52)/256 g.
     #expect(accel[0] == SIMD3<Float>(84, 252, 52) / 256)
     #expect(accel.count == 17_400)
     #expect(r.nominalRateHz == 100)

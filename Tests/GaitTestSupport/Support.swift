@@ -6,8 +6,8 @@ import Foundation
 import GaitCore
 @_exported import GaitDSP
 
-/// The repository root, found from this file's path (tests never read
-/// ../shared: everything they need is in SampleData/ or Tests/Fixtures/).
+/// The repository root, found from this file's path (tests read
+/// nothing outside the repository: their data is in SampleData/ or Tests/Fixtures/).
 public let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
   .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

@@ -7,7 +7,7 @@
 # Stops the daemons it started (by process id) whatever happens.
 #
 # Needs root and Debian's slurm-wlm and munge (installed here when missing).
-# Usage: Tests/Slurm/run.sh   (from anywhere; builds gaitline first)
+# Usage: Tests/Slurm/run.sh [--quoting-only]   (from anywhere; builds gaitline first)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -100,6 +100,43 @@ sinfo
 sinfo -h -o %T | grep -qE "^idle" || { echo "the node did not come up"; exit 1; }
 echo "== single-node Slurm up ($node, $cpus CPUs)"
 
+wait_job() {  # waits until no task of job $1 is queued or running
+  for _ in $(seq 1200); do
+    squeue -h -j "$1" 2>/dev/null | grep -q . || return 0
+    sleep 0.5
+  done
+  echo "job $1 did not finish in 10 minutes"; squeue; exit 1
+}
+
+# --- the generated script quotes every value (issue #15): an --out-dir with
+# spaces, quotes, $(), ; and % must reach Slurm and the task as it is, and
+# run nothing; a newline in any value is refused before a script exists.
+q="$work/quoting"
+mkdir -p "$q/in"
+cp SampleData/alcantara-sacrum-run/trial_00.csv "$q/in/"
+"$gaitline" cohort plan "$q/in" --out "$q/manifest.json" > /dev/null
+weird="$q/out dir 'single' \"double\" \$(touch $q/pwned) ; touch $q/pwned2 %j"
+"$gaitline" cohort slurm "$q/manifest.json" --shards 1 --cpus 1 --mem 500M --time 00:05:00 \
+  --out-dir "$weird" --script "$q/weird.sbatch" --sbatch-option="--comment=a b \$(touch $q/pwned3)"
+sbatch --test-only "$q/weird.sbatch" 2>&1 | tee "$q/test-only.txt"
+grep -q "to start at" "$q/test-only.txt" || { echo "sbatch --test-only rejected the script"; cat "$q/weird.sbatch"; exit 1; }
+qjob=$(sbatch --parsable "$q/weird.sbatch")
+wait_job "$qjob"
+[ -f "$weird/logs/${qjob}_0.out" ] || { echo "the task log is not in the quoted --out-dir"; find "$q"; exit 1; }
+grep -q "^shard 0/1: analysed 1" "$weird/logs/${qjob}_0.out" || { echo "the task did not analyse into the quoted --out-dir"; cat "$weird/logs/${qjob}_0.out"; exit 1; }
+[ ! -e "$q/pwned" ] && [ ! -e "$q/pwned2" ] && [ ! -e "$q/pwned3" ] || { echo "a value of the script ran as a command"; exit 1; }
+for opt in --out-dir --partition --mem --time --sbatch-option; do
+  set +e
+  msg=$("$gaitline" cohort slurm "$q/manifest.json" --shards 1 "$opt" "$(printf 'x\ntouch %s/pwned4' "$q")" \
+        $([ "$opt" = --out-dir ] || echo "--out-dir $q/o2") --script "$q/bad.sbatch" 2>&1)
+  rc=$?
+  set -e
+  [ $rc -eq 64 ] && echo "$msg" | grep -q "holds a control character" && [ ! -e "$q/bad.sbatch" ] \
+    || { echo "a newline in $opt was not refused (exit $rc): $msg"; exit 1; }
+done
+echo "== PASS: quoted values reach Slurm as they are (sbatch --test-only and a real task), newlines refused"
+if [ "${1:-}" = "--quoting-only" ]; then exit 0; fi
+
 # --- the cohort: the bundled recordings, one bad file, and eight longer
 # simulated runs (so that a task is still busy when it is killed); the long
 # ones sort last, so each task does its small inputs first.
@@ -116,14 +153,6 @@ out="$work/out"
   --out-dir "$out" --script "$work/cohort.sbatch" --submit | tee "$work/submit.txt"
 job=$(awk '/submitted job array/ {print $4}' "$work/submit.txt")
 [ -n "$job" ] || { echo "no job id"; exit 1; }
-
-wait_job() {  # waits until no task of job $1 is queued or running
-  for _ in $(seq 1200); do
-    squeue -h -j "$1" 2>/dev/null | grep -q . || return 0
-    sleep 0.5
-  done
-  echo "job $1 did not finish in 10 minutes"; squeue; exit 1
-}
 
 # --- kill task 0 midway: once it has analysed an input, before it is done
 log0="$out/logs/${job}_0.out"
@@ -142,7 +171,7 @@ rc=$?
 set -e
 cat "$work/status-killed.txt" | head -3
 [ $rc -eq 1 ] && grep -qE '[1-9][0-9]* missing' "$work/status-killed.txt" || { echo "after the kill, status should show missing inputs"; exit 1; }
-tmpfiles=$(find "$out/reports" -name '.*.tmp-*' | wc -l)
+tmpfiles=$(find "$out/reports" -name '.gl-*.tmp' | wc -l)
 echo "== half-written temporary files left by the killed task: $tmpfiles (never read as reports)"
 
 # --- resubmit the killed task alone; it skips what is done

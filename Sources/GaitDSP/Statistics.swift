@@ -1,0 +1,64 @@
+//===--- Statistics.swift -------------------------------------------------===//
+// The one quantile definition of gaitline's metrics and scoring.
+//===----------------------------------------------------------------------===//
+
+/// Order statistics shared by the detectors, the run summary and scoring.
+///
+/// There is one quantile definition, ``quantile(_:_:)-(Collection<Double>,_)``:
+/// linear interpolation between the closest ranks, h = (n − 1)·q,
+/// Q = x₍⌊h⌋₎ + (h − ⌊h⌋)·(x₍⌊h⌋+1₎ − x₍⌊h⌋₎) — Hyndman & Fan (1996)
+/// definition 7, numpy's and R's default. The median is its q = 0.5 (the
+/// mean of the two middle values for an even count). Values are found by
+/// selection (O(n) on a copy), not by sorting.
+public enum Statistics {
+  /// The `q`-quantile (0…1) of `values` by definition 7; `nil` when empty.
+  public static func quantile<C: Collection<Double>>(_ values: C, _ q: Double) -> Double? {
+    var a = Array(values)
+    guard !a.isEmpty else { return nil }
+    return a.withUnsafeMutableBufferPointer { interpolatedQuantile($0, q) }
+  }
+
+  /// The median of `values` (definition 7 at q = 0.5); `nil` when empty.
+  public static func median<C: Collection<Double>>(_ values: C) -> Double? { quantile(values, 0.5) }
+
+  /// The `q`-quantile of single-precision `values` (definition 7); 0 when
+  /// empty.
+  public static func quantile(_ values: [Float], _ q: Double) -> Float {
+    var a = values
+    guard !a.isEmpty else { return 0 }
+    return a.withUnsafeMutableBufferPointer { interpolatedQuantile($0, q) }
+  }
+
+  /// Definition 7 on a buffer that may be reordered.
+  static func interpolatedQuantile<T: BinaryFloatingPoint>(_ a: UnsafeMutableBufferPointer<T>, _ q: Double) -> T {
+    let h = max(0, min(1, q)) * Double(a.count - 1)
+    let i = Int(h)
+    let f = T(h - Double(i))
+    let lo = select(a, i)
+    guard f > 0, i + 1 < a.count else { return lo }
+    let hi = select(a, i + 1)
+    return lo + f * (hi - lo)
+  }
+}
+
+/// The `k`-th smallest element (0-based); reorders `a` (quickselect, Hoare
+/// partition around a median-of-three pivot).
+func select<T: Comparable>(_ a: UnsafeMutableBufferPointer<T>, _ k: Int) -> T {
+  var lo = 0
+  var hi = a.count - 1
+  while lo < hi {
+    let mid = lo + (hi - lo) / 2
+    if a[mid] < a[lo] { a.swapAt(mid, lo) }
+    if a[hi] < a[lo] { a.swapAt(hi, lo) }
+    if a[hi] < a[mid] { a.swapAt(hi, mid) }
+    let pivot = a[mid]
+    var i = lo, j = hi
+    while i <= j {
+      while a[i] < pivot { i += 1 }
+      while a[j] > pivot { j -= 1 }
+      if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+    }
+    if k <= j { hi = j } else if k >= i { lo = i } else { return a[k] }
+  }
+  return a[k]
+}

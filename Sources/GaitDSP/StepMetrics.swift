@@ -1,0 +1,169 @@
+//===--- StepMetrics.swift ------------------------------------------------===//
+// Per-step metrics from contacts: one calculator per kind of signal.
+//===----------------------------------------------------------------------===//
+import GaitCore
+
+/// Turns the contacts of a trunk (sacrum, lower back, waist) sensor into
+/// steps: step, contact and flight times, duty factor, vertical oscillation,
+/// lateral sway, braking, impact and side.
+///
+/// A contact is `running` when the detector timed its toe-off (a flight
+/// phase exists). A step ends at the next contact when it follows within
+/// ``minStepPeriods``…``maxStepPeriods`` step periods; else (a pause, a
+/// missed contact) the step has no interval metrics.
+struct TrunkStepMetrics: Sendable {
+  /// Shortest accepted step, in step periods of the spectrum.
+  var minStepPeriods = 0.6
+  /// Longest accepted step, in step periods of the spectrum.
+  var maxStepPeriods = 1.6
+  /// Impact: the peak vertical specific force in this first part of stance.
+  var impactStanceFraction = 0.5
+
+  func steps(from contacts: [Contact], in segment: SegmentWorkspace, stepPeriodSamples period: Double,
+             coreRange: Range<Int>, offsetIndex: Int) -> [Step] {
+    let rate = segment.rateHz
+    let v = segment.vertical
+    let n = v.count
+    let g = standardGravity
+    var steps: [Step] = []
+    var scratch: [Double] = []
+    let maxStep = maxStepPeriods * period
+    for (k, c) in contacts.enumerated() where coreRange.contains(c.anchorIndex) {
+      var s = Step(icS: (Double(offsetIndex) + c.icIndex) / rate, running: c.tcIndex != nil)
+      if let tc = c.tcIndex { s.tcS = (Double(offsetIndex) + tc) / rate; s.groundContactMs = (tc - c.icIndex) / rate * 1000 }
+      let icIndex = Int(c.icIndex.rounded())
+      if k + 1 < contacts.count, contacts[k + 1].icIndex - c.icIndex <= maxStep,
+         contacts[k + 1].icIndex - c.icIndex >= minStepPeriods * period {
+        let next = contacts[k + 1]
+        let stepSamples = next.icIndex - c.icIndex
+        s.stepTimeMs = stepSamples / rate * 1000
+        if let tc = c.tcIndex { s.flightMs = max(0, next.icIndex - tc) / rate * 1000 }
+        var stride = 2 * stepSamples
+        let strideKnown = k + 2 < contacts.count && contacts[k + 2].icIndex - c.icIndex <= 2 * maxStep
+        if strideKnown { stride = contacts[k + 2].icIndex - c.icIndex }
+        if let tc = c.tcIndex { s.dutyFactor = (tc - c.icIndex) / stride }
+        let range = icIndex..<Int(next.icIndex.rounded())
+        s.verticalOscillationCm = peakToPeakDisplacement(v, range, rateHz: rate, velocity: &scratch).map { $0 * 100 }
+        // Side-to-side motion repeats every stride, not every step: integrate
+        // over the stride that starts here (Drozda 2024 lateral CoG
+        // displacement, 1.2–1.4 cm in runners).
+        if segment.hasMediolateral, strideKnown {
+          let strideRange = icIndex..<Int(contacts[k + 2].icIndex.rounded())
+          s.lateralSwayCm = peakToPeakDisplacement(segment.mediolateral, strideRange, rateHz: rate, velocity: &scratch)
+            .map { $0 * 100 }
+        }
+        if let tc = c.tcIndex {
+          // Forward velocity over the step (zero-mean acceleration), loss in stance.
+          let ap = segment.anteroposterior
+          var mean = 0.0
+          for i in range { mean += Double(ap[i]) }
+          mean /= Double(max(range.count, 1))
+          var vel = 0.0, minVel = 0.0
+          let tcIndex = min(Int(tc.rounded()), range.upperBound)
+          for i in range.lowerBound..<tcIndex {
+            vel += (Double(ap[i]) - mean) / rate
+            minVel = min(minVel, vel)
+          }
+          s.brakingMps = -minVel
+        }
+      }
+      if let tc = c.tcIndex {
+        let hi = min(n, Int((c.icIndex + impactStanceFraction * (tc - c.icIndex)).rounded()) + 1)
+        var peak: Float = 0
+        for i in max(0, icIndex)..<max(icIndex + 1, hi) where i < n { peak = max(peak, v[i] / g) }
+        s.impactG = Double(peak)
+      }
+      if segment.hasMediolateral, c.tcIndex != nil {
+        s.side = TrunkLaterality().side(ofContact: k, in: contacts, mediolateral: segment.mediolateral)
+      }
+      steps.append(s)
+    }
+    return steps
+  }
+}
+
+/// Left or right from a trunk sensor: the sign of mediolateral acceleration
+/// over stance relative to its neighbours (Lee 2010: sign of the larger ML
+/// peak between IC and TC); the ground pushes the trunk medially, towards
+/// the right during a left stance.
+struct TrunkLaterality: Sendable {
+  func side(ofContact k: Int, in contacts: [Contact], mediolateral ml: [Float]) -> Side? {
+    func stanceMean(_ i: Int) -> Float? {
+      guard i >= 0, i < contacts.count, let tc = contacts[i].tcIndex else { return nil }
+      let a = Int(contacts[i].icIndex.rounded()), b = Int(tc.rounded())
+      guard b > a, a >= 0, b <= ml.count else { return nil }
+      var s: Float = 0
+      for j in a..<b { s += ml[j] }
+      return s / Float(b - a)
+    }
+    guard let own = stanceMean(k) else { return nil }
+    let neighbours = [stanceMean(k - 1), stanceMean(k + 1)].compactMap { $0 }
+    let reference = neighbours.isEmpty ? 0 : neighbours.reduce(0, +) / Float(neighbours.count)
+    return own > reference ? .left : .right
+  }
+}
+
+/// The forward sign of the anteroposterior axis from braking: AP
+/// acceleration is negative (backward) early in stance.
+struct ForwardSignFromBraking: Sendable {
+  /// The early part of stance summed, as a fraction of contact time.
+  var earlyStanceFraction = 0.4
+
+  /// Whether the segment's AP axis points backward and must be flipped.
+  func pointsBackward(_ segment: SegmentWorkspace, contacts: [Contact]) -> Bool {
+    let n = segment.anteroposterior.count
+    var early: Float = 0
+    for c in contacts {
+      guard let tc = c.tcIndex else { continue }
+      let a = Int(c.icIndex.rounded()), b = a + max(1, Int(earlyStanceFraction * (tc - c.icIndex)))
+      for k in a..<min(b, n) { early += segment.anteroposterior[k] }
+    }
+    return early > 0
+  }
+}
+
+/// Turns the contacts of a foot sensor (one foot) into steps: stride time
+/// over two, contact time, duty factor, impact; `running` when the stance
+/// is shorter than ``runningDutyFactorMax`` of the stride (a flight phase
+/// exists). Cadence counts both feet: 2 × stride rate.
+struct FootStepMetrics: Sendable {
+  /// A stride outside these multiples of the spectral stride is a pause or
+  /// a mis-detection and gets no interval metrics.
+  var strideRangeStrides: ClosedRange<Double> = 0.7...1.4
+  /// Running: duty factor below this.
+  var runningDutyFactorMax = 0.5
+  /// Impact: the peak of |a| this long after initial contact, s.
+  var impactWindowS = 0.06
+
+  func steps(from contacts: [Contact], in segment: SegmentWorkspace, stepPeriodSamples period: Double,
+             coreRange: Range<Int>, offsetIndex: Int, side: Side?) -> [Step] {
+    let rate = segment.rateHz
+    let n = segment.magnitude.count
+    let stride = 2 * period
+    let reach = max(1, Int(impactWindowS * rate))
+    var steps: [Step] = []
+    for (k, c) in contacts.enumerated() where coreRange.contains(c.anchorIndex) {
+      let ic = c.icIndex
+      var s = Step(icS: (Double(offsetIndex) + ic) / rate, running: false)
+      s.side = side
+      s.footFlatS = (Double(offsetIndex) + Double(c.anchorIndex)) / rate
+      if let tc = c.tcIndex, tc > ic {
+        s.tcS = (Double(offsetIndex) + tc) / rate
+        s.groundContactMs = (tc - ic) / rate * 1000
+      }
+      if k + 1 < contacts.count, contacts[k + 1].icIndex - ic >= strideRangeStrides.lowerBound * stride,
+         contacts[k + 1].icIndex - ic <= strideRangeStrides.upperBound * stride {
+        let strideSamples = contacts[k + 1].icIndex - ic
+        s.stepTimeMs = strideSamples / 2 / rate * 1000
+        if let g = s.groundContactMs { s.dutyFactor = g / 1000 * rate / strideSamples }
+      }
+      s.running = (s.dutyFactor ?? 1) < runningDutyFactorMax
+      let p = Int(ic.rounded())
+      var peak: Float = 0
+      for i in p..<min(n, p + reach + 1) where i >= 0 { peak = max(peak, segment.magnitude[i] / standardGravity) }
+      s.impactG = Double(peak)
+      steps.append(s)
+    }
+    return steps
+  }
+}

@@ -1,0 +1,339 @@
+//===--- OutputFile.swift -------------------------------------------------===//
+// The one way gaitline writes a file: never over an input of the same run,
+// never over something that is not a regular file, and atomically (a temp
+// file in the same folder, fsync, rename, fsync of the folder).
+//===----------------------------------------------------------------------===//
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// The files a run reads, by device and inode (and by resolved path), so no
+/// output of the run can replace one of them, whatever path names it (a
+/// relative path, a symlink, a hard link).
+public struct ProtectedPaths: Sendable {
+  struct FileID: Hashable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+  }
+
+  private var ids: [FileID: String] = [:]
+  private var resolved: [String: String] = [:]
+
+  /// Nothing protected: only the non-regular-file check applies.
+  public static let none = ProtectedPaths()
+
+  public init() {}
+
+  /// The inputs of a run (files; a directory protects itself, not its files).
+  public init(inputs: [String]) {
+    for p in inputs { add(p) }
+  }
+
+  /// Protects one more input path. A path that does not exist is ignored.
+  public mutating func add(_ path: String) {
+    guard path != "-" else { return }
+    var st = stat()
+    if stat(path, &st) == 0 {
+      ids[FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))] = path
+    }
+    if let r = realPath(path) { resolved[r] = path }
+  }
+
+  /// Whether `path` names one of the inputs.
+  public func isInput(_ path: String) -> Bool { input(named: path) != nil }
+
+  private func input(named path: String) -> String? {
+    var st = stat()
+    if stat(path, &st) == 0, let p = ids[FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))] { return p }
+    if let r = realPath(path), let p = resolved[r] { return p }
+    return nil
+  }
+
+  /// Throws `invalidArgument` (exit status 64) when `path` must not be
+  /// written: it is an input of this run, or it exists and is a directory,
+  /// device, FIFO or socket. `what` names the output in the message (e.g.
+  /// "the --json report").
+  public func check(output path: String, what: String = "the output") throws {
+    if let input = input(named: path) {
+      let same = input == path ? "" : " (\(input))"
+      throw IngestError(
+        .invalidArgument,
+        "\(what) would overwrite an input of this run\(same); gaitline never writes over an input: choose another output path",
+        path: path)
+    }
+    var st = stat()
+    guard lstat(path, &st) == 0 else { return }
+    if (st.st_mode & S_IFMT) == S_IFLNK {
+      // A symlink is replaced by the rename; what it points to is not
+      // touched. Still refuse one that points at a special file.
+      guard stat(path, &st) == 0 else { return }
+    }
+    let kind: String?
+    switch st.st_mode & S_IFMT {
+    case S_IFREG: kind = nil
+    case S_IFDIR: kind = "a directory"
+    case S_IFCHR, S_IFBLK: kind = "a device"
+    case S_IFIFO: kind = "a FIFO (named pipe)"
+    case S_IFSOCK: kind = "a socket"
+    default: kind = "not a regular file"
+    }
+    if let kind {
+      let hint = (st.st_mode & S_IFMT) == S_IFDIR
+        ? "give a file name inside it"
+        : "gaitline only replaces regular files: give a file name (or '-' for standard output where the option allows it, or leave the option out)"
+      throw IngestError(.invalidArgument, "\(what) is \(kind); \(hint)", path: path)
+    }
+  }
+}
+
+private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
+  #if canImport(Glibc)
+  return Glibc.write(fd, p, n)
+  #else
+  return Darwin.write(fd, p, n)
+  #endif
+}
+
+/// The canonical absolute path of an existing file, or of the folder of a
+/// file that does not exist yet joined with its name.
+func realPath(_ path: String) -> String? {
+  if let r = realpath(path, nil) {
+    defer { free(r) }
+    return String(cString: r)
+  }
+  let dir = (path as NSString).deletingLastPathComponent
+  let name = (path as NSString).lastPathComponent
+  guard !name.isEmpty, let r = realpath(dir.isEmpty ? "." : dir, nil) else { return nil }
+  defer { free(r) }
+  return (String(cString: r) as NSString).appendingPathComponent(name)
+}
+
+/// A file written atomically: bytes go to a temporary file in the target's
+/// folder (a short name, `.gl-<16 hex>.tmp`, whatever the target's length),
+/// and `commit()` flushes it to disk, renames it over the target and flushes
+/// the folder. Readers see the old file or the whole new one; a failure or a
+/// writer dropped without `commit()` removes the temporary file, and the old
+/// file stays as it was. A process killed midway leaves at most a hidden
+/// `.gl-*.tmp` file.
+public final class AtomicOutputFile {
+  /// The file written on `commit()`.
+  public let path: String
+  /// The temporary file (in the same folder).
+  public let temporaryPath: String
+  private let protected: ProtectedPaths
+  private let what: String
+  private var fd: Int32
+  private var buffer: UnsafeMutableRawBufferPointer
+  private var buffered = 0
+  private var finished = false
+  /// Bytes written so far.
+  public private(set) var bytesWritten = 0
+
+  /// Checks `path` against `protecting` (an input of the run, or not a
+  /// regular file: `invalidArgument`, exit status 64) and creates the
+  /// temporary file (`writeFailed`, exit 74, when it cannot).
+  public init(path: String, protecting: ProtectedPaths = .none, what: String = "the output", bufferSize: Int = 1 << 16) throws {
+    try protecting.check(output: path, what: what)
+    self.path = path
+    self.protected = protecting
+    self.what = what
+    let dir = (path as NSString).deletingLastPathComponent
+    if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+    var fd: Int32 = -1
+    var tmp = ""
+    for _ in 0..<8 {
+      let name = ".gl-" + String(UInt64.random(in: 0...UInt64.max), radix: 16) + ".tmp"
+      tmp = dir.isEmpty ? name : (dir as NSString).appendingPathComponent(name)
+      fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+      if fd >= 0 || errno != EEXIST { break }
+    }
+    guard fd >= 0 else {
+      throw IngestError(.writeFailed, "cannot create a temporary file in the output folder: \(String(cString: strerror(errno))); check the folder exists, is writable and has space", path: path)
+    }
+    self.fd = fd
+    self.temporaryPath = tmp
+    buffer = .allocate(byteCount: max(bufferSize, 1), alignment: 16)
+  }
+
+  deinit {
+    if !finished { discard() }
+    buffer.deallocate()
+  }
+
+  private func failure(_ what: String, _ err: Int32) -> IngestError {
+    let why = err == ENOSPC ? "no space left on device" : String(cString: strerror(err))
+    return IngestError(.writeFailed, "\(what): \(why); the existing file (if any) is unchanged", path: path)
+  }
+
+  /// Appends bytes (buffered). A failed write (a full disk) throws
+  /// `writeFailed`; the writer is then discarded.
+  public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    guard !finished else { throw IngestError(.writeFailed, "write after commit or abort", path: path) }
+    guard bytes.count > 0 else { return }
+    if buffered + bytes.count > buffer.count {
+      try flushBuffer()
+      if bytes.count >= buffer.count { return try writeAll(bytes) }
+    }
+    UnsafeMutableRawBufferPointer(rebasing: buffer[buffered..<(buffered + bytes.count)]).copyMemory(from: bytes)
+    buffered += bytes.count
+  }
+
+  /// Appends the UTF-8 of `text` (without copying a native string).
+  public func write(_ text: String) throws {
+    var text = text
+    try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+  }
+
+  /// Appends bytes.
+  public func write(_ bytes: [UInt8]) throws {
+    try bytes.withUnsafeBytes { try write($0) }
+  }
+
+  private func flushBuffer() throws {
+    guard buffered > 0 else { return }
+    let n = buffered
+    buffered = 0
+    try writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+  }
+
+  private func writeAll(_ raw: UnsafeRawBufferPointer) throws {
+    var offset = 0
+    while offset < raw.count {
+      let n = posixWrite(fd, raw.baseAddress! + offset, raw.count - offset)
+      if n < 0 {
+        if errno == EINTR { continue }
+        let e = failure("cannot write", errno)
+        discard()
+        throw e
+      }
+      offset += n
+      bytesWritten += n
+    }
+  }
+
+  /// Flushes the data to disk, renames the temporary file over `path` and
+  /// flushes the folder. After a failure the temporary file is removed and
+  /// the target is unchanged.
+  public func commit() throws {
+    guard !finished else { throw IngestError(.writeFailed, "commit after commit or abort", path: path) }
+    try flushBuffer()
+    if fsync(fd) != 0 {
+      let e = failure("cannot flush to disk", errno)
+      discard()
+      throw e
+    }
+    if close(fd) != 0 {
+      let e = failure("cannot close", errno)
+      fd = -1
+      discard()
+      throw e
+    }
+    fd = -1
+    // The target may have changed since init (a FIFO made meanwhile).
+    do { try protected.check(output: path, what: what) } catch {
+      discard()
+      throw error
+    }
+    if rename(temporaryPath, path) != 0 {
+      let e = failure("cannot rename the temporary file into place", errno)
+      discard()
+      throw e
+    }
+    finished = true
+    let dir = (path as NSString).deletingLastPathComponent
+    let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if dfd >= 0 {
+      _ = fsync(dfd)
+      close(dfd)
+    }
+  }
+
+  /// Drops what was written: the temporary file is removed, the target is
+  /// unchanged. Safe to call more than once.
+  public func abort() { if !finished { discard() } }
+
+  private func discard() {
+    if fd >= 0 { close(fd); fd = -1 }
+    if !finished { unlink(temporaryPath) }
+    finished = true
+    buffered = 0
+  }
+}
+
+/// Writes `bytes` to `path` atomically (see ``AtomicOutputFile``), refusing
+/// an input of the run or a path that is not a regular file.
+public func atomicWrite(bytes: UnsafeRawBufferPointer, to path: String, protecting: ProtectedPaths = .none, what: String = "the output") throws {
+  let f = try AtomicOutputFile(path: path, protecting: protecting, what: what, bufferSize: min(max(bytes.count, 1), 1 << 16))
+  try f.write(bytes)
+  try f.commit()
+}
+
+/// ``atomicWrite(bytes:to:protecting:what:)`` of `data`.
+public func atomicWrite(_ data: Data, to path: String, protecting: ProtectedPaths = .none, what: String = "the output") throws {
+  try data.withUnsafeBytes { try atomicWrite(bytes: $0, to: path, protecting: protecting, what: what) }
+}
+
+/// ``atomicWrite(bytes:to:protecting:what:)`` of a string's UTF-8, without
+/// copying it (a day-long report is ~100 MB).
+public func atomicWrite(_ text: String, to path: String, protecting: ProtectedPaths = .none, what: String = "the output") throws {
+  var text = text
+  try text.withUTF8 { try atomicWrite(bytes: UnsafeRawBufferPointer($0), to: path, protecting: protecting, what: what) }
+}
+
+/// `name` cut to at most `maxBytes` of UTF-8 on a character boundary, so a
+/// file name built from an input's name (plus a suffix) stays under
+/// NAME_MAX (255 bytes).
+public func shortenedName(_ name: String, maxBytes: Int) -> String {
+  guard name.utf8.count > maxBytes else { return name }
+  var out = ""
+  var bytes = 0
+  for c in name {
+    let n = String(c).utf8.count
+    if bytes + n > maxBytes { break }
+    out.append(c)
+    bytes += n
+  }
+  return out
+}
+
+/// One writer per output folder: an exclusive `flock` on `FOLDER/.gaitline.lock`,
+/// held until `release()` or the end of the process. A second writer fails
+/// at once with a message naming the folder (exit status 74).
+public final class OutputFolderLock {
+  public let path: String
+  private var fd: Int32
+
+  public init(folder: String) throws {
+    path = (folder as NSString).appendingPathComponent(".gaitline.lock")
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+    guard fd >= 0 else {
+      throw IngestError(.writeFailed, "cannot create the lock file \(path): \(String(cString: strerror(errno)))", path: folder)
+    }
+    var st = stat()
+    guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+      close(fd)
+      throw IngestError(.writeFailed, "the lock file \(path) is not a regular file; remove it", path: folder)
+    }
+    if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+      close(fd)
+      fd = -1
+      throw IngestError(
+        .writeFailed,
+        "another gaitline is writing into this folder (it holds \(path)); wait for it to finish or choose another --out-dir",
+        path: folder)
+    }
+    let pid = "\(getpid())\n"
+    _ = ftruncate(fd, 0)
+    _ = pid.withCString { posixWrite(fd, $0, strlen($0)) }
+  }
+
+  /// Lets the next writer in.
+  public func release() {
+    if fd >= 0 { close(fd); fd = -1 }
+  }
+
+  deinit { release() }
+}
