@@ -9,6 +9,7 @@
 import Benchmark
 import Foundation
 import GaitCore
+import GaitCohort
 import GaitDSP
 import GaitIngest
 import GaitReport
@@ -211,6 +212,65 @@ let benchmarks: @Sendable () -> Void = {
     for _ in benchmark.scaledIterations {
       blackHole(gaitBouts(steps, segments: segments, speedMps: 3.2))
     }
+  }
+
+  // Report writing of an analysed hour (about 10 000 steps), into a sink
+  // that drops the bytes: the JSON report (issue #16 target for its steps:
+  // 8 ms) and the per-step CSV.
+  for (name, csv) in [("json", false), ("stepsCSV", true)] {
+    Benchmark("Report.\(name).hour1.100Hz") { benchmark in
+      let rec = recording(seconds: 3600, rateHz: 100)
+      let (path, _) = glbFile(rec, name: "hour100")
+      let r = try! analyze(source: try GLBReader(path: path), path: path, options: AnalysisOptions())
+      var bytes = 0
+      benchmark.startMeasurement()
+      for _ in benchmark.scaledIterations {
+        if csv { try! writeStepsCSV(r.steps, to: { bytes += $0.count }) } else { try! writeReport(r, to: { bytes += $0.count }) }
+      }
+      benchmark.stopMeasurement()
+      blackHole(bytes)
+    }
+  }
+
+  // Content hashing of cohort planning: 256 MiB from the page cache
+  // (issue #16 target: 1 GB/s per core).
+  Benchmark("SHA256.file.256MiB") { benchmark in
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("gaitline-bench-256MiB.bin").path
+    let size = 256 << 20
+    if ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) != size {
+      var bytes = [UInt8](repeating: 0, count: size)
+      var x: UInt64 = 1
+      for i in stride(from: 0, to: size, by: 8) {
+        x = x &* 6_364_136_223_846_793_005 &+ 1
+        withUnsafeBytes(of: x) { for k in 0..<8 { bytes[i + k] = $0[k] } }
+      }
+      try! Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+    _ = try! sha256(ofFile: path)
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      let t0 = ContinuousClock.now
+      blackHole(try! sha256(ofFile: path))
+      report(benchmark, start: t0, bytes: size, samples: 0)
+    }
+  }
+
+  // The CSV resampler: an hour at 100 Hz whose timestamps jitter by up to
+  // ±2 ms around the grid, so every sample is interpolated.
+  Benchmark("CSV.resample.jittered.hour1.100Hz") { benchmark in
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("gaitline-bench-jittered.csv").path
+    if !FileManager.default.fileExists(atPath: path) {
+      let b = recording(seconds: 3600, rateHz: 100).blocks[0]
+      var text = "time_s,ax,ay,az\n"
+      for i in 0..<b.count {
+        let jitter = Double((i &* 7919) % 41 - 20) * 1e-4
+        text += String(format: "%.5f,%.4f,%.4f,%.4f\n", Double(i) / 100 + jitter, b.ax[i], b.ay[i], b.az[i])
+      }
+      try! Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    benchmark.startMeasurement()
+    readAll(benchmark, bytes: size) { try CSVReader(path: path) }
   }
 
   // The streaming core: 32-sample blocks as a serial link delivers them;
