@@ -14,9 +14,14 @@ struct Analyze: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Find every step and measure running form; write a JSON report.",
     discussion: """
-      One input: prints a summary and writes --json/--steps-csv if asked. Several inputs or a \
-      directory: analyses them in parallel on all cores and writes one report per input plus \
-      summary.csv into --out-dir; a bad file is reported and the others go on (exit status 1).
+      One input: prints a summary and writes --json/--steps-csv/--html if asked. Several inputs, \
+      a directory or --out-dir (batch): analyses them in parallel on all cores and writes one \
+      report NAME.json per input plus summary.csv into --out-dir (default ./gaitline-reports); \
+      --steps-csv-each and --html-each add NAME.steps.csv and NAME.html beside each report. \
+      --json, --steps-csv and --html name one file and are an error in batch mode. A folder scan \
+      skips files that are not recordings (licence texts, READMEs, ground-truth tables) with a \
+      note; a file named on the command line is always analysed. A bad recording is reported \
+      and the others go on (exit status 1).
       """)
 
   @Argument(help: "Recordings or directories of recordings (.csv, .tsv, .txt, .glb, .cwa, .gt3x).")
@@ -37,17 +42,23 @@ struct Analyze: ParsableCommand {
   @OptionGroup var input: InputOptions
   @OptionGroup var analysis: AnalysisArguments
 
-  @Option(help: "Write the JSON report here ('-' = standard output).")
+  @Option(help: "One input: write the JSON report here ('-' = standard output). Batch: see --out-dir.")
   var json: String?
 
-  @Option(name: .customLong("steps-csv"), help: "Write the per-step table here (CSV, units in the column names).")
+  @Option(name: .customLong("steps-csv"), help: "One input: write the per-step table here (CSV, units in the column names). Batch: use --steps-csv-each.")
   var stepsCSV: String?
 
   @Option(name: .customLong("out-dir"), help: "Folder for batch reports and summary.csv.")
   var outDir: String?
 
-  @Option(help: "Write a self-contained HTML report (plots, flags with evidence and advice) here.")
+  @Option(help: "One input: write a self-contained HTML report (plots, flags with evidence and advice) here. Batch: use --html-each.")
   var html: String?
+
+  @Flag(name: .customLong("steps-csv-each"), help: "Batch: write each input's per-step table as NAME.steps.csv beside its report in --out-dir.")
+  var stepsCSVEach = false
+
+  @Flag(name: .customLong("html-each"), help: "Batch: write each input's HTML report as NAME.html beside its report in --out-dir.")
+  var htmlEach = false
 
   @Option(help: "A JSON scoring policy: any thresholds to override (see docs/POLICY.md).")
   var policy: String?
@@ -70,6 +81,23 @@ struct Analyze: ParsableCommand {
     if let manifest { return try runManifest(manifest) }
     guard !inputs.isEmpty else { throw ValidationError("give recordings to analyse, or --manifest") }
     if shard != nil || shards != nil { throw ValidationError("--shard and --shards need --manifest") }
+    // Batch mode: several inputs, a folder or --out-dir. An option that
+    // cannot apply is an error, never silently ignored.
+    let batchMode = inputs.count > 1 || outDir != nil || inputs.contains { path in
+      var isDir: ObjCBool = false
+      return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+    }
+    if batchMode {
+      for (given, option, instead) in [(json != nil, "--json", "each report is written as NAME.json in --out-dir"),
+                                       (stepsCSV != nil, "--steps-csv", "use --steps-csv-each to write NAME.steps.csv beside each report in --out-dir"),
+                                       (html != nil, "--html", "use --html-each to write NAME.html beside each report in --out-dir")] where given {
+        throw ValidationError("\(option) names one file, but several inputs, a folder or --out-dir make a batch: \(instead)")
+      }
+    } else {
+      for (given, option, instead) in [(stepsCSVEach, "--steps-csv-each", "--steps-csv FILE"), (htmlEach, "--html-each", "--html FILE")] where given {
+        throw ValidationError("\(option) applies to a batch (several inputs, a folder or --out-dir); with one input use \(instead)")
+      }
+    }
     _ = try input.csvOptions()  // validate the options before any file is read
     let options = try analysis.analysisOptions()
     let scoring: ScoringPolicy
@@ -85,15 +113,20 @@ struct Analyze: ParsableCommand {
       FileHandle.standardError.write(Data("gaitline: note: no earlier report at a similar speed; flags use population thresholds\n".utf8))
     }
     var files: [String] = []
+    // Files found by a folder scan (not named on the command line): one
+    // that is not a recording is skipped with a note, not an error.
+    var scanned: [Bool] = []
     var notes: [SkippedFile] = []
-    var isBatch = inputs.count > 1 || outDir != nil
+    let isBatch = batchMode
     for path in inputs {
       var isDir: ObjCBool = false
       if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-        isBatch = true
-        files += recordingFiles(in: path, skipped: &notes)
+        let found = recordingFiles(in: path, skipped: &notes)
+        files += found
+        scanned += Array(repeating: true, count: found.count)
       } else {
         files.append(path)
+        scanned.append(false)
       }
     }
     if !quiet {
@@ -142,6 +175,11 @@ struct Analyze: ParsableCommand {
     }
     let names = reportNames(for: files)
     let inputFiles = files
+    let inFolder = scanned
+    let settings = input.settings
+    let quiet = self.quiet
+    let (stepsCSVEach, htmlEach) = (self.stepsCSVEach, self.htmlEach)
+    let skippedCount = Atomic<Int>(0)
     let outcomes = Mutex<[(row: String, failed: Bool)?]>(Array(repeating: nil, count: files.count))
     let runs = Mutex<[PastRun?]>(Array(repeating: nil, count: files.count))
     let done = Atomic<Int>(0)
@@ -149,15 +187,32 @@ struct Analyze: ParsableCommand {
     let total = files.count
     parallelForEach(total, jobs: jobs ?? allottedCores(environment: ProcessInfo.processInfo.environment)) { i in
       let path = inputFiles[i]
-      var row: String
+      var row: String?  // nil: skipped, not a recording
       var failed = false
-      do {
-        let source = try input.open(path)
+      analysis: do {
+        let source: any SampleSource
+        do {
+          source = try input.open(path)
+        } catch where inFolder[i] {
+          // The classifier `cohort plan` uses: a note or table found
+          // beside the recordings is skipped, not an error.
+          guard let why = notARecordingReason(error, path: path, settings: settings) else { throw error }
+          _ = skippedCount.add(1, ordering: .relaxed)
+          if !quiet {
+            FileHandle.standardError.write(Data("\(showProgress ? "\r\u{1B}[K" : "")gaitline: note: skipped \(sanitizedForTerminal(path)): not a recording: \(sanitizedForTerminal(why))\n".utf8))
+          }
+          break analysis
+        }
         let result = try GaitReport.analyze(source: source, path: path, options: options, policy: scoring, baseline: personal)
         try writeOutput(to: (dir as NSString).appendingPathComponent(names[i] + ".json"), protecting: protected, what: "the report") {
           try writeReport(result, to: $0)
         }
-        if html != nil {
+        if stepsCSVEach {
+          try writeOutput(to: (dir as NSString).appendingPathComponent(names[i] + ".steps.csv"), protecting: protected, what: "the steps table") {
+            try writeStepsCSV(result.steps, to: $0)
+          }
+        }
+        if htmlEach {
           try writeOutput(htmlReport(result), to: (dir as NSString).appendingPathComponent(names[i] + ".html"), protecting: protected, what: "the HTML report")
         }
         runs.withLock { $0[i] = PastRun(result) }
@@ -168,7 +223,7 @@ struct Analyze: ParsableCommand {
         row = summaryRow(path: path, report: "", error: message)
         failed = true
       }
-      outcomes.withLock { $0[i] = (row, failed) }
+      outcomes.withLock { $0[i] = row.map { ($0, failed) } }
       let n = done.add(1, ordering: .relaxed).newValue
       if showProgress {
         let width = 30
@@ -182,6 +237,11 @@ struct Analyze: ParsableCommand {
     // Counted from the outcomes, not by searching the CSV text (an input
     // may be named `x,failed,y.csv`).
     let failed = results.filter(\.failed).count
+    let skippedFiles = skippedCount.load(ordering: .relaxed)
+    guard !results.isEmpty else {
+      lock.release()
+      throw fail(IngestError(.fileNotFound, "no recordings among the \(skippedFiles) files found in \(inputs.joined(separator: ", "))"))
+    }
     do {
       try writeOutput(summaryHeader + results.map(\.row).joined(), to: summaryPath, protecting: protected, what: "summary.csv")
     } catch {
@@ -199,7 +259,8 @@ struct Analyze: ParsableCommand {
     }
     lock.release()
     if !quiet {
-      print("analysed \(files.count - failed) of \(files.count) recordings; reports, summary.csv and training_load.csv in \(sanitizedForTerminal(dir))")
+      let skippedNote = skippedFiles > 0 ? " (\(skippedFiles) other files skipped: not recordings)" : ""
+      print("analysed \(results.count - failed) of \(results.count) recordings\(skippedNote); reports, summary.csv and training_load.csv in \(sanitizedForTerminal(dir))")
       if findings.isEmpty {
         print("training load: no findings across \(history.count) runs")
       } else {
@@ -215,7 +276,7 @@ struct Analyze: ParsableCommand {
     guard inputs.isEmpty else { throw ValidationError("--manifest takes its inputs from the manifest; give no paths") }
     let stray = [input.rate != nil, input.units != "auto", input.gyroUnits != "auto", input.columns != nil,
                  input.streamProtocol != nil, analysis.placement != "auto", analysis.side != nil, analysis.speed != nil,
-                 policy != nil, !baseline.isEmpty, json != nil, html != nil, stepsCSV != nil]
+                 policy != nil, !baseline.isEmpty, json != nil, html != nil, stepsCSV != nil, stepsCSVEach, htmlEach]
     guard !stray.contains(true) else {
       throw ValidationError("with --manifest the options come from the manifest; set them in `gaitline cohort plan` (or its --overrides)")
     }

@@ -259,6 +259,17 @@ func isNotARecording(_ e: IngestError) -> Bool {
     || (e.code == .malformedRecord && e.message.hasPrefix("no numeric data rows"))
 }
 
+/// Why `path`, found by a folder scan, is not a recording but a note or a
+/// table beside them (a licence text, a README, a ground-truth table), from
+/// the error opening it with `settings` gave; `nil` when it may be a
+/// recording and the error is a real failure. Only text files read without
+/// a stream protocol are judged. `cohort plan` and `analyze FOLDER` share it.
+public func notARecordingReason(_ error: any Error, path: String, settings: InputSettings) -> String? {
+  guard settings.streamProtocol == nil, ["csv", "tsv", "txt"].contains((path as NSString).pathExtension.lowercased()),
+        let e = error as? IngestError, isNotARecording(e) else { return nil }
+  return e.message
+}
+
 /// A planned cohort.
 public struct CohortManifest: Codable, Sendable, Hashable {
   public var schema: String = manifestSchema
@@ -521,10 +532,12 @@ public func planCohort(inputs: [String], settings: InputSettings, overrides: Ove
   parallelForEach(paths.count, jobs: jobs) { i in
     let ext = (paths[i] as NSString).pathExtension.lowercased()
     if inFolder[i], settingsOf[i].streamProtocol == nil, ["csv", "tsv", "txt"].contains(ext) {
-      do { _ = try settingsOf[i].open(paths[i]) } catch let e as IngestError where isNotARecording(e) {
-        skippedBecause.withLock { $0[i] = e.message }
-        return
-      } catch {}
+      do { _ = try settingsOf[i].open(paths[i]) } catch {
+        if let why = notARecordingReason(error, path: paths[i], settings: settingsOf[i]) {
+          skippedBecause.withLock { $0[i] = why }
+          return
+        }
+      }
     }
     let r: Result<(String, Int, Double), IngestError>
     do {
