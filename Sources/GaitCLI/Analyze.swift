@@ -88,7 +88,7 @@ struct Analyze: ParsableCommand {
       return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
     if batchMode {
-      for (given, option, instead) in [(json != nil, "--json", "each report is written as NAME.json in --out-dir"),
+      for (given, option, instead) in [(json != nil, "--json", "use --out-dir DIR (each report is written there as NAME.json)"),
                                        (stepsCSV != nil, "--steps-csv", "use --steps-csv-each to write NAME.steps.csv beside each report in --out-dir"),
                                        (html != nil, "--html", "use --html-each to write NAME.html beside each report in --out-dir")] where given {
         throw ValidationError("\(option) names one file, but several inputs, a folder or --out-dir make a batch: \(instead)")
