@@ -48,7 +48,7 @@ struct Analyze: ParsableCommand {
   @Option(name: .customLong("steps-csv"), help: "One input: write the per-step table here (CSV, units in the column names). Batch: use --steps-csv-each.")
   var stepsCSV: String?
 
-  @Option(name: .customLong("out-dir"), help: "Folder for batch reports and summary.csv.")
+  @Option(name: .customLong("out-dir"), help: "Batch: folder for the reports (NAME.json; NAME.steps.csv and NAME.html with the -each flags), summary.csv and training_load.csv. With one input it makes a batch of one.")
   var outDir: String?
 
   @Option(help: "One input: write a self-contained HTML report (plots, flags with evidence and advice) here. Batch: use --html-each.")
@@ -97,6 +97,7 @@ struct Analyze: ParsableCommand {
       for (given, option, instead) in [(stepsCSVEach, "--steps-csv-each", "--steps-csv FILE"), (htmlEach, "--html-each", "--html FILE")] where given {
         throw ValidationError("\(option) applies to a batch (several inputs, a folder or --out-dir); with one input use \(instead)")
       }
+      if jobs != nil { throw ValidationError("--jobs applies to a batch (several inputs, a folder or --out-dir) or --manifest; one input is analysed on one thread") }
     }
     _ = try input.csvOptions()  // validate the options before any file is read
     let options = try analysis.analysisOptions()

@@ -35,6 +35,13 @@ import Testing
     // Nothing was written for the skipped files.
     let written = try FileManager.default.contentsOfDirectory(atPath: out).filter { !$0.hasPrefix(".") }.sorted()
     #expect(written == ["summary.csv", "training_load.csv", "trial_00.json", "trial_01.json"])
+    // The same classifier as `cohort plan`: the same files skipped.
+    let manifest = temporaryDirectory().appendingPathComponent("m.json").path
+    let plan = try gaitline(["cohort", "plan", dir.path, "--out", manifest])
+    #expect(plan.status == 0, "\(plan.stderr)")
+    let m = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifest))) as! [String: Any]
+    let planSkipped = (m["skipped"] as! [[String: Any]]).map { (($0["path"] as! String) as NSString).lastPathComponent }
+    #expect(planSkipped.sorted() == others.sorted())
   }
 
   /// The bundled SampleData/ as shipped: every recording analysed, every
@@ -134,10 +141,12 @@ import Testing
     }
   }
 
-  @Test(arguments: ["--steps-csv-each", "--html-each"])
-  func eachFlagsWithOneInputAreAnError(flag: String) throws {
-    let r = try gaitline(["analyze", sampleData("alcantara-sacrum-run/trial_00.csv"), flag, "-q"])
+  @Test(arguments: [["--steps-csv-each"], ["--html-each"], ["--jobs", "2"]])
+  func batchOptionsWithOneInputAreAnError(option: [String]) throws {
+    let flag = option[0]
+    let r = try gaitline(["analyze", sampleData("alcantara-sacrum-run/trial_00.csv"), "-q"] + option)
     #expect(r.status == 64)
     #expect(r.stderr.contains(flag) && r.stderr.contains("one input"), "\(r.stderr)")
+    #expect(r.stdout.isEmpty)
   }
 }
