@@ -55,8 +55,16 @@ struct Analyze: ParsableCommand {
   @Option(parsing: .upToNextOption, help: "Earlier reports of this runner (JSON); flags then speak of change from runs at similar speed.")
   var baseline: [String] = []
 
-  @Flag(name: [.short, .long], help: "Do not print the summary.")
+  @Flag(name: [.short, .long], help: "Print nothing but errors (no summary, notes or progress).")
   var quiet = false
+
+  @Flag(name: [.short, .long], help: "Also print, on stderr, how each input was read (rate and where it came from, columns, units).")
+  var verbose = false
+
+  func validate() throws {
+    if quiet && verbose { throw ValidationError("give --quiet or --verbose, not both") }
+    outputLevel.store(quiet ? 0 : verbose ? 2 : 1, ordering: .relaxed)
+  }
 
   func run() throws {
     if let manifest { return try runManifest(manifest) }
@@ -106,6 +114,7 @@ struct Analyze: ParsableCommand {
           try writeOutput(to: stepsCSV, protecting: protected, what: "the --steps-csv table") { try writeStepsCSV(result.steps, to: $0) }
         }
         if !quiet && json != "-" { print(sanitizedForTerminal(textSummary(result), keepNewlines: true), terminator: "") }
+        describeInput(files[0], result.ingest, result.info)
       } catch {
         throw fail(error)
       }
@@ -121,7 +130,7 @@ struct Analyze: ParsableCommand {
     do {
       try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     } catch {
-      throw fail(IngestError(.writeFailed, "cannot create the output folder: \(error.localizedDescription)", path: dir))
+      throw fail(IngestError(.writeFailed, "cannot create the output folder: \(systemErrorText(error))", path: dir))
     }
     do {
       try protected.check(output: summaryPath, what: "summary.csv")

@@ -41,7 +41,10 @@ struct Cohort: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var analysis: AnalysisArguments
 
+    @OptionGroup var output: OutputOptions
+
     func run() throws {
+      if out != "-" { silenceStandardOutputIfQuiet() }
       _ = try input.csvOptions()
       _ = try analysis.analysisOptions()
       do {
@@ -108,7 +111,10 @@ struct Cohort: ParsableCommand {
     @Flag(help: "Submit with sbatch and print the job id.")
     var submit = false
 
+    @OptionGroup var output: OutputOptions
+
     func run() throws {
+      // --quiet: the script itself still goes to stdout when no --script is given.
       guard shards > 0 else { throw ValidationError("--shards must be at least 1") }
       guard cpus > 0 else { throw ValidationError("--cpus must be at least 1") }
       let m: CohortManifest
@@ -165,7 +171,7 @@ struct Cohort: ParsableCommand {
       do {
         try FileManager.default.createDirectory(atPath: layout.logs, withIntermediateDirectories: true)
       } catch {
-        throw fail(IngestError(.writeFailed, "cannot create the log folder: \(error.localizedDescription)", path: layout.logs))
+        throw fail(IngestError(.writeFailed, "cannot create the log folder: \(systemErrorText(error))", path: layout.logs))
       }
       guard submit else {
         if let script {
@@ -183,7 +189,7 @@ struct Cohort: ParsableCommand {
       let pipe = Pipe()
       p.standardOutput = pipe
       do { try p.run() } catch {
-        throw fail(IngestError(.invalidArgument, "cannot run sbatch (\(error.localizedDescription)); is Slurm installed here? The script is in \(path)"))
+        throw fail(IngestError(.invalidArgument, "cannot run sbatch (\(systemErrorText(error))); is Slurm installed here? The script is in \(path)"))
       }
       let data = pipe.fileHandleForReading.readDataToEndOfFile()
       p.waitUntilExit()
@@ -209,7 +215,10 @@ struct Cohort: ParsableCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
+    @OptionGroup var output: OutputOptions
+
     func run() throws {
+      silenceStandardOutputIfQuiet()
       let st: CohortStatus
       do { st = try cohortStatus(CohortLayout(root: dir), jobs: allottedCores(environment: ProcessInfo.processInfo.environment)) } catch let e as IngestError { throw fail(e) }
       let m = st.manifest
@@ -261,7 +270,10 @@ struct Cohort: ParsableCommand {
     @Option(help: "Rows: recordings, bouts (running bouts) or auto (bouts for recordings with more than one).")
     var rows: MergeRows = .auto
 
+    @OptionGroup var output: OutputOptions
+
     func run() throws {
+      if out != "-" { silenceStandardOutputIfQuiet() }
       let merged: (table: String, failures: String, status: CohortStatus)
       do { merged = try mergeCohort(CohortLayout(root: dir), rows: rows, jobs: allottedCores(environment: ProcessInfo.processInfo.environment)) } catch let e as IngestError { throw fail(e) }
       let failuresPath = failures ?? ((out as NSString).deletingPathExtension + "-failures.csv")

@@ -22,7 +22,10 @@ struct Compare: ParsableCommand {
   @Flag(help: "Print JSON.")
   var json = false
 
+  @OptionGroup var output: OutputOptions
+
   func run() throws {
+    silenceStandardOutputIfQuiet()
     do {
       let activity = try readFIT(path: fit)
       guard let data = FileManager.default.contents(atPath: report),

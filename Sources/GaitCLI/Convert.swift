@@ -24,6 +24,8 @@ struct Convert: ParsableCommand {
   @Option(help: "Side to record in a .glb header: left or right.")
   var side: Side?
 
+  @OptionGroup var logging: OutputOptions
+
   func run() throws {
     do {
       let lower = output.lowercased()
@@ -35,6 +37,7 @@ struct Convert: ParsableCommand {
       let protected = ProtectedPaths(inputs: [input])
       try protected.check(output: output, what: "the converted file")
       let source = try inputOptions.open(input)
+      defer { describeInput(input, source.report, source.info) }
       if lower.hasSuffix(".glb") {
         var writer: GLBWriter?
         while let block = try source.nextBlock() {
@@ -48,7 +51,7 @@ struct Convert: ParsableCommand {
         }
         try writer?.close()
         if let w = writer, w.clampedSamples > 0 {
-          FileHandle.standardError.write(Data("gaitline: warning: \(w.clampedSamples) values exceeded the ±32 g range of the .glb and were clamped\n".utf8))
+          note("warning: \(w.clampedSamples) values exceeded the ±32 g range of the .glb and were clamped")
         }
       } else {
         let file = try AtomicOutputFile(path: output, protecting: protected, what: "the converted file")

@@ -5,6 +5,7 @@ import GaitCore
 import GaitDSP
 import GaitIngest
 import GaitReport
+import GaitScoring
 
 struct Evaluate: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -17,10 +18,20 @@ struct Evaluate: ParsableCommand {
       """)
 
   @Argument(help: "The recording.")
-  var recording: String
+  var recording: String?
 
   @Option(help: "Reference CSV.")
-  var truth: String
+  var truth: String?
+
+  @Option(name: .customLong("force-column"),
+          help: "A vertical ground-reaction-force column of the recording's CSV, in body weights: compares vertical oscillation with the centre of mass's, from double integration of F/m − g over each reference step.")
+  var forceColumn: String?
+
+  @Option(help: "Evaluate every row of this plan (CSV: dataset,recording,truth,truth_where,force_column,mode,standing,tolerance_ms) and pool the rows of each data set; see scripts/validate.sh.")
+  var plan: String?
+
+  @Option(help: "With --plan: write the pooled results as markdown here (docs/VALIDATION.md).")
+  var markdown: String?
 
   @Option(name: .customLong("truth-where"), help: "Use only reference rows where COLUMN=VALUE (repeatable).")
   var truthWhere: [String] = []
@@ -36,8 +47,17 @@ struct Evaluate: ParsableCommand {
 
   @OptionGroup var input: InputOptions
   @OptionGroup var analysis: AnalysisArguments
+  @OptionGroup var output: OutputOptions
+
+  func validate() throws {
+    if plan == nil && (recording == nil || truth == nil) {
+      throw ValidationError("give a recording and --truth, or --plan")
+    }
+  }
 
   func run() throws {
+    if let plan { return try runPlan(plan) }
+    guard let recording, let truth else { throw ValidationError("give a recording and --truth, or --plan") }
     do {
       var conditions: [String: String] = [:]
       for w in truthWhere {
@@ -45,12 +65,14 @@ struct Evaluate: ParsableCommand {
         guard kv.count == 2 else { throw ValidationError("--truth-where takes COLUMN=VALUE, not '\(w)'") }
         conditions[kv[0]] = kv[1]
       }
-      let reference = try loadTruth(path: truth, where: conditions)
+      var reference = try loadTruth(path: truth, where: conditions)
       guard !reference.isEmpty else {
         throw IngestError(.emptyFile, "no reference rows (check --truth-where)", path: truth)
       }
+      silenceStandardOutputIfQuiet()
       let source = try input.open(recording)
       let result = try GaitReport.analyze(source: source, path: recording, options: try analysis.analysisOptions())
+      describeInput(recording, result.ingest, result.info)
       if strides {
         guard let s = evaluateStrides(steps: result.steps, strideStartsS: reference.map(\.icS),
                                           strideEndsS: reference.allSatisfy { $0.tcS != nil } ? reference.map { $0.tcS! } : nil) else {
@@ -67,7 +89,19 @@ struct Evaluate: ParsableCommand {
         }
         return
       }
-      let e = GaitReport.evaluate(steps: result.steps, truth: reference, toleranceS: toleranceMs / 1000)
+      if let forceColumn {
+        let force = try loadForce(path: recording, column: forceColumn)
+        reference = forceVerticalOscillation(timeS: force.timeS, forceBW: force.force, contacts: reference)
+      }
+      var e = GaitReport.evaluate(steps: result.steps, truth: reference, toleranceS: toleranceMs / 1000)
+      // A foot or shank sensor and its reference list one leg's contacts:
+      // their rate is the stride rate, and cadence (both feet) twice it.
+      let oneLeg = result.placement != .hip
+      if oneLeg {
+        e.cadenceReferenceSpm = e.cadenceReferenceSpm.map { 2 * $0 }
+        e.cadenceDetectedSpm = e.cadenceDetectedSpm.map { 2 * $0 }
+      }
+      let vo = Agreement(verticalOscillationDifferences(e, truth: reference))
       if json {
         print(JSONValue.object([
           ("tolerance_ms", .num(e.toleranceMs, 1)), ("reference_contacts", .number(Double(e.truthContacts))),
@@ -80,6 +114,10 @@ struct Evaluate: ParsableCommand {
           ("contact_loa_ms", e.limitsOfAgreementMs.map { .array([.num($0.0, 1), .num($0.1, 1)]) } ?? .null),
           ("cadence_reference_spm", .num(e.cadenceReferenceSpm, 2)), ("cadence_detected_spm", .num(e.cadenceDetectedSpm, 2)),
           ("cadence_error_pct", .num(e.cadenceErrorPct, 3)),
+          ("vo_pairs", .number(Double(vo?.n ?? 0))), ("vo_bias_cm", .num(vo?.bias, 3)), ("vo_sd_cm", .num(vo?.sd, 3)),
+          ("vo_rmse_cm", .num(vo?.rmse, 3)),
+          ("vo_loa_cm", vo.map { .array([.num($0.lowerLimit, 3), .num($0.upperLimit, 3)]) } ?? .null),
+          ("cadence_basis", .string(oneLeg ? "2 x stride rate of the sensor leg" : "contacts of both feet")),
         ]).serialized())
         return
       }
@@ -90,8 +128,86 @@ struct Evaluate: ParsableCommand {
         print(String(format: "contact time (%d pairs): bias %+.1f ms, RMSE %.1f ms, limits of agreement %+.1f to %+.1f ms", e.contactPairs, b, r, loa.0, loa.1))
       }
       if let r = e.cadenceReferenceSpm, let d = e.cadenceDetectedSpm, let p = e.cadenceErrorPct {
-        print(String(format: "cadence: reference %.1f spm, gaitline %.1f spm, error %+.2f %%", r, d, p))
+        print(String(format: "cadence: reference %.1f spm, gaitline %.1f spm, error %+.2f %%%@", r, d, p,
+                     oneLeg ? " (2 × stride rate of the sensor leg)" : ""))
       }
+      if let vo {
+        print(String(format: "vertical oscillation (%d steps): bias %+.2f cm, SD %.2f cm, RMSE %.2f cm, limits of agreement %+.2f to %+.2f cm",
+                     vo.n, vo.bias, vo.sd, vo.rmse, vo.lowerLimit, vo.upperLimit))
+      }
+    } catch let e as ValidationError {
+      throw e
+    } catch {
+      throw fail(error)
+    }
+  }
+}
+
+extension Evaluate {
+  /// Runs every row of a validation plan and pools the rows of each data
+  /// set (scripts/validate.sh writes docs/VALIDATION.md with it).
+  ///
+  /// Plan columns: `dataset` (rows with the same name are pooled; a shank
+  /// data set is just more rows), `recording`, `truth`, `truth_where`
+  /// (`COLUMN=VALUE;…`), `force_column` (body weights, optional), `mode`
+  /// (`contacts` or `strides`), `standing` (`START-END;…` seconds in which
+  /// nobody moves, optional), `tolerance_ms` (IC match tolerance, default
+  /// --tolerance-ms).
+  func runPlan(_ path: String) throws {
+    do {
+      let table = try CSVTable(path: path)
+      func col(_ name: String) throws -> Int {
+        guard let c = table.column([name]) else {
+          throw IngestError(.noHeader, "the plan needs a \(name) column", path: path, line: 1)
+        }
+        return c
+      }
+      let (cd, cr, ct) = (try col("dataset"), try col("recording"), try col("truth"))
+      let cw = table.column(["truth_where"]), cf = table.column(["force_column"]), cm = table.column(["mode"])
+      let cs = table.column(["standing"]), ctol = table.column(["tolerance_ms"])
+      var sets: [ValidationSet] = []
+      let options = try analysis.analysisOptions()
+      for row in table.rows {
+        let name = row[cd]
+        if !sets.contains(where: { $0.name == name }) { sets.append(ValidationSet(name: name)) }
+        let k = sets.firstIndex { $0.name == name }!
+        var conditions: [String: String] = [:]
+        for w in (cw.map { row[$0] } ?? "").split(separator: ";") {
+          let kv = w.split(separator: "=", maxSplits: 1).map(String.init)
+          if kv.count == 2 { conditions[kv[0]] = kv[1] }
+        }
+        let result = try GaitReport.analyze(source: try input.open(row[cr]), path: row[cr], options: options)
+        sets[k].runningFlags += result.flags.filter { Scorer.runningFormFlagIds.contains($0.id) }.count
+        for span in (cs.map { row[$0] } ?? "").split(separator: ";") {
+          let ab = span.split(separator: "-").compactMap { Double($0) }
+          guard ab.count == 2 else { continue }
+          sets[k].stepsWhileStanding += result.steps.filter { $0.icS > ab[0] + 0.5 && $0.icS < ab[1] }.count
+        }
+        var reference = try loadTruth(path: row[ct], where: conditions)
+        guard !reference.isEmpty else {
+          // No reference contacts (standing only, or a recording the
+          // reference skips): flags and standing steps still count.
+          sets[k].recordings += 1
+          continue
+        }
+        if (cm.map { row[$0] } ?? "contacts") == "strides" {
+          if let s = evaluateStrides(steps: result.steps, strideStartsS: reference.map(\.icS),
+                                     strideEndsS: reference.allSatisfy { $0.tcS != nil } ? reference.map { $0.tcS! } : nil) {
+            sets[k].recordings += 1
+            sets[k].strideErrorsPct.append(s.errorPct)
+          }
+          continue
+        }
+        if let c = cf.map({ row[$0] }), !c.isEmpty {
+          let force = try loadForce(path: row[cr], column: c)
+          reference = forceVerticalOscillation(timeS: force.timeS, forceBW: force.force, contacts: reference)
+        }
+        let tolerance = ctol.flatMap { Double(row[$0]) } ?? toleranceMs
+        let e = GaitReport.evaluate(steps: result.steps, truth: reference, toleranceS: tolerance / 1000)
+        sets[k].add(e, truth: reference)
+      }
+      let md = validationMarkdown(sets, command: "gaitline evaluate --plan \(path)")
+      if let markdown { try writeOutput(md, to: markdown) } else { print(md, terminator: "") }
     } catch let e as ValidationError {
       throw e
     } catch {

@@ -19,7 +19,7 @@ struct Gaitline: ParsableCommand {
       65 bad input data; 66 missing or unreadable input; 74 cannot write output.
       """,
     version: gaitlineVersion,
-    subcommands: [Inspect.self, Analyze.self, Convert.self, Evaluate.self, Compare.self, Stream.self, Simulate.self, Cohort.self]
+    subcommands: [Inspect.self, Analyze.self, Convert.self, Evaluate.self, Compare.self, Trend.self, Stream.self, Simulate.self, Cohort.self]
   )
 }
 
@@ -59,7 +59,7 @@ struct InputOptions: ParsableArguments {
 
 /// Options of the analysis.
 struct AnalysisArguments: ParsableArguments {
-  @Option(help: "Sensor placement: hip (sacrum, lower back, waist), foot (shoe, ankle, shank) or auto.")
+  @Option(help: "Sensor placement: hip (sacrum, lower back, waist), foot (shoe, ankle), shank (tibia, lower-leg) or auto.")
   var placement: String = "auto"
 
   @Option(help: "Body side of a foot sensor: left or right.")
@@ -86,7 +86,10 @@ func fail(_ error: any Error) -> ExitCode {
     FileHandle.standardError.write(Data("gaitline: \(sanitizedForTerminal(e.description))\n".utf8))
     return ExitCode(e.code.exitCode)
   }
-  FileHandle.standardError.write(Data("gaitline: error: \(sanitizedForTerminal("\(error)"))\n".utf8))
+  // Foundation's errors print as "DOMAIN error N": say what the system said.
+  let ns = error as NSError
+  let text = ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain ? systemErrorText(error) : "\(error)"
+  FileHandle.standardError.write(Data("gaitline: error: \(sanitizedForTerminal(text))\n".utf8))
   return ExitCode(65)
 }
 

@@ -9,7 +9,8 @@ struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Show how a recording is read: format, columns, units, rate, duration, gaps, clipping.")
 
-  @Argument(help: "A recording (.csv or other delimited text, .glb).")
+  @Argument(help: ArgumentHelp("A recording: a .csv/.tsv/.txt text export, .glb, Axivity .cwa, ActiGraph .gt3x, or a captured serial stream with --protocol.",
+    discussion: "Text exports: comma, semicolon or tab delimited, with or without a preamble (for example Xsens MT Manager exports). FIT activities hold no raw samples: see `gaitline compare`."))
   var file: String
 
   @OptionGroup var input: InputOptions
@@ -17,10 +18,16 @@ struct Inspect: ParsableCommand {
   @Flag(help: "Print JSON instead of text.")
   var json = false
 
+  @OptionGroup var output: OutputOptions
+
   func run() throws {
+    silenceStandardOutputIfQuiet()
+    let started = ContinuousClock.now
     do {
       let source = try input.open(file)
       while try source.nextBlock() != nil {}
+      let elapsed = started.duration(to: .now)
+      describeInput(file, source.report, source.info, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
       let r = source.report
       let info = source.info
       guard r.samples > 0 else {

@@ -12,8 +12,11 @@ struct Simulate: ParsableCommand {
     abstract: "Generate a synthetic run with exactly known steps (for trying gaitline, tests and benchmarks).",
     discussion: """
       Writes --out as CSV (time_s,ax,ay,az in m/s²) or .glb, by extension. The vertical force \
-      during stance is A·sin(πτ)^0.6, with braking then propulsion and alternating sway; the \
-      sensor can be rotated. The true contacts go to --truth as ic_time_s,tc_time_s.
+      during stance is A·sin(πτ)^0.6 (plus an optional impact spike), with braking then propulsion \
+      and alternating sway; --phases adds standing and walking; the sensor can be rotated (frames \
+      and rotation order: docs/FRAMES.md). The true steps go to --truth as \
+      ic_time_s,tc_time_s,side,kind,vo_cm (tc only for running steps; vo_cm is the exact per-step \
+      vertical oscillation).
 
       With --serial it is a sensor emulator: it creates a pseudo-terminal, prints its path, and \
       plays the run (or --input, any recording gaitline reads) into it at real time in the chosen \
@@ -32,7 +35,10 @@ struct Simulate: ParsableCommand {
   @Option(help: "With --serial: play this recording instead of a synthetic run.")
   var input: String?
 
-  @Option(help: "With --serial: playback speed (1 = real time, 0 = as fast as possible).")
+  // `--speed` is the old spelling: it meant m/s in `analyze` and playback
+  // speed here, so the name is now `--playback-speed`, with `--speed` kept.
+  @Option(name: [.customLong("playback-speed"), .customLong("speed")],
+          help: "With --serial: playback speed (1 = real time, 0 = as fast as possible; --speed is the old spelling).")
   var speed: Double = 1
 
   @Option(name: .customLong("start-delay"), help: "With --serial: seconds to wait before sending.")
@@ -53,7 +59,7 @@ struct Simulate: ParsableCommand {
   @Option(name: .customLong("stall-every"), help: "With --serial: every this many seconds of data the sensor stalls (see --stall-for).")
   var stallEvery: Double?
 
-  @Option(name: .customLong("stall-for"), help: "With --serial: a stall lasts this many seconds of data, which are lost (the device stopped sampling). (default: 2)")
+  @Option(name: .customLong("stall-for"), help: "With --serial: a stall lasts this many seconds of data, which are lost (the device stopped sampling).")
   var stallFor: Double = 2
 
   @Option(help: "With --serial: also write every byte sent to this file.")
@@ -74,11 +80,33 @@ struct Simulate: ParsableCommand {
   @Option(name: .customLong("contact-ms"), help: "Ground contact time, ms.")
   var contactMs: Double = 240
 
-  @Option(help: "Sensor rotation as yaw,pitch,roll in degrees.")
+  @Option(help: "Sensor mounting as yaw,pitch,roll in degrees (docs/FRAMES.md: intrinsic yaw about up, then pitch about left — positive tilts the sensor's up axis forward — then roll about forward).")
   var rotate: String = "30,12,-8"
+
+  @Option(help: "What happens when, instead of one run: comma-separated stand:SECONDS, run:SECONDS:SPM:CONTACT_MS, walk:SECONDS:SPM (e.g. stand:10,run:60:172:240,walk:30:110,stand:10). Stances are then impulse-balanced, so vertical oscillation is exact.")
+  var phases: String?
+
+  @Option(name: .customLong("near-far-ratio"), help: "Stance peak of the near leg over the far leg's at equal impulse (a belt clip on one side).")
+  var nearFarRatio: Double = 1
+
+  @Option(name: .customLong("impact-spike"), help: "Impact spike of each running stance (0 = single hump; 1–3 = double-humped).")
+  var impactSpike: Double = 0
+
+  @Option(name: .customLong("step-asymmetry"), help: "Step-time asymmetry a: near-leg steps last (1+a)× the mean, far-leg ones (1−a)×.")
+  var stepAsymmetry: Double = 0
+
+  @Option(name: .customLong("lean-deg"), help: "True forward trunk lean while moving, degrees (standing is upright).")
+  var leanDeg: Double = 0
+
+  @Option(name: .customLong("clip-g"), help: "Sensor range: each axis saturates at ± this many g.")
+  var clipG: Double?
 
   @Option(help: "Also write the true contacts here (CSV).")
   var truth: String?
+
+  @Option(help: "Simulate a shank (tibia) sensor of one leg instead of a sacrum: run or walk (tibial impact, swing rotation of gravity; --rate, --seconds, --rotate and --clip-g apply; the truth lists that leg's contacts).")
+  var shank: String?
+  @OptionGroup var output: OutputOptions
 
   func validate() throws {
     if !serial && out == nil { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
@@ -93,9 +121,16 @@ struct Simulate: ParsableCommand {
     guard let out else { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
     let angles = rotate.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
     guard angles.count == 3 else { throw ValidationError("--rotate takes yaw,pitch,roll in degrees, e.g. 30,12,-8") }
-    var synthetic = SyntheticRun(rateHz: rate, seconds: seconds, cadenceSpm: cadence, contactS: contactMs / 1000)
-    synthetic.rotation = SyntheticRun.rotation(yawDeg: angles[0], pitchDeg: angles[1], rollDeg: angles[2])
-    let rec = synthetic.recording()
+    var shankRun: SyntheticShank?
+    if let shank {
+      guard ["run", "walk"].contains(shank.lowercased()) else { throw ValidationError("--shank takes run or walk, not '\(shank)'") }
+      var s = SyntheticShank(rateHz: rate, running: shank.lowercased() == "run", seconds: seconds)
+      s.rotation = SyntheticRun.rotation(yawDeg: angles[0], pitchDeg: angles[1], rollDeg: angles[2])
+      s.rangeG = clipG
+      shankRun = s
+    }
+    let synthetic = try syntheticRun(angles: angles)
+    let rec = shankRun?.recording() ?? synthetic.recording()
     do {
       // Written atomically; the truth table may not be the recording.
       let protected = ProtectedPaths(inputs: truth.map { [$0] } ?? [])
@@ -114,9 +149,18 @@ struct Simulate: ParsableCommand {
         try f.write(text)
         try f.commit()
       }
-      if let truth {
-        var t = "ic_time_s,tc_time_s,side\n"
-        for c in synthetic.contacts { t += String(format: "%.5f,%.5f,%@\n", c.ic, c.tc, c.side.rawValue) }
+      if let truth, let shankRun {
+        var t = "ic_time_s,tc_time_s,side,kind,vo_cm\n"
+        let kind = shankRun.running ? "running" : "walking"
+        for c in shankRun.contacts { t += String(format: "%.5f,%.5f,,", c.ic, c.tc) + "\(kind),\n" }
+        try writeOutput(t, to: truth, protecting: ProtectedPaths(inputs: [out]), what: "--truth")
+      } else if let truth {
+        var t = "ic_time_s,tc_time_s,side,kind,vo_cm\n"
+        for c in synthetic.trueSteps {
+          let tc = c.kind == .running ? String(format: "%.5f", c.tcS) : ""
+          let vo = c.kind == .landing ? "" : String(format: "%.4f", c.verticalOscillationCm)
+          t += String(format: "%.5f,", c.icS) + "\(tc),\(c.side.rawValue),\(c.kind.rawValue),\(vo)\n"
+        }
         try writeOutput(t, to: truth, protecting: ProtectedPaths(inputs: [out]), what: "--truth")
       }
     } catch {
@@ -126,6 +170,34 @@ struct Simulate: ParsableCommand {
 }
 
 extension Simulate {
+  /// The synthetic run the options describe.
+  func syntheticRun(angles: [Double]) throws -> SyntheticRun {
+    var synthetic = SyntheticRun(rateHz: rate, seconds: seconds, cadenceSpm: cadence, contactS: contactMs / 1000)
+    if let phases {
+      var list: [SyntheticRun.Phase] = []
+      for item in phases.split(separator: ",") {
+        let f = item.split(separator: ":").map(String.init)
+        let n = f.dropFirst().compactMap { Double($0) }
+        switch (f.first, n.count) {
+        case ("stand", 1) where n[0] > 0: list.append(.standing(seconds: n[0]))
+        case ("run", 3) where n[0] > 0 && n[1] >= 60 && n[1] <= 300 && n[2] > 50 && n[2] / 1000 < 60 / n[1]:
+          list.append(.running(seconds: n[0], cadenceSpm: n[1], contactS: n[2] / 1000))
+        case ("walk", 2) where n[0] > 0 && n[1] >= 40 && n[1] <= 200: list.append(.walking(seconds: n[0], cadenceSpm: n[1]))
+        default:
+          throw ValidationError("--phases: '\(item)' is not stand:SECONDS, run:SECONDS:SPM:CONTACT_MS or walk:SECONDS:SPM")
+        }
+      }
+      synthetic = SyntheticRun(rateHz: rate, phases: list)
+    }
+    synthetic.rotation = SyntheticRun.rotation(yawDeg: angles[0], pitchDeg: angles[1], rollDeg: angles[2])
+    synthetic.nearFarPeakRatio = nearFarRatio
+    synthetic.impactSpike = impactSpike
+    synthetic.stepAsymmetry = stepAsymmetry
+    synthetic.leanDeg = leanDeg
+    synthetic.clipG = clipG
+    return synthetic
+  }
+
   /// Plays samples into a pseudo-terminal like a sensor on a USB serial port.
   func emulate() throws {
     unblockTerminationSignals()
@@ -135,16 +207,14 @@ extension Simulate {
         rec = try openRecording(path: input).readAll()
       } else {
         let angles = rotate.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        var synthetic = SyntheticRun(rateHz: rate, seconds: seconds, cadenceSpm: cadence, contactS: contactMs / 1000)
-        if angles.count == 3 { synthetic.rotation = SyntheticRun.rotation(yawDeg: angles[0], pitchDeg: angles[1], rollDeg: angles[2]) }
-        rec = synthetic.recording()
+        rec = try syntheticRun(angles: angles.count == 3 ? angles : [0, 0, 0]).recording()
       }
     } catch {
       throw fail(error)
     }
     let pty = try PseudoTerminal()
     writeLine(pty.slavePath)
-    FileHandle.standardError.write(Data("gaitline: emulating a \(streamProtocol.rawValue) sensor at \(rec.info.sampleRateHz) Hz on \(pty.slavePath)\n".utf8))
+    note("emulating a \(streamProtocol.rawValue) sensor at \(rec.info.sampleRateHz) Hz on \(pty.slavePath)")
     var sentFile: FileHandle?
     if let sent {
       _ = FileManager.default.createFile(atPath: sent, contents: nil)
@@ -244,6 +314,6 @@ extension Simulate {
     // Let the reader drain what is buffered in the pty, then hang up.
     usleep(500_000)
     pty.hangUp()
-    FileHandle.standardError.write(Data("gaitline: emulator sent \(sample) samples\(stalls > 0 ? " (\(stalls) stalls)" : "") and hung up\n".utf8))
+    note("emulator sent \(sample) samples\(stalls > 0 ? " (\(stalls) stalls)" : "") and hung up")
   }
 }

@@ -63,6 +63,8 @@ struct Stream: ParsableCommand {
   @Option(help: "Stop after this many seconds.")
   var duration: Double?
 
+  @OptionGroup var output: OutputOptions
+
   func run() throws {
     // The same option parsing as `analyze` (InputSettings).
     let parsed: CSVOptions
@@ -91,11 +93,13 @@ struct Stream: ParsableCommand {
         makeDecoder: { try proto.makeDecoder(rateHz: rateHz, units: unit, gyroUnits: nil, columns: columnMap) },
         recordPath: record, reconnect: reconnect, durationS: duration, force: force, protecting: inputs)
       let interactive = isatty(1) == 1 && !jsonLines
+      let quiet = output.quiet
       source.onEvent = { message in
+        guard !quiet else { return }
         FileHandle.standardError.write(Data("\(interactive ? "\r\u{1B}[K" : "")gaitline: \(message)\n".utf8))
       }
-      var live = LiveView(jsonLines: jsonLines, interactive: interactive)
-      FileHandle.standardError.write(Data("gaitline: reading \(device) (\(proto.rawValue)); Ctrl-C to finish\n".utf8))
+      var live = LiveView(jsonLines: jsonLines, interactive: interactive, quiet: quiet)
+      note("reading \(device) (\(proto.rawValue)); Ctrl-C to finish")
       var provisional: ProvisionalSteps?
       let result = try GaitReport.analyze(
         source: source, path: device, options: options, policy: scoring,
@@ -112,9 +116,10 @@ struct Stream: ParsableCommand {
           ("discarded_bytes", .number(Double(source.counters.discardedBytes))),
           ("bad_frames", .number(Double(source.counters.badFrames))),
         ]).serialized(pretty: false))
-      } else {
+      } else if !quiet {
         FileHandle.standardOutput.write(Data(textSummary(result).utf8))
       }
+      describeInput(device, result.ingest, result.info)
       if let json { try writeOutput(to: json, protecting: outputs, what: "the --json report") { try writeReport(result, to: $0) } }
       if let html { try writeOutput(htmlReport(result), to: html, protecting: outputs, what: "the --html report") }
       if source.recordIncomplete {
@@ -137,12 +142,15 @@ struct Stream: ParsableCommand {
 struct LiveView {
   let jsonLines: Bool
   let interactive: Bool
+  /// --quiet: no status line (JSON lines, when asked for, still flow).
+  var quiet = false
   var recent: [Step] = []
   var lastStatus = ContinuousClock.now
 
-  init(jsonLines: Bool, interactive: Bool) {
+  init(jsonLines: Bool, interactive: Bool, quiet: Bool = false) {
     self.jsonLines = jsonLines
     self.interactive = interactive
+    self.quiet = quiet
   }
 
   /// A final step (exactly as `analyze` will report it).
@@ -158,7 +166,7 @@ struct LiveView {
   mutating func status(_ s: Step, source: SerialSource) {
     recent.append(s)
     if recent.count > 20 { recent.removeFirst(recent.count - 20) }
-    guard ContinuousClock.now - lastStatus >= .seconds(1) else { return }
+    guard !(quiet && !jsonLines), ContinuousClock.now - lastStatus >= .seconds(1) else { return }
     lastStatus = .now
     func median(_ x: [Double]) -> Double? {
       let v = x.sorted()
@@ -199,7 +207,7 @@ struct LiveView {
   }
 
   func close() {
-    if interactive { FileHandle.standardOutput.write(Data("\n".utf8)) }
+    if interactive && !quiet { FileHandle.standardOutput.write(Data("\n".utf8)) }
   }
 }
 

@@ -157,8 +157,9 @@ public struct InputSettings: Codable, Sendable, Hashable {
     switch placement?.lowercased() ?? "auto" {
     case "auto": o.placement = nil
     case "hip", "sacrum", "waist", "lowerback", "lower-back", "trunk": o.placement = .hip
-    case "foot", "shoe", "ankle", "shank": o.placement = .foot
-    case let p: throw IngestError(.invalidArgument, "--placement must be hip, foot or auto, not '\(p)'")
+    case "foot", "shoe", "ankle": o.placement = .foot
+    case "shank", "tibia", "lower-leg", "lowerleg": o.placement = .shank
+    case let p: throw IngestError(.invalidArgument, "--placement must be hip, foot, shank or auto, not '\(p)'")
     }
     if let side {
       guard let s = Side(rawValue: side.lowercased()) else {

@@ -123,7 +123,7 @@ public func claimOutputFolder(_ layout: CohortLayout, manifest: CohortManifest) 
   if existing == data { return false }
   for dir in [layout.root, layout.reports, layout.errors] {
     do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-      throw IngestError(.writeFailed, "cannot create the folder: \(error.localizedDescription)", path: dir)
+      throw IngestError(.writeFailed, "cannot create the folder: \(systemErrorText(error))", path: dir)
     }
   }
   try atomicWrite(data, to: layout.manifest)

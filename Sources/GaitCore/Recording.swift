@@ -10,11 +10,14 @@ public let standardGravity: Float = 9.80665
 ///
 /// - `hip`: sacrum, lower back or waist clip. Trunk metrics (vertical
 ///   oscillation, lean, sway) are measurable here.
-/// - `foot`: shoe, ankle or shank. Contacts of that one foot are measured;
+/// - `foot`: shoe or ankle. Contacts of that one foot are measured;
 ///   trunk metrics (oscillation, lean, sway) need a torso or sacrum sensor.
+/// - `shank`: tibia (lower leg). Contacts of that one leg from the tibial
+///   impact, and tibial shock; trunk metrics are not measurable.
 public enum Placement: String, Sendable, Hashable, Codable, CaseIterable {
   case hip
   case foot
+  case shank
 }
 
 /// Which body side a foot sensor is on, or which foot a step belongs to.

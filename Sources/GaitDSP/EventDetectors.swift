@@ -18,12 +18,15 @@ func pickPeaks(_ x: [Float], minimum: Float, distance: Int) -> [Int] {
   return taken.sorted()
 }
 
-/// Peak-to-peak displacement over `range` by double integration of the
-/// acceleration with drift removal: the mean acceleration over the step is
-/// removed (no net velocity change over a periodic step), then the linear
-/// trend of the velocity (no net displacement), as GaitPy and skdh do per
-/// step (docs/EVIDENCE.md, methods). Returns metres.
-func peakToPeakDisplacement(_ a: [Float], _ range: Range<Int>, rateHz: Double, velocity: inout [Double]) -> Double? {
+/// Peak-to-peak displacement over `range` by double integration with mean
+/// removal only: the mean acceleration over the step is removed (no net
+/// velocity change over a periodic step), then the mean of the velocity (no
+/// net displacement). Nothing else: after the first removal the velocity is
+/// already periodic, so a fitted line would be real motion (a fast rise in
+/// stance, a slow fall in flight) and removing it would subtract a parabola
+/// from the displacement. Per step as GaitPy and skdh integrate (McCamley
+/// 2012; Zijlstra & Hof 2003). Returns metres.
+func peakToPeakDisplacement(_ a: [Float], _ range: Range<Int>, rateHz: Double) -> Double? {
   let n = range.count
   guard n >= 4, range.lowerBound >= 0, range.upperBound <= a.count else { return nil }
   let dt = 1 / rateHz
@@ -31,58 +34,69 @@ func peakToPeakDisplacement(_ a: [Float], _ range: Range<Int>, rateHz: Double, v
     var mean = 0.0
     for i in range { mean += Double(p[i]) }
     mean /= Double(n)
-    // Pass 1: the velocity's least-squares line, from running sums.
-    var v = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
-    var k = 0.0
+    // Pass 1: the mean of the trapezoidal velocity. Pass 2: the same
+    // velocity again, its mean removed, integrated (nothing is stored).
+    var v = 0.0, vMean = 0.0
+    var previous = Double(p[range.lowerBound]) - mean
     for i in range {
-      v += (Double(p[i]) - mean) * dt
-      sx += k; sy += v; sxx += k * k; sxy += k * v
-      k += 1
+      let x = Double(p[i]) - mean
+      v += 0.5 * (previous + x) * dt
+      previous = x
+      vMean += v
     }
-    let dn = Double(n)
-    let slope = (dn * sxy - sx * sy) / max(dn * sxx - sx * sx, 1e-12)
-    let intercept = (sy - slope * sx) / dn
-    // Pass 2: integrate the detrended velocity.
+    vMean /= Double(n)
     v = 0
-    k = 0
+    previous = Double(p[range.lowerBound]) - mean
     var d = 0.0, lo = 0.0, hi = 0.0
     for i in range {
-      v += (Double(p[i]) - mean) * dt
-      d += (v - (intercept + slope * k)) * dt
+      let x = Double(p[i]) - mean
+      v += 0.5 * (previous + x) * dt
+      previous = x
+      d += (v - vMean) * dt
       lo = min(lo, d); hi = max(hi, d)
-      k += 1
     }
     return hi - lo
   }
 }
 
-/// Contacts from a sacrum / lower-back / waist sensor.
+/// Contacts from a sacrum / lower-back / waist sensor, locked to the step
+/// period and judged against each step's own neighbourhood.
+///
+/// Stance peaks: local maxima of vertical specific force at most one per
+/// ``peakSpacingPeriods`` step periods (tallest first), each kept only when
+/// it rises above the local flight trough (the lowest value within the step
+/// period before it) by at least ``minimumSwingG`` and by at least
+/// ``relativeSwing`` of the largest such rise within a stride on either side.
+/// A threshold relative to the local trough and to the neighbouring steps
+/// keeps the far leg of a belt clip worn on one side (whose peaks the sensor
+/// sees ~1.5× weaker) and rejects rest: standing still has no swing.
 ///
 /// Running (a flight phase exists): the vertical specific force at the
 /// sacrum approximates the ground reaction force in body weights, so contact
-/// is where it stays above ``thresholdG`` around each stance peak: initial
+/// is where it stays above ``thresholdG`` around the stance peak: initial
 /// contact is its last upward crossing before the peak, toe-off the first
 /// downward crossing after it, both interpolated between samples (a
-/// force-threshold analogue of Patoz 2022's sacral threshold method). Stance
-/// peaks are local maxima of vertical specific force above
-/// median + ``peakThresholdFraction`` · (p99 − median) (and at least
-/// ``minimumPeakG``), at most one per ``peakSpacingPeriods`` step periods.
+/// force-threshold analogue of Patoz 2022's sacral threshold method). The
+/// searches run to the flight troughs on either side (the lowest point
+/// between this peak and its neighbours), not a fixed part of the period, so
+/// a long stance with an impact peak and a second hump keeps its toe-off.
 /// Walking (no flight): initial contact is the steepest rise of vertical
-/// acceleration in the ``walkingOnsetPeriods`` step periods before the peak;
-/// toe-off is not reported.
+/// acceleration in the ``walkingOnsetPeriods`` step periods before the peak
+/// (not before the trough); toe-off is not reported.
 struct HipContactDetector: ContactDetector {
   /// Vertical specific force below which the trunk is taken to be in
   /// flight, g (``AnalysisOptions/contactThresholdG``).
   var thresholdG: Float = 0.3
-  /// Stance-peak threshold as a fraction of the way from the median to the
-  /// 99th percentile of vertical specific force.
-  var peakThresholdFraction: Float = 0.35
-  /// The stance-peak threshold is at least this, g (above standing's 1 g).
+  /// A stance peak is a local maximum above this, g (standing reads 1 g).
   var minimumPeakG: Float = 1.02
+  /// A stance peak rises at least this far above its local trough, g.
+  var minimumSwingG: Float = 0.15
+  /// … and at least this fraction of the largest rise within a stride.
+  var relativeSwing: Float = 0.3
   /// Smallest distance between stance peaks, step periods.
   var peakSpacingPeriods = 0.6
-  /// How far from a peak IC and TC are searched for, step periods.
-  var crossingSearchPeriods = 0.7
+  /// Without a neighbouring peak, IC and TC are searched for this far, step periods.
+  var crossingSearchPeriods = 1.0
   /// Walking IC: the steepest rise within this many step periods before
   /// the peak.
   var walkingOnsetPeriods = 0.4
@@ -92,50 +106,75 @@ struct HipContactDetector: ContactDetector {
   func detectContacts(in segment: SegmentWorkspace, stepPeriodSamples period: Double, coreRange: Range<Int>) -> [Contact] {
     let g = standardGravity
     let n = segment.vertical.count
+    guard n >= 3 else { return [] }
     let vg = segment.vertical.map { $0 / g }
-    // The peak threshold needs only coarse levels: quantiles of every
-    // second sample.
-    let coarse = stride(from: 0, to: n, by: 2).map { vg[$0] }
-    let median = Statistics.quantile(coarse, 0.5), p99 = Statistics.quantile(coarse, 0.99)
-    let peaks = pickPeaks(vg, minimum: max(median + peakThresholdFraction * (p99 - median), minimumPeakG),
-                          distance: Int(peakSpacingPeriods * period))
+    let candidates = pickPeaks(vg, minimum: minimumPeakG, distance: max(1, Int(peakSpacingPeriods * period)))
+    let step = max(1, Int(period.rounded()))
+    // Rise of each candidate from the lowest point within the step before
+    // it (a stance rises out of a flight or a trough; the overshoot of the
+    // filter before a take-off from standing does not).
+    let swings = candidates.map { p -> Float in
+      var low = vg[p]
+      for i in max(0, p - step)...p { low = min(low, vg[i]) }
+      return vg[p] - low
+    }
+    var peaks: [Int] = []
+    peaks.reserveCapacity(candidates.count)
+    for (k, p) in candidates.enumerated() where swings[k] >= minimumSwingG {
+      var largest = swings[k]
+      var j = k - 1
+      while j >= 0, p - candidates[j] <= 2 * step { largest = max(largest, swings[j]); j -= 1 }
+      j = k + 1
+      while j < candidates.count, candidates[j] - p <= 2 * step { largest = max(largest, swings[j]); j += 1 }
+      if swings[k] >= relativeSwing * largest { peaks.append(p) }
+    }
     var contacts: [Contact] = []
+    contacts.reserveCapacity(peaks.count)
     let thr = thresholdG
     let reach = Int(crossingSearchPeriods * period)
-    for p in peaks {
+    func trough(_ a: Int, _ b: Int) -> Int {
+      var m = a
+      for i in a...b where vg[i] < vg[m] { m = i }
+      return m
+    }
+    for (k, p) in peaks.enumerated() {
+      // The flight troughs on either side bound the searches.
+      let lo = k > 0 && p - peaks[k - 1] <= reach ? trough(peaks[k - 1], p) : max(0, p - reach)
+      let hi = k + 1 < peaks.count && peaks[k + 1] - p <= reach ? trough(p, peaks[k + 1]) : min(n - 1, p + reach)
       var ic: Double?
       var i = p
-      while i > max(0, p - reach) {
+      while i > lo {
         if vg[i - 1] <= thr && vg[i] > thr { ic = Double(i - 1) + Double((thr - vg[i - 1]) / (vg[i] - vg[i - 1])); break }
         i -= 1
       }
       var tc: Double?
       var j = p + 1
-      while j < min(n, p + reach) {
+      while j <= hi {
         if vg[j - 1] >= thr && vg[j] < thr { tc = Double(j - 1) + Double((vg[j - 1] - thr) / (vg[j - 1] - vg[j])); break }
         j += 1
       }
       // A stance cut by the start or end of the data (the start of the
       // recording, or a gap) cannot be timed: leave it out rather than
       // guess its contact from a partial rise.
-      let cutAtStart = ic == nil && p - reach <= 0 && vg[0] > thr
-      let cutAtEnd = tc == nil && p + reach >= n && vg[n - 1] > thr
+      let cutAtStart = ic == nil && lo == 0 && vg[0] > thr
+      let cutAtEnd = tc == nil && hi == n - 1 && vg[n - 1] > thr
       if cutAtStart || cutAtEnd { continue }
       if let ic, let tc {
         contacts.append(Contact(icIndex: ic, tcIndex: tc, anchorIndex: p))
       } else {
         // Walking: steepest rise before the peak.
-        let lo = max(1, p - Int(walkingOnsetPeriods * period))
+        let from = max(1, lo, p - Int(walkingOnsetPeriods * period))
         var best = p
         var bestSlope = -Float.infinity
-        for k in lo...p where vg[k] - vg[k - 1] > bestSlope { bestSlope = vg[k] - vg[k - 1]; best = k }
+        for k in from...p where vg[k] - vg[k - 1] > bestSlope { bestSlope = vg[k] - vg[k - 1]; best = k }
         contacts.append(Contact(icIndex: Double(best), tcIndex: nil, anchorIndex: p))
       }
     }
     // Two peaks inside one stance (double-humped force) are one contact.
     var merged: [Contact] = []
+    merged.reserveCapacity(contacts.count)
     for c in contacts {
-      if var last = merged.last, let ltc = last.tcIndex, let ctc = c.tcIndex, abs(c.icIndex - last.icIndex) < 1 {
+      if var last = merged.last, let ltc = last.tcIndex, let ctc = c.tcIndex, c.icIndex - last.icIndex < 1 || c.icIndex < ltc {
         last.tcIndex = max(ltc, ctc)
         merged[merged.count - 1] = last
       } else {

@@ -82,6 +82,8 @@ public struct GaitAnalyzer {
   private var detectCore = 0  // start index of the next core to try placement on
   private var expectedIndex: Int?
   private var work = SegmentWorkspace()
+  private var gaitKind = GaitKindLabeller()
+  private var profileCache: (any PlacementProfile)?
 
   public init(info: RecordingInfo, options: AnalysisOptions = AnalysisOptions()) {
     self.info = info
@@ -180,6 +182,7 @@ public struct GaitAnalyzer {
       nextCore = end
     }
     runStart = nil
+    gaitKind.reset()
     ax.removeAll(keepingCapacity: true)
     ay.removeAll(keepingCapacity: true)
     az.removeAll(keepingCapacity: true)
@@ -219,11 +222,13 @@ public struct GaitAnalyzer {
     work.prepare(lowPassHz: min(options.lowPassHz, 0.4 * rateHz))
     result.mountingTiltDeg = work.mountingTiltDeg
     let coreLo = coreStart - w0, coreHi = coreEnd - w0
-    let profile = GaitDSP.profile(for: place, options: options)
+    if profileCache?.placement != place { profileCache = GaitDSP.profile(for: place, options: options, rangeG: info.accelerometerRangeG) }
+    let profile = profileCache!
     let period = work.stepPeriod(profile.periodicity)
     result.cadenceSpectralSpm = period.map { 60 * rateHz / $0 }
-    let found = profile.analyse(&work, stepPeriodSamples: period, coreRange: coreLo..<coreHi, offsetIndex: w0,
+    var found = profile.analyse(&work, stepPeriodSamples: period, coreRange: coreLo..<coreHi, offsetIndex: w0,
                                 side: options.side ?? info.side)
+    gaitKind.label(&found.steps)
     let steps = found.steps
     result.trunkLeanDeg = found.trunkLean?.degrees
     result.steps = steps.count

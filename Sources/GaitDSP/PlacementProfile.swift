@@ -32,6 +32,23 @@ struct PeriodicityModel: Sendable {
   /// No periodic gait when the autocorrelation at the period is at or
   /// below this.
   var minimumCorrelation = 0.2
+  /// Activity gate: no periodic gait when the signal's 99th percentile
+  /// exceeds its lower quartile by less than this, g (`nil` = no gate).
+  var minimumSwingG: Double?
+  /// Stance humps (step fundamental): a hump rises above
+  /// ``humpLevel`` of the way from the ``humpLowQuantile`` to the 99th
+  /// percentile after a drop to that quantile.
+  var humpLowQuantile = 0.25
+  var humpLevel = 0.5
+  /// Halve the period when humps come closer than this many periods apart,
+  /// double it when further apart than ``doubleHumpRatio``.
+  var halfHumpRatio = 0.7
+  var doubleHumpRatio = 1.5
+  /// Cadence prior: with flight (at least ``minimumFlightFraction`` of the
+  /// samples below ``flightG``), a step rate below this is a stride.
+  var runningMinimumSpm = 120.0
+  var flightG = 0.3
+  var minimumFlightFraction = 0.1
 }
 
 /// What a profile found in one segment.
@@ -54,18 +71,21 @@ protocol PlacementProfile: Sendable {
                offsetIndex: Int, side: Side?) -> PlacementSteps
 }
 
-/// The profile of `placement` with the analysis options' parameters.
-func profile(for placement: Placement, options: AnalysisOptions) -> any PlacementProfile {
+/// The profile of `placement` with the analysis options' parameters;
+/// `rangeG` is the accelerometer's stated range, when known.
+func profile(for placement: Placement, options: AnalysisOptions, rangeG: Float? = nil) -> any PlacementProfile {
   switch placement {
   case .hip: TrunkProfile(detector: HipContactDetector(thresholdG: Float(options.contactThresholdG)))
   case .foot: FootProfile()
+  case .shank: ShankProfile(metrics: ShankStepMetrics(rangeG: rangeG))
   }
 }
 
 /// Sacrum, lower back, waist clip.
 struct TrunkProfile: PlacementProfile {
   var placement: Placement { .hip }
-  static let periodicityModel = PeriodicityModel(signal: .vertical, bandHz: 1.0...4.6, fundamental: .step)
+  static let periodicityModel = PeriodicityModel(signal: .vertical, bandHz: 1.0...4.6, fundamental: .step,
+                                                 minimumSwingG: 0.15)
   var periodicity = TrunkProfile.periodicityModel
   var detector: HipContactDetector
   var metrics = TrunkStepMetrics()

@@ -58,6 +58,12 @@ public struct RunSummary: Sendable, Hashable {
   public var lateralSwayCm: Distribution?
   public var brakingMps: Distribution?
   public var impactG: Distribution?
+  /// Shank: peak axial tibial acceleration per step, g, and its rate of
+  /// rise, g/s; steps whose peak window holds a clipped sample (their peak
+  /// is a lower bound).
+  public var tibialShockG: Distribution?
+  public var tibialShockRateGps: Distribution?
+  public var tibialShockClippedSteps = 0
   public var trunkLeanDeg: Distribution?
   /// `standing` (relative to a still stance in the recording) or
   /// `sensor-axis` (relative to the sensor's nearest axis to vertical).
@@ -70,18 +76,27 @@ public struct RunSummary: Sendable, Hashable {
   public var runningStretches: [Stretch]
   public var runningSeconds: Double
 
-  /// Aggregates `steps` and `segments`.
+  /// Fewest steps in running bouts for the metrics to be over running
+  /// steps only (``basis`` `running`); running flags need it.
+  public static let minimumRunningSteps = 8
+
+  /// Aggregates `steps` and `segments`. Steps are in running bouts when
+  /// ``Step/running`` (the analyzer labels whole bouts, with hysteresis), so
+  /// cadence comes from every step interval of the running bouts, not only
+  /// from the steps whose toe-off was timed.
   public init(steps all: [Step], segments: [SegmentResult], speedMps: Double?) {
     steps = all.count
     runningSteps = all.reduce(0) { $0 + ($1.running ? 1 : 0) }
     // Metrics over running steps when there are enough, without copying the
     // steps (a 10-hour run has 100 000 of them).
-    let onlyRunning = runningSteps >= 8
+    let onlyRunning = runningSteps >= Self.minimumRunningSteps
     basis = onlyRunning ? "running" : "all"
     // One pass over the steps collects every metric.
     var cadence: [Double] = [], stepTime: [Double] = [], contact: [Double] = [], flight: [Double] = []
     var duty: [Double] = [], vo: [Double] = [], sway: [Double] = [], braking: [Double] = [], impact: [Double] = []
     var leftContact: [Double] = [], rightContact: [Double] = []
+    var shock: [Double] = [], shockRate: [Double] = []
+    var shockClipped = 0
     for st in all where !onlyRunning || st.running {
       if let t = st.stepTimeMs { stepTime.append(t); cadence.append(60_000 / t) }
       if let g = st.groundContactMs {
@@ -94,7 +109,13 @@ public struct RunSummary: Sendable, Hashable {
       if let w = st.lateralSwayCm { sway.append(w) }
       if let b = st.brakingMps { braking.append(b) }
       if let i = st.impactG { impact.append(i) }
+      if let t = st.tibialShockG { shock.append(t) }
+      if let t = st.tibialShockRateGps { shockRate.append(t) }
+      if st.tibialShockClipped == true { shockClipped += 1 }
     }
+    tibialShockG = Distribution(shock)
+    tibialShockRateGps = Distribution(shockRate)
+    tibialShockClippedSteps = shockClipped
     cadenceSpm = Distribution(cadence)
     cadenceSpectralSpm = Statistics.median(segments.compactMap(\.cadenceSpectralSpm))
     stepTimeMs = Distribution(stepTime)

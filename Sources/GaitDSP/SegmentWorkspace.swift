@@ -26,9 +26,9 @@ struct SegmentWorkspace {
   var placementAngleDeg: Double?
   /// The 99th percentile of |a| at that decision, g.
   var placementPeakG: Double?
-  private var rawX: [Float] = []
-  private var rawY: [Float] = []
-  private var rawZ: [Float] = []
+  private(set) var rawX: [Float] = []
+  private(set) var rawY: [Float] = []
+  private(set) var rawZ: [Float] = []
   private var scratch4: [SIMD4<Float>] = []
   private var filter: ZeroPhaseButterworth?
   private var filterRateHz = 0.0
@@ -37,6 +37,8 @@ struct SegmentWorkspace {
   private var windowed: [Float] = []
   private var hann: [Float] = []  // the Hann window of the last length used
   private var fft: RealFFT?
+  private var levelScratch: [Float] = []
+  private var intervalScratch: [Double] = []
 
   init() {}
 
@@ -137,7 +139,7 @@ struct SegmentWorkspace {
     }
   }
 
-  /// Hip or foot from the signal, or `nil` while the segment cannot tell:
+  /// Hip, foot or shank from the signal, or `nil` while the segment cannot tell:
   /// shorter than 6 s, |a| varying by less than 0.1 g (standing, sitting),
   /// or not clearly periodic (autocorrelation at the step or stride
   /// period ≤ 0.5: getting up, turning).
@@ -150,6 +152,9 @@ struct SegmentWorkspace {
   /// gaitmap foot; Mobilise-D, skdh, GaitPy and Alcantara lower back) the
   /// foot gave 24–34° and 3.8–7.2 g per 10-s segment, the lower back during
   /// gait ≤ 23° with ≤ 1.9 g when walking and 5° with 2.7 g when running.
+  /// A lower limb with |a| peaks above 2.5 g is then told shank or shoe by
+  /// ``shankOrFoot()`` (a walking shank peaks at 3.0–3.6 g on the bundled
+  /// data); a shoe still needs 3.5 g.
   mutating func detectPlacement() -> Placement? {
     guard !bodyFrame else { return .hip }
     let n = rawX.count
@@ -181,6 +186,10 @@ struct SegmentWorkspace {
     let p90 = Statistics.quantile(angles, 0.9)
     placementAngleDeg = Double(p90)
     placementPeakG = Double(p99)
+    // Lower limb: shank or shoe (ShankContactDetector.swift).
+    if p90 > 18, p99 > 2.5, let limb = shankOrFoot() {
+      if limb == .shank || p99 > 3.5 { return limb }
+    }
     return p90 > 18 && p99 > 3.5 ? .foot : .hip
   }
 
@@ -256,6 +265,20 @@ struct SegmentWorkspace {
     let source = signal(model.signal)
     let n = source.count
     guard n >= Int(2 * rateHz) else { return nil }
+    // Levels for the activity gate and the hump count, from every second
+    // sample (coarse levels suffice) in a reused buffer.
+    var levels: (low: Float, top: Float)?
+    if model.fundamental == .step {
+      levelScratch.removeAll(keepingCapacity: true)
+      for i in stride(from: 0, to: n, by: 2) { levelScratch.append(source[i]) }
+      levels = levelScratch.withUnsafeMutableBufferPointer {
+        (Statistics.interpolatedQuantile($0, model.humpLowQuantile), Statistics.interpolatedQuantile($0, 0.99))
+      }
+    }
+    // Activity gate: rest (standing, sitting) has no gait period.
+    if let gate = model.minimumSwingG, let levels {
+      guard Double(levels.top - levels.low) / Double(standardGravity) >= gate else { return nil }
+    }
     var mean: Float = 0
     for x in source { mean += x }
     mean /= Float(n)
@@ -288,13 +311,57 @@ struct SegmentWorkspace {
       if at(period / 2) > model.halfLagCorrelation, peakHz * 2 <= band.upperBound { period /= 2 }
       else if at(period) < model.weakStepCorrelation, at(2 * period) > model.strideCorrelation,
               peakHz / 2 >= band.lowerBound { period *= 2 }
-      guard at(period) > model.minimumCorrelation else { return nil }
+      // Step or stride? Left/right asymmetry lowers the step regularity but
+      // not the stride regularity (Moe-Nilssen & Helbostad 2004), so the
+      // autocorrelation alone can take a stride for a step. Count the
+      // stance humps instead (one per step), and apply the cadence prior:
+      // running with flight below ``PeriodicityModel/runningMinimumSpm``
+      // is implausible.
+      let shortest = rateHz / band.upperBound, longest = rateHz / band.lowerBound
+      if let levels, let h = medianHumpInterval(source, period: period, low: levels.low, top: levels.top, model: model) {
+        if h < model.halfHumpRatio * period, period / 2 >= shortest { period /= 2 }
+        else if h > model.doubleHumpRatio * period, period * 2 <= longest { period *= 2 }
+      }
+      if 60 * rateHz / period < model.runningMinimumSpm, period / 2 >= shortest,
+         flightFraction(source, model: model) >= model.minimumFlightFraction {
+        period /= 2
+      }
+      guard max(at(period), at(2 * period)) > model.minimumCorrelation else { return nil }
       return period
     case .stride:
       if at(2 * period) > at(period) + model.strideMargin, peakHz / 2 >= band.lowerBound { period *= 2 }
       guard at(period) > model.minimumCorrelation else { return nil }
       return period / 2
     }
+  }
+
+  /// The median interval between stance humps of `x` (m/s²), samples:
+  /// rises above the midpoint between `low` (its lower quartile) and `top`
+  /// (its 99th percentile) after a drop to `low` (a Schmitt trigger, so
+  /// the two humps of one stance count once). Intervals over three periods
+  /// (pauses) are ignored; `nil` with fewer than four intervals.
+  mutating func medianHumpInterval(_ x: [Float], period: Double, low: Float, top: Float, model: PeriodicityModel) -> Double? {
+    let high = low + Float(model.humpLevel) * (top - low)
+    var armed = false
+    var last: Int?
+    intervalScratch.removeAll(keepingCapacity: true)
+    for i in x.indices {
+      if x[i] <= low { armed = true } else if armed, x[i] >= high {
+        armed = false
+        if let l = last, Double(i - l) <= 3 * period { intervalScratch.append(Double(i - l)) }
+        last = i
+      }
+    }
+    guard intervalScratch.count >= 4 else { return nil }
+    return intervalScratch.withUnsafeMutableBufferPointer { Statistics.interpolatedQuantile($0, 0.5) }
+  }
+
+  /// The fraction of samples of `x` (m/s²) below the flight level.
+  func flightFraction(_ x: [Float], model: PeriodicityModel) -> Double {
+    let level = Float(model.flightG) * standardGravity
+    var count = 0
+    for v in x where v < level { count += 1 }
+    return Double(count) / Double(max(1, x.count))
   }
 
   private func autocorrelation(_ x: [Float], mean: Float, lag: Int) -> Double {

@@ -34,8 +34,18 @@ public struct Step: Sendable, Hashable, Codable {
   public var lateralSwayCm: Double?
   /// Foot-flat (the quietest instant of stance) of a foot sensor, s.
   public var footFlatS: Double?
-  /// Whether the step has a flight phase (running) or not (walking).
+  /// Whether the step belongs to a running bout (``GaitKindLabeller``:
+  /// flight phases, with hysteresis) or a walking one. The step metrics set
+  /// it per step (a flight phase seen); the analyzer then labels per bout.
   public var running: Bool
+  /// Shank sensor: peak axial (tibial) acceleration after contact, gravity
+  /// included, g. A lower bound when ``tibialShockClipped``.
+  public var tibialShockG: Double?
+  /// Shank sensor: mean rate of rise of the axial acceleration from contact
+  /// to its peak, g/s.
+  public var tibialShockRateGps: Double?
+  /// Shank sensor: the shock window holds a sample at the sensor's range.
+  public var tibialShockClipped: Bool?
 
   public init(icS: Double, running: Bool) {
     self.icS = icS

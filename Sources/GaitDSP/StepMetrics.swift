@@ -26,7 +26,7 @@ struct TrunkStepMetrics: Sendable {
     let n = v.count
     let g = standardGravity
     var steps: [Step] = []
-    var scratch: [Double] = []
+    steps.reserveCapacity(contacts.count)
     let maxStep = maxStepPeriods * period
     for (k, c) in contacts.enumerated() where coreRange.contains(c.anchorIndex) {
       var s = Step(icS: (Double(offsetIndex) + c.icIndex) / rate, running: c.tcIndex != nil)
@@ -43,13 +43,13 @@ struct TrunkStepMetrics: Sendable {
         if strideKnown { stride = contacts[k + 2].icIndex - c.icIndex }
         if let tc = c.tcIndex { s.dutyFactor = (tc - c.icIndex) / stride }
         let range = icIndex..<Int(next.icIndex.rounded())
-        s.verticalOscillationCm = peakToPeakDisplacement(v, range, rateHz: rate, velocity: &scratch).map { $0 * 100 }
+        s.verticalOscillationCm = peakToPeakDisplacement(v, range, rateHz: rate).map { $0 * 100 }
         // Side-to-side motion repeats every stride, not every step: integrate
         // over the stride that starts here (Drozda 2024 lateral CoG
         // displacement, 1.2–1.4 cm in runners).
         if segment.hasMediolateral, strideKnown {
           let strideRange = icIndex..<Int(contacts[k + 2].icIndex.rounded())
-          s.lateralSwayCm = peakToPeakDisplacement(segment.mediolateral, strideRange, rateHz: rate, velocity: &scratch)
+          s.lateralSwayCm = peakToPeakDisplacement(segment.mediolateral, strideRange, rateHz: rate)
             .map { $0 * 100 }
         }
         if let tc = c.tcIndex {
@@ -97,8 +97,10 @@ struct TrunkLaterality: Sendable {
       return s / Float(b - a)
     }
     guard let own = stanceMean(k) else { return nil }
-    let neighbours = [stanceMean(k - 1), stanceMean(k + 1)].compactMap { $0 }
-    let reference = neighbours.isEmpty ? 0 : neighbours.reduce(0, +) / Float(neighbours.count)
+    var sum: Float = 0, count: Float = 0
+    if let m = stanceMean(k - 1) { sum += m; count += 1 }
+    if let m = stanceMean(k + 1) { sum += m; count += 1 }
+    let reference = count > 0 ? sum / count : 0
     return own > reference ? .left : .right
   }
 }

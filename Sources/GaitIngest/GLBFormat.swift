@@ -59,7 +59,7 @@ public struct GLBHeader: Sendable, Hashable {
     w.f64(info.sampleRateHz)
     w.f32(accelScale)
     w.f32(gyroScale)
-    w.u8(info.placement == .hip ? 1 : info.placement == .foot ? 2 : 0)
+    w.u8(info.placement == .hip ? 1 : info.placement == .foot ? 2 : info.placement == .shank ? 3 : 0)
     w.u8(info.side == .left ? 1 : info.side == .right ? 2 : 0)
     w.u8(UInt8(channels))
     w.u8((info.frame == .body ? 1 : 0) | (info.hasMediolateral ? 0 : 2))
@@ -110,7 +110,7 @@ public struct GLBHeader: Sendable, Hashable {
     }
     let info = RecordingInfo(
       sampleRateHz: rate, startTimeUnixS: start == Int64.min ? nil : Double(start) / 1e6,
-      placement: placementCode == 1 ? .hip : placementCode == 2 ? .foot : nil,
+      placement: placementCode == 1 ? .hip : placementCode == 2 ? .foot : placementCode == 3 ? .shank : nil,
       side: sideCode == 1 ? .left : sideCode == 2 ? .right : nil,
       frame: frameBits & 1 == 1 ? .body : .sensor, hasMediolateral: frameBits & 2 == 0,
       hasGyroscope: channels == 6, accelerometerRangeG: range)

@@ -153,6 +153,9 @@ public final class AtomicOutputFile {
     guard fd >= 0 else {
       throw IngestError(.writeFailed, "cannot create a temporary file in the output folder: \(String(cString: strerror(errno))); check the folder exists, is writable and has space", path: path)
     }
+    // A replaced file keeps its permissions (a private 0600 report stays private).
+    var st = stat()
+    if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG { _ = fchmod(fd, st.st_mode & 0o7777) }
     self.fd = fd
     self.temporaryPath = tmp
     buffer = .allocate(byteCount: max(bufferSize, 1), alignment: 16)

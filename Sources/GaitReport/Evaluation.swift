@@ -10,7 +10,14 @@ import Foundation
 public struct TruthContact: Sendable, Hashable {
   public var icS: Double
   public var tcS: Double?
-  public init(icS: Double, tcS: Double? = nil) { self.icS = icS; self.tcS = tcS }
+  /// The step's true vertical oscillation (from this contact to the next),
+  /// cm, when the reference knows it (a `vo_cm` column, or force).
+  public var verticalOscillationCm: Double?
+  public init(icS: Double, tcS: Double? = nil, verticalOscillationCm: Double? = nil) {
+    self.icS = icS
+    self.tcS = tcS
+    self.verticalOscillationCm = verticalOscillationCm
+  }
 }
 
 /// How detected steps compare with reference contacts.
@@ -34,6 +41,13 @@ public struct Evaluation: Sendable {
   public var cadenceReferenceSpm: Double?
   public var cadenceDetectedSpm: Double?
   public var cadenceErrorPct: Double?
+  /// Each matched pair: the reference contact (index into the reference
+  /// sorted by time) and the detected step.
+  public var matches: [(truthIndex: Int, step: Step)] = []
+  /// Detected minus reference initial contact of every match, ms.
+  public var icErrorsMs: [Double] = []
+  /// Detected minus reference contact time of every pair that has both, ms.
+  public var contactErrorsMs: [Double] = []
 
   public var limitsOfAgreementMs: (Double, Double)? {
     guard let b = contactBiasMs, let s = contactSdMs else { return nil }
@@ -44,8 +58,9 @@ public struct Evaluation: Sendable {
 /// Matches detections to reference contacts one-to-one (nearest first,
 /// within `toleranceS`). Precision counts only detections inside the span
 /// the reference covers, since references rarely cover a whole recording.
-/// For a foot sensor with `sameFootReference`, cadence compares stride
-/// rates × 2.
+/// Cadence compares the rate of the reference contacts with the rate of the
+/// detected contacts in that span (both one foot's contacts for a foot
+/// or shank sensor; for a reference of stride boundaries use ``evaluateStrides``).
 public func evaluate(steps: [Step], truth: [TruthContact], toleranceS: Double) -> Evaluation {
   let t = truth.sorted { $0.icS < $1.icS }
   let lo = (t.first?.icS ?? 0) - toleranceS, hi = (t.last?.icS ?? 0) + toleranceS
@@ -58,8 +73,10 @@ public func evaluate(steps: [Step], truth: [TruthContact], toleranceS: Double) -
   pairs.sort { $0.2 < $1.2 }
   var usedT = Set<Int>(), usedD = Set<Int>()
   var icErr: [Double] = [], ctErr: [Double] = []
+  var matches: [(truthIndex: Int, step: Step)] = []
   for (i, j, _) in pairs where !usedT.contains(i) && !usedD.contains(j) {
     usedT.insert(i); usedD.insert(j)
+    matches.append((i, det[j]))
     icErr.append((det[j].icS - t[i].icS) * 1000)
     if let ttc = t[i].tcS, let dtc = det[j].tcS { ctErr.append(((dtc - det[j].icS) - (ttc - t[i].icS)) * 1000) }
   }
@@ -84,7 +101,130 @@ public func evaluate(steps: [Step], truth: [TruthContact], toleranceS: Double) -
     contactPairs: ctErr.count,
     cadenceReferenceSpm: cadence(t.map(\.icS)), cadenceDetectedSpm: cadence(det.map(\.icS)), cadenceErrorPct: nil)
   if let r = e.cadenceReferenceSpm, let d = e.cadenceDetectedSpm { e.cadenceErrorPct = 100 * (d - r) / r }
+  e.matches = matches.sorted { $0.truthIndex < $1.truthIndex }
+  e.icErrorsMs = icErr
+  e.contactErrorsMs = ctErr
   return e
+}
+
+/// Agreement of paired measurements (Bland & Altman 1986): the differences
+/// (method − reference), their mean (bias), standard deviation, 95 % limits
+/// of agreement (bias ± 1.96 SD) and root-mean-square.
+public struct Agreement: Sendable, Hashable {
+  public var n: Int
+  public var bias: Double
+  public var sd: Double
+  public var rmse: Double
+  public var lowerLimit: Double { bias - 1.96 * sd }
+  public var upperLimit: Double { bias + 1.96 * sd }
+
+  /// `nil` without differences.
+  public init?(_ differences: [Double]) {
+    guard !differences.isEmpty else { return nil }
+    n = differences.count
+    bias = differences.reduce(0, +) / Double(n)
+    let m = bias
+    sd = n > 1 ? (differences.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n - 1)).squareRoot() : 0
+    rmse = (differences.reduce(0) { $0 + $1 * $1 } / Double(n)).squareRoot()
+  }
+}
+
+/// Detected minus reference vertical oscillation, cm, over the matched
+/// steps whose reference knows it.
+public func verticalOscillationDifferences(_ e: Evaluation, truth: [TruthContact]) -> [Double] {
+  let t = truth.sorted { $0.icS < $1.icS }
+  return e.matches.compactMap { m in
+    guard let ref = t[m.truthIndex].verticalOscillationCm, let vo = m.step.verticalOscillationCm else { return nil }
+    return vo - ref
+  }
+}
+
+/// The centre of mass's vertical oscillation per reference step from a
+/// vertical ground-reaction force: over each step (one contact to the next)
+/// the acceleration F/m − g is integrated twice with the mean removed from
+/// the acceleration and then from the velocity (the step is periodic), and
+/// the peak-to-peak displacement is the step's VO, cm. `forceBW` is in body
+/// weights (F/(m·g)), sampled at `timeS`. Steps longer than 1.5× the median
+/// step (pauses) get `nil`, as does the last contact.
+public func forceVerticalOscillation(timeS: [Double], forceBW: [Double], contacts: [TruthContact]) -> [TruthContact] {
+  var out = contacts.sorted { $0.icS < $1.icS }
+  guard out.count >= 2, timeS.count == forceBW.count, timeS.count >= 2 else { return out }
+  let steps = zip(out.dropFirst(), out).map { $0.icS - $1.icS }
+  let median = Statistics.median(steps) ?? 0
+  let g = 9.80665
+  func index(_ t: Double) -> Int {
+    var lo = 0, hi = timeS.count - 1
+    while lo < hi { let mid = (lo + hi) / 2; if timeS[mid] < t { lo = mid + 1 } else { hi = mid } }
+    return lo
+  }
+  for k in 0..<(out.count - 1) {
+    out[k].verticalOscillationCm = nil
+    guard steps[k] <= 1.5 * median, out[k].icS >= timeS[0], out[k + 1].icS <= timeS[timeS.count - 1] else { continue }
+    let a = index(out[k].icS), b = index(out[k + 1].icS)
+    guard b - a >= 4 else { continue }
+    let dt = (timeS[b] - timeS[a]) / Double(b - a)
+    var mean = 0.0
+    for i in a..<b { mean += (forceBW[i] - 1) * g }
+    mean /= Double(b - a)
+    var v = 0.0, vs: [Double] = []
+    for i in a..<b { v += ((forceBW[i] - 1) * g - mean) * dt; vs.append(v) }
+    let vMean = vs.reduce(0, +) / Double(vs.count)
+    var d = 0.0, lo = 0.0, hi = 0.0
+    for x in vs { d += (x - vMean) * dt; lo = min(lo, d); hi = max(hi, d) }
+    out[k].verticalOscillationCm = (hi - lo) * 100
+  }
+  out[out.count - 1].verticalOscillationCm = nil
+  return out
+}
+
+/// A CSV table: lower-cased, trimmed header names and the rows' fields.
+public struct CSVTable: Sendable {
+  public var header: [String]
+  public var rows: [[String]]
+
+  /// Reads a small comma-separated table with a header line (no quoting).
+  public init(path: String) throws {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+      throw IngestError(.fileNotFound, "cannot read the file", path: path)
+    }
+    var lines = text.split(whereSeparator: \.isNewline).map(String.init)
+    guard !lines.isEmpty else { throw IngestError(.emptyFile, "the file is empty", path: path) }
+    header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map {
+      $0.trimmingCharacters(in: .whitespaces).lowercased()
+    }
+    rows = []
+    for (n, line) in lines.enumerated() {
+      let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+      guard f.count == header.count else {
+        throw IngestError(.malformedRecord, "expected \(header.count) fields, found \(f.count)", path: path, line: n + 2)
+      }
+      rows.append(f)
+    }
+  }
+
+  /// The index of the first of `names` in the header.
+  public func column(_ names: [String]) -> Int? { names.compactMap { header.firstIndex(of: $0) }.first }
+
+  /// A numeric column, `nil` where a field is not a number.
+  public func numbers(_ column: Int) -> [Double?] { rows.map { Double($0[column]) } }
+}
+
+/// A column of numbers of a recording's CSV (e.g. a force-plate column
+/// beside the accelerometer's), with its time column.
+public func loadForce(path: String, column: String) throws -> (timeS: [Double], force: [Double]) {
+  let table = try CSVTable(path: path)
+  guard let tc = table.column(["time_s", "time", "t"]) else {
+    throw IngestError(.noHeader, "the recording needs a time_s column to align the force", path: path, line: 1)
+  }
+  guard let fc = table.column([column.lowercased()]) else {
+    throw IngestError(.invalidArgument, "--force-column names '\(column)', which the recording does not have", path: path)
+  }
+  var time: [Double] = [], force: [Double] = []
+  for row in table.rows {
+    guard let t = Double(row[tc]), let f = Double(row[fc]) else { continue }
+    time.append(t); force.append(f)
+  }
+  return (time, force)
 }
 
 /// Compares stride times stride by stride with a reference list of stride
@@ -128,39 +268,119 @@ public func evaluateStrides(steps: [Step], strideStartsS: [Double], strideEndsS:
 }
 
 /// Reads reference contacts from a CSV with `ic_time_s` (or `ic_s`,
-/// `time_s`) and optional `tc_time_s` (or `tc_s`) columns; rows can be
-/// selected with `where` (column → required value).
+/// `time_s`, `start_time_s`) and optional `tc_time_s` (or `tc_s`,
+/// `end_time_s`) and `vo_cm` columns; rows can be selected with `where`
+/// (column → required value).
 public func loadTruth(path: String, where conditions: [String: String] = [:]) throws -> [TruthContact] {
-  guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-    throw IngestError(.fileNotFound, "cannot read the reference file", path: path)
+  let table = try CSVTable(path: path)
+  guard let icCol = table.column(["ic_time_s", "ic_s", "time_s", "ic", "start_time_s"]) else {
+    throw IngestError(.noHeader, "the reference file needs an ic_time_s column (header: \(table.header.joined(separator: ",")))", path: path, line: 1)
   }
-  var lines = text.split(whereSeparator: \.isNewline).map(String.init)
-  guard !lines.isEmpty else { throw IngestError(.emptyFile, "the reference file is empty", path: path) }
-  let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map {
-    $0.trimmingCharacters(in: .whitespaces).lowercased()
-  }
-  guard let icCol = ["ic_time_s", "ic_s", "time_s", "ic"].compactMap({ header.firstIndex(of: $0) }).first else {
-    throw IngestError(.noHeader, "the reference file needs an ic_time_s column (header: \(header.joined(separator: ",")))", path: path, line: 1)
-  }
-  let tcCol = ["tc_time_s", "tc_s", "tc"].compactMap { header.firstIndex(of: $0) }.first
+  let tcCol = table.column(["tc_time_s", "tc_s", "tc", "end_time_s"])
+  let voCol = table.column(["vo_cm", "vertical_oscillation_cm"])
   var filters: [(Int, String)] = []
   for (k, v) in conditions {
-    guard let c = header.firstIndex(of: k.lowercased()) else {
+    guard let c = table.header.firstIndex(of: k.lowercased()) else {
       throw IngestError(.invalidArgument, "--truth-where names column '\(k)', which the reference file does not have", path: path)
     }
     filters.append((c, v))
   }
   var out: [TruthContact] = []
-  for (n, line) in lines.enumerated() {
-    let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-    guard f.count == header.count else {
-      throw IngestError(.malformedRecord, "expected \(header.count) fields, found \(f.count)", path: path, line: n + 2)
-    }
+  for (n, f) in table.rows.enumerated() {
     if filters.contains(where: { f[$0.0] != $0.1 }) { continue }
     guard let ic = Double(f[icCol]) else {
       throw IngestError(.malformedRecord, "'\(f[icCol])' is not a time in seconds", path: path, line: n + 2)
     }
-    out.append(TruthContact(icS: ic, tcS: tcCol.flatMap { Double(f[$0]) }))
+    out.append(TruthContact(icS: ic, tcS: tcCol.flatMap { Double(f[$0]) }, verticalOscillationCm: voCol.flatMap { Double(f[$0]) }))
   }
   return out
+}
+
+/// The pooled accuracy of one validation data set (many recordings): what
+/// docs/VALIDATION.md shows per data set and metric.
+public struct ValidationSet: Sendable {
+  public var name: String
+  public var recordings = 0
+  public var referenceContacts = 0
+  public var detections = 0
+  public var matched = 0
+  public var toleranceMs = 0.0
+  /// Detected − reference, pooled over the recordings.
+  public var icErrorsMs: [Double] = []
+  public var contactErrorsMs: [Double] = []
+  public var verticalOscillationErrorsCm: [Double] = []
+  /// Reference VO of the same pairs (for the relative error), cm.
+  public var verticalOscillationReferenceCm: [Double] = []
+  /// Per recording: cadence error, %; stride-time error, %.
+  public var cadenceErrorsPct: [Double] = []
+  public var strideErrorsPct: [Double] = []
+  /// Running-form flags raised (warnings and alerts judged against runners).
+  public var runningFlags = 0
+  /// Steps detected while the reference says nobody moved (standing).
+  public var stepsWhileStanding = 0
+
+  public init(name: String) { self.name = name }
+
+  public var recall: Double? { referenceContacts > 0 ? Double(matched) / Double(referenceContacts) : nil }
+  public var precision: Double? { detections > 0 ? Double(matched) / Double(detections) : nil }
+
+  /// Adds one recording's contact evaluation.
+  public mutating func add(_ e: Evaluation, truth: [TruthContact]) {
+    recordings += 1
+    referenceContacts += e.truthContacts
+    detections += e.detections
+    matched += e.matched
+    toleranceMs = e.toleranceMs
+    icErrorsMs += e.icErrorsMs
+    contactErrorsMs += e.contactErrorsMs
+    let t = truth.sorted { $0.icS < $1.icS }
+    for m in e.matches {
+      guard let ref = t[m.truthIndex].verticalOscillationCm, let vo = m.step.verticalOscillationCm else { continue }
+      verticalOscillationErrorsCm.append(vo - ref)
+      verticalOscillationReferenceCm.append(ref)
+    }
+    if let c = e.cadenceErrorPct { cadenceErrorsPct.append(c) }
+  }
+
+  /// The markdown rows of this set: one per metric it has.
+  public func markdownRows() -> [String] {
+    func f(_ x: Double, _ d: Int) -> String { String(format: "%.\(d)f", x) }
+    func row(_ metric: String, _ a: Agreement?, _ d: Int, extra: String = "—", extra2: String = "—") -> String? {
+      guard let a else { return nil }
+      return "| \(name) | \(metric) | \(a.n) | \(f(a.bias, d)) | \(f(a.sd, d)) | \(f(a.lowerLimit, d)) to \(f(a.upperLimit, d)) | \(f(a.rmse, d)) | \(extra) | \(extra2) |"
+    }
+    var rows: [String] = []
+    if referenceContacts > 0, let r = recall, let p = precision {
+      rows.append(row("initial contact (ms, ±\(Int(toleranceMs)) ms)", Agreement(icErrorsMs), 1, extra: f(r, 4), extra2: f(p, 4))
+        ?? "| \(name) | initial contact (ms, ±\(Int(toleranceMs)) ms) | 0 | — | — | — | — | \(f(r, 4)) | \(f(p, 4)) |")
+    }
+    if let r = row("contact time (ms)", Agreement(contactErrorsMs), 1) { rows.append(r) }
+    if let r = row("vertical oscillation (cm)", Agreement(verticalOscillationErrorsCm), 2) { rows.append(r) }
+    let relative = zip(verticalOscillationErrorsCm, verticalOscillationReferenceCm).compactMap { $1 > 0 ? 100 * $0 / $1 : nil }
+    if let r = row("vertical oscillation (%)", Agreement(relative), 2) { rows.append(r) }
+    if let r = row("cadence per recording (%)", Agreement(cadenceErrorsPct), 2) { rows.append(r) }
+    if let r = row("stride time per recording (%)", Agreement(strideErrorsPct), 2) { rows.append(r) }
+    return rows
+  }
+}
+
+/// docs/VALIDATION.md from the validation sets.
+public func validationMarkdown(_ sets: [ValidationSet], command: String) -> String {
+  var md = """
+    # Validation
+
+    Generated by `scripts/validate.sh` (`\(command)`) from the committed code; do not edit by hand.
+    Every number is gaitline minus the reference (bias), its standard deviation (SD), the 95 % limits of
+    agreement (bias ± 1.96 SD, Bland & Altman 1986) and the root-mean-square error (RMSE), pooled over the
+    recordings of each data set, the way mobgap and gaitmap publish their validation. Recall and precision count
+    initial contacts matched one-to-one within the tolerance (precision only over the span the reference covers).
+
+    | data set | metric | n | bias | SD | 95 % limits of agreement | RMSE | recall | precision |
+    |---|---|---|---|---|---|---|---|---|
+
+    """
+  for s in sets { for r in s.markdownRows() { md += r + "\n" } }
+  md += "\n| data set | recordings | running-form flags raised | steps while standing |\n|---|---|---|---|\n"
+  for s in sets { md += "| \(s.name) | \(s.recordings) | \(s.runningFlags) | \(s.stepsWhileStanding) |\n" }
+  return md
 }

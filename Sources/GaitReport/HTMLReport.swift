@@ -265,6 +265,9 @@ func humanFlagTitle(_ id: String) -> String {
     "form-breakdown-lean": "Form breakdown: trunk lean", "form-breakdown-sway": "Form breakdown: sway",
     "sample-rate-low": "Low sample rate", "clipping": "Clipped samples", "gaps": "Gaps in the recording",
     "placement-limits": "What this sensor position can measure",
+    "runs-per-week": "Many runs in one week", "no-rest-day": "No rest day", "volume-rise": "Running time rose fast",
+    "speed-and-volume-rise": "Speed and running time raised together",
+    "tibial-shock-high": "High tibial shock", "tibial-shock-lower-bound": "Tibial shock beyond the sensor's range",
   ]
   if let t = titles[id] { return t }
   let words = id.split(separator: "-").joined(separator: " ")
@@ -277,7 +280,7 @@ func humanMetric(_ metric: String) -> String {
     "cadence_spm": "cadence", "trunk_lean_deg": "trunk lean", "lateral_sway_cm": "lateral sway",
     "gct_balance_left_pct": "ground contact balance", "ground_contact_ms": "ground contact",
     "sample_rate_hz": "sample rate", "clipped_samples": "clipped samples", "gaps": "gaps", "placement": "placement",
-    "vertical_oscillation_cm": "vertical oscillation", "braking_mps": "braking",
+    "vertical_oscillation_cm": "vertical oscillation", "braking_mps": "braking", "tibial_shock_g": "tibial shock",
   ]
   return names[metric] ?? metric.split(separator: "_").filter { !["spm", "deg", "cm", "ms", "pct", "hz", "mps"].contains($0) }.joined(separator: " ")
 }
@@ -337,7 +340,9 @@ public func htmlReport(_ r: AnalysisResult) -> String {
     var measured = ""
     if let v = f.value {
       let unit = humanUnit(f.unit)
-      measured = " · \(escapeHTML(humanMetric(f.metric))) \(String(format: "%.3g", v))\(escapeHTML(unit))"
+      // One more digit where three would make value and threshold look equal.
+      let digits = f.threshold.map { String(format: "%.3g", v) == String(format: "%.3g", $0) && v != $0 } == true ? "%.4g" : "%.3g"
+      measured = " · \(escapeHTML(humanMetric(f.metric))) \(String(format: digits, v))\(escapeHTML(unit))"
       if let t = f.threshold { measured += " (threshold \(String(format: "%.3g", t))\(escapeHTML(unit)))" }
     }
     html += """
@@ -351,11 +356,19 @@ public func htmlReport(_ r: AnalysisResult) -> String {
   html += row("duty factor", s.dutyFactor, "", 2) + row("vertical oscillation", s.verticalOscillationCm, "cm", 1)
   html += row(s.trunkLeanReference == "standing" ? "trunk lean (from standing)" : "trunk lean (sensor axis, not calibrated)", s.trunkLeanDeg, "°", 1) + row("lateral sway", s.lateralSwayCm, "cm", 1)
   html += row("braking", s.brakingMps, "m/s", 2) + row("impact", s.impactG, "g", 1)
+  if r.placement == .shank {
+    html += row("tibial shock\(s.tibialShockClippedSteps > 0 ? " (lower bound: \(s.tibialShockClippedSteps) clipped steps)" : "")", s.tibialShockG, "g", 1)
+    html += row("tibial shock rise", s.tibialShockRateGps, "g/s", 0)
+  }
   if let b = s.gctBalanceLeftPct { html += "<tr><th>GCT balance</th><td>\(String(format: "%.1f", b)) % left</td><td></td><td></td></tr>" }
   html += "</table>"
   html += "<h2>Over the run</h2><div class=\"charts\">"
   html += svgSeries(id: "plot-cadence", title: "Cadence", unit: "steps/min", points: cadencePts)
   html += svgSeries(id: "plot-contact", title: "Ground contact time", unit: "ms", points: contactPts)
+  if r.placement == .shank {
+    html += svgSeries(id: "plot-tibial-shock", title: "Tibial shock (peak axial acceleration)", unit: "g",
+                      points: run.compactMap { st in st.tibialShockG.map { (st.icS, $0) } })
+  }
   html += svgSeries(id: "plot-vo", title: "Vertical oscillation", unit: "cm", points: voPts)
   html += svgSeries(id: "plot-lean", title: "Trunk forward lean", unit: "degrees", points: leanPts,
                     band: (3, 11, "typical 3–11° (Teng & Powers)"), perSegment: true)

@@ -75,6 +75,10 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
   if steps.isEmpty {
     warnings.append("no steps found: the recording shows no periodic walking or running")
   }
+  if placement == .shank {
+    warnings.append("shank sensor: trunk metrics (vertical oscillation, lean, sway, braking) are not measurable from the shank; events are the sensor leg's only, so cadence = 2 × its stride rate")
+    warnings.append("shank sensor: toe-off and contact time come from the accelerometer's push-off pattern; such shank estimates agree with force plates within about ±150 ms in the literature — treat contact time as approximate")
+  }
   if placement == .foot {
     warnings.append("foot sensor: trunk metrics (vertical oscillation, lean, sway) cannot be measured from the foot")
   }

@@ -17,8 +17,9 @@ public struct StepColumn: Sendable {
     case number(@Sendable (Step) -> Double?, digits: Int)
     /// A string; `nil` is JSON `null` and an empty CSV cell.
     case text(@Sendable (Step) -> String?)
-    /// JSON `true`/`false`, CSV `1`/`0`.
-    case flag(@Sendable (Step) -> Bool)
+    /// JSON `true`/`false`, CSV `1`/`0`; `nil` is JSON `null` and an empty
+    /// CSV cell.
+    case flag(@Sendable (Step) -> Bool?)
   }
 
   /// The JSON key and CSV header, with the unit (`ground_contact_ms`).
@@ -45,6 +46,9 @@ public let stepColumns: [StepColumn] = [
   StepColumn("lateral_sway_cm", .number({ $0.lateralSwayCm }, digits: 2)),
   StepColumn("braking_mps", .number({ $0.brakingMps }, digits: 3)),
   StepColumn("impact_g", .number({ $0.impactG }, digits: 2)),
+  StepColumn("tibial_shock_g", .number({ $0.tibialShockG }, digits: 2)),
+  StepColumn("tibial_shock_rate_gps", .number({ $0.tibialShockRateGps }, digits: 0)),
+  StepColumn("tibial_shock_clipped", .flag({ $0.tibialShockClipped })),
 ]
 
 /// One step as a JSON object (the `steps[]` entries of the report), from
@@ -54,7 +58,7 @@ public func stepJSON(_ s: Step) -> JSONValue {
     switch c.value {
     case .number(let f, let digits): return (c.name, .num(f(s), digits))
     case .text(let f): return (c.name, .str(f(s)))
-    case .flag(let f): return (c.name, .bool(f(s)))
+    case .flag(let f): return (c.name, f(s).map { .bool($0) } ?? .null)
     }
   })
 }
@@ -248,7 +252,8 @@ struct StepTableEncoding: Sendable {
             case .number(let f, let digits): try w.writeJSONNumber(f(s), digits: digits)
             case .text(let f):
               if let t = f(s) { try w.writeJSONString(t) } else { try w.write(literal: "null") }
-            case .flag(let f): try w.write(literal: f(s) ? "true" : "false")
+            case .flag(let f):
+              if let b = f(s) { try w.write(literal: b ? "true" : "false") } else { try w.write(literal: "null") }
             }
             try w.write(literal: i < last ? ",\n" : "\n")
           }
@@ -270,7 +275,7 @@ struct StepTableEncoding: Sendable {
           switch columns[i].value {
           case .number(let f, let digits): if let v = f(s) { try w.writeFixed(v, digits: digits) }
           case .text(let f): if let t = f(s) { try w.write(t) }
-          case .flag(let f): try w.write(byte: f(s) ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+          case .flag(let f): if let b = f(s) { try w.write(byte: b ? UInt8(ascii: "1") : UInt8(ascii: "0")) }
           }
         }
         try w.write(byte: UInt8(ascii: "\n"))

@@ -73,6 +73,9 @@ public func reportJSON(_ r: AnalysisResult, includeSteps: Bool = true) -> JSONVa
     ("lateral_sway_cm", dist(s.lateralSwayCm, 2)),
     ("braking_mps", dist(s.brakingMps, 3)),
     ("impact_g", dist(s.impactG, 2)),
+    ("tibial_shock_g", dist(s.tibialShockG, 2)),
+    ("tibial_shock_rate_gps", dist(s.tibialShockRateGps, 0)),
+    ("tibial_shock_clipped_steps", .number(Double(s.tibialShockClippedSteps))),
     ("gct_balance_left_pct", .num(s.gctBalanceLeftPct, 1)),
     ("mounting_tilt_deg", .num(s.mountingTiltDeg, 1)),
     ("running_s", .num(s.runningSeconds, 1)),
@@ -184,6 +187,13 @@ public func textSummary(_ r: AnalysisResult) -> String {
     row("braking", s.brakingMps, "m/s", 2)
   }
   row("impact", s.impactG, "g", 1)
+  if r.placement == .shank {
+    row("tibial shock", s.tibialShockG, "g", 1)
+    row("tibial shock rise", s.tibialShockRateGps, "g/s", 0)
+    if s.tibialShockClippedSteps > 0 {
+      lines.append("  tibial shock: \(s.tibialShockClippedSteps) step(s) hit the sensor's range; their peak is a lower bound")
+    }
+  }
   if let b = s.gctBalanceLeftPct { lines.append("  GCT balance            \(String(format: "%.1f", b)) % left") }
   if r.flags.isEmpty {
     lines.append("  flags: none")

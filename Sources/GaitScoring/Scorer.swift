@@ -71,6 +71,8 @@ public enum Evidence {
     "Garmin ground-contact-time balance bands: green 49.3–50.7 % (40 % of runners), red beyond 52.2 % either side (5 %). Coaches treat > 2 % left/right difference as poor symmetry."
   public static let fatigue =
     "Schütte et al. 2015 (PLOS ONE 10:e0141957): fatigue raises trunk mediolateral and anteroposterior variability; Clermont et al. 2019 (J Appl Biomech 35:401): marathon gait deviates from its early-race baseline from 20–22 km. Trunk-muscle fatigue is one of the links between running and back pain. Amounts used here are gaitline heuristics."
+  public static let tibialShock =
+    "Milner et al. 2006 (Med Sci Sports Exerc 38:323): female runners with a history of tibial stress fracture had higher peak tibial acceleration and loading rates than controls. Crowell & Davis 2011 (Clin Biomech 26:78): real-time feedback on tibial acceleration lowered peak tibial shock and impact loading in runners selected for high shock. Peak values depend on the sensor, its mounting and the surface; a clipped peak is a lower bound."
   public static let quality =
     "Contact times need ≥ 100 Hz (one sample is 10 ms of a 200–300 ms contact); 200 Hz or more is recommended. Peer packages refuse input below 50 Hz (GaitPy)."
 }
@@ -85,6 +87,13 @@ public enum Evidence {
 /// absolute links).
 public struct Scorer: Sendable {
   public var policy: ScoringPolicy
+
+  /// Flags that judge running form against runners' values (not data
+  /// quality, placement notes or `not-running`).
+  public static let runningFormFlagIds: Set<String> = [
+    "overstriding", "cadence-low", "trunk-lean-high", "trunk-lean-low", "trunk-lean-increase", "lateral-sway-high",
+    "contact-asymmetry", "form-breakdown-cadence", "form-breakdown-contact", "form-breakdown-lean", "form-breakdown-sway",
+  ]
 
   public init(policy: ScoringPolicy = .populationDefaults) { self.policy = policy }
 
@@ -121,10 +130,12 @@ public struct Scorer: Sendable {
         evidence: "gaitline does not invent samples to fill holes.",
         advice: "Check the logger's storage and connection."))
     }
-    if run.placement == .foot {
+    if run.placement == .foot || run.placement == .shank {
       flags.append(RiskFlag(
         id: "placement-limits", severity: .info, metric: "placement", value: nil, threshold: nil, unit: "",
-        message: "A foot sensor cannot measure trunk lean, vertical oscillation, lateral sway or braking.",
+        message: run.placement == .foot
+          ? "A foot sensor cannot measure trunk lean, vertical oscillation, lateral sway or braking."
+          : "A shank sensor cannot measure trunk lean, vertical oscillation, lateral sway or braking. Only the sensor leg's contacts are measured: cadence is 2 × its stride rate. Contact time from a shank accelerometer is approximate (toe-off within about ±150 ms in validation studies).",
         evidence: "Vertical oscillation, trunk lean and sway describe the trunk: they need a sensor on the torso or sacrum.",
         advice: "Clip a second sensor at the lower back (sacrum or waistband) to check posture."))
     } else if !run.hasMediolateral {
@@ -135,6 +146,38 @@ public struct Scorer: Sendable {
         advice: "Record all three axes."))
     }
     guard s.steps >= 8 else { return flags }
+    // Running flags are judged on running bouts only: their thresholds come
+    // from runners. Without enough running steps the summary is over
+    // walking, and a walking step rate, contact time or sway says nothing
+    // about running form.
+    guard s.basis == "running" else {
+      flags.append(RiskFlag(
+        id: "not-running", severity: .info, metric: "running_steps", value: Double(s.runningSteps),
+        threshold: Double(RunSummary.minimumRunningSteps), unit: "steps", startS: span?.0, endS: span?.1,
+        message: "No running found (\(s.runningSteps) of \(s.steps) steps in running bouts): the recording is walking, so no running-form flags are judged.",
+        evidence: "Running thresholds (cadence, contact time, lean, sway) come from studies of runners and do not apply to walking.",
+        advice: "Record a run (with a flight phase) to get running-form feedback."))
+      return flags
+    }
+    // Tibial shock, from a shank sensor on running bouts.
+    if run.placement == .shank {
+      if let shock = s.tibialShockG?.median, shock >= p.tibialShockHighG {
+        let bound = s.tibialShockClippedSteps > 0 ? " \(s.tibialShockClippedSteps) step(s) reached the sensor's range, so the true peak is higher still." : ""
+        flags.append(RiskFlag(
+          id: "tibial-shock-high", severity: .warning, metric: "tibial_shock_g", value: shock,
+          threshold: p.tibialShockHighG, unit: "g", startS: span?.0, endS: span?.1,
+          message: "Median tibial shock \(fmt(shock, 1)) g is at or above \(fmt(p.tibialShockHighG, 1)) g.\(bound) High tibial shock is associated with tibial stress fracture in runners; it is not a diagnosis.",
+          evidence: Evidence.tibialShock,
+          advice: "Softer, quieter landings lower tibial shock (Crowell & Davis 2011 used real-time feedback); a slightly higher step rate also helps. Change gradually."))
+      } else if let shock = s.tibialShockG?.median, s.tibialShockClippedSteps * 2 > (s.tibialShockG?.count ?? 0) {
+        flags.append(RiskFlag(
+          id: "tibial-shock-lower-bound", severity: .info, metric: "tibial_shock_g", value: shock,
+          threshold: nil, unit: "g", startS: span?.0, endS: span?.1,
+          message: "Most steps' tibial shock reached the sensor's range: the median \(fmt(shock, 1)) g is a lower bound.",
+          evidence: Evidence.tibialShock,
+          advice: "Record with a wider accelerometer range (±16 g or more) to measure tibial shock."))
+      }
+    }
 
     // Overstriding: low cadence plus braking or long contact.
     let cadence = s.cadenceSpm?.median
@@ -155,24 +198,28 @@ public struct Scorer: Sendable {
       let limit = baseline?.brakingMps.map { $0 * (1 + p.baselineBrakingRisePct / 100) } ?? p.brakingHighMps
       if b >= limit { secondSigns.append("high braking (\(fmt(b, 2)) m/s lost per step, threshold \(fmt(limit, 2)))") }
     }
-    if let g = contact {
+    // A shank accelerometer's contact time is approximate (toe-off within
+    // about ±150 ms in validation studies): not a second sign.
+    if let g = contact, run.placement != .shank {
       let limit = baseline?.groundContactMs.map { $0 * (1 + p.baselineContactRisePct / 100) } ?? p.contactLongMs
       if g >= limit { secondSigns.append("long ground contact (\(fmt(g)) ms, threshold \(fmt(limit)))") }
     }
     if let c = cadence, lowCadence {
+      // 165.6 is below 166: a decimal where whole numbers would look equal.
+      let cText = fmt(c, fmt(c) == fmt(cadenceThreshold) ? 1 : 0)
       if !secondSigns.isEmpty {
         let severe = c < p.cadenceVeryLowSpm || secondSigns.count >= 2
         flags.append(RiskFlag(
           id: "overstriding", severity: severe ? .alert : .warning, metric: "cadence_spm", value: c,
           threshold: cadenceThreshold, unit: "spm", startS: span?.0, endS: span?.1,
-          message: "Overstriding pattern: cadence \(fmt(c)) spm is low (below \(fmt(cadenceThreshold)), \(cadenceBasis)) together with \(secondSigns.joined(separator: " and ")). This pattern is associated with higher braking forces and with low back pain in runners; it is not a diagnosis.",
+          message: "Overstriding pattern: cadence \(cText) spm is low (below \(fmt(cadenceThreshold)), \(cadenceBasis)) together with \(secondSigns.joined(separator: " and ")). This pattern is associated with higher braking forces and with low back pain in runners; it is not a diagnosis.",
           evidence: Evidence.cadence + " " + Evidence.overstride,
           advice: "Try a 5 % higher step rate at the same speed (a metronome or music helps): shorter steps land the foot closer under the hips. Change gradually over a few weeks."))
       } else {
         flags.append(RiskFlag(
           id: "cadence-low", severity: .info, metric: "cadence_spm", value: c, threshold: cadenceThreshold,
           unit: "spm", startS: span?.0, endS: span?.1,
-          message: "Cadence \(fmt(c)) spm is below \(fmt(cadenceThreshold)) (\(cadenceBasis)); without high braking or long contact this alone does not indicate overstriding.",
+          message: "Cadence \(cText) spm is below \(fmt(cadenceThreshold)) (\(cadenceBasis)); without high braking or long contact this alone does not indicate overstriding.",
           evidence: Evidence.cadence,
           advice: "If you also feel you reach forward with your foot, a 5 % higher step rate is a low-risk change to try."))
       }

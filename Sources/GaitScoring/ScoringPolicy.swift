@@ -57,6 +57,12 @@ public struct ScoringPolicy: Sendable, Hashable, Codable {
   public var minimumRateForContactHz: Double = 100
   /// Share of clipped samples that makes impacts unreliable.
   public var clippedFractionWarning: Double = 0.001
+  /// High tibial shock (shank sensor: median peak axial tibial acceleration
+  /// of running steps), g. Crowell & Davis 2011 retrained runners selected
+  /// for high peak positive tibial acceleration (above 8 g); Milner et al.
+  /// 2006 found higher tibial shock in runners with a history of tibial
+  /// stress fracture. An association, not an injury threshold.
+  public var tibialShockHighG: Double = 8
   /// Training load across runs (batch): more than this many runs a week.
   public var maxRunsPerWeek: Int = 4
   /// Week-over-week running-time increase that counts as fast, %. *Heuristic*
@@ -88,6 +94,7 @@ public struct ScoringPolicy: Sendable, Hashable, Codable {
     case baselineBrakingRisePct = "baseline_braking_rise_pct", baselineLeanChangeDeg = "baseline_lean_change_deg"
     case baselineSpeedToleranceMps = "baseline_speed_tolerance_mps"
     case minimumRateForContactHz = "minimum_rate_for_contact_hz", clippedFractionWarning = "clipped_fraction_warning"
+    case tibialShockHighG = "tibial_shock_high_g"
     case maxRunsPerWeek = "max_runs_per_week", weeklyVolumeRisePct = "weekly_volume_rise_pct"
     case weeklySpeedRisePct = "weekly_speed_rise_pct", minimumSessionRunningS = "minimum_session_running_s"
   }
@@ -120,6 +127,7 @@ public struct ScoringPolicy: Sendable, Hashable, Codable {
     baselineSpeedToleranceMps = try v(.baselineSpeedToleranceMps, d.baselineSpeedToleranceMps)
     minimumRateForContactHz = try v(.minimumRateForContactHz, d.minimumRateForContactHz)
     clippedFractionWarning = try v(.clippedFractionWarning, d.clippedFractionWarning)
+    tibialShockHighG = try v(.tibialShockHighG, d.tibialShockHighG)
     maxRunsPerWeek = try c.decodeIfPresent(Int.self, forKey: .maxRunsPerWeek) ?? d.maxRunsPerWeek
     weeklyVolumeRisePct = try v(.weeklyVolumeRisePct, d.weeklyVolumeRisePct)
     weeklySpeedRisePct = try v(.weeklySpeedRisePct, d.weeklySpeedRisePct)

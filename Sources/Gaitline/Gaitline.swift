@@ -93,4 +93,15 @@ public struct RunReport: Sendable {
   public var html: String { htmlReport(result) }
   /// The per-step table that `gaitline analyze --steps-csv` writes.
   public var stepsCSV: String { GaitReport.stepsCSV(result.steps) }
+
+  /// Writes ``html`` to `path` atomically (a temporary file renamed into
+  /// place), never over the recording it describes.
+  public func writeHTML(to path: String) throws {
+    try atomicWrite(html, to: path, protecting: ProtectedPaths(inputs: [result.path]), what: "the HTML report")
+  }
+
+  /// Writes ``json`` to `path` atomically, never over the recording.
+  public func writeJSON(to path: String) throws {
+    try atomicWrite(json, to: path, protecting: ProtectedPaths(inputs: [result.path]), what: "the JSON report")
+  }
 }

@@ -10,7 +10,7 @@ import Testing
   /// so the test takes 30 s): every status has all three values, and the
   /// provisional steps carry their step time.
   @Test func tenMinuteStreamHasStatusValuesAllTheTime() throws {
-    let emu = try Emulator.start(["--protocol", "text", "--seconds", "600", "--rate", "100", "--speed", "20"])
+    let emu = try Emulator.start(["--protocol", "text", "--seconds", "600", "--rate", "100", "--playback-speed", "20"])
     let r = try gaitline(["stream", emu.device, "--protocol", "text", "--rate", "100", "--json-lines"])
     emu.process.waitUntilExit()
     #expect(r.status == 0, "\(r.stderr)")

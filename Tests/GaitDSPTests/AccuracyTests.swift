@@ -2,6 +2,7 @@ import Foundation
 import GaitCore
 import GaitIngest
 import GaitReport
+import GaitScoring
 import GaitTestSupport
 import Testing
 
@@ -66,6 +67,44 @@ func analyzeFile(_ relative: String, options: AnalysisOptions = AnalysisOptions(
     #expect(errors.count >= 455)
     #expect(abs(bias) <= 5, "bias \(bias) ms")
     #expect(rmse <= 18.5, "RMSE \(rmse) ms")
+  }
+
+  /// Vertical oscillation against the centre of mass's from the force plate
+  /// (double integration of F/m − g over each reference step, mean removed)
+  /// — the "sacrum force-plate" rows of docs/VALIDATION.md. Targets (issue
+  /// 13): |bias| ≤ 0.3 cm, RMSE ≤ 0.4 cm. Measured: bias +0.16 cm, RMSE
+  /// 0.48 cm (0.41 cm with the reference's own contacts as step bounds: the
+  /// sensor-vs-force limit of the method); the RMSE bound below is what is
+  /// achieved, so a regression fails; 0.4 cm is not met. Before mean-only
+  /// removal: bias −0.18 cm, RMSE 0.66 cm.
+  @Test func verticalOscillationAgainstForcePlateCentreOfMass() throws {
+    var differences: [Double] = []
+    for k in 0...30 {
+      let path = sampleData(String(format: "alcantara-sacrum-run/trial_%02d.csv", k))
+      let force = try loadForce(path: path, column: "vgrf_bw")
+      let reference = forceVerticalOscillation(timeS: force.timeS, forceBW: force.force, contacts: Self.truth[k]!)
+      let r = try analyzeFile(String(format: "alcantara-sacrum-run/trial_%02d.csv", k))
+      let e = evaluate(steps: r.steps, truth: reference, toleranceS: 0.040)
+      differences += verticalOscillationDifferences(e, truth: reference)
+    }
+    let a = try #require(Agreement(differences))
+    #expect(a.n >= 420, "pairs \(a.n)")
+    #expect(abs(a.bias) <= 0.3, "VO bias \(a.bias) cm")
+    #expect(a.rmse <= 0.5, "VO RMSE \(a.rmse) cm")
+  }
+
+  /// The force-derived VO itself on a known signal: a sinusoidal force
+  /// 1 + A·sin(2πt/T) (body weights) moves the centre of mass by
+  /// 2·A·g·(T/2π)² peak to peak.
+  @Test func forceVerticalOscillationOfASine() throws {
+    let rate = 1000.0, period = 0.35, amplitude = 0.8
+    let time = (0..<3000).map { Double($0) / rate }
+    let force = time.map { 1 + amplitude * sin(2 * .pi * $0 / period) }
+    let contacts = stride(from: 0.1, to: 2.8, by: period).map { TruthContact(icS: $0) }
+    let vo = forceVerticalOscillation(timeS: time, forceBW: force, contacts: contacts).compactMap(\.verticalOscillationCm)
+    let exact = 2 * amplitude * 9.80665 * pow(period / (2 * .pi), 2) * 100
+    #expect(vo.count == contacts.count - 1)
+    for v in vo { #expect(abs(v - exact) / exact < 0.01, "VO \(v) vs \(exact) cm") }
   }
 
   @Test func rawThreeAxisSacrumSampleIsRunning() throws {
@@ -135,6 +174,16 @@ func analyzeFile(_ relative: String, options: AnalysisOptions = AnalysisOptions(
     #expect(recall >= 0.9, "recall \(recall)")
     #expect(precision >= 0.9, "precision \(precision)")
   }
+
+  /// Walking gets no running-form flags (issue 13, failure mode 8).
+  @Test(arguments: ["HA_001_Test5_Trial1", "HA_001_Test5_Trial2", "HA_002_Test5_Trial1", "HA_002_Test5_Trial2",
+                    "MS_001_Test5_Trial1", "MS_001_Test5_Trial2"])
+  func walkingGetsNoRunningFlags(recording: String) throws {
+    let r = try analyzeFile("mobgap-lowerback-walk/\(recording)_lowerback.csv")
+    let running = r.flags.filter { Scorer.runningFormFlagIds.contains($0.id) }
+    #expect(running.isEmpty, "\(recording): \(running.map(\.id))")
+    #expect(r.summary.runningSteps == 0, "\(recording): \(r.summary.runningSteps) running steps")
+  }
 }
 
 /// An external oracle: scikit-digital-health's expected results for the
@@ -159,3 +208,4 @@ func analyzeFile(_ relative: String, options: AnalysisOptions = AnalysisOptions(
     #expect(bouts.allSatisfy { $0.kind == "walking" }, "no running in a walking recording")
   }
 }
+

@@ -20,6 +20,16 @@ import Testing
     #expect(leftovers(dir).isEmpty)
   }
 
+  @Test func aReplacedFileKeepsItsPermissions() throws {
+    let out = temporaryDirectory().path + "/private.json"
+    try atomicWrite("first", to: out)
+    #expect(chmod(out, 0o600) == 0)
+    try atomicWrite("second", to: out)
+    var st = stat()
+    #expect(stat(out, &st) == 0 && st.st_mode & 0o777 == 0o600)
+    #expect(contents(out) == "second")
+  }
+
   @Test func aLongTargetNameGetsAShortTemporaryName() throws {
     let dir = temporaryDirectory().path
     let out = dir + "/" + String(repeating: "n", count: 250) + ".json"  // 255 bytes: NAME_MAX

@@ -21,6 +21,8 @@ private func oracleStepJSON(_ s: Step) -> JSONValue {
     ("flight_ms", .num(s.flightMs, 1)), ("duty_factor", .num(s.dutyFactor, 3)),
     ("vertical_oscillation_cm", .num(s.verticalOscillationCm, 2)), ("lateral_sway_cm", .num(s.lateralSwayCm, 2)),
     ("braking_mps", .num(s.brakingMps, 3)), ("impact_g", .num(s.impactG, 2)),
+    ("tibial_shock_g", .num(s.tibialShockG, 2)), ("tibial_shock_rate_gps", .num(s.tibialShockRateGps, 0)),
+    ("tibial_shock_clipped", s.tibialShockClipped.map { .bool($0) } ?? .null),
   ])
 }
 
@@ -34,12 +36,13 @@ private func oracleReportText(_ r: AnalysisResult, inserting extra: [(String, JS
 
 /// The per-step CSV as it was written with `String(format:)` per cell.
 private func oracleStepsCSV(_ steps: [Step]) -> String {
-  var out = "ic_s,tc_s,side,running,step_time_ms,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,lateral_sway_cm,braking_mps,impact_g\n"
+  var out = "ic_s,tc_s,side,running,step_time_ms,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,lateral_sway_cm,braking_mps,impact_g,tibial_shock_g,tibial_shock_rate_gps,tibial_shock_clipped\n"
   func f(_ v: Double?, _ d: Int) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "" }
   for s in steps {
     out += [f(s.icS, 4), f(s.tcS, 4), s.side?.rawValue ?? "", s.running ? "1" : "0", f(s.stepTimeMs, 1),
             f(s.groundContactMs, 1), f(s.flightMs, 1), f(s.dutyFactor, 3), f(s.verticalOscillationCm, 2),
-            f(s.lateralSwayCm, 2), f(s.brakingMps, 3), f(s.impactG, 2)].joined(separator: ",") + "\n"
+            f(s.lateralSwayCm, 2), f(s.brakingMps, 3), f(s.impactG, 2), f(s.tibialShockG, 2),
+            f(s.tibialShockRateGps, 0), s.tibialShockClipped.map { $0 ? "1" : "0" } ?? ""].joined(separator: ",") + "\n"
   }
   return out
 }
@@ -194,7 +197,7 @@ private func expectSameReports(_ r: AnalysisResult, _ label: String) {
     var wc = ByteWriter { csv.append(contentsOf: $0) }
     try table.writeCSV([s], into: &wc)
     try wc.flush()
-    #expect(String(decoding: json, as: UTF8.self).contains("\"impact_g\": null,\n      \"foot_flat_s\": 1.5\n    }"))
-    #expect(String(decoding: csv, as: UTF8.self).hasSuffix(",foot_flat_s\n1.5000,,,1,,,,,,,,,1.500\n"))
+    #expect(String(decoding: json, as: UTF8.self).contains("\"tibial_shock_clipped\": null,\n      \"foot_flat_s\": 1.5\n    }"))
+    #expect(String(decoding: csv, as: UTF8.self).hasSuffix(",foot_flat_s\n1.5000,,,1,,,,,,,,,,,,1.500\n"))
   }
 }

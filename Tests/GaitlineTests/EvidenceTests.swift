@@ -27,7 +27,7 @@ import Testing
   @Test func everyAuthorCitedByAFlagIsInEvidenceMD() throws {
     let evidence = try String(contentsOf: Self.root.appendingPathComponent("docs/EVIDENCE.md"), encoding: .utf8)
     let texts = [Evidence.cadence, Evidence.overstride, Evidence.lean, Evidence.sway, Evidence.balance,
-                 Evidence.fatigue, Evidence.quality]
+                 Evidence.fatigue, Evidence.quality, Evidence.tibialShock]
     // "Surname et al. 2011", "Teng & Powers 2014", "Hart et al. 2009"
     let citation = try Regex(#"([A-Z][\p{L}-]+)(?: et al\.| & [A-Z][\p{L}]+)? (?:19|20)\d\d"#)
     var cited = Set<String>()

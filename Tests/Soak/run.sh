@@ -18,7 +18,7 @@ g=$PWD/.build/release/gaitline
 work=$(mktemp -d /tmp/gaitline-soak.XXXXXX)
 trap 'kill $emu $reader 2>/dev/null || true' EXIT
 seconds=$((hours * 3600))
-"$g" simulate --serial --protocol glb --seconds "$seconds" --rate 100 --speed 0 --start-delay 1 \
+"$g" simulate --serial --protocol glb --seconds "$seconds" --rate 100 --playback-speed 0 --start-delay 1 \
   --garbage-every 50000 --corrupt-every 70000 --drop-every 90000 --stall-every 3600 --stall-for 5 \
   --sent "$work/sent.bin" > "$work/emu.out" 2> "$work/emu.err" &
 emu=$!

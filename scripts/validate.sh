@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Validation suite: runs `gaitline evaluate` on every bundled data set that has ground truth and on
+# synthetic runs with exact truth, and writes docs/VALIDATION.md (n, bias, SD, 95 % limits of agreement,
+# RMSE, recall/precision per data set and metric). Usage: scripts/validate.sh [gaitline binary]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ $# -ge 1 ]]; then
+  bin=$1
+else
+  scripts/setup.sh
+  swift build --product gaitline 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
+  bin=.build/debug/gaitline
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+plan=$work/plan.csv
+echo "dataset,recording,truth,truth_where,force_column,mode,standing,tolerance_ms" > "$plan"
+
+# --- Sacrum on a force-plate treadmill (Alcantara 2022): contacts and centre-of-mass VO from the force.
+sacrum=SampleData/alcantara-sacrum-run
+for f in "$sacrum"/trial_*.csv; do
+  n=$(basename "$f" .csv); n=$((10#${n#trial_}))
+  echo "alcantara-sacrum-run (force plate),$f,$sacrum/ground_truth_contacts.csv,trial=$n,vgrf_bw,contacts,,40" >> "$plan"
+done
+
+# --- Lower-back walking (Mobilise-D/mobgap, stereophotogrammetry ICs): walking, no running flags expected.
+walk=SampleData/mobgap-lowerback-walk
+for f in "$walk"/*_lowerback.csv; do
+  IFS=_ read -r cohort id test trial _ <<< "$(basename "$f")"
+  echo "mobgap-lowerback-walk (walking),$f,$walk/ground_truth_initial_contacts.csv,cohort=$cohort;id=$id;test=$test;trial=$trial;reference=Stereophoto;event=IC,,contacts,,40" >> "$plan"
+done
+
+# --- Foot (PyShoe, motion-capture strides): stride time.
+foot=SampleData/pyshoe-foot-run
+for f in "$foot"/*_imu.csv; do
+  t=$(basename "$f" _imu.csv)
+  echo "pyshoe-foot-run (strides),$f,$foot/ground_truth_strides.csv,trial=$t,,strides,," >> "$plan"
+done
+
+# --- Shank (tibia) on a force-belt treadmill (Bach 2022, one participant): contacts of the sensor leg,
+# walking matched within 60 ms and running within 40 ms (issue 14). Rows with the same dataset name
+# are pooled into one block of docs/VALIDATION.md. scripts/validate-shank.sh prints them per trial.
+shank=SampleData/bach-shank-subject-b
+for n in 5 6 7 8 9; do
+  if [[ $n -le 6 ]]; then kind=walking; tol=60; else kind=running; tol=40; fi
+  echo "bach-shank-subject-b ($kind; force belt),$shank/trial_0$n.csv,$shank/ground_truth_contacts.csv,trial=$n,,contacts,,$tol" >> "$plan"
+done
+
+# --- Synthetic runs with exact truth (gaitline simulate): name|rate|phases|extra options|standing spans
+synthetic=(
+  "steady 172 spm|100|stand:8,run:60:172:240,stand:8|--rotate 0,0,0|0-8;68-76"
+  "rates 50 Hz|50|run:60:176:230|--rotate 30,12,-8|"
+  "rates 1000 Hz|1000|run:30:168:250|--rotate 30,12,-8|"
+  "duty factor high (148 spm; 300 ms)|200|run:60:148:300|--rotate 0,0,0|"
+  "duty factor low (196 spm; 170 ms)|200|run:60:196:170|--rotate 0,0,0|"
+  "belt clip near/far 1.5; double hump|200|run:60:170:260|--near-far-ratio 1.5 --impact-spike 1 --rotate 20,5,10|"
+  "limp (step asymmetry 0.1)|100|run:60:176:220|--near-far-ratio 1.3 --step-asymmetry 0.1 --impact-spike 1|"
+  "mount yaw 45|100|stand:6,run:40:172:240|--rotate 45,0,0 --lean-deg 6|0-6"
+  "mount pitch -20 roll 20|100|stand:6,run:40:172:240|--rotate 0,-20,20 --lean-deg 6|0-6"
+  "mount upside down|100|stand:6,run:40:172:240|--rotate 90,0,180 --lean-deg 6|0-6"
+  "clipping at 2.2 g|250|stand:5,run:40:178:230|--clip-g 2.2 --impact-spike 1 --near-far-ratio 1.4|0-5"
+  "stops and walking|100|stand:10,walk:30:112,run:40:168:260,stand:15,run:30:180:220,walk:20:108,stand:10|--rotate 30,12,-8|0-10;80-95;145-155"
+  "standing only|100|stand:60|--rotate 30,12,-8|0-60"
+)
+for k in "${!synthetic[@]}"; do
+  IFS='|' read -r name rate phases extra standing <<< "${synthetic[$k]}"
+  # shellcheck disable=SC2086
+  "$bin" simulate --out "$work/syn_$k.csv" --truth "$work/syn_${k}_truth.csv" --rate "$rate" --phases "$phases" $extra
+  echo "synthetic: $name,$work/syn_$k.csv,$work/syn_${k}_truth.csv,,,contacts,$standing,20" >> "$plan"
+done
+
+# --- Synthetic shank (tibia) signals with exact contacts of the sensor leg (gaitline simulate --shank):
+# name|rate|run or walk|extra options
+shank_synthetic=(
+  "shank running 142.857 Hz; ±8 g clipping|142.857|run|--clip-g 8 --rotate 0,0,0"
+  "shank running 50 Hz|50|run|--rotate 30,12,-8"
+  "shank running 500 Hz; rotated|500|run|--rotate 30,12,-8"
+  "shank walking 100 Hz|100|walk|--rotate 0,0,0"
+  "shank walking 200 Hz; rotated|200|walk|--rotate=-40,20,60"
+)
+for k in "${!shank_synthetic[@]}"; do
+  IFS='|' read -r name rate gait extra <<< "${shank_synthetic[$k]}"
+  # shellcheck disable=SC2086
+  "$bin" simulate --shank "$gait" --out "$work/shank_$k.csv" --truth "$work/shank_${k}_truth.csv" --rate "$rate" \
+    --seconds 60 $extra
+  echo "synthetic: $name,$work/shank_$k.csv,$work/shank_${k}_truth.csv,,,contacts,,20" >> "$plan"
+done
+
+"$bin" evaluate --plan "$plan" --markdown "$work/VALIDATION.md"
+sed -e "s#$work/plan.csv#scripts/validate.sh's plan#" "$work/VALIDATION.md" > docs/VALIDATION.md.tmp
+mv docs/VALIDATION.md.tmp docs/VALIDATION.md
+echo "wrote docs/VALIDATION.md"
