@@ -117,13 +117,14 @@ func drain(_ open: () throws -> any SampleSource) -> (samples: Int, error: Inges
         var i = 0
         while i < bytes.count {
           let j = min(bytes.count, i + Int.random(in: 1...700, using: &rng))
-          try Array(bytes[i..<j]).withUnsafeBytes { try d.feed($0, into: &out) }
+          try Array(bytes[i..<j]).withUnsafeBytes { try d.decode($0, emit: &out) }
           i = j
         }
-        d.finish()
+        try d.decodeLast(emit: &out)
         let samples = out.reduce(0) { $0 + $1.count }
         #expect(samples <= bytes.count, "\(proto): \(samples) samples from \(bytes.count) bytes")
       }
     }
   }
 }
+
