@@ -390,13 +390,12 @@ public final class CSVReader: SampleSource {
           line: pendingLines[bad].number, column: headerNames[timeColumn])
       }
       let deltas = zip(times.dropFirst(), times).map { $0 - $1 }
-      let positive = deltas.filter { $0 > 0 }.sorted()
-      guard positive.count >= 2 else {
+      let positive = deltas.filter { $0 > 0 }
+      guard positive.count >= 2, let medianRaw = Statistics.median(positive) else {
         throw IngestError(.badTimestamps,
           "the time column '\(headerNames[timeColumn])' does not increase over the first rows; pass --rate HZ to ignore it",
           line: pendingLines.first?.number, column: headerNames[timeColumn])
       }
-      let medianRaw = positive[positive.count / 2]
       let headerTimeUnit = HeaderName(headerNames[timeColumn]).unit
       if timeIsISO {
         timeScale = 1

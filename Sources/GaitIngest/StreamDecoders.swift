@@ -334,8 +334,8 @@ public struct TextLineDecoder: StreamDecoder {
     if let tc = timeColumn, ticksPerSample == nil {
       // Unit of the time column from its steps: a counter (1 per sample),
       // s, ms or µs at the configured rate.
-      let d = zip(pending.dropFirst(), pending).map { $0[tc] - $1[tc] }.filter { $0 > 0 }.sorted()
-      if let step = d.isEmpty ? nil : d[d.count / 2] {
+      let d = zip(pending.dropFirst(), pending).map { $0[tc] - $1[tc] }.filter { $0 > 0 }
+      if let step = Statistics.median(d) {
         let period = 1 / info.sampleRateHz
         let candidates = [1.0, period, period * 1e3, period * 1e6]
         ticksPerSample = candidates.min { abs(log($0 / step)) < abs(log($1 / step)) }
