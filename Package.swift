@@ -59,6 +59,9 @@ let package = Package(
     .testTarget(
       name: "GaitScoringTests",
       dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitTestSupport"]),
+    .testTarget(
+      name: "GaitReportTests",
+      dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitTestSupport"]),
     .testTarget(name: "GaitStreamTests", dependencies: ["GaitCore", "GaitIngest", "GaitStream", "GaitTestSupport"]),
     .testTarget(name: "GaitCohortTests", dependencies: ["GaitCohort", "GaitIngest", "GaitTestSupport"]),
     .testTarget(name: "GaitlineTests", dependencies: ["Gaitline"]),
