@@ -23,6 +23,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     // `swift package generate-documentation --target Gaitline` (DocC); a plugin, not linked.
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
@@ -39,7 +40,9 @@ let package = Package(
     .target(name: "GaitStream", dependencies: ["GaitCore", "GaitIngest"]),
     .target(name: "GaitReport", dependencies: ["GaitCore", "GaitDSP", "GaitIngest", "GaitScoring"]),
     .target(name: "Gaitline", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport"]),
-    .target(name: "GaitCohort", dependencies: ["GaitCore", "GaitDSP", "GaitIngest", "GaitScoring", "GaitReport"]),
+    .target(
+      name: "GaitCohort",
+      dependencies: ["GaitCore", "GaitDSP", "GaitIngest", "GaitScoring", "GaitReport", .product(name: "Crypto", package: "swift-crypto")]),
     .executableTarget(
       name: "GaitCLI",
       dependencies: [

@@ -1,23 +1,59 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite and prints what a person wants to read: per stage,
 # time and throughput (MB/s of input, thousands of samples per second), then
-# the whole `gaitline analyze` process on a 1-hour 100 Hz CSV and the peak
-# memory of a 10-hour CSV.
+# the whole `gaitline analyze` process on a 1-hour 100 Hz CSV and .glb and
+# the peak memory of a 10-hour CSV, and last every figure of issue #16 next
+# to its target. Wall clock on a busy machine is noisy: read the p50 column,
+# and run again when another build is running.
+#   scripts/bench.sh [benchmark-filter]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift package --package-path Benchmarks benchmark --filter "${1:-.*}" --time-units milliseconds
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+swift package --package-path Benchmarks benchmark --filter "${1:-.*}" --time-units milliseconds 2>&1 | tee "$work/bench.txt"
 swift build -c release --product gaitline 2>&1 | grep -E "error|warning: " || true
 bin=.build/release/gaitline
-work=$(mktemp -d)
-"$bin" simulate --out "$work/hour1.csv" --seconds 3600 --rate 100
-"$bin" simulate --out "$work/hour10.csv" --seconds 36000 --rate 100
+"$bin" simulate --out "$work/hour1.csv" --seconds 3600 --rate 100 >/dev/null
+"$bin" simulate --out "$work/hour10.csv" --seconds 36000 --rate 100 >/dev/null
+"$bin" convert "$work/hour1.csv" "$work/hour1.glb" >/dev/null
+
+# The p50 of metric row `$2` (a prefix of its label) of benchmark `$1`.
+p50() {
+  awk -v name="$1" -v row="$2" -F'│' '
+    $0 == name { inside = 1; next }
+    inside && /^[A-Za-z]/ { inside = 0 }
+    inside && index($2, row) > 0 { gsub(/ /, "", $5); print $5; exit }' "$work/bench.txt"
+}
+
+# The mean of a hyperfine run, in ms.
+mean_ms() {
+  hyperfine --warmup 2 --runs "${2:-10}" --export-json "$work/h.json" "$1" >&2
+  python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["mean"] * 1000))' "$work/h.json"
+}
+
 echo "== Whole process: gaitline analyze on a 1-hour 100 Hz CSV ($(du -h "$work/hour1.csv" | cut -f1))"
 if command -v hyperfine >/dev/null; then
-  hyperfine --warmup 2 --runs 10 "$bin analyze $work/hour1.csv -q"
+  csv_ms=$(mean_ms "$bin analyze $work/hour1.csv --json $work/r.json -q")
+  glb_ms=$(mean_ms "$bin analyze $work/hour1.glb --json $work/r.json -q")
+  version_ms=$(mean_ms "$bin --version" 20)
 else
-  for i in 1 2 3; do /usr/bin/time -f "%e s" "$bin" analyze "$work/hour1.csv" -q; done
+  csv_ms="n/a (install hyperfine)"; glb_ms="n/a"; version_ms="n/a"
 fi
 echo "== Peak memory: gaitline analyze on a 10-hour 100 Hz CSV ($(du -h "$work/hour10.csv" | cut -f1))"
-/usr/bin/time -f "max resident %M KiB, %e s" "$bin" analyze "$work/hour10.csv" -q
-rm -rf "$work"
+/usr/bin/time -f "%M" -o "$work/rss" "$bin" analyze "$work/hour10.csv" --json "$work/r10.json" --html "$work/r10.html" -q
+rss_kib=$(tail -1 "$work/rss")
+
+row() { printf "  %-52s %14s   target %s\n" "$1" "$2" "$3"; }
+echo
+echo "== Issue #16 figures (release build; benchmark figures are p50)"
+row "whole process, 1-h CSV --json (ms)" "$csv_ms" "<= 50"
+row "whole process, 1-h .glb --json (ms)" "$glb_ms" "<= 35"
+row "start-up, gaitline --version (ms)" "$version_ms" "(5.0 with a static stdlib)"
+row "CSV reader, time + 3 columns (MB/s)" "$(p50 CSV.parse.hour1.100Hz MBps)" ">= 500"
+row "steps of an hour written, JSON report (ms)" "$(p50 Report.json.hour1.100Hz 'Time (wall clock)')" "<= 8"
+row "steps of an hour written, steps CSV (ms)" "$(p50 Report.stepsCSV.hour1.100Hz 'Time (wall clock)')" "(no target)"
+row "analysis, 1 h at 100 Hz (k samples/s)" "$(p50 Analysis.hour1.100Hz kSamplesPerS)" ">= 25000"
+row "gaitBouts, 80 000 alternating steps (ms)" "$(p50 Bouts.alternating.steps80k 'Time (wall clock)')" "<= 50"
+row "peak RSS, 10 h --json --html (MiB)" "$((rss_kib / 1024))" "<= 48"
+row "cohort hashing, SHA-256 (MB/s)" "$(p50 SHA256.file.256MiB MBps)" ">= 1000"

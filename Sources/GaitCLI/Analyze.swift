@@ -108,9 +108,11 @@ struct Analyze: ParsableCommand {
         }
         let source = try input.open(files[0])
         let result = try GaitReport.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
-        if let json { try writeOutput(reportText(result), to: json, protecting: protected, what: "the --json report") }
+        if let json { try writeOutput(to: json, protecting: protected, what: "the --json report") { try writeReport(result, to: $0) } }
         if let html { try writeOutput(htmlReport(result), to: html, protecting: protected, what: "the --html report") }
-        if let stepsCSV { try writeOutput(GaitReport.stepsCSV(result.steps), to: stepsCSV, protecting: protected, what: "the --steps-csv table") }
+        if let stepsCSV {
+          try writeOutput(to: stepsCSV, protecting: protected, what: "the --steps-csv table") { try writeStepsCSV(result.steps, to: $0) }
+        }
         if !quiet && json != "-" { print(sanitizedForTerminal(textSummary(result), keepNewlines: true), terminator: "") }
         describeInput(files[0], result.ingest, result.info)
       } catch {
@@ -152,7 +154,9 @@ struct Analyze: ParsableCommand {
       do {
         let source = try input.open(path)
         let result = try GaitReport.analyze(source: source, path: path, options: options, policy: scoring, baseline: personal)
-        try writeOutput(reportText(result), to: (dir as NSString).appendingPathComponent(names[i] + ".json"), protecting: protected, what: "the report")
+        try writeOutput(to: (dir as NSString).appendingPathComponent(names[i] + ".json"), protecting: protected, what: "the report") {
+          try writeReport(result, to: $0)
+        }
         if html != nil {
           try writeOutput(htmlReport(result), to: (dir as NSString).appendingPathComponent(names[i] + ".html"), protecting: protected, what: "the HTML report")
         }

@@ -110,3 +110,17 @@ func writeOutput(_ text: String, to path: String, protecting: ProtectedPaths = .
   // report is ~100 MB), to a temporary file renamed over the target.
   try atomicWrite(text, to: path, protecting: protecting, what: what)
 }
+
+/// Streams an output that `write` produces piece by piece (a report: its
+/// steps are never one string) into an ``AtomicOutputFile``, or to standard
+/// output for '-'.
+func writeOutput(to path: String, protecting: ProtectedPaths = .none, what: String = "the output",
+                 _ write: (ByteSink) throws -> Void) throws {
+  if path == "-" {
+    try write { FileHandle.standardOutput.write(Data($0)) }
+    return
+  }
+  let file = try AtomicOutputFile(path: path, protecting: protecting, what: what)
+  try write { try file.write($0) }
+  try file.commit()
+}

@@ -120,7 +120,7 @@ struct Stream: ParsableCommand {
         FileHandle.standardOutput.write(Data(textSummary(result).utf8))
       }
       describeInput(device, result.ingest, result.info)
-      if let json { try writeOutput(reportText(result), to: json, protecting: outputs, what: "the --json report") }
+      if let json { try writeOutput(to: json, protecting: outputs, what: "the --json report") { try writeReport(result, to: $0) } }
       if let html { try writeOutput(htmlReport(result), to: html, protecting: outputs, what: "the --html report") }
       if source.recordIncomplete {
         // The report is written; the exit status says the record is not whole.

@@ -200,7 +200,9 @@ func processInput(_ manifest: CohortManifest, _ i: Int, key: String, layout: Coh
     let options = try input.options.analysisOptions()
     let source = try input.options.open(input.path)
     let result = try analyze(source: source, path: input.path, options: options, policy: policy)
-    try atomicWrite(reportText(result, inserting: [("cohort", cohort)], at: 2), to: layout.report(input))
+    let file = try AtomicOutputFile(path: layout.report(input))
+    try writeReport(result, inserting: [("cohort", cohort)], at: 2) { try file.write($0) }
+    try file.commit()
     if FileManager.default.fileExists(atPath: layout.error(input)) { unlink(layout.error(input)) }
     return (.analysed, nil)
   } catch let e as IngestError where e.code != .writeFailed || e.path == input.path {

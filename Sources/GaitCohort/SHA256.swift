@@ -3,122 +3,67 @@
 // manifest names each input by its hash so that a rerun can tell a current
 // report from one made of an older file; SHA-256 is what `sha256sum` prints,
 // so a user can check a hash without gaitline.
+//
+// The hashing is swift-crypto's (BoringSSL on Linux, with the CPU's SHA
+// extensions where it has them; CryptoKit on Apple platforms): a planned
+// cohort of many terabytes is read at the speed of the disk, not of a
+// hand-written compression function.
 //===----------------------------------------------------------------------===//
+import Crypto
 import Foundation
 import GaitIngest
 
-/// An incremental SHA-256.
-public struct SHA256: Sendable {
-  private static let k: [UInt32] = [
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-  ]
+/// An incremental SHA-256 whose digest is written as `sha256sum` writes it.
+public struct SHA256 {
+  private var hasher = Crypto.SHA256()
 
-  private var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
-    (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
-  /// Bytes of an unfinished block.
-  private var pending: [UInt8] = []
-  private var length: UInt64 = 0
-
-  public init() { pending.reserveCapacity(64) }
+  public init() {}
 
   /// Hashes `bytes` after what came before.
-  public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-    guard bytes.count > 0 else { return }
-    length &+= UInt64(bytes.count)
-    var start = 0
-    if !pending.isEmpty {
-      let take = min(64 - pending.count, bytes.count)
-      pending.append(contentsOf: bytes[0..<take])
-      start = take
-      guard pending.count == 64 else { return }
-      pending.withUnsafeBytes { compress(blocks: $0) }
-      pending.removeAll(keepingCapacity: true)
-    }
-    let whole = (bytes.count - start) / 64 * 64
-    if whole > 0 { compress(blocks: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + whole)])) }
-    if start + whole < bytes.count { pending.append(contentsOf: bytes[(start + whole)...]) }
-  }
+  public mutating func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
 
   public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
 
   /// The digest as 64 lowercase hex digits.
   public mutating func finalize() -> String {
-    let bits = length &* 8
-    var tail = pending
-    tail.append(0x80)
-    while tail.count % 64 != 56 { tail.append(0) }
-    for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bits >> (UInt64(i) * 8))) }
-    tail.withUnsafeBytes { compress(blocks: $0) }
-    pending.removeAll()
-    let words = [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7]
     let hex = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []
     out.reserveCapacity(64)
-    for w in words {
-      for shift in stride(from: 28, through: 0, by: -4) { out.append(hex[Int((w >> UInt32(shift)) & 0xF)]) }
+    for byte in hasher.finalize() {
+      out.append(hex[Int(byte >> 4)])
+      out.append(hex[Int(byte & 0xF)])
     }
     return String(decoding: out, as: UTF8.self)
   }
-
-  @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-
-  private mutating func compress(blocks: UnsafeRawBufferPointer) {
-    var w = (0..<64).map { _ in UInt32(0) }
-    Self.k.withUnsafeBufferPointer { k in
-      w.withUnsafeMutableBufferPointer { w in
-        var offset = 0
-        while offset + 64 <= blocks.count {
-          for t in 0..<16 {
-            w[t] = UInt32(bigEndian: blocks.loadUnaligned(fromByteOffset: offset + 4 * t, as: UInt32.self))
-          }
-          for t in 16..<64 {
-            let s0 = Self.rotr(w[t - 15], 7) ^ Self.rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-            let s1 = Self.rotr(w[t - 2], 17) ^ Self.rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-            w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-          }
-          var (a, b, c, d, e, f, g, hh) = h
-          for t in 0..<64 {
-            let s1 = Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
-            let s0 = Self.rotr(a, 2) ^ Self.rotr(a, 13) ^ Self.rotr(a, 22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-          }
-          h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
-          offset += 64
-        }
-      }
-    }
-  }
 }
 
-/// The SHA-256 of a file's content and its size, read in 1 MiB chunks.
+/// Bytes read from a file per `read`: large enough that the system calls
+/// cost nothing beside the hashing.
+let sha256ChunkBytes = 4 << 20
+
+/// The SHA-256 of a file's content and its size, read in 4 MiB chunks into
+/// one buffer.
 public func sha256(ofFile path: String) throws -> (hex: String, bytes: Int) {
-  guard let handle = FileHandle(forReadingAtPath: path) else {
-    let missing = !FileManager.default.fileExists(atPath: path)
+  let fd = open(path, O_RDONLY | O_CLOEXEC)
+  guard fd >= 0 else {
+    let missing = errno == ENOENT
     throw IngestError(missing ? .fileNotFound : .unreadable,
                       missing ? "no such file" : "cannot open for reading; check its permissions", path: path)
   }
-  defer { try? handle.close() }
+  defer { close(fd) }
+  let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: sha256ChunkBytes, alignment: 64)
+  defer { buffer.deallocate() }
   var hasher = SHA256()
   var total = 0
   while true {
-    let chunk: Data?
-    do { chunk = try handle.read(upToCount: 1 << 20) } catch {
-      throw IngestError(.unreadable, "read failed at byte \(total): \(systemErrorText(error))", path: path, byteOffset: total)
+    let n = read(fd, buffer.baseAddress!, buffer.count)
+    if n < 0 {
+      if errno == EINTR { continue }
+      throw IngestError(.unreadable, "read failed at byte \(total): \(String(cString: strerror(errno)))", path: path, byteOffset: total)
     }
-    guard let chunk, !chunk.isEmpty else { break }
-    chunk.withUnsafeBytes { hasher.update($0) }
-    total += chunk.count
+    if n == 0 { break }
+    hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+    total += n
   }
   return (hasher.finalize(), total)
 }

@@ -119,6 +119,7 @@ struct HipContactDetector: ContactDetector {
       return vg[p] - low
     }
     var peaks: [Int] = []
+    peaks.reserveCapacity(candidates.count)
     for (k, p) in candidates.enumerated() where swings[k] >= minimumSwingG {
       var largest = swings[k]
       var j = k - 1
@@ -128,6 +129,7 @@ struct HipContactDetector: ContactDetector {
       if swings[k] >= relativeSwing * largest { peaks.append(p) }
     }
     var contacts: [Contact] = []
+    contacts.reserveCapacity(peaks.count)
     let thr = thresholdG
     let reach = Int(crossingSearchPeriods * period)
     func trough(_ a: Int, _ b: Int) -> Int {
@@ -170,6 +172,7 @@ struct HipContactDetector: ContactDetector {
     }
     // Two peaks inside one stance (double-humped force) are one contact.
     var merged: [Contact] = []
+    merged.reserveCapacity(contacts.count)
     for c in contacts {
       if var last = merged.last, let ltc = last.tcIndex, let ctc = c.tcIndex, c.icIndex - last.icIndex < 1 || c.icIndex < ltc {
         last.tcIndex = max(ltc, ctc)

@@ -56,6 +56,13 @@ extension ZeroPhaseButterworth {
   /// ``padding`` samples at both ends. `scratch` is reused between calls.
   public func apply4(_ a: inout [Float], _ b: inout [Float], _ c: inout [Float], _ d: inout [Float],
                      scratch: inout [SIMD4<Float>]) {
+    apply4(&a, &b, &c, &d, scratch: &scratch, fused: true)
+  }
+
+  /// ``apply4(_:_:_:_:scratch:)``; `fused: false` runs each section as its
+  /// own pass (the reference the fused passes are tested against).
+  func apply4(_ a: inout [Float], _ b: inout [Float], _ c: inout [Float], _ d: inout [Float],
+              scratch: inout [SIMD4<Float>], fused: Bool) {
     let n = a.count
     precondition(b.count == n && c.count == n && d.count == n)
     guard n > 1 else { return }
@@ -73,8 +80,13 @@ extension ZeroPhaseButterworth {
               for k in 0..<pad { x[k] = 2 * first - at(pad - k) }
               for i in 0..<n { x[pad + i] = at(i) }
               for k in 0..<pad { x[pad + n + k] = 2 * last - at(n - 2 - k) }
-              for s in sections { s.run4(x, reversed: false) }
-              for s in sections { s.run4(x, reversed: true) }
+              if fused, sections.count == 2 {
+                Biquad.run4(x, sections[0], sections[1], reversed: false)
+                Biquad.run4(x, sections[0], sections[1], reversed: true)
+              } else {
+                for s in sections { s.run4(x, reversed: false) }
+                for s in sections { s.run4(x, reversed: true) }
+              }
               for i in 0..<n {
                 let v = x[pad + i]
                 pa[i] = v[0]; pb[i] = v[1]; pc[i] = v[2]; pd[i] = v[3]
@@ -117,6 +129,45 @@ extension Biquad {
         z2 = b2 * v - a2 * y
         x[i] = y
       }
+    }
+  }
+}
+
+extension Biquad {
+  /// Runs sections `p` then `q` over `x` in one pass: the same arithmetic in
+  /// the same order as two passes of ``run4(_:reversed:)`` (bit-identical
+  /// output), but each sample is loaded and stored once. `q` starts from the
+  /// steady state for `p`'s first output, as its own pass would.
+  @inline(__always)
+  static func run4(_ x: UnsafeMutableBufferPointer<SIMD4<Float>>, _ p: Biquad, _ q: Biquad, reversed: Bool) {
+    let n = x.count
+    guard n > 0 else { return }
+    let first = reversed ? x[n - 1] : x[0]
+    let pGain = (p.b0 + p.b1 + p.b2) / (1 + p.a1 + p.a2)
+    let py0 = first * pGain
+    var pz1 = py0 - p.b0 * first
+    var pz2 = p.b2 * first - p.a2 * py0
+    // p's first output is q's first input.
+    let qFirst = p.b0 * first + pz1
+    let qGain = (q.b0 + q.b1 + q.b2) / (1 + q.a1 + q.a2)
+    let qy0 = qFirst * qGain
+    var qz1 = qy0 - q.b0 * qFirst
+    var qz2 = q.b2 * qFirst - q.a2 * qy0
+    @inline(__always) func step(_ i: Int) {
+      let v = x[i]
+      let u = p.b0 * v + pz1
+      pz1 = p.b1 * v - p.a1 * u + pz2
+      pz2 = p.b2 * v - p.a2 * u
+      let y = q.b0 * u + qz1
+      qz1 = q.b1 * u - q.a1 * y + qz2
+      qz2 = q.b2 * u - q.a2 * y
+      x[i] = y
+    }
+    if reversed {
+      var i = n - 1
+      while i >= 0 { step(i); i -= 1 }
+    } else {
+      for i in 0..<n { step(i) }
     }
   }
 }

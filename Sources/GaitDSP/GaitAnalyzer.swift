@@ -226,10 +226,10 @@ public struct GaitAnalyzer {
     let profile = profileCache!
     let period = work.stepPeriod(profile.periodicity)
     result.cadenceSpectralSpm = period.map { 60 * rateHz / $0 }
-    let found = profile.analyse(&work, stepPeriodSamples: period, coreRange: coreLo..<coreHi, offsetIndex: w0,
+    var found = profile.analyse(&work, stepPeriodSamples: period, coreRange: coreLo..<coreHi, offsetIndex: w0,
                                 side: options.side ?? info.side)
-    var steps = found.steps
-    gaitKind.label(&steps)
+    gaitKind.label(&found.steps)
+    let steps = found.steps
     result.trunkLeanDeg = found.trunkLean?.degrees
     result.steps = steps.count
     result.runningSteps = steps.filter(\.running).count

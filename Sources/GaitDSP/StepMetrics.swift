@@ -26,6 +26,7 @@ struct TrunkStepMetrics: Sendable {
     let n = v.count
     let g = standardGravity
     var steps: [Step] = []
+    steps.reserveCapacity(contacts.count)
     let maxStep = maxStepPeriods * period
     for (k, c) in contacts.enumerated() where coreRange.contains(c.anchorIndex) {
       var s = Step(icS: (Double(offsetIndex) + c.icIndex) / rate, running: c.tcIndex != nil)
@@ -96,8 +97,10 @@ struct TrunkLaterality: Sendable {
       return s / Float(b - a)
     }
     guard let own = stanceMean(k) else { return nil }
-    let neighbours = [stanceMean(k - 1), stanceMean(k + 1)].compactMap { $0 }
-    let reference = neighbours.isEmpty ? 0 : neighbours.reduce(0, +) / Float(neighbours.count)
+    var sum: Float = 0, count: Float = 0
+    if let m = stanceMean(k - 1) { sum += m; count += 1 }
+    if let m = stanceMean(k + 1) { sum += m; count += 1 }
+    let reference = count > 0 ? sum / count : 0
     return own > reference ? .left : .right
   }
 }

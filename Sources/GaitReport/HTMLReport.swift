@@ -225,9 +225,9 @@ func humanFlagTitle(_ id: String) -> String {
     "form-breakdown-lean": "Form breakdown: trunk lean", "form-breakdown-sway": "Form breakdown: sway",
     "sample-rate-low": "Low sample rate", "clipping": "Clipped samples", "gaps": "Gaps in the recording",
     "placement-limits": "What this sensor position can measure",
-    "tibial-shock-high": "High tibial shock", "tibial-shock-lower-bound": "Tibial shock beyond the sensor's range",
     "runs-per-week": "Many runs in one week", "no-rest-day": "No rest day", "volume-rise": "Running time rose fast",
     "speed-and-volume-rise": "Speed and running time raised together",
+    "tibial-shock-high": "High tibial shock", "tibial-shock-lower-bound": "Tibial shock beyond the sensor's range",
   ]
   if let t = titles[id] { return t }
   let words = id.split(separator: "-").joined(separator: " ")
@@ -300,7 +300,9 @@ public func htmlReport(_ r: AnalysisResult) -> String {
     var measured = ""
     if let v = f.value {
       let unit = humanUnit(f.unit)
-      measured = " · \(escapeHTML(humanMetric(f.metric))) \(String(format: "%.3g", v))\(escapeHTML(unit))"
+      // One more digit where three would make value and threshold look equal.
+      let digits = f.threshold.map { String(format: "%.3g", v) == String(format: "%.3g", $0) && v != $0 } == true ? "%.4g" : "%.3g"
+      measured = " · \(escapeHTML(humanMetric(f.metric))) \(String(format: digits, v))\(escapeHTML(unit))"
       if let t = f.threshold { measured += " (threshold \(String(format: "%.3g", t))\(escapeHTML(unit)))" }
     }
     html += """

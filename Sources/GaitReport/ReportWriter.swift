@@ -127,31 +127,10 @@ public func reportJSON(_ r: AnalysisResult, includeSteps: Bool = true) -> JSONVa
 let stepsPlaceholder = "\u{1}gaitline-steps\u{1}"
 
 /// The JSON report as text (with a final newline), the same text as
-/// `reportJSON(r).serialized()`, but the steps are written one at a time
-/// instead of as one tree: a day of running (250 000 steps) took 370 MB as
-/// a tree. `inserting` adds members at position `at` (the cohort block).
+/// `reportJSON(r).serialized()`: ``writeReport(_:inserting:at:to:)`` into a
+/// string. `inserting` adds members at position `at` (the cohort block).
 public func reportText(_ r: AnalysisResult, inserting extra: [(String, JSONValue)] = [], at position: Int = 2) -> String {
-  guard case .object(var pairs) = reportJSON(r, includeSteps: false) else { return "" }
-  pairs.insert(contentsOf: extra, at: min(position, pairs.count))
-  let text = JSONValue.object(pairs).serialized()
-  let token = JSONValue.quote(stepsPlaceholder)
-  guard let range = text.range(of: token) else { return text + "\n" }
-  var out = String(text[..<range.lowerBound])
-  out.reserveCapacity(text.utf8.count + r.steps.count * 420 + 16)
-  if r.steps.isEmpty {
-    out += "[]"
-  } else {
-    out += "[\n"
-    for (k, s) in r.steps.enumerated() {
-      out += "    "
-      out += stepJSON(s).serialized(indent: 2)
-      out += k + 1 < r.steps.count ? ",\n" : "\n"
-    }
-    out += "  ]"
-  }
-  out += text[range.upperBound...]
-  out += "\n"
-  return out
+  collectText { try writeReport(r, inserting: extra, at: position, to: $0) }
 }
 
 func flagJSON(_ f: RiskFlag) -> JSONValue {
@@ -160,20 +139,6 @@ func flagJSON(_ f: RiskFlag) -> JSONValue {
     ("value", .num(f.value, 3)), ("threshold", .num(f.threshold, 3)), ("unit", .string(f.unit)),
     ("span", f.startS.map { start in .object([("start_s", .num(start, 2)), ("end_s", .num(f.endS, 2))]) } ?? .null),
     ("message", .string(f.message)), ("evidence", .string(f.evidence)), ("advice", .string(f.advice)),
-  ])
-}
-
-/// One step as a JSON object (the `steps[]` entries of the report).
-public func stepJSON(_ s: Step) -> JSONValue {
-  .object([
-    ("ic_s", .num(s.icS, 4)), ("tc_s", .num(s.tcS, 4)), ("side", .str(s.side?.rawValue)),
-    ("running", .bool(s.running)),
-    ("step_time_ms", .num(s.stepTimeMs, 1)), ("ground_contact_ms", .num(s.groundContactMs, 1)),
-    ("flight_ms", .num(s.flightMs, 1)), ("duty_factor", .num(s.dutyFactor, 3)),
-    ("vertical_oscillation_cm", .num(s.verticalOscillationCm, 2)), ("lateral_sway_cm", .num(s.lateralSwayCm, 2)),
-    ("braking_mps", .num(s.brakingMps, 3)), ("impact_g", .num(s.impactG, 2)),
-    ("tibial_shock_g", .num(s.tibialShockG, 2)), ("tibial_shock_rate_gps", .num(s.tibialShockRateGps, 0)),
-    ("tibial_shock_clipped", s.tibialShockClipped.map { .bool($0) } ?? .null),
   ])
 }
 
@@ -194,17 +159,9 @@ public func csvField(_ s: String) -> String {
   return special || s.hasPrefix("'") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
 }
 
-/// The per-step table; column names carry their units.
+/// The per-step table (``stepColumns``); column names carry their units.
 public func stepsCSV(_ steps: [Step]) -> String {
-  var out = "ic_s,tc_s,side,running,step_time_ms,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,lateral_sway_cm,braking_mps,impact_g,tibial_shock_g,tibial_shock_rate_gps,tibial_shock_clipped\n"
-  func f(_ v: Double?, _ d: Int) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "" }
-  for s in steps {
-    out += [f(s.icS, 4), f(s.tcS, 4), s.side?.rawValue ?? "", s.running ? "1" : "0", f(s.stepTimeMs, 1),
-            f(s.groundContactMs, 1), f(s.flightMs, 1), f(s.dutyFactor, 3), f(s.verticalOscillationCm, 2),
-            f(s.lateralSwayCm, 2), f(s.brakingMps, 3), f(s.impactG, 2), f(s.tibialShockG, 2),
-            f(s.tibialShockRateGps, 0), s.tibialShockClipped.map { $0 ? "1" : "0" } ?? ""].joined(separator: ",") + "\n"
-  }
-  return out
+  collectText { try writeStepsCSV(steps, to: $0) }
 }
 
 /// A summary a person can read at a glance.

@@ -205,19 +205,21 @@ public struct Scorer: Sendable {
       if g >= limit { secondSigns.append("long ground contact (\(fmt(g)) ms, threshold \(fmt(limit)))") }
     }
     if let c = cadence, lowCadence {
+      // 165.6 is below 166: a decimal where whole numbers would look equal.
+      let cText = fmt(c, fmt(c) == fmt(cadenceThreshold) ? 1 : 0)
       if !secondSigns.isEmpty {
         let severe = c < p.cadenceVeryLowSpm || secondSigns.count >= 2
         flags.append(RiskFlag(
           id: "overstriding", severity: severe ? .alert : .warning, metric: "cadence_spm", value: c,
           threshold: cadenceThreshold, unit: "spm", startS: span?.0, endS: span?.1,
-          message: "Overstriding pattern: cadence \(fmt(c)) spm is low (below \(fmt(cadenceThreshold)), \(cadenceBasis)) together with \(secondSigns.joined(separator: " and ")). This pattern is associated with higher braking forces and with low back pain in runners; it is not a diagnosis.",
+          message: "Overstriding pattern: cadence \(cText) spm is low (below \(fmt(cadenceThreshold)), \(cadenceBasis)) together with \(secondSigns.joined(separator: " and ")). This pattern is associated with higher braking forces and with low back pain in runners; it is not a diagnosis.",
           evidence: Evidence.cadence + " " + Evidence.overstride,
           advice: "Try a 5 % higher step rate at the same speed (a metronome or music helps): shorter steps land the foot closer under the hips. Change gradually over a few weeks."))
       } else {
         flags.append(RiskFlag(
           id: "cadence-low", severity: .info, metric: "cadence_spm", value: c, threshold: cadenceThreshold,
           unit: "spm", startS: span?.0, endS: span?.1,
-          message: "Cadence \(fmt(c)) spm is below \(fmt(cadenceThreshold)) (\(cadenceBasis)); without high braking or long contact this alone does not indicate overstriding.",
+          message: "Cadence \(cText) spm is below \(fmt(cadenceThreshold)) (\(cadenceBasis)); without high braking or long contact this alone does not indicate overstriding.",
           evidence: Evidence.cadence,
           advice: "If you also feel you reach forward with your foot, a 5 % higher step rate is a low-risk change to try."))
       }

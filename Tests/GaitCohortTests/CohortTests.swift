@@ -40,6 +40,39 @@ import Testing
     for _ in 0..<1000 { m.update(chunk) }
     #expect(m.finalize() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
   }
+
+  /// A file hashes to what `sha256sum` prints, across several 4 MiB read chunks
+  /// and a partial last block; an empty file too.
+  @Test func fileEqualsSha256sum() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gaitline-sha-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var seed: UInt64 = 7
+    let big = (0..<(2 * (4 << 20) + 12_345)).map { _ -> UInt8 in
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return UInt8(truncatingIfNeeded: seed >> 33)
+    }
+    for (name, bytes) in [("big.bin", big), ("empty.bin", [UInt8]())] {
+      let path = dir.appendingPathComponent(name).path
+      try Data(bytes).write(to: URL(fileURLWithPath: path))
+      let (hex, count) = try sha256(ofFile: path)
+      #expect(count == bytes.count)
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+      p.arguments = ["sha256sum", path]
+      let out = Pipe()
+      p.standardOutput = out
+      try p.run()
+      p.waitUntilExit()
+      let line = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      #expect(p.terminationStatus == 0)
+      #expect(hex == String(line.prefix(64)), "\(name)")
+      var h = SHA256()
+      h.update(bytes)
+      #expect(h.finalize() == hex)
+    }
+    #expect(throws: IngestError.self) { try sha256(ofFile: dir.appendingPathComponent("missing").path) }
+  }
 }
 
 @Suite struct ShardingTests {

@@ -64,6 +64,11 @@ import Testing
     }
     #expect(visible.range(of: #"Side-to-side sway · lateral sway \d+\.\d\d cm \(threshold 1\.4 cm\)"#, options: .regularExpression) != nil)
     #expect(report.html.contains("data-flag=\"lateral-sway-high\""))
+    // A value never prints the same as the threshold it is said to cross
+    // ("cadence 166 spm (threshold 166 spm)" for 165.7).
+    let same = try Regex(#" ([0-9]+(\.[0-9]+)?)[^(0-9]* \(threshold \1[^0-9.]"#)
+    #expect(visible.firstMatch(of: same) == nil, "\(visible.firstMatch(of: same).map { String(visible[$0.range]) } ?? "")")
+    #expect(!report.text.contains("Cadence 166 spm is below 166"))
     // The lean flag's threshold is the number its message names.
     let lean = try #require(report.flags.first { $0.id == "trunk-lean-high" })
     let threshold = try #require(lean.threshold)

@@ -9,6 +9,7 @@
 import Benchmark
 import Foundation
 import GaitCore
+import GaitCohort
 import GaitDSP
 import GaitIngest
 import GaitReport
@@ -40,7 +41,34 @@ func glbFile(_ rec: Recording, name: String) -> (String, Int) {
   for b in rec.blocks { try! w.write(b) }
   try! w.close()
   let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-  return (path, size ?? 0)
+  return (path, size)
+}
+
+/// `count` steps of one continuous run that switches between running and
+/// walking every 1–7 steps (a deterministic pattern): every switch is short,
+/// so all of it folds into one bout, the case that was quadratic.
+func alternatingSteps(count: Int) -> ([Step], [SegmentResult]) {
+  var steps: [Step] = []
+  steps.reserveCapacity(count)
+  var t = 0.0, running = true, left = 0, k = 0
+  while steps.count < count {
+    if left == 0 { running.toggle(); k += 1; left = 1 + (k * 5) % 7 }
+    left -= 1
+    var s = Step(icS: t, running: running)
+    let st = running ? 340.0 + Double(steps.count % 13) : 540.0 + Double(steps.count % 17)
+    s.stepTimeMs = st
+    s.groundContactMs = running ? 240 : 330
+    s.flightMs = running ? st - 240 : 0
+    s.dutyFactor = s.groundContactMs! / 2 / st
+    s.side = steps.count % 2 == 0 ? .left : .right
+    steps.append(s)
+    t += st / 1000
+  }
+  let segments = stride(from: 0.0, to: t + 10, by: 10).map {
+    SegmentResult(startS: $0, endS: $0 + 10, cadenceSpectralSpm: 170, steps: 20, runningSteps: 10,
+                  trunkLeanDeg: 5, mountingTiltDeg: 3, placement: .hip)
+  }
+  return (steps, segments)
 }
 
 let megabytesPerSecond = BenchmarkMetric.custom("MBps", polarity: .prefersLarger, useScalingFactor: false)
@@ -98,7 +126,7 @@ let benchmarks: @Sendable () -> Void = {
     let path = root.appendingPathComponent("Tests/Fixtures/cwa/skdh_ax3_sample.cwa").path
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     benchmark.startMeasurement()
-    readAll(benchmark, bytes: size ?? 0) { try CWAReader(path: path) }
+    readAll(benchmark, bytes: size) { try CWAReader(path: path) }
   }
 
   Benchmark("GT3X.decode.hour1.30Hz") { benchmark in
@@ -126,7 +154,7 @@ let benchmarks: @Sendable () -> Void = {
     }
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     benchmark.startMeasurement()
-    readAll(benchmark, bytes: size ?? 0) { try GT3XReader(path: path) }
+    readAll(benchmark, bytes: size) { try GT3XReader(path: path) }
   }
 
   // DSP primitives.
@@ -144,6 +172,23 @@ let benchmarks: @Sendable () -> Void = {
     report(benchmark, start: t0, samples: 4096 * benchmark.scaledIterations.count)
   }
 
+  // The zero-phase low-pass over an hour at 100 Hz, four signals at once
+  // (one 15-s analysis window at a time, as the analyzer runs it).
+  Benchmark("Filter.lowPass4.hour1.100Hz") { benchmark in
+    let filter = ZeroPhaseButterworth.lowPass(cutoffHz: 20, sampleRateHz: 100)
+    let window = 1500
+    var a = (0..<window).map { Float(sin(Double($0) * 0.3)) }, b = a, c = a, d = a
+    var scratch: [SIMD4<Float>] = []
+    filter.apply4(&a, &b, &c, &d, scratch: &scratch)
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      let t0 = ContinuousClock.now
+      for _ in 0..<(360_000 / window) { filter.apply4(&a, &b, &c, &d, scratch: &scratch) }
+      report(benchmark, start: t0, samples: 360_000)
+      blackHole(a[0])
+    }
+  }
+
   // Alignment + events + per-step metrics, after parsing, in memory.
   for (name, seconds, rate) in [("min1.100Hz", 60.0, 100.0), ("min10.100Hz", 600.0, 100.0), ("hour1.100Hz", 3600.0, 100.0),
                                 ("hour10.100Hz", 36_000.0, 100.0), ("hour1.1000Hz", 3600.0, 1000.0)] {
@@ -157,6 +202,75 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(r.steps.count)
       }
     }
+  }
+
+  // Bout splitting of 80 000 steps that alternate walking and running
+  // (issue #16 target: 50 ms).
+  Benchmark("Bouts.alternating.steps80k") { benchmark in
+    let (steps, segments) = alternatingSteps(count: 80_000)
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      blackHole(gaitBouts(steps, segments: segments, speedMps: 3.2))
+    }
+  }
+
+  // Report writing of an analysed hour (about 10 000 steps), into a sink
+  // that drops the bytes: the JSON report (issue #16 target for its steps:
+  // 8 ms) and the per-step CSV.
+  for (name, csv) in [("json", false), ("stepsCSV", true)] {
+    Benchmark("Report.\(name).hour1.100Hz") { benchmark in
+      let rec = recording(seconds: 3600, rateHz: 100)
+      let (path, _) = glbFile(rec, name: "hour100")
+      let r = try! analyze(source: try GLBReader(path: path), path: path, options: AnalysisOptions())
+      var bytes = 0
+      benchmark.startMeasurement()
+      for _ in benchmark.scaledIterations {
+        if csv { try! writeStepsCSV(r.steps, to: { bytes += $0.count }) } else { try! writeReport(r, to: { bytes += $0.count }) }
+      }
+      benchmark.stopMeasurement()
+      blackHole(bytes)
+    }
+  }
+
+  // Content hashing of cohort planning: 256 MiB from the page cache
+  // (issue #16 target: 1 GB/s per core).
+  Benchmark("SHA256.file.256MiB") { benchmark in
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("gaitline-bench-256MiB.bin").path
+    let size = 256 << 20
+    if ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) != size {
+      var bytes = [UInt8](repeating: 0, count: size)
+      var x: UInt64 = 1
+      for i in stride(from: 0, to: size, by: 8) {
+        x = x &* 6_364_136_223_846_793_005 &+ 1
+        withUnsafeBytes(of: x) { for k in 0..<8 { bytes[i + k] = $0[k] } }
+      }
+      try! Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+    _ = try! sha256(ofFile: path)
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      let t0 = ContinuousClock.now
+      blackHole(try! sha256(ofFile: path))
+      report(benchmark, start: t0, bytes: size, samples: 0)
+    }
+  }
+
+  // The CSV resampler: an hour at 100 Hz whose timestamps jitter by up to
+  // ±2 ms around the grid, so every sample is interpolated.
+  Benchmark("CSV.resample.jittered.hour1.100Hz") { benchmark in
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("gaitline-bench-jittered.csv").path
+    if !FileManager.default.fileExists(atPath: path) {
+      let b = recording(seconds: 3600, rateHz: 100).blocks[0]
+      var text = "time_s,ax,ay,az\n"
+      for i in 0..<b.count {
+        let jitter = Double((i &* 7919) % 41 - 20) * 1e-4
+        text += String(format: "%.5f,%.4f,%.4f,%.4f\n", Double(i) / 100 + jitter, b.ax[i], b.ay[i], b.az[i])
+      }
+      try! Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    benchmark.startMeasurement()
+    readAll(benchmark, bytes: size) { try CSVReader(path: path) }
   }
 
   // The streaming core: 32-sample blocks as a serial link delivers them;

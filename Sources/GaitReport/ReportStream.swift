@@ -1,0 +1,337 @@
+//===--- ReportStream.swift -----------------------------------------------===//
+// The report's steps, streamed: one table of step columns (name with unit,
+// value, decimals) gives both the `steps[]` of the JSON report and the
+// per-step CSV, written through a fixed buffer into a sink (the output file)
+// without a whole-report string. A field added to `Step` is reported by
+// adding one line to ``stepColumns``.
+//===----------------------------------------------------------------------===//
+import Foundation
+import GaitCore
+import GaitDSP
+
+/// One column of the per-step table.
+public struct StepColumn: Sendable {
+  public enum Value: Sendable {
+    /// A number rounded to `digits` decimals; `nil` is JSON `null` and an
+    /// empty CSV cell.
+    case number(@Sendable (Step) -> Double?, digits: Int)
+    /// A string; `nil` is JSON `null` and an empty CSV cell.
+    case text(@Sendable (Step) -> String?)
+    /// JSON `true`/`false`, CSV `1`/`0`; `nil` is JSON `null` and an empty
+    /// CSV cell.
+    case flag(@Sendable (Step) -> Bool?)
+  }
+
+  /// The JSON key and CSV header, with the unit (`ground_contact_ms`).
+  public let name: String
+  public let value: Value
+
+  public init(_ name: String, _ value: Value) {
+    self.name = name
+    self.value = value
+  }
+}
+
+/// The per-step table of the report, in report order.
+public let stepColumns: [StepColumn] = [
+  StepColumn("ic_s", .number({ $0.icS }, digits: 4)),
+  StepColumn("tc_s", .number({ $0.tcS }, digits: 4)),
+  StepColumn("side", .text({ $0.side?.rawValue })),
+  StepColumn("running", .flag({ $0.running })),
+  StepColumn("step_time_ms", .number({ $0.stepTimeMs }, digits: 1)),
+  StepColumn("ground_contact_ms", .number({ $0.groundContactMs }, digits: 1)),
+  StepColumn("flight_ms", .number({ $0.flightMs }, digits: 1)),
+  StepColumn("duty_factor", .number({ $0.dutyFactor }, digits: 3)),
+  StepColumn("vertical_oscillation_cm", .number({ $0.verticalOscillationCm }, digits: 2)),
+  StepColumn("lateral_sway_cm", .number({ $0.lateralSwayCm }, digits: 2)),
+  StepColumn("braking_mps", .number({ $0.brakingMps }, digits: 3)),
+  StepColumn("impact_g", .number({ $0.impactG }, digits: 2)),
+  StepColumn("tibial_shock_g", .number({ $0.tibialShockG }, digits: 2)),
+  StepColumn("tibial_shock_rate_gps", .number({ $0.tibialShockRateGps }, digits: 0)),
+  StepColumn("tibial_shock_clipped", .flag({ $0.tibialShockClipped })),
+]
+
+/// One step as a JSON object (the `steps[]` entries of the report), from
+/// ``stepColumns``.
+public func stepJSON(_ s: Step) -> JSONValue {
+  .object(stepColumns.map { c in
+    switch c.value {
+    case .number(let f, let digits): return (c.name, .num(f(s), digits))
+    case .text(let f): return (c.name, .str(f(s)))
+    case .flag(let f): return (c.name, f(s).map { .bool($0) } ?? .null)
+    }
+  })
+}
+
+/// Where report bytes go: a file, or an array for a string.
+public typealias ByteSink = (UnsafeRawBufferPointer) throws -> Void
+
+/// A fixed buffer in front of a sink: bytes are appended, and handed to the
+/// sink in 64 KiB pieces.
+struct ByteWriter: ~Copyable {
+  private let base: UnsafeMutableRawPointer
+  private let capacity: Int
+  private var count = 0
+  private let sink: ByteSink
+
+  init(capacity: Int = 1 << 16, sink: @escaping ByteSink) {
+    base = .allocate(byteCount: capacity, alignment: 16)
+    self.capacity = capacity
+    self.sink = sink
+  }
+
+  deinit { base.deallocate() }
+
+  /// Hands what is buffered to the sink.
+  mutating func flush() throws {
+    guard count > 0 else { return }
+    let n = count
+    count = 0
+    try sink(UnsafeRawBufferPointer(start: base, count: n))
+  }
+
+  /// Makes room for `n` bytes (`n` ≤ capacity).
+  @inline(__always) private mutating func reserve(_ n: Int) throws {
+    if count + n > capacity { try flush() }
+  }
+
+  mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
+    if bytes.count > capacity {
+      try flush()
+      try sink(bytes)
+      return
+    }
+    try reserve(bytes.count)
+    if let src = bytes.baseAddress { (base + count).copyMemory(from: src, byteCount: bytes.count) }
+    count += bytes.count
+  }
+
+  mutating func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0) } }
+
+  mutating func write(literal s: StaticString) throws {
+    try write(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+  }
+
+  mutating func write(_ s: String) throws {
+    var s = s
+    try s.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+  }
+
+  @inline(__always) mutating func write(byte: UInt8) throws {
+    try reserve(1)
+    base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+    count += 1
+  }
+
+  /// Writes the digits of `k`, at least `minDigits` of them (zero-padded),
+  /// into reserved space.
+  @inline(__always) private mutating func writeDigits(_ k: UInt64, minDigits: Int = 1) {
+    var n = 1, limit: UInt64 = 10
+    while n < 20, k >= limit { n += 1; limit &*= 10 }
+    if n < minDigits { n = minDigits }
+    let out = (base + count).assumingMemoryBound(to: UInt8.self)
+    var v = k, i = n
+    while i > 0 {
+      i -= 1
+      out[i] = UInt8(truncatingIfNeeded: v % 10) &+ 48
+      v /= 10
+    }
+    count += n
+  }
+
+  /// 10^digits for 0...6.
+  @inline(__always) static func power(_ digits: Int) -> Double {
+    switch digits {
+    case 0: return 1
+    case 1: return 10
+    case 2: return 100
+    case 3: return 1000
+    case 4: return 10_000
+    case 5: return 100_000
+    default: return 1_000_000
+    }
+  }
+
+  /// A JSON number as ``JSONValue/num(_:_:)`` serialises it: rounded half
+  /// away from zero to `digits` decimals, shortest form (an integer without
+  /// a point, no trailing zeros), `null` for `nil` and non-finite values.
+  mutating func writeJSONNumber(_ v: Double?, digits: Int) throws {
+    guard let v, v.isFinite else { try write(literal: "null"); return }
+    guard digits >= 0, digits <= 4 else { try writeJSONFallback(v, digits); return }
+    let p = Self.power(digits)
+    let scaled = (v * p).rounded()
+    // Below 10^14 the rounded value has at most 14 significant digits, so
+    // its shortest round-trip form (Swift's description) is exactly this
+    // decimal; larger values take the general path.
+    guard abs(scaled) < 1e14 else { try writeJSONFallback(v, digits); return }
+    try reserve(24)
+    let k = Int64(scaled)
+    if k < 0 { base.storeBytes(of: UInt8(ascii: "-"), toByteOffset: count, as: UInt8.self); count += 1 }
+    let m = k.magnitude, q = UInt64(p)
+    var frac = m % q
+    writeDigits(m / q)
+    if frac == 0 { return }
+    var places = digits
+    while frac % 10 == 0 { frac /= 10; places -= 1 }
+    base.storeBytes(of: UInt8(ascii: "."), toByteOffset: count, as: UInt8.self)
+    count += 1
+    writeDigits(frac, minDigits: places)
+  }
+
+  private mutating func writeJSONFallback(_ v: Double, _ digits: Int) throws {
+    try write(JSONValue.num(v, digits).serialized())
+  }
+
+  /// A CSV cell as `String(format: "%.<digits>f", v)` prints it (the exact
+  /// binary value rounded half to even, `-0.0` for small negatives); near a
+  /// tie, or for large values, through `String(format:)` itself.
+  mutating func writeFixed(_ v: Double, digits: Int) throws {
+    guard v.isFinite, digits >= 1, digits <= 4 else { try writeFixedFallback(v, digits); return }
+    let scaled = v * Self.power(digits)
+    let a = abs(scaled)
+    // The product is within 1.2e-7 of the exact value below 10^9: unless the
+    // fraction is that close to one half, the rounding goes the same way.
+    guard a < 1e9 else { try writeFixedFallback(v, digits); return }
+    let whole = a.rounded(.down)
+    let f = a - whole
+    guard abs(f - 0.5) > 1e-6 else { try writeFixedFallback(v, digits); return }
+    let m = UInt64(whole) + (f > 0.5 ? 1 : 0)
+    try reserve(24)
+    if v.sign == .minus { base.storeBytes(of: UInt8(ascii: "-"), toByteOffset: count, as: UInt8.self); count += 1 }
+    let q = UInt64(Self.power(digits))
+    writeDigits(m / q)
+    base.storeBytes(of: UInt8(ascii: "."), toByteOffset: count, as: UInt8.self)
+    count += 1
+    writeDigits(m % q, minDigits: digits)
+  }
+
+  private mutating func writeFixedFallback(_ v: Double, _ digits: Int) throws {
+    try write(String(format: "%.\(digits)f", v))
+  }
+
+  /// A JSON string with quotes and escapes.
+  mutating func writeJSONString(_ s: String) throws {
+    if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+      try write(byte: UInt8(ascii: "\""))
+      try write(s)
+      try write(byte: UInt8(ascii: "\""))
+    } else {
+      try write(JSONValue.quote(s))
+    }
+  }
+}
+
+/// ``stepColumns`` with their JSON keys quoted and indented once.
+struct StepTableEncoding: Sendable {
+  let columns: [StepColumn]
+  /// `      "name": ` for each column (inside a step object at depth 2).
+  let jsonKeys: [[UInt8]]
+  let csvHeader: [UInt8]
+
+  init(_ columns: [StepColumn]) {
+    self.columns = columns
+    jsonKeys = columns.map { Array(("      " + JSONValue.quote($0.name) + ": ").utf8) }
+    csvHeader = Array((columns.map { csvField($0.name) }.joined(separator: ",") + "\n").utf8)
+  }
+
+  static let report = StepTableEncoding(stepColumns)
+
+  /// The `steps` array of the JSON report as ``JSONValue`` writes it at
+  /// depth 1: `[]`, or one object per step.
+  func writeJSON(_ steps: [Step], into w: inout ByteWriter) throws {
+    if steps.isEmpty { try w.write(literal: "[]"); return }
+    try w.write(literal: "[\n")
+    let last = columns.count - 1
+    try columns.withUnsafeBufferPointer { columns in
+      try jsonKeys.withUnsafeBufferPointer { keys in
+        for (k, s) in steps.enumerated() {
+          try w.write(literal: columns.isEmpty ? "    {}" : "    {\n")
+          for i in 0..<columns.count {
+            try w.write(keys[i])
+            switch columns[i].value {
+            case .number(let f, let digits): try w.writeJSONNumber(f(s), digits: digits)
+            case .text(let f):
+              if let t = f(s) { try w.writeJSONString(t) } else { try w.write(literal: "null") }
+            case .flag(let f):
+              if let b = f(s) { try w.write(literal: b ? "true" : "false") } else { try w.write(literal: "null") }
+            }
+            try w.write(literal: i < last ? ",\n" : "\n")
+          }
+          if !columns.isEmpty { try w.write(literal: "    }") }
+          try w.write(literal: k + 1 < steps.count ? ",\n" : "\n")
+        }
+      }
+    }
+    try w.write(literal: "  ]")
+  }
+
+  /// The per-step CSV: a header, then one row per step.
+  func writeCSV(_ steps: [Step], into w: inout ByteWriter) throws {
+    try w.write(csvHeader)
+    try columns.withUnsafeBufferPointer { columns in
+      for s in steps {
+        for i in 0..<columns.count {
+          if i > 0 { try w.write(byte: UInt8(ascii: ",")) }
+          switch columns[i].value {
+          case .number(let f, let digits): if let v = f(s) { try w.writeFixed(v, digits: digits) }
+          case .text(let f): if let t = f(s) { try w.write(t) }
+          case .flag(let f): if let b = f(s) { try w.write(byte: b ? UInt8(ascii: "1") : UInt8(ascii: "0")) }
+          }
+        }
+        try w.write(byte: UInt8(ascii: "\n"))
+      }
+    }
+  }
+}
+
+/// Writes the JSON report of `r` (with a final newline) into `sink` through
+/// a fixed buffer: the report's head and tail from the ``JSONValue`` tree
+/// (a few kilobytes), the steps straight from the step table. `inserting`
+/// adds members at position `at` (the cohort block). The bytes are those of
+/// `reportJSON(r).serialized() + "\n"`.
+public func writeReport(_ r: AnalysisResult, inserting extra: [(String, JSONValue)] = [], at position: Int = 2,
+                        to sink: ByteSink) throws {
+  try withoutActuallyEscaping(sink) { sink in
+    var w = ByteWriter(sink: sink)
+    guard case .object(var pairs) = reportJSON(r, includeSteps: false) else { return }
+    pairs.insert(contentsOf: extra, at: min(position, pairs.count))
+    var text = JSONValue.object(pairs).serialized()
+    text += "\n"
+    let token = Array(JSONValue.quote(stepsPlaceholder).utf8)
+    try text.withUTF8 { utf8 in
+      let bytes = UnsafeRawBufferPointer(utf8)
+      guard let at = firstIndex(of: token, in: bytes) else { try w.write(bytes); return }
+      try w.write(UnsafeRawBufferPointer(rebasing: bytes[..<at]))
+      try StepTableEncoding.report.writeJSON(r.steps, into: &w)
+      try w.write(UnsafeRawBufferPointer(rebasing: bytes[(at + token.count)...]))
+    }
+    try w.flush()
+  }
+}
+
+/// Writes the per-step CSV of `steps` into `sink` through a fixed buffer.
+public func writeStepsCSV(_ steps: [Step], to sink: ByteSink) throws {
+  try withoutActuallyEscaping(sink) { sink in
+    var w = ByteWriter(sink: sink)
+    try StepTableEncoding.report.writeCSV(steps, into: &w)
+    try w.flush()
+  }
+}
+
+/// Collects what a writer sends to a sink into one string.
+func collectText(_ write: (ByteSink) throws -> Void) -> String {
+  var bytes: [UInt8] = []
+  try? write { bytes.append(contentsOf: $0) }
+  return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Where `token` first occurs in `bytes`.
+func firstIndex(of token: [UInt8], in bytes: UnsafeRawBufferPointer) -> Int? {
+  guard let first = token.first, token.count <= bytes.count else { return nil }
+  var i = 0
+  while i + token.count <= bytes.count {
+    if bytes[i] == first, token.indices.allSatisfy({ bytes[i + $0] == token[$0] }) { return i }
+    i += 1
+  }
+  return nil
+}

@@ -1,0 +1,109 @@
+import GaitCore
+import Testing
+
+@testable import GaitDSP
+
+/// The bout splitter as it was before it worked on index ranges (it copied
+/// the bout so far on every merge): the oracle for the linear one.
+private func quadraticBouts(_ steps: [Step], segments: [SegmentResult], speedMps: Double?,
+                            maxPauseS: Double = 3, minSteps: Int = 10) -> [GaitBout] {
+  guard !steps.isEmpty else { return [] }
+  var groups: [[Step]] = [[steps[0]]]
+  for s in steps.dropFirst() {
+    let last = groups[groups.count - 1].last!
+    if s.icS - last.icS > maxPauseS || s.running != last.running {
+      groups.append([s])
+    } else {
+      groups[groups.count - 1].append(s)
+    }
+  }
+  var merged: [[Step]] = []
+  for g in groups {
+    if var last = merged.last, let a = last.last, let b = g.first, b.icS - a.icS <= maxPauseS,
+       g.count < minSteps || last.count < minSteps
+    {
+      last += g
+      merged[merged.count - 1] = last
+    } else {
+      merged.append(g)
+    }
+  }
+  return merged.filter { $0.count >= minSteps }.map { g in
+    let start = g.first!.icS, end = g.last!.icS + (g.last!.stepTimeMs ?? 0) / 1000
+    let running = g.reduce(0) { $0 + ($1.running ? 1 : 0) } * 2 > g.count
+    let segs = segments.filter { $0.endS > start && $0.startS < end }
+    return GaitBout(startS: start, endS: end, kind: running ? "running" : "walking",
+                    summary: RunSummary(steps: g, segments: segs, speedMps: speedMps))
+  }
+}
+
+/// Steps of a run that switches between running and walking in stretches of
+/// random length, with random pauses; 10-s segments over it.
+func alternatingSteps(count: Int, seed: UInt64, maxStretch: Int = 14, pauseChance: Double = 0.01)
+  -> ([Step], [SegmentResult])
+{
+  var rng = SplitMix64(seed: seed)
+  var steps: [Step] = []
+  steps.reserveCapacity(count)
+  var t = 0.0, running = true, left = 0
+  while steps.count < count {
+    if left == 0 { running.toggle(); left = 1 + Int(rng.next() % UInt64(maxStretch)) }
+    left -= 1
+    var s = Step(icS: t, running: running)
+    let st = running ? 330 + Double(rng.next() % 40) : 520 + Double(rng.next() % 60)
+    s.stepTimeMs = st
+    s.groundContactMs = running ? 240 : 330
+    s.flightMs = running ? st - 240 : 0
+    s.dutyFactor = (s.groundContactMs! / 2) / st
+    s.side = steps.count % 2 == 0 ? .left : .right
+    steps.append(s)
+    t += st / 1000
+    if Double(rng.next() % 10_000) / 10_000 < pauseChance { t += 3 + Double(rng.next() % 20) }
+  }
+  var segments: [SegmentResult] = []
+  var s0 = 0.0
+  while s0 < t + 10 {
+    segments.append(SegmentResult(startS: s0, endS: s0 + 10, cadenceSpectralSpm: 170, steps: 0, runningSteps: 0,
+                                  trunkLeanDeg: Double(segments.count % 7), mountingTiltDeg: nil, placement: .hip))
+    s0 += 10
+  }
+  return (steps, segments)
+}
+
+struct SplitMix64 {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+@Suite struct BoutsTests {
+  @Test(arguments: [(1 as UInt64, 14), (2, 30), (3, 4), (4, 60), (5, 11)])
+  func linearEqualsQuadratic(seed: UInt64, maxStretch: Int) {
+    let (steps, segments) = alternatingSteps(count: 3_000, seed: seed, maxStretch: maxStretch)
+    let fast = gaitBouts(steps, segments: segments, speedMps: 3.2)
+    let slow = quadraticBouts(steps, segments: segments, speedMps: 3.2)
+    #expect(fast.count == slow.count)
+    #expect(fast == slow)
+    #expect(fast.count > 1, "the case splits into several bouts")
+  }
+
+  @Test func unorderedSegmentsStillFound() {
+    let (steps, segments) = alternatingSteps(count: 500, seed: 9, maxStretch: 40)
+    let shuffled = segments.reversed() as [SegmentResult]
+    #expect(gaitBouts(steps, segments: shuffled, speedMps: nil) == quadraticBouts(steps, segments: shuffled, speedMps: nil))
+  }
+
+  @Test func edgeCases() {
+    #expect(gaitBouts([], segments: [], speedMps: nil).isEmpty)
+    let (steps, segments) = alternatingSteps(count: 9, seed: 1, maxStretch: 100)
+    #expect(gaitBouts(steps, segments: segments, speedMps: nil) == quadraticBouts(steps, segments: segments, speedMps: nil))
+    let (ten, seg10) = alternatingSteps(count: 10, seed: 1, maxStretch: 100, pauseChance: 0)
+    #expect(gaitBouts(ten, segments: seg10, speedMps: nil).count == 1)
+  }
+}
