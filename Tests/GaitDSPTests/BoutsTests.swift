@@ -42,7 +42,7 @@ private func quadraticBouts(_ steps: [Step], segments: [SegmentResult], speedMps
 func alternatingSteps(count: Int, seed: UInt64, maxStretch: Int = 14, pauseChance: Double = 0.01)
   -> ([Step], [SegmentResult])
 {
-  var rng = SplitMix64(seed: seed)
+  var rng = BoutsRng(seed: seed)
   var steps: [Step] = []
   steps.reserveCapacity(count)
   var t = 0.0, running = true, left = 0
@@ -70,15 +70,13 @@ func alternatingSteps(count: Int, seed: UInt64, maxStretch: Int = 14, pauseChanc
   return (steps, segments)
 }
 
-struct SplitMix64 {
+/// A deterministic generator (a 64-bit LCG's high bits), so a case replays.
+struct BoutsRng {
   var state: UInt64
   init(seed: UInt64) { state = seed }
   mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
+    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    return state >> 17
   }
 }
 
