@@ -2,9 +2,11 @@
 //===--- Package.swift ----------------------------------------------------===//
 // gaitline: running-form metrics from a runner's wearable accelerometer.
 //
-// Modules follow the three stages of the design: ingest (GaitIngest), the
-// DSP/metrics core on FFTW (GaitDSP), and scoring plus reports (GaitReport).
-// GaitCore holds the value types they share and imports no Foundation.
+// Modules follow the data, in import order: GaitCore (shared values and
+// Statistics, no Foundation) → GaitIngest (bytes → samples) → GaitDSP (the
+// incremental core on FFTW: samples → steps) → GaitScoring (flags) →
+// GaitReport (rendering; today also the one-input pipeline) → GaitStream,
+// GaitCohort → GaitCLI. docs/ARCHITECTURE.md draws it.
 // Benchmarks live in a nested package (Benchmarks/) so that `swift build` and
 // `swift test` never build them.
 //===----------------------------------------------------------------------===//
@@ -62,6 +64,10 @@ let package = Package(
     .testTarget(
       name: "GaitScoringTests",
       dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitTestSupport"]),
+    .testTarget(
+      name: "GaitReportTests",
+      dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitTestSupport"]),
+    .testTarget(name: "GaitStreamTests", dependencies: ["GaitCore", "GaitIngest", "GaitStream", "GaitTestSupport"]),
     .testTarget(name: "GaitCohortTests", dependencies: ["GaitCohort", "GaitIngest", "GaitTestSupport"]),
     .testTarget(name: "GaitlineTests", dependencies: ["Gaitline"]),
     .testTarget(name: "GaitCLITests", dependencies: ["GaitCLI", "GaitCore", "GaitTestSupport"]),

@@ -189,12 +189,15 @@ struct Cohort: ParsableCommand {
       let pipe = Pipe()
       p.standardOutput = pipe
       do { try p.run() } catch {
-        throw fail(IngestError(.invalidArgument, "cannot run sbatch (\(systemErrorText(error))); is Slurm installed here? The script is in \(path)"))
+        throw fail(SchedulerError(.notInstalled, message: "cannot run sbatch (\(systemErrorText(error))); is Slurm installed here?", scriptPath: path))
       }
       let data = pipe.fileHandleForReading.readDataToEndOfFile()
       p.waitUntilExit()
+      if p.terminationStatus == 127 {  // env: no sbatch on PATH
+        throw fail(SchedulerError(.notInstalled, message: "cannot run sbatch (not found on PATH); is Slurm installed here?", scriptPath: path))
+      }
       guard p.terminationStatus == 0 else {
-        throw fail(IngestError(.invalidArgument, "sbatch failed (exit \(p.terminationStatus)); the script is in \(path)"))
+        throw fail(SchedulerError(.refused(status: p.terminationStatus), message: "sbatch failed (exit \(p.terminationStatus))", scriptPath: path))
       }
       let id = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
       print("submitted job array \(id) (\(shards) tasks); script \(path)")

@@ -16,7 +16,8 @@ struct Gaitline: ParsableCommand {
     abstract: "Running-form metrics and evidence-based flags from a wearable accelerometer.",
     discussion: """
       Exit status: 0 success; 1 some inputs of a batch failed; 64 bad option; \
-      65 bad input data; 66 missing or unreadable input; 74 cannot write output.
+      65 bad input data; 66 missing or unreadable input; 69 the scheduler (sbatch) is missing or \
+      refused the job; 74 cannot write output.
       """,
     version: gaitlineVersion,
     subcommands: [Inspect.self, Analyze.self, Convert.self, Evaluate.self, Compare.self, Trend.self, Stream.self, Simulate.self, Cohort.self]
@@ -80,11 +81,16 @@ struct AnalysisArguments: ParsableArguments {
 extension Side: ExpressibleByArgument {}
 extension StreamProtocol: ExpressibleByArgument {}
 
-/// Prints an error the way compilers do and exits with its status.
+/// Prints an error the way compilers do and exits with its status: the one
+/// place where each module's error type meets a sysexits status.
 func fail(_ error: any Error) -> ExitCode {
   if let e = error as? IngestError {
     FileHandle.standardError.write(Data("gaitline: \(sanitizedForTerminal(e.description))\n".utf8))
     return ExitCode(e.code.exitCode)
+  }
+  if let e = error as? SchedulerError {
+    FileHandle.standardError.write(Data("gaitline: \(sanitizedForTerminal(e.description))\n".utf8))
+    return ExitCode(69)  // EX_UNAVAILABLE: the options were fine, the service was not
   }
   // Foundation's errors print as "DOMAIN error N": say what the system said.
   let ns = error as NSError

@@ -168,10 +168,7 @@ struct LiveView {
     if recent.count > 20 { recent.removeFirst(recent.count - 20) }
     guard !(quiet && !jsonLines), ContinuousClock.now - lastStatus >= .seconds(1) else { return }
     lastStatus = .now
-    func median(_ x: [Double]) -> Double? {
-      let v = x.sorted()
-      return v.isEmpty ? nil : v[v.count / 2]
-    }
+    func median(_ x: [Double]) -> Double? { Statistics.median(x) }
     // Cadence from step times, else from the intervals between the recent
     // contacts (a step held past its hold time carries no step time).
     let intervals = zip(recent.dropFirst(), recent).map { ($0.icS - $1.icS) * 1000 }.filter { $0 > 150 && $0 < 1500 }

@@ -383,16 +383,8 @@ public struct OverrideTable: Sendable {
   public var rows: [(key: String, line: Int, settings: InputSettings)] = []
 
   public static func load(path: String) throws -> OverrideTable {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw IngestError(.fileNotFound, "cannot read the overrides file", path: path)
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw IngestError(.unsupportedEncoding, "the overrides file is not UTF-8 text", path: path)
-    }
-    var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
-    if let first = lines.first, first.hasPrefix("\u{FEFF}") { lines[0].removeFirst() }
-    guard let headerLine = lines.first else { throw IngestError(.emptyFile, "the overrides file is empty", path: path) }
-    let header = splitCSVLine(headerLine).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    let csv = try CSVTable(path: path, what: "the overrides file")
+    let header = csv.header
     guard let keyColumn = header.firstIndex(where: { ["path", "file", "input"].contains($0) }) else {
       throw IngestError(.noHeader, "the overrides file needs a column 'path' (or 'file', 'input') naming each input", path: path, line: 1)
     }
@@ -403,15 +395,11 @@ public struct OverrideTable: Sendable {
                         path: path, line: 1, column: bad)
     }
     var table = OverrideTable()
-    for (n, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-      let cells = splitCSVLine(line)
-      guard cells.count == header.count else {
-        throw IngestError(.malformedRecord, "\(cells.count) cells, the header has \(header.count)", path: path, line: n + 1)
-      }
+    for (cells, line) in zip(csv.rows, csv.lines) {
       var s = InputSettings()
       func cell(_ names: String...) -> String? {
         for name in names { if let c = header.firstIndex(of: name) {
-          let v = cells[c].trimmingCharacters(in: .whitespaces)
+          let v = cells[c]
           return v.isEmpty ? nil : v
         } }
         return nil
@@ -419,7 +407,7 @@ public struct OverrideTable: Sendable {
       func number(_ names: String...) throws -> Double? {
         guard let v = names.lazy.compactMap({ cell($0) }).first else { return nil }
         guard let d = Double(v) else {
-          throw IngestError(.malformedRecord, "'\(v)' is not a number", path: path, line: n + 1, column: names[0])
+          throw IngestError(.malformedRecord, "'\(v)' is not a number", path: path, line: line, column: names[0])
         }
         return d
       }
@@ -432,40 +420,12 @@ public struct OverrideTable: Sendable {
       s.columns = cell("columns")
       s.streamProtocol = cell("protocol")
       do { try s.validate() } catch let e as IngestError {
-        throw IngestError(e.code, e.message, path: path, line: n + 1)
+        throw IngestError(e.code, e.message, path: path, line: line)
       }
-      table.rows.append((cells[keyColumn].trimmingCharacters(in: .whitespaces), n + 1, s))
+      table.rows.append((cells[keyColumn], line, s))
     }
     return table
   }
-}
-
-/// Splits one CSV line at commas outside double quotes ("" is a quote).
-func splitCSVLine(_ line: String) -> [String] {
-  var cells: [String] = []
-  var cell = ""
-  var quoted = false
-  var chars = line.makeIterator()
-  var pendingQuote = false
-  while let c = chars.next() {
-    if pendingQuote {
-      pendingQuote = false
-      if c == "\"" { cell.append("\""); continue }
-      quoted = false
-    }
-    if quoted {
-      if c == "\"" { pendingQuote = true } else { cell.append(c) }
-    } else if c == "\"" {
-      quoted = true
-    } else if c == "," {
-      cells.append(cell)
-      cell = ""
-    } else {
-      cell.append(c)
-    }
-  }
-  cells.append(cell)
-  return cells
 }
 
 /// Lists every input of `inputs` (files, and recordings below folders),

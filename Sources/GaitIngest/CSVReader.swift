@@ -4,28 +4,6 @@
 import GaitCore
 import Foundation
 
-/// The acceleration unit of a source.
-public enum AccelerationUnit: String, Sendable, CaseIterable {
-  case g
-  case metresPerSecondSquared = "m/s2"
-  case milliG = "mg"
-
-  /// Multiplier to m/s².
-  var toMetresPerSecondSquared: Float {
-    switch self {
-    case .g: return standardGravity
-    case .metresPerSecondSquared: return 1
-    case .milliG: return standardGravity / 1000
-    }
-  }
-}
-
-/// The angular-velocity unit of a source.
-public enum GyroUnit: String, Sendable, CaseIterable {
-  case radiansPerSecond = "rad/s"
-  case degreesPerSecond = "deg/s"
-}
-
 /// How to read a text recording. Everything left `nil` is detected.
 public struct CSVOptions: Sendable {
   /// Sample rate in Hz. When set, timestamps are not used for timing.
@@ -331,13 +309,7 @@ public final class CSVReader: SampleSource {
       counted += 1
     }
     meanMagnitude /= Double(max(counted, 1))
-    let detected: AccelerationUnit?
-    switch meanMagnitude {
-    case 0.4..<3: detected = .g
-    case 4..<30: detected = .metresPerSecondSquared
-    case 400..<3000: detected = .milliG
-    default: detected = nil
-    }
+    let detected = AccelerationUnit.inferred(meanMagnitude: meanMagnitude)
     let headerUnit: AccelerationUnit? = accHeaderUnits.first.flatMap {
       switch $0 {
       case .g: return .g
@@ -418,13 +390,12 @@ public final class CSVReader: SampleSource {
           line: pendingLines[bad].number, column: headerNames[timeColumn])
       }
       let deltas = zip(times.dropFirst(), times).map { $0 - $1 }
-      let positive = deltas.filter { $0 > 0 }.sorted()
-      guard positive.count >= 2 else {
+      let positive = deltas.filter { $0 > 0 }
+      guard positive.count >= 2, let medianRaw = Statistics.median(positive) else {
         throw IngestError(.badTimestamps,
           "the time column '\(headerNames[timeColumn])' does not increase over the first rows; pass --rate HZ to ignore it",
           line: pendingLines.first?.number, column: headerNames[timeColumn])
       }
-      let medianRaw = positive[positive.count / 2]
       let headerTimeUnit = HeaderName(headerNames[timeColumn]).unit
       if timeIsISO {
         timeScale = 1

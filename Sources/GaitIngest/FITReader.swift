@@ -4,6 +4,7 @@
 // session messages, running-dynamics fields).
 //===----------------------------------------------------------------------===//
 import Foundation
+import GaitCore
 
 /// Running dynamics of one FIT `record` (message 20) or the session
 /// averages (message 18). `nil` where the device did not record a field.
@@ -35,10 +36,9 @@ public struct FITActivity: Sendable {
   /// Warnings such as a CRC mismatch.
   public var warnings: [String] = []
 
-  /// Median of a field over the records.
+  /// Median of a field over the records (``Statistics/median(_:)``).
   public func median(_ key: KeyPath<FITDynamics, Double?>) -> Double? {
-    let v = records.compactMap { $0[keyPath: key] }.sorted()
-    return v.isEmpty ? nil : v[v.count / 2]
+    Statistics.median(records.compactMap { $0[keyPath: key] })
   }
 }
 

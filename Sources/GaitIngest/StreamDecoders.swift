@@ -1,7 +1,8 @@
 //===--- StreamDecoders.swift ---------------------------------------------===//
 // Incremental decoders for live byte streams: text lines, gaitline binary
-// frames and WitMotion packets. Each takes bytes in any chunking, returns
-// samples, resynchronises after damage and counts what it discarded.
+// frames and WitMotion packets. Each takes bytes in any chunking, emits
+// samples, resynchronises after damage, counts what it discarded, and
+// flushes what it still holds at the end of the stream.
 //===----------------------------------------------------------------------===//
 import GaitCore
 #if canImport(Glibc)
@@ -26,16 +27,28 @@ public struct StreamCounters: Sendable, Hashable {
   public init() {}
 }
 
-/// A decoder of one `--protocol`.
+/// A decoder of one `--protocol`, in the single-step shape of swift-nio's
+/// `NIOSingleStepByteToMessageDecoder`: ``decode(_:emit:)`` for every chunk
+/// of bytes as it arrives, then ``decodeLast(emit:)`` once at the end of the
+/// stream, so that a decoder holding samples back (the text decoder waits
+/// for enough lines to judge the unit) can still emit them. The samples do
+/// not depend on how the bytes were chunked (the tests feed every decoder
+/// byte by byte, whole and in random splits).
+///
+/// Samples are emitted by appending to `emit` (m/s², rad/s): a sample that
+/// continues the last block extends it; a gap starts a new block at its
+/// `startIndex`. An array sink rather than a closure keeps the per-sample
+/// path free of calls and allocations.
 public protocol StreamDecoder {
   /// What the samples are (rate, gyroscope, frame).
   var info: RecordingInfo { get }
+  /// What was decoded and what was thrown away so far.
   var counters: StreamCounters { get }
-  /// Feeds received bytes; appends decoded samples (m/s², rad/s) to `out`,
-  /// whose `startIndex` tells where they belong (a new block after a gap).
-  mutating func feed(_ bytes: UnsafeRawBufferPointer, into out: inout [SampleBlock]) throws
-  /// End of stream: whatever is buffered is a partial frame.
-  mutating func finish()
+  /// Decodes received bytes, in any chunking; appends samples to `emit`.
+  mutating func decode(_ bytes: UnsafeRawBufferPointer, emit: inout [SampleBlock]) throws
+  /// End of stream: emits what is still held back and counts a partial
+  /// frame or line as discarded. Call once; the decoder is spent after it.
+  mutating func decodeLast(emit: inout [SampleBlock]) throws
 }
 
 /// Appends one sample to the last block of `out`, or starts a new block at
@@ -78,7 +91,7 @@ public struct WitMotionDecoder: StreamDecoder {
     info = RecordingInfo(sampleRateHz: rateHz, hasGyroscope: false, accelerometerRangeG: 16)
   }
 
-  public mutating func feed(_ bytes: UnsafeRawBufferPointer, into out: inout [SampleBlock]) throws {
+  public mutating func decode(_ bytes: UnsafeRawBufferPointer, emit out: inout [SampleBlock]) throws {
     buffer.append(contentsOf: bytes)
     var i = 0
     let n = buffer.count
@@ -112,7 +125,8 @@ public struct WitMotionDecoder: StreamDecoder {
     buffer.removeFirst(i)
   }
 
-  public mutating func finish() {
+  public mutating func decodeLast(emit out: inout [SampleBlock]) throws {
+    // A packet is emitted as soon as it is whole: what is left is partial.
     counters.discardedBytes += buffer.count
     buffer.removeAll()
   }
@@ -135,7 +149,7 @@ public struct GLBStreamDecoder: StreamDecoder {
     info = RecordingInfo(sampleRateHz: rateHz)
   }
 
-  public mutating func feed(_ bytes: UnsafeRawBufferPointer, into out: inout [SampleBlock]) throws {
+  public mutating func decode(_ bytes: UnsafeRawBufferPointer, emit out: inout [SampleBlock]) throws {
     if decoder == nil {
       buffer.append(contentsOf: bytes)
       // Find a header whose CRC checks.
@@ -149,7 +163,7 @@ public struct GLBStreamDecoder: StreamDecoder {
           info = header.info
           let rest = Array(buffer[(i + GLB.headerSize)...])
           buffer = []
-          try rest.withUnsafeBytes { try feed($0, into: &out) }
+          try rest.withUnsafeBytes { try decode($0, emit: &out) }
           return
         }
         i += 1
@@ -177,7 +191,9 @@ public struct GLBStreamDecoder: StreamDecoder {
     }
   }
 
-  public mutating func finish() {
+  public mutating func decodeLast(emit out: inout [SampleBlock]) throws {
+    // Blocks have a fixed size and are emitted when whole: what is left is
+    // a partial block (or a header never found).
     if var d = decoder { counters.discardedBytes += d.finish() } else { counters.discardedBytes += buffer.count }
     buffer.removeAll()
   }
@@ -227,7 +243,7 @@ public struct TextLineDecoder: StreamDecoder {
     self.columns = map
   }
 
-  public mutating func feed(_ bytes: UnsafeRawBufferPointer, into out: inout [SampleBlock]) throws {
+  public mutating func decode(_ bytes: UnsafeRawBufferPointer, emit out: inout [SampleBlock]) throws {
     for b in bytes {
       if b == 0x0A {
         if overflow { counters.skippedLines += 1; counters.discardedBytes += line.count } else { takeLine(into: &out) }
@@ -276,21 +292,7 @@ public struct TextLineDecoder: StreamDecoder {
         if pending.count > 5 { pending.removeFirst() }
         return
       }
-      fields = values.count
-      if columns.isEmpty {
-        switch values.count {
-        case 3: columns = [.ax: 0, .ay: 1, .az: 2]
-        case 4: columns = [.ax: 1, .ay: 2, .az: 3]
-        case 6: columns = [.ax: 0, .ay: 1, .az: 2, .gx: 3, .gy: 4, .gz: 5]
-        case 7: columns = [.ax: 1, .ay: 2, .az: 3, .gx: 4, .gy: 5, .gz: 6]
-        default: columns = [.ax: 0, .ay: 1, .az: 2]
-        }
-      }
-      info.hasGyroscope = columns[.gx] != nil && columns[.gy] != nil && columns[.gz] != nil
-      if values.count == 4 || values.count == 7 || columns[.time] != nil { timeColumn = columns[.time] ?? 0 }
-      let early = pending.filter { $0.count == values.count }
-      counters.skippedLines += pending.count - early.count
-      pending = early
+      decideLayout(fieldCount: values.count)
       if scale == nil, pending.count < 25 { return }
       flushPending(into: &out)
       return
@@ -308,12 +310,32 @@ public struct TextLineDecoder: StreamDecoder {
     emit(values, into: &out)
   }
 
+  /// Fixes the layout from a line of `fieldCount` numbers; pending lines
+  /// with another count are skipped.
+  private mutating func decideLayout(fieldCount: Int) {
+    fields = fieldCount
+    if columns.isEmpty {
+      switch fieldCount {
+      case 3: columns = [.ax: 0, .ay: 1, .az: 2]
+      case 4: columns = [.ax: 1, .ay: 2, .az: 3]
+      case 6: columns = [.ax: 0, .ay: 1, .az: 2, .gx: 3, .gy: 4, .gz: 5]
+      case 7: columns = [.ax: 1, .ay: 2, .az: 3, .gx: 4, .gy: 5, .gz: 6]
+      default: columns = [.ax: 0, .ay: 1, .az: 2]
+      }
+    }
+    info.hasGyroscope = columns[.gx] != nil && columns[.gy] != nil && columns[.gz] != nil
+    if fieldCount == 4 || fieldCount == 7 || columns[.time] != nil { timeColumn = columns[.time] ?? 0 }
+    let early = pending.filter { $0.count == fieldCount }
+    counters.skippedLines += pending.count - early.count
+    pending = early
+  }
+
   private mutating func flushPending(into out: inout [SampleBlock]) {
     if let tc = timeColumn, ticksPerSample == nil {
       // Unit of the time column from its steps: a counter (1 per sample),
       // s, ms or µs at the configured rate.
-      let d = zip(pending.dropFirst(), pending).map { $0[tc] - $1[tc] }.filter { $0 > 0 }.sorted()
-      if let step = d.isEmpty ? nil : d[d.count / 2] {
+      let d = zip(pending.dropFirst(), pending).map { $0[tc] - $1[tc] }.filter { $0 > 0 }
+      if let step = Statistics.median(d) {
         let period = 1 / info.sampleRateHz
         let candidates = [1.0, period, period * 1e3, period * 1e6]
         ticksPerSample = candidates.min { abs(log($0 / step)) < abs(log($1 / step)) }
@@ -329,7 +351,7 @@ public struct TextLineDecoder: StreamDecoder {
         m += (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).squareRoot()
       }
       m /= Double(max(pending.count, 1))
-      let unit: AccelerationUnit = m < 3 ? .g : m < 100 ? .metresPerSecondSquared : .milliG
+      let unit = AccelerationUnit.nearest(meanMagnitude: m)
       scale = unit.toMetresPerSecondSquared
       unitsDetected = unit.rawValue
     } else {
@@ -381,9 +403,16 @@ public struct TextLineDecoder: StreamDecoder {
     counters.frames += 1
   }
 
-  public mutating func finish() {
+  public mutating func decodeLast(emit out: inout [SampleBlock]) throws {
+    // An unterminated last line may have been cut mid-number: discarded.
     counters.discardedBytes += line.count
     line.removeAll()
+    overflow = false
+    // A stream shorter than the lines the unit and layout wait for: decide
+    // them from what there is (one line, or lines that never agreed: the
+    // last one), and emit it.
+    if fields == nil, let last = pending.last { decideLayout(fieldCount: last.count) }
+    if !pending.isEmpty { flushPending(into: &out) }
   }
 }
 

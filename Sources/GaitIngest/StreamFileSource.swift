@@ -64,12 +64,13 @@ public final class StreamFileSource: SampleSource {
       queue.removeAll(keepingCapacity: true)
       queueNext = 0
       if data.isEmpty {
-        decoder.finish()
+        try decoder.decodeLast(emit: &queue)
+        info = decoder.info
         done = true
         finishReport()
         break
       }
-      try data.withUnsafeBytes { try decoder.feed($0, into: &queue) }
+      try data.withUnsafeBytes { try decoder.decode($0, emit: &queue) }
       info = decoder.info
       report.sampleRateHz = info.sampleRateHz
     }

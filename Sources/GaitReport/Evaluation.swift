@@ -177,38 +177,6 @@ public func forceVerticalOscillation(timeS: [Double], forceBW: [Double], contact
   return out
 }
 
-/// A CSV table: lower-cased, trimmed header names and the rows' fields.
-public struct CSVTable: Sendable {
-  public var header: [String]
-  public var rows: [[String]]
-
-  /// Reads a small comma-separated table with a header line (no quoting).
-  public init(path: String) throws {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-      throw IngestError(.fileNotFound, "cannot read the file", path: path)
-    }
-    var lines = text.split(whereSeparator: \.isNewline).map(String.init)
-    guard !lines.isEmpty else { throw IngestError(.emptyFile, "the file is empty", path: path) }
-    header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map {
-      $0.trimmingCharacters(in: .whitespaces).lowercased()
-    }
-    rows = []
-    for (n, line) in lines.enumerated() {
-      let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-      guard f.count == header.count else {
-        throw IngestError(.malformedRecord, "expected \(header.count) fields, found \(f.count)", path: path, line: n + 2)
-      }
-      rows.append(f)
-    }
-  }
-
-  /// The index of the first of `names` in the header.
-  public func column(_ names: [String]) -> Int? { names.compactMap { header.firstIndex(of: $0) }.first }
-
-  /// A numeric column, `nil` where a field is not a number.
-  public func numbers(_ column: Int) -> [Double?] { rows.map { Double($0[column]) } }
-}
-
 /// A column of numbers of a recording's CSV (e.g. a force-plate column
 /// beside the accelerometer's), with its time column.
 public func loadForce(path: String, column: String) throws -> (timeS: [Double], force: [Double]) {
@@ -240,9 +208,8 @@ public func evaluateStrides(steps: [Step], strideStartsS: [Double], strideEndsS:
   let starts = strideStartsS
   let ends = strideEndsS ?? Array(starts.dropFirst())
   let pairs = zip(starts, ends).map { ($0, $1) }
-  let durations = pairs.map { $0.1 - $0.0 }.sorted()
-  guard durations.count >= 3 else { return nil }
-  let median = durations[durations.count / 2]
+  let durations = pairs.map { $0.1 - $0.0 }
+  guard durations.count >= 3, let median = Statistics.median(durations) else { return nil }
   // Foot-flat is the instant such references mark; fall back to contacts.
   let ics = steps.map { $0.footFlatS ?? $0.icS }.sorted()
   func nearest(_ t: Double, within: Double) -> Double? {
@@ -252,8 +219,8 @@ public func evaluateStrides(steps: [Step], strideStartsS: [Double], strideEndsS:
   }
   // The reference marks a different instant of the stride (e.g. foot-flat)
   // than initial contact: remove the median offset before matching.
-  let offsets = starts.compactMap { t in nearest(t, within: 0.5 * median).map { $0 - t } }.sorted()
-  let offset = offsets.isEmpty ? 0 : offsets[offsets.count / 2]
+  let offsets = starts.compactMap { t in nearest(t, within: 0.5 * median).map { $0 - t } }
+  let offset = Statistics.median(offsets) ?? 0
   func nearest(_ t: Double) -> Double? { nearest(t + offset, within: 0.2 * median) }
   var refSum = 0.0, detSum = 0.0, matched = 0, total = 0
   for (a, b) in pairs where b - a <= 1.5 * median {
@@ -286,10 +253,10 @@ public func loadTruth(path: String, where conditions: [String: String] = [:]) th
     filters.append((c, v))
   }
   var out: [TruthContact] = []
-  for (n, f) in table.rows.enumerated() {
+  for (f, line) in zip(table.rows, table.lines) {
     if filters.contains(where: { f[$0.0] != $0.1 }) { continue }
     guard let ic = Double(f[icCol]) else {
-      throw IngestError(.malformedRecord, "'\(f[icCol])' is not a time in seconds", path: path, line: n + 2)
+      throw IngestError(.malformedRecord, "'\(f[icCol])' is not a time in seconds", path: path, line: line)
     }
     out.append(TruthContact(icS: ic, tcS: tcCol.flatMap { Double(f[$0]) }, verticalOscillationCm: voCol.flatMap { Double(f[$0]) }))
   }

@@ -74,11 +74,7 @@ public func personalBaseline(from runs: [PastRun], speedMps: Double?, policy: Sc
     if !matched.isEmpty { use = matched } else if runs.contains(where: { $0.speedMps != nil }) { return nil }
   }
   guard !use.isEmpty else { return nil }
-  func median(_ x: [Double]) -> Double? {
-    guard !x.isEmpty else { return nil }
-    let s = x.sorted()
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-  }
+  func median(_ x: [Double]) -> Double? { Statistics.median(x) }
   return PersonalBaseline(
     runs: use.count, cadenceSpm: median(use.compactMap(\.cadenceSpm)),
     groundContactMs: median(use.compactMap(\.groundContactMs)), brakingMps: median(use.compactMap(\.brakingMps)),

@@ -64,6 +64,8 @@ public final class SerialSource: SampleSource {
   private let baud: Int
   private var port: SerialPort?
   private var decoder: any StreamDecoder
+  /// Whether `decoder` has had its `decodeLast` (a hang-up, the end).
+  private var decoderFlushed = false
   private let makeDecoder: () throws -> any StreamDecoder
   private let reconnect: Bool
   private let deadline: ContinuousClock.Instant?
@@ -182,7 +184,7 @@ public final class SerialSource: SampleSource {
     queueNext += 1
     report.account(b, rateHz: info.sampleRateHz, nextIndex: &nextIndex)
     report.sampleRateHz = info.sampleRateHz
-    if glbPath != nil {
+    if glbPath != nil, !glbClosed {
       // A failed .glb write (disk full) costs the .glb, not the stream: the
       // raw record and the analysis go on, and the report says so.
       do { try keepForGLB(b) } catch { glbFailed(error) }
@@ -193,6 +195,8 @@ public final class SerialSource: SampleSource {
   /// Collects decoded samples into whole `.glb` blocks (a block per few
   /// samples would be mostly padding); a gap or the end writes the rest.
   private var glbPending = SampleBlock(startIndex: 0)
+  /// Set when the stream ended and the .glb was completed.
+  private var glbClosed = false
 
   private func keepForGLB(_ b: SampleBlock) throws {
     if glb == nil, let glbPath { glb = try GLBWriter(path: glbPath, info: info, protecting: protecting) }
@@ -239,16 +243,12 @@ public final class SerialSource: SampleSource {
       lastDataTime = .now
       buffer.withUnsafeBytes { raw in record(UnsafeRawBufferPointer(rebasing: raw[0..<n])) }
       var out: [SampleBlock] = []
-      try buffer.withUnsafeBytes { raw in try decoder.feed(UnsafeRawBufferPointer(rebasing: raw[0..<n]), into: &out) }
-      info = decoder.info
-      for var b in out {
-        b.startIndex += indexOffset
-        queue.append(b)
-      }
+      try buffer.withUnsafeBytes { raw in try decoder.decode(UnsafeRawBufferPointer(rebasing: raw[0..<n]), emit: &out) }
+      enqueue(out)
       syncRecord(force: false)
     case .hangUp:
       syncRecord(force: true)
-      decoder.finish()
+      try flushDecoder()
       port.close()
       self.port = nil
       onEvent?("device \(path) hung up (unplugged or closed) after \(bytesReceived) bytes")
@@ -267,6 +267,7 @@ public final class SerialSource: SampleSource {
         let awayS = Double((ContinuousClock.now - lastDataTime).components.seconds)
           + Double((ContinuousClock.now - lastDataTime).components.attoseconds) * 1e-18
         decoder = try makeDecoder()
+        decoderFlushed = false
         indexOffset = nextIndex + Int((awayS * info.sampleRateHz).rounded())
         onEvent?("device \(path) is back; resuming (gap of \(String(format: "%.1f", awayS)) s)")
         return
@@ -276,10 +277,36 @@ public final class SerialSource: SampleSource {
     finish(.interrupted)
   }
 
+  /// Places decoded blocks after the samples of earlier connections.
+  private func enqueue(_ blocks: [SampleBlock]) {
+    info = decoder.info
+    for var b in blocks {
+      b.startIndex += indexOffset
+      queue.append(b)
+    }
+  }
+
+  /// End of this connection's byte stream: the decoder emits what it held
+  /// back (a short text stream waits for lines to judge its unit).
+  private func flushDecoder() throws {
+    guard !decoderFlushed else { return }
+    decoderFlushed = true
+    var out: [SampleBlock] = []
+    try decoder.decodeLast(emit: &out)
+    enqueue(out)
+  }
+
   private func finish(_ reason: StreamEnd) {
     if end == nil {
       end = reason
-      decoder.finish()
+      // The decoder's last samples are queued before the .glb closes: what
+      // is queued and not yet handed out goes into it here, and `nextBlock`
+      // hands those out without writing them again.
+      do { try flushDecoder() } catch { report.warnings.append("the stream's last bytes could not be decoded: \(error)") }
+      if glbPath != nil {
+        do { for b in queue[queueNext...] { try keepForGLB(b) } } catch { glbFailed(error) }
+      }
+      glbClosed = true
       syncRecord(force: true)
       if glbPath != nil {
         do { try flushGLB(); try glb?.close() } catch { glbFailed(error) }

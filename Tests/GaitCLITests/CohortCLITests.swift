@@ -176,4 +176,26 @@ import Testing
     #expect(r.stdout.hasPrefix("#!/bin/bash\n"))
     #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/logs").path), "Slurm does not create the log folder")
   }
+
+  /// A failed submission is not a usage error (64): sbatch missing or
+  /// refusing the job exits 69 (EX_UNAVAILABLE) and names the script.
+  @Test func failedSubmissionExitsUnavailable() throws {
+    let dir = try makeCohort()
+    let manifest = dir.appendingPathComponent("m.json").path
+    #expect(try gaitline(["cohort", "plan", dir.path, "--out", manifest]).status == 0)
+    let bin = dir.appendingPathComponent("bin")
+    try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+    let script = dir.appendingPathComponent("job.sbatch").path
+    let args = ["cohort", "slurm", manifest, "--shards", "2", "--out-dir", dir.appendingPathComponent("out").path,
+                "--script", script, "--submit"]
+    let missing = try gaitline(args, environment: ["PATH": bin.path])
+    #expect(missing.status == 69, "\(missing.stderr)")
+    #expect(missing.stderr.contains("cannot run sbatch") && missing.stderr.contains(script), "\(missing.stderr)")
+    let fake = bin.appendingPathComponent("sbatch").path
+    try "#!/bin/sh\necho 'sbatch: error: invalid account' >&2\nexit 1\n".write(toFile: fake, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake)
+    let refused = try gaitline(args, environment: ["PATH": bin.path + ":/usr/bin:/bin"])
+    #expect(refused.status == 69, "\(refused.stderr)")
+    #expect(refused.stderr.contains("sbatch failed (exit 1)"), "\(refused.stderr)")
+  }
 }

@@ -141,11 +141,12 @@ public func checkStream(_ proto: StreamProtocol, _ bytes: UnsafeRawBufferPointer
     var out: [SampleBlock] = []
     do {
       for c in chunks {
-        try c.withUnsafeBytes { try dec.feed($0, into: &out) }
+        try c.withUnsafeBytes { try dec.decode($0, emit: &out) }
         for b in out { d.add(b) }
         out.removeAll(keepingCapacity: true)
       }
-      dec.finish()
+      try dec.decodeLast(emit: &out)
+      for b in out { d.add(b) }
     } catch let e as IngestError {
       d.error = "\(e.code)"
     } catch {
@@ -329,12 +330,12 @@ public func peakMemory(_ name: String, _ bytes: UnsafeRawBufferPointer) -> Int? 
     var i = 0
     while i < bytes.count {
       let j = min(bytes.count, i + 4096)
-      do { try dec.feed(UnsafeRawBufferPointer(rebasing: bytes[i..<j]), into: &out) } catch { break }
+      do { try dec.decode(UnsafeRawBufferPointer(rebasing: bytes[i..<j]), emit: &out) } catch { break }
       sample()
       out.removeAll(keepingCapacity: true)
       i = j
     }
-    dec.finish()
+    try? dec.decodeLast(emit: &out)
     sample()
   default:
     return nil

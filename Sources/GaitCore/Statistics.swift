@@ -1,8 +1,10 @@
 //===--- Statistics.swift -------------------------------------------------===//
-// The one quantile definition of gaitline's metrics and scoring.
+// The one quantile definition of gaitline: ingest, metrics, scoring and
+// reports. In GaitCore so that every module, GaitIngest included, uses it.
 //===----------------------------------------------------------------------===//
 
-/// Order statistics shared by the detectors, the run summary and scoring.
+/// Order statistics shared by ingest (time-column steps), the detectors, the
+/// run summary, scoring, evaluation and the live view.
 ///
 /// There is one quantile definition, ``quantile(_:_:)-(Collection<Double>,_)``:
 /// linear interpolation between the closest ranks, h = (n − 1)·q,
@@ -12,6 +14,7 @@
 /// selection (O(n) on a copy), not by sorting.
 public enum Statistics {
   /// The `q`-quantile (0…1) of `values` by definition 7; `nil` when empty.
+  @inlinable
   public static func quantile<C: Collection<Double>>(_ values: C, _ q: Double) -> Double? {
     var a = Array(values)
     guard !a.isEmpty else { return nil }
@@ -19,18 +22,22 @@ public enum Statistics {
   }
 
   /// The median of `values` (definition 7 at q = 0.5); `nil` when empty.
+  @inlinable
   public static func median<C: Collection<Double>>(_ values: C) -> Double? { quantile(values, 0.5) }
 
   /// The `q`-quantile of single-precision `values` (definition 7); 0 when
   /// empty.
+  @inlinable
   public static func quantile(_ values: [Float], _ q: Double) -> Float {
     var a = values
     guard !a.isEmpty else { return 0 }
     return a.withUnsafeMutableBufferPointer { interpolatedQuantile($0, q) }
   }
 
-  /// Definition 7 on a buffer that may be reordered.
-  static func interpolatedQuantile<T: BinaryFloatingPoint>(_ a: UnsafeMutableBufferPointer<T>, _ q: Double) -> T {
+  /// Definition 7 on a non-empty buffer that it may reorder, for callers
+  /// that keep a scratch buffer (no allocation).
+  @inlinable
+  public static func interpolatedQuantile<T: BinaryFloatingPoint>(_ a: UnsafeMutableBufferPointer<T>, _ q: Double) -> T {
     let h = max(0, min(1, q)) * Double(a.count - 1)
     let i = Int(h)
     let f = T(h - Double(i))
@@ -43,6 +50,7 @@ public enum Statistics {
 
 /// The `k`-th smallest element (0-based); reorders `a` (quickselect, Hoare
 /// partition around a median-of-three pivot).
+@inlinable
 func select<T: Comparable>(_ a: UnsafeMutableBufferPointer<T>, _ k: Int) -> T {
   var lo = 0
   var hi = a.count - 1

@@ -1,0 +1,68 @@
+//===--- ReportModuleTests.swift ------------------------------------------===//
+// GaitReport's own rules, tested without the CLI: the personal baseline
+// (one median definition) and the evaluation readers on the shared
+// CSVTable.
+//===----------------------------------------------------------------------===//
+import Foundation
+import GaitCore
+import GaitDSP
+import GaitIngest
+import GaitReport
+import GaitScoring
+import GaitTestSupport
+import Testing
+
+@Suite struct PersonalBaselineTests {
+  func run(_ cadence: Double, speed: Double? = nil) -> PastRun {
+    PastRun(path: "r\(cadence).json", dateUnixS: nil, speedMps: speed, runningSeconds: 600, cadenceSpm: cadence,
+            groundContactMs: cadence + 70, brakingMps: nil, trunkLeanDeg: nil, lateralSwayCm: nil)
+  }
+
+  /// The baseline is the median of past runs by the one quantile
+  /// definition: an even count takes the mean of the two middle runs.
+  @Test func medianOfPastRuns() throws {
+    let policy = ScoringPolicy.populationDefaults
+    let odd = try #require(personalBaseline(from: [run(160), run(180), run(170)], speedMps: nil, policy: policy))
+    #expect(odd.runs == 3)
+    #expect(odd.cadenceSpm == 170)
+    let even = try #require(personalBaseline(from: [run(160), run(180), run(170), run(190)], speedMps: nil, policy: policy))
+    #expect(even.cadenceSpm == 175)
+    #expect(even.groundContactMs == 245)
+    #expect(even.brakingMps == nil)
+  }
+
+  /// Runs at another speed are left out; none at the speed: no baseline.
+  @Test func speedMatched() throws {
+    let policy = ScoringPolicy.populationDefaults
+    let runs = [run(160, speed: 3.0), run(170, speed: 3.1), run(190, speed: 4.5)]
+    let b = try #require(personalBaseline(from: runs, speedMps: 3.05, policy: policy))
+    #expect(b.runs == 2)
+    #expect(b.cadenceSpm == 165)
+    #expect(personalBaseline(from: runs, speedMps: 6, policy: policy) == nil)
+  }
+}
+
+@Suite struct EvaluationReaderTests {
+  /// Truth rows keep their file line numbers through the shared table
+  /// (blank lines and a byte-order mark included), and filters select rows.
+  @Test func truthFromCSVTable() throws {
+    let path = temporaryFile("\u{FEFF}IC_time_s, tc_time_s ,trial\n\n1.0,1.25,a\n\"1.5\",1.75,b\n2.0,,a\n", name: "truth.csv")
+    let all = try loadTruth(path: path)
+    #expect(all.map(\.icS) == [1.0, 1.5, 2.0])
+    #expect(all.map(\.tcS) == [1.25, 1.75, nil])
+    #expect(try loadTruth(path: path, where: ["trial": "a"]).map(\.icS) == [1.0, 2.0])
+    let bad = temporaryFile("ic_time_s\n1.0\n\nsoon\n", name: "bad-truth.csv")
+    #expect { try loadTruth(path: bad) } throws: { ($0 as? IngestError)?.line == 4 }
+  }
+
+  /// Stride evaluation against exact synthetic truth: steps 2 ms after each
+  /// reference boundary match all strides, with that error in the mean.
+  @Test func stridesAgainstExactTruth() throws {
+    let starts = (0..<20).map { 1.0 + Double($0) * 0.7 }
+    let steps = starts.map { Step(icS: $0 + 0.002, running: true) }
+    let r = try #require(evaluateStrides(steps: steps, strideStartsS: starts))
+    #expect(r.matched == 19 && r.total == 19)
+    #expect(abs(r.referenceStrideS - 0.7) < 1e-9)
+    #expect(abs(r.detectedStrideS - 0.7) < 1e-9)
+  }
+}
