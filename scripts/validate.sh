@@ -14,27 +14,27 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 plan=$work/plan.csv
-echo "dataset,recording,truth,truth_where,force_column,mode,standing,tolerance_ms" > "$plan"
+echo "dataset,recording,truth,truth_where,force_column,mode,standing,tolerance_ms,lean_deg" > "$plan"
 
 # --- Sacrum on a force-plate treadmill (Alcantara 2022): contacts and centre-of-mass VO from the force.
 sacrum=SampleData/alcantara-sacrum-run
 for f in "$sacrum"/trial_*.csv; do
   n=$(basename "$f" .csv); n=$((10#${n#trial_}))
-  echo "alcantara-sacrum-run (force plate),$f,$sacrum/ground_truth_contacts.csv,trial=$n,vgrf_bw,contacts,,40" >> "$plan"
+  echo "alcantara-sacrum-run (force plate),$f,$sacrum/ground_truth_contacts.csv,trial=$n,vgrf_bw,contacts,,40," >> "$plan"
 done
 
 # --- Lower-back walking (Mobilise-D/mobgap, stereophotogrammetry ICs): walking, no running flags expected.
 walk=SampleData/mobgap-lowerback-walk
 for f in "$walk"/*_lowerback.csv; do
   IFS=_ read -r cohort id test trial _ <<< "$(basename "$f")"
-  echo "mobgap-lowerback-walk (walking),$f,$walk/ground_truth_initial_contacts.csv,cohort=$cohort;id=$id;test=$test;trial=$trial;reference=Stereophoto;event=IC,,contacts,,40" >> "$plan"
+  echo "mobgap-lowerback-walk (walking),$f,$walk/ground_truth_initial_contacts.csv,cohort=$cohort;id=$id;test=$test;trial=$trial;reference=Stereophoto;event=IC,,contacts,,40," >> "$plan"
 done
 
 # --- Foot (PyShoe, motion-capture strides): stride time.
 foot=SampleData/pyshoe-foot-run
 for f in "$foot"/*_imu.csv; do
   t=$(basename "$f" _imu.csv)
-  echo "pyshoe-foot-run (strides),$f,$foot/ground_truth_strides.csv,trial=$t,,strides,," >> "$plan"
+  echo "pyshoe-foot-run (strides),$f,$foot/ground_truth_strides.csv,trial=$t,,strides,,," >> "$plan"
 done
 
 # --- Shank (tibia) on a force-belt treadmill (Bach 2022, one participant): contacts of the sensor leg,
@@ -43,10 +43,11 @@ done
 shank=SampleData/bach-shank-subject-b
 for n in 5 6 7 8 9; do
   if [[ $n -le 6 ]]; then kind=walking; tol=60; else kind=running; tol=40; fi
-  echo "bach-shank-subject-b ($kind; force belt),$shank/trial_0$n.csv,$shank/ground_truth_contacts.csv,trial=$n,,contacts,,$tol" >> "$plan"
+  echo "bach-shank-subject-b ($kind; force belt),$shank/trial_0$n.csv,$shank/ground_truth_contacts.csv,trial=$n,,contacts,,$tol," >> "$plan"
 done
 
 # --- Synthetic runs with exact truth (gaitline simulate): name|rate|phases|extra options|standing spans
+# Runs that start standing also report their trunk lean against the true lean (--lean-deg, default 0).
 synthetic=(
   "steady 172 spm|100|stand:8,run:60:172:240,stand:8|--rotate 0,0,0|0-8;68-76"
   "rates 50 Hz|50|run:60:176:230|--rotate 30,12,-8|"
@@ -58,6 +59,7 @@ synthetic=(
   "mount yaw 45|100|stand:6,run:40:172:240|--rotate 45,0,0 --lean-deg 6|0-6"
   "mount pitch -20 roll 20|100|stand:6,run:40:172:240|--rotate 0,-20,20 --lean-deg 6|0-6"
   "mount upside down|100|stand:6,run:40:172:240|--rotate 90,0,180 --lean-deg 6|0-6"
+  "mount yaw -45 pitch 20 roll -20|100|stand:6,run:40:172:240|--rotate=-45,20,-20 --lean-deg 6|0-6"
   "clipping at 2.2 g|250|stand:5,run:40:178:230|--clip-g 2.2 --impact-spike 1 --near-far-ratio 1.4|0-5"
   "stops and walking|100|stand:10,walk:30:112,run:40:168:260,stand:15,run:30:180:220,walk:20:108,stand:10|--rotate 30,12,-8|0-10;80-95;145-155"
   "standing only|100|stand:60|--rotate 30,12,-8|0-60"
@@ -66,7 +68,12 @@ for k in "${!synthetic[@]}"; do
   IFS='|' read -r name rate phases extra standing <<< "${synthetic[$k]}"
   # shellcheck disable=SC2086
   "$bin" simulate --out "$work/syn_$k.csv" --truth "$work/syn_${k}_truth.csv" --rate "$rate" --phases "$phases" $extra
-  echo "synthetic: $name,$work/syn_$k.csv,$work/syn_${k}_truth.csv,,,contacts,$standing,20" >> "$plan"
+  lean=
+  if [[ -n $standing ]]; then
+    lean=0
+    if [[ $extra =~ --lean-deg\ ([-0-9.]+) ]]; then lean=${BASH_REMATCH[1]}; fi
+  fi
+  echo "synthetic: $name,$work/syn_$k.csv,$work/syn_${k}_truth.csv,,,contacts,$standing,20,$lean" >> "$plan"
 done
 
 # --- Synthetic shank (tibia) signals with exact contacts of the sensor leg (gaitline simulate --shank):
@@ -83,7 +90,7 @@ for k in "${!shank_synthetic[@]}"; do
   # shellcheck disable=SC2086
   "$bin" simulate --shank "$gait" --out "$work/shank_$k.csv" --truth "$work/shank_${k}_truth.csv" --rate "$rate" \
     --seconds 60 $extra
-  echo "synthetic: $name,$work/shank_$k.csv,$work/shank_${k}_truth.csv,,,contacts,,20" >> "$plan"
+  echo "synthetic: $name,$work/shank_$k.csv,$work/shank_${k}_truth.csv,,,contacts,,20," >> "$plan"
 done
 
 "$bin" evaluate --plan "$plan" --markdown "$work/VALIDATION.md"

@@ -27,7 +27,7 @@ struct Evaluate: ParsableCommand {
           help: "A vertical ground-reaction-force column of the recording's CSV, in body weights: compares vertical oscillation with the centre of mass's, from double integration of F/m − g over each reference step.")
   var forceColumn: String?
 
-  @Option(help: "Evaluate every row of this plan (CSV: dataset,recording,truth,truth_where,force_column,mode,standing,tolerance_ms) and pool the rows of each data set; see scripts/validate.sh.")
+  @Option(help: "Evaluate every row of this plan (CSV: dataset,recording,truth,truth_where,force_column,mode,standing,tolerance_ms[,lean_deg]) and pool the rows of each data set; see scripts/validate.sh.")
   var plan: String?
 
   @Option(help: "With --plan: write the pooled results as markdown here (docs/VALIDATION.md).")
@@ -152,7 +152,8 @@ extension Evaluate {
   /// (`COLUMN=VALUE;…`), `force_column` (body weights, optional), `mode`
   /// (`contacts` or `strides`), `standing` (`START-END;…` seconds in which
   /// nobody moves, optional), `tolerance_ms` (IC match tolerance, default
-  /// --tolerance-ms).
+  /// --tolerance-ms), `lean_deg` (the true trunk lean, optional: compared
+  /// with the recording's median lean).
   func runPlan(_ path: String) throws {
     do {
       let table = try CSVTable(path: path)
@@ -165,6 +166,7 @@ extension Evaluate {
       let (cd, cr, ct) = (try col("dataset"), try col("recording"), try col("truth"))
       let cw = table.column(["truth_where"]), cf = table.column(["force_column"]), cm = table.column(["mode"])
       let cs = table.column(["standing"]), ctol = table.column(["tolerance_ms"])
+      let clean = table.column(["lean_deg"])
       var sets: [ValidationSet] = []
       let options = try analysis.analysisOptions()
       for row in table.rows {
@@ -182,6 +184,9 @@ extension Evaluate {
           let ab = span.split(separator: "-").compactMap { Double($0) }
           guard ab.count == 2 else { continue }
           sets[k].stepsWhileStanding += result.steps.filter { $0.icS > ab[0] + 0.5 && $0.icS < ab[1] }.count
+        }
+        if let trueLean = clean.flatMap({ Double(row[$0]) }), let lean = result.summary.trunkLeanDeg?.median {
+          sets[k].leanErrorsDeg.append(lean - trueLean)
         }
         var reference = try loadTruth(path: row[ct], where: conditions)
         guard !reference.isEmpty else {

@@ -281,6 +281,8 @@ public struct ValidationSet: Sendable {
   /// Per recording: cadence error, %; stride-time error, %.
   public var cadenceErrorsPct: [Double] = []
   public var strideErrorsPct: [Double] = []
+  /// Per recording with a known true trunk lean: the median lean minus it, degrees.
+  public var leanErrorsDeg: [Double] = []
   /// Running-form flags raised (warnings and alerts judged against runners).
   public var runningFlags = 0
   /// Steps detected while the reference says nobody moved (standing).
@@ -327,6 +329,7 @@ public struct ValidationSet: Sendable {
     if let r = row("vertical oscillation (%)", Agreement(relative), 2) { rows.append(r) }
     if let r = row("cadence per recording (%)", Agreement(cadenceErrorsPct), 2) { rows.append(r) }
     if let r = row("stride time per recording (%)", Agreement(strideErrorsPct), 2) { rows.append(r) }
+    if let r = row("trunk lean per recording (°)", Agreement(leanErrorsDeg), 2) { rows.append(r) }
     return rows
   }
 }
@@ -341,6 +344,8 @@ public func validationMarkdown(_ sets: [ValidationSet], command: String) -> Stri
     agreement (bias ± 1.96 SD, Bland & Altman 1986) and the root-mean-square error (RMSE), pooled over the
     recordings of each data set, the way mobgap and gaitmap publish their validation. Recall and precision count
     initial contacts matched one-to-one within the tolerance (precision only over the span the reference covers).
+    Trunk lean is the recording's median lean minus the true lean of the synthetic run, measured against the
+    standing moment each of those runs starts with (the mounting's own tilt is only known from one).
 
     | data set | metric | n | bias | SD | 95 % limits of agreement | RMSE | recall | precision |
     |---|---|---|---|---|---|---|---|---|
