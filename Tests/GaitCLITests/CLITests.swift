@@ -151,6 +151,26 @@ func gaitline(_ args: [String], environment: [String: String] = [:], shell: Bool
     #expect(json["precision"] as? Double == 1)
     #expect(abs(json["cadence_error_pct"] as! Double) < 1)
   }
+
+  /// A validation plan with a true trunk lean reports the lean error per
+  /// data set (docs/VALIDATION.md shows it for every synthetic run that
+  /// starts standing): a pitched and rolled mount still reads the true 6°.
+  @Test func validationPlanReportsTrunkLean() throws {
+    let dir = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let csv = dir.appendingPathComponent("run.csv").path, truth = dir.appendingPathComponent("truth.csv").path
+    var r = try gaitline(["simulate", "--out", csv, "--truth", truth, "--rate", "100", "--phases", "stand:6,run:30:172:240",
+                          "--rotate=-45,20,-20", "--lean-deg", "6"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let plan = dir.appendingPathComponent("plan.csv").path
+    try "dataset,recording,truth,truth_where,force_column,mode,standing,tolerance_ms,lean_deg\nmount,\(csv),\(truth),,,contacts,0-6,20,6\n"
+      .write(toFile: plan, atomically: true, encoding: .utf8)
+    r = try gaitline(["evaluate", "--plan", plan])
+    #expect(r.status == 0, "\(r.stderr)")
+    let row = try #require(r.stdout.split(separator: "\n").first { $0.contains("trunk lean per recording") })
+    let bias = try #require(Double(row.split(separator: "|")[4].trimmingCharacters(in: .whitespaces)))
+    #expect(abs(bias) <= 1, "\(row)")
+  }
 }
 
 let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
