@@ -303,9 +303,12 @@ struct SegmentWorkspace {
     let denom = l - 2 * c + r
     if denom < 0 { peakHz += 0.5 * (l - r) / denom * binHz }
     var period = rateHz / peakHz
-    // Harmonic check with the autocorrelation of the (de-meaned) signal.
+    // Harmonic check with the autocorrelation of the same windowed signal
+    // the spectrum saw, so both weigh the segment alike (unwindowed, a fast
+    // run in the margin of a walking segment outweighed the walk the
+    // spectrum found, and the segment was dropped as aperiodic).
     let this = self
-    func at(_ lag: Double) -> Double { this.autocorrelation(source, mean: mean, lag: Int(lag.rounded())) }
+    func at(_ lag: Double) -> Double { this.autocorrelation(this.windowed, mean: 0, lag: Int(lag.rounded())) }
     switch model.fundamental {
     case .step:
       if at(period / 2) > model.halfLagCorrelation, peakHz * 2 <= band.upperBound { period /= 2 }
