@@ -262,13 +262,18 @@ struct ShankProfile: PlacementProfile {
   var placement: Placement { .shank }
   var periodicity = FootProfile.periodicityModel
   var detector = ShankContactDetector()
+  /// With a gyroscope, contacts come from the sagittal angular velocity;
+  /// without one (or when it shows no mid-swing peaks) from the
+  /// accelerometer.
+  var gyroDetector = ShankGyroContactDetector()
   var metrics = ShankStepMetrics()
 
   func analyse(_ segment: inout SegmentWorkspace, stepPeriodSamples: Double?, coreRange: Range<Int>,
                offsetIndex: Int, side: Side?) -> PlacementSteps {
     guard let period = stepPeriodSamples else { return PlacementSteps(steps: [], trunkLean: nil) }
     let gait = detector.classifier.classify(segment, strideSamples: 2 * period)
-    let contacts = detector.detectContacts(in: segment, stepPeriodSamples: period, running: gait.running)
+    let contacts = gyroDetector.detectContacts(in: segment, stepPeriodSamples: period)
+      ?? detector.detectContacts(in: segment, stepPeriodSamples: period, running: gait.running)
     let steps = metrics.steps(from: contacts, in: segment, axes: detector.impactAxes(segment), stepPeriodSamples: period,
                               coreRange: coreRange, offsetIndex: offsetIndex, side: side, running: gait.running)
     return PlacementSteps(steps: steps, trunkLean: nil)
