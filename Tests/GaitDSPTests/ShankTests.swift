@@ -283,3 +283,69 @@ private func strides_median(_ t: [Double]) -> Double {
     _ = GaitAnalyzer.analyze(short, options: o)
   }
 }
+
+/// The margin of the shank-versus-shoe test on every bundled lower-limb
+/// recording and synthetic case, per 15-s window: how far the deciding
+/// features lie on the shank side of their thresholds (ratio > 1 shank).
+/// Shoe windows are tested with and without their gyroscope.
+@Suite struct ShankPlacementMargin {
+  static func margins(_ rec: Recording, hideGyro: Bool = false) -> [Double?] {
+    let blocks = rec.blocks
+    let b = blocks.count == 1 ? blocks[0] : SampleBlock(
+      startIndex: 0, ax: blocks.flatMap(\.ax), ay: blocks.flatMap(\.ay), az: blocks.flatMap(\.az),
+      gx: blocks.flatMap(\.gx), gy: blocks.flatMap(\.gy), gz: blocks.flatMap(\.gz))
+    let rate = rec.info.sampleRateHz
+    let w = min(b.count, Int(15 * rate))
+    var out: [Double?] = []
+    var start = 0
+    while start + w <= b.count, w > 0 {
+      let r = start..<(start + w)
+      var gyro: [Float]?
+      if !hideGyro, b.hasGyroscope {
+        gyro = []
+        for i in r { let v = SIMD3<Float>(b.gx[i], b.gy[i], b.gz[i]); gyro!.append((v * v).sum().squareRoot()) }
+      }
+      var work = SegmentWorkspace()
+      work.load(ax: b.ax[r], ay: b.ay[r], az: b.az[r], gyro: gyro?[...], info: rec.info, rateHz: rate)
+      if let e = work.shankOrFootEvidence() { out.append(e.margin) }
+      start += w
+    }
+    return out
+  }
+
+  @Test func shankAndShoeMargins() throws {
+    var shank: [Double?] = [], shoe: [Double?] = []
+    for k in 5...9 {
+      shank += Self.margins(try readRecording(sampleData(String(format: "bach-shank-subject-b/trial_%02d.csv", k))))
+    }
+    for rate in [50.0, 100, 142.857, 200, 500] {
+      for running in [false, true] {
+        for gyro in [false, true] {
+          var g = SyntheticShank(rateHz: rate, running: running)
+          g.gyroscope = gyro
+          g.rotation = SyntheticRun.rotation(yawDeg: 30, pitchDeg: 15, rollDeg: -10)
+          shank += Self.margins(g.recording())
+        }
+      }
+    }
+    for name in ["2017-11-22-11-44-47", "2017-11-27-11-11-24", "2017-11-27-11-11-53", "2017-11-27-11-12-18", "2017-11-27-11-13-10"] {
+      let rec = try readRecording(sampleData("pyshoe-foot-run/\(name)_imu.csv"))
+      shoe += Self.margins(rec) + Self.margins(rec, hideGyro: true)
+    }
+    #expect(shank.count >= 40 && shoe.count >= 10)
+    // A shank window without a measurable quiet stretch is a shank (nil).
+    let shankMin = shank.compactMap { $0 }.min() ?? .infinity
+    #expect(shankMin >= 1.4, "smallest shank margin \(shankMin)")
+    // Every shoe window has a measurable quiet stretch, well on the shoe side.
+    #expect(shoe.allSatisfy { $0 != nil })
+    let shoeMax = shoe.compactMap { $0 }.max() ?? .infinity
+    #expect(shoeMax <= 1 / 1.4, "largest shoe margin \(shoeMax)")
+  }
+}
+
+private func readRecording(_ path: String) throws -> Recording {
+  let reader = try CSVReader(path: path)
+  var blocks: [SampleBlock] = []
+  while let b = try reader.nextBlock() { blocks.append(b) }
+  return Recording(info: reader.info, blocks: blocks)
+}
