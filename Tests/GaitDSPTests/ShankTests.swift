@@ -238,7 +238,10 @@ private func strides_median(_ t: [Double]) -> Double {
     #expect(placement != .shank)
   }
 
-  @Test(arguments: ["HA_001_Test5_Trial1", "HA_002_Test5_Trial2", "MS_001_Test5_Trial1"])
+  /// Every bundled lower-back walk (with its gyroscope, p99 |ω| 0.9–1.5
+  /// rad/s, below the 3 rad/s that marks a limb).
+  @Test(arguments: ["HA_001_Test5_Trial1", "HA_001_Test5_Trial2", "HA_002_Test5_Trial1", "HA_002_Test5_Trial2",
+                    "MS_001_Test5_Trial1", "MS_001_Test5_Trial2"])
   func lowerBackIsNotShank(name: String) throws {
     let r = try analyzeFile("mobgap-lowerback-walk/\(name)_lowerback.csv")
     #expect(r.placement != .shank)
