@@ -261,10 +261,13 @@ private func strides_median(_ t: [Double]) -> Double {
 /// The shank detector gives the same steps whatever the block size of the
 /// stream (segment positions depend only on sample indices).
 @Suite struct ShankStreaming {
-  @Test(arguments: [1, 137, 4096])
-  func blockSizeDoesNotChangeSteps(block: Int) {
-    var gen = SyntheticShank(rateHz: 200, running: true, seconds: 40)
+  @Test(arguments: [1, 137, 4096], [false, true])
+  func blockSizeDoesNotChangeSteps(block: Int, gyroscope: Bool) {
+    // 120 s with a gyroscope: long enough for the buffers (gyroscope axes
+    // included) to be trimmed mid-stream.
+    var gen = SyntheticShank(rateHz: 200, running: true, seconds: gyroscope ? 120 : 40)
     gen.rangeG = 8
+    gen.gyroscope = gyroscope
     let rec = gen.recording()
     let whole = GaitAnalyzer.analyze(rec).steps
     var analyzer = GaitAnalyzer(info: rec.info)
