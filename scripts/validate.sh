@@ -76,7 +76,8 @@ for k in "${!synthetic[@]}"; do
   echo "synthetic: $name,$work/syn_$k.csv,$work/syn_${k}_truth.csv,,,contacts,$standing,20,$lean" >> "$plan"
 done
 
-# --- Synthetic shank (tibia) signals with exact contacts of the sensor leg (gaitline simulate --shank):
+# --- Synthetic shank (tibia) signals with exact contacts of the sensor leg (gaitline simulate --shank; with
+# --gyro also a gyroscope, whose sagittal angular velocity then times the contacts):
 # name|rate|run or walk|extra options
 shank_synthetic=(
   "shank running 142.857 Hz; ±8 g clipping|142.857|run|--clip-g 8 --rotate 0,0,0"
@@ -84,6 +85,10 @@ shank_synthetic=(
   "shank running 500 Hz; rotated|500|run|--rotate 30,12,-8"
   "shank walking 100 Hz|100|walk|--rotate 0,0,0"
   "shank walking 200 Hz; rotated|200|walk|--rotate=-40,20,60"
+  "shank running 100 Hz; gyroscope|100|run|--gyro --clip-g 8 --rotate 30,12,-8"
+  "shank running 500 Hz; gyroscope; upside down|500|run|--gyro --rotate 90,0,180"
+  "shank walking 50 Hz; gyroscope|50|walk|--gyro --rotate 30,12,-8"
+  "shank walking 200 Hz; gyroscope; rotated|200|walk|--gyro --rotate=-40,20,60"
 )
 for k in "${!shank_synthetic[@]}"; do
   IFS='|' read -r name rate gait extra <<< "${shank_synthetic[$k]}"

@@ -106,6 +106,9 @@ struct Simulate: ParsableCommand {
 
   @Option(help: "Simulate a shank (tibia) sensor of one leg instead of a sacrum: run or walk (tibial impact, swing rotation of gravity; --rate, --seconds, --rotate and --clip-g apply; the truth lists that leg's contacts).")
   var shank: String?
+
+  @Flag(help: "With --shank: also write a gyroscope (gx, gy, gz in rad/s; the tibia's sagittal angular velocity, minima at contact and toe-off, mid-swing peak).")
+  var gyro = false
   @OptionGroup var output: OutputOptions
 
   func validate() throws {
@@ -127,7 +130,10 @@ struct Simulate: ParsableCommand {
       var s = SyntheticShank(rateHz: rate, running: shank.lowercased() == "run", seconds: seconds)
       s.rotation = SyntheticRun.rotation(yawDeg: angles[0], pitchDeg: angles[1], rollDeg: angles[2])
       s.rangeG = clipG
+      s.gyroscope = gyro
       shankRun = s
+    } else if gyro {
+      throw ValidationError("--gyro needs --shank run or --shank walk")
     }
     let synthetic = try syntheticRun(angles: angles)
     let rec = shankRun?.recording() ?? synthetic.recording()
@@ -140,10 +146,11 @@ struct Simulate: ParsableCommand {
         try w.close()
       } else {
         let f = try AtomicOutputFile(path: out, protecting: protected, what: "--out")
-        var text = "time_s,ax,ay,az\n"
         let b = rec.blocks[0]
+        var text = b.hasGyroscope ? "time_s,ax,ay,az,gx,gy,gz\n" : "time_s,ax,ay,az\n"
         for i in 0..<b.count {
-          text += String(format: "%.4f,%.4f,%.4f,%.4f\n", Double(i) / rate, b.ax[i], b.ay[i], b.az[i])
+          text += String(format: "%.4f,%.4f,%.4f,%.4f", Double(i) / rate, b.ax[i], b.ay[i], b.az[i])
+          text += b.hasGyroscope ? String(format: ",%.5f,%.5f,%.5f\n", b.gx[i], b.gy[i], b.gz[i]) : "\n"
           if text.utf8.count > 1 << 20 { try f.write(text); text = "" }
         }
         try f.write(text)

@@ -77,6 +77,7 @@ public struct GaitAnalyzer {
   private var ay: [Float] = []
   private var az: [Float] = []
   private var gyroMagnitude: [Float] = []
+  private var gyroAxes: [SIMD3<Float>] = []
   private var runStart: Int?
   private var nextCore = 0  // start index of the next core to analyse
   private var detectCore = 0  // start index of the next core to try placement on
@@ -115,12 +116,15 @@ public struct GaitAnalyzer {
     if block.hasGyroscope, block.gx.count == block.count, block.gy.count == block.count, block.gz.count == block.count {
       let before = ax.count - block.count
       if gyroMagnitude.count < before { gyroMagnitude.append(contentsOf: repeatElement(0, count: before - gyroMagnitude.count)) }
+      if gyroAxes.count < before { gyroAxes.append(contentsOf: repeatElement(.zero, count: before - gyroAxes.count)) }
       for i in 0..<block.count {
         let g = SIMD3(block.gx[i], block.gy[i], block.gz[i])
         gyroMagnitude.append((g * g).sum().squareRoot())
+        gyroAxes.append(g)
       }
     } else if !gyroMagnitude.isEmpty {
       gyroMagnitude.append(contentsOf: repeatElement(0, count: ax.count - gyroMagnitude.count))
+      gyroAxes.append(contentsOf: repeatElement(.zero, count: ax.count - gyroAxes.count))
     }
     expectedIndex = block.endIndex
     let available = bufferStart + ax.count
@@ -153,7 +157,8 @@ public struct GaitAnalyzer {
     let lo = w0 - bufferStart, hi = w1 - bufferStart
     guard hi - lo >= Int(2 * rateHz) else { return }
     work.load(ax: ax[lo..<hi], ay: ay[lo..<hi], az: az[lo..<hi],
-              gyro: gyroMagnitude.isEmpty ? nil : gyroMagnitude[lo..<hi], info: info, rateHz: rateHz)
+              gyro: gyroMagnitude.isEmpty ? nil : gyroMagnitude[lo..<hi],
+              gyroAxes: gyroAxes.isEmpty ? nil : gyroAxes[lo..<hi], info: info, rateHz: rateHz)
     if let p = work.detectPlacement() {
       placement = p
       placementFeatureDeg = work.placementAngleDeg
@@ -187,6 +192,7 @@ public struct GaitAnalyzer {
     ay.removeAll(keepingCapacity: true)
     az.removeAll(keepingCapacity: true)
     gyroMagnitude.removeAll(keepingCapacity: true)
+    gyroAxes.removeAll(keepingCapacity: true)
     expectedIndex = nil
   }
 
@@ -198,6 +204,7 @@ public struct GaitAnalyzer {
     if drop > 4 * coreLength && drop * 2 > ax.count {
       ax.removeFirst(drop); ay.removeFirst(drop); az.removeFirst(drop)
       if !gyroMagnitude.isEmpty { gyroMagnitude.removeFirst(drop) }
+      if !gyroAxes.isEmpty { gyroAxes.removeFirst(drop) }
       bufferStart = keepFrom
     }
   }
@@ -216,7 +223,8 @@ public struct GaitAnalyzer {
       return
     }
     work.load(ax: ax[lo..<hi], ay: ay[lo..<hi], az: az[lo..<hi],
-              gyro: gyroMagnitude.isEmpty ? nil : gyroMagnitude[lo..<hi], info: info, rateHz: rateHz)
+              gyro: gyroMagnitude.isEmpty ? nil : gyroMagnitude[lo..<hi],
+              gyroAxes: gyroAxes.isEmpty ? nil : gyroAxes[lo..<hi], info: info, rateHz: rateHz)
     let place = placement ?? .hip
     result.placement = place
     work.prepare(lowPassHz: min(options.lowPassHz, 0.4 * rateHz))

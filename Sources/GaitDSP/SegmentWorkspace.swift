@@ -16,6 +16,9 @@ struct SegmentWorkspace {
   /// |a| in m/s² and |ω| in rad/s (empty without gyroscope).
   var magnitude: [Float] = []
   var gyroMagnitude: [Float] = []
+  /// Angular velocity per sample, rad/s, sensor frame (empty without
+  /// gyroscope axes; zeros where the gyroscope had no sample).
+  private(set) var gyroAxes: [SIMD3<Float>] = []
   var hasMediolateral = true
   /// Unit vector of gravity (up) in the sensor frame, and AP and ML axes.
   var up = SIMD3<Float>(1, 0, 0)
@@ -43,13 +46,16 @@ struct SegmentWorkspace {
   init() {}
 
   mutating func load(ax: ArraySlice<Float>, ay: ArraySlice<Float>, az: ArraySlice<Float>,
-                     gyro: ArraySlice<Float>?, info: RecordingInfo, rateHz: Double) {
+                     gyro: ArraySlice<Float>?, gyroAxes: ArraySlice<SIMD3<Float>>? = nil, info: RecordingInfo,
+                     rateHz: Double) {
     self.rateHz = rateHz
     rawX.removeAll(keepingCapacity: true); rawX.append(contentsOf: ax)
     rawY.removeAll(keepingCapacity: true); rawY.append(contentsOf: ay)
     rawZ.removeAll(keepingCapacity: true); rawZ.append(contentsOf: az)
     gyroMagnitude.removeAll(keepingCapacity: true)
     if let gyro { gyroMagnitude.append(contentsOf: gyro) }
+    self.gyroAxes.removeAll(keepingCapacity: true)
+    if let gyroAxes { self.gyroAxes.append(contentsOf: gyroAxes) }
     bodyFrame = info.frame == .body
     hasMediolateral = info.hasMediolateral
     let n = rawX.count
@@ -155,6 +161,10 @@ struct SegmentWorkspace {
   /// A lower limb with |a| peaks above 2.5 g is then told shank or shoe by
   /// ``shankOrFoot()`` (a walking shank peaks at 3.0–3.6 g on the bundled
   /// data); a shoe still needs 3.5 g.
+  /// A lower limb with a gyroscope: the 99th percentile of |ω| above this,
+  /// rad/s (see ``detectPlacement()``).
+  var limbGyroRadPerS: Float { 3 }
+
   mutating func detectPlacement() -> Placement? {
     guard !bodyFrame else { return .hip }
     let n = rawX.count
@@ -186,8 +196,18 @@ struct SegmentWorkspace {
     let p90 = Statistics.quantile(angles, 0.9)
     placementAngleDeg = Double(p90)
     placementPeakG = Double(p99)
+    // With a gyroscope, a limb also shows by how fast it turns: a shank or
+    // shoe swings at 5–10 rad/s (PyShoe shoe p99 8.9–10.3 rad/s; the tibia's
+    // mid-swing peak, Aminian et al. 2002: 300–400°/s walking), the lower
+    // back at most 1.5 rad/s (p99 of |ω| on the bundled Mobilise-D walks:
+    // 0.9–1.5 rad/s). A walking tibia may tilt gravity less than 18° over
+    // 0.35 s windows when its swing is quick.
+    var limbTurning = false
+    if gyroMagnitude.count == n, gyroMagnitude.contains(where: { $0 > 0 }) {
+      limbTurning = Statistics.quantile(gyroMagnitude, 0.99) > limbGyroRadPerS
+    }
     // Lower limb: shank or shoe (ShankContactDetector.swift).
-    if p90 > 18, p99 > 2.5, let limb = shankOrFoot() {
+    if p90 > 18 || limbTurning, p99 > 2.5, let limb = shankOrFoot() {
       if limb == .shank || p99 > 3.5 { return limb }
     }
     return p90 > 18 && p99 > 3.5 ? .foot : .hip

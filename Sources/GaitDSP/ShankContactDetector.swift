@@ -262,13 +262,18 @@ struct ShankProfile: PlacementProfile {
   var placement: Placement { .shank }
   var periodicity = FootProfile.periodicityModel
   var detector = ShankContactDetector()
+  /// With a gyroscope, contacts come from the sagittal angular velocity;
+  /// without one (or when it shows no mid-swing peaks) from the
+  /// accelerometer.
+  var gyroDetector = ShankGyroContactDetector()
   var metrics = ShankStepMetrics()
 
   func analyse(_ segment: inout SegmentWorkspace, stepPeriodSamples: Double?, coreRange: Range<Int>,
                offsetIndex: Int, side: Side?) -> PlacementSteps {
     guard let period = stepPeriodSamples else { return PlacementSteps(steps: [], trunkLean: nil) }
     let gait = detector.classifier.classify(segment, strideSamples: 2 * period)
-    let contacts = detector.detectContacts(in: segment, stepPeriodSamples: period, running: gait.running)
+    let contacts = gyroDetector.detectContacts(in: segment, stepPeriodSamples: period)
+      ?? detector.detectContacts(in: segment, stepPeriodSamples: period, running: gait.running)
     let steps = metrics.steps(from: contacts, in: segment, axes: detector.impactAxes(segment), stepPeriodSamples: period,
                               coreRange: coreRange, offsetIndex: offsetIndex, side: side, running: gait.running)
     return PlacementSteps(steps: steps, trunkLean: nil)
@@ -285,8 +290,9 @@ struct QuietStance: Sendable {
   /// degrees/s (accelerometer, between the stretch's first and last 40 ms);
   /// `nil` when under half the strides have a stretch longer than 40 ms.
   var rotationDegPerS: Double?
-  /// Median of the mean |ω| over that stretch, degrees/s; `nil` without a
-  /// gyroscope or when under half the strides have a stretch of 40 ms.
+  /// Median over strides of the median |ω| over that stretch, degrees/s;
+  /// `nil` without a gyroscope or when under half the strides have a
+  /// stretch of 40 ms.
   var gyroDegPerS: Double?
   /// Median over strides of the longest stretch with |ω| below 1 rad/s, s
   /// (`nil` without a gyroscope).
@@ -314,9 +320,8 @@ extension SegmentWorkspace {
     var prefix = [Float](repeating: 0, count: n + 1)
     for i in 0..<n { prefix[i + 1] = prefix[i] + magnitude[i] / g }
     let hasGyro = gyroMagnitude.count == n && gyroMagnitude.contains { $0 > 0 }
-    var gyroPrefix = [Float](repeating: 0, count: hasGyro ? n + 1 : 0)
-    if hasGyro { for i in 0..<n { gyroPrefix[i + 1] = gyroPrefix[i] + gyroMagnitude[i] } }
     var fractions: [Float] = [], rates: [Float] = [], gyroRates: [Float] = [], still: [Float] = []
+    var stretch: [Float] = []
     var strides = 0
     var start = 0
     while start + period <= n {
@@ -339,7 +344,11 @@ extension SegmentWorkspace {
       }
       if hasGyro {
         if best >= w {
-          gyroRates.append((gyroPrefix[bestEnd] - gyroPrefix[bestEnd - best]) / Float(best) * 180 / .pi)
+          // The median, not the mean: a shoe is still for most of its quiet
+          // stretch and turns only at its edges; a shank turns throughout.
+          stretch.removeAll(keepingCapacity: true)
+          stretch.append(contentsOf: gyroMagnitude[(bestEnd - best)..<bestEnd])
+          gyroRates.append(Statistics.quantile(stretch, 0.5) * 180 / .pi)
         }
         var longest = 0, current = 0
         for i in start..<(start + period) {
@@ -366,26 +375,41 @@ extension SegmentWorkspace {
   /// is loaded at 2–3 g in stance and reads 1 g only in passing, in swing,
   /// while it turns fast — or never.
   /// - No quiet stretch long enough to measure in most strides: shank.
-  /// - With a gyroscope: shank when |ω| over the quiet stretch averages more
-  ///   than 40°/s; when the stretch is too short for that, shank unless |ω|
-  ///   stays below 1 rad/s for 90 ms or more per stride.
+  /// - With a gyroscope: shank when the median |ω| over the quiet stretch
+  ///   is above 40°/s and |ω| stays below 1 rad/s for less than 60 ms per
+  ///   stride (both needed); when the stretch is too short to measure, the
+  ///   still time alone decides.
   /// - Accelerometer only: the rotation of the gravity direction across the
   ///   quiet stretch; shank above 60°/s when the stretch is a fifth of the
   ///   stride or more (walking), above 250°/s when it is shorter (running).
   ///
   /// Measured per 15-s segment (quiet fraction, accelerometer °/s,
-  /// gyroscope °/s): bundled shank walking 0.33, 99–120; running
-  /// 0.07–0.08, 505–736; PyShoe running shoe 0.09–0.32, 3–121, 18–32;
-  /// gaitmap walking shoe 0.30, 14. Shank recordings with a gyroscope were
-  /// only synthetic.
-  mutating func shankOrFoot() -> Placement? {
+  /// gyroscope median °/s, gyroscope still time): bundled shank walking
+  /// 0.33, 99–120; running 0.07–0.08, 505–736; PyShoe running shoe
+  /// 0.09–0.32, 3–131, 13–32, 85–330 ms; gaitmap walking shoe 0.30, 14.
+  /// Shank recordings with a gyroscope were only synthetic (72°/s walking,
+  /// still 25–40 ms). Margins (ShankPlacementMargin test): every shank
+  /// window ≥ 1.50× on the shank side, every shoe window ≥ 1.42× on the shoe
+  /// side (gyroscope; the median |ω| alone left a shoe at 0.8 of its
+  /// threshold).
+  mutating func shankOrFoot() -> Placement? { shankOrFootEvidence()?.placement }
+
+  /// ``shankOrFoot()`` with its margin: how far the deciding features lie
+  /// on the shank side of their thresholds, as a ratio (the smallest over
+  /// the features a shank must pass; > 1 shank, < 1 shoe); `nil` margin
+  /// when no quiet stretch could be measured (shank).
+  mutating func shankOrFootEvidence() -> (placement: Placement, margin: Double?)? {
     guard let p = stepPeriod(FootProfile.periodicityModel) else { return nil }
     let quiet = quietStance(strideSamples: 2 * p)
     if let still = quiet.gyroStillS {
-      if let turning = quiet.gyroDegPerS { return turning > 40 ? .shank : .foot }
-      return still >= 0.09 ? .foot : .shank
+      // A shoe is still (|ω| < 1 rad/s) for 85 ms or more per stride at
+      // foot-flat; a tibia at most for the 25–40 ms of a zero crossing.
+      let stillMargin = 0.06 / max(still, 1e-3)
+      let margin = quiet.gyroDegPerS.map { min($0 / 40, stillMargin) } ?? stillMargin
+      return (margin > 1 ? .shank : .foot, margin)
     }
-    guard let rotation = quiet.rotationDegPerS else { return .shank }
-    return rotation > (quiet.fraction >= 0.2 ? 60 : 250) ? .shank : .foot
+    guard let rotation = quiet.rotationDegPerS else { return (.shank, nil) }
+    let margin = rotation / (quiet.fraction >= 0.2 ? 60 : 250)
+    return (margin > 1 ? .shank : .foot, margin)
   }
 }

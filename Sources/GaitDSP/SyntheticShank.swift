@@ -41,9 +41,22 @@ public struct SyntheticShank: Sendable {
   public var noiseG: Double = 0.02
   /// Stride-to-stride variation of the stride time, fraction (deterministic).
   public var jitter: Double = 0.02
-  /// Also write a gyroscope: the tibia's sagittal angular velocity θ̇ about
-  /// the mediolateral axis (plus 0.02 rad/s noise per axis), rad/s.
+  /// Also write a gyroscope (the tibia's sagittal angular velocity θ̇ about
+  /// the mediolateral axis, plus 0.02 rad/s noise per axis, rad/s) and
+  /// move the tibia as a gyroscope sees it in gait: θ̇ has its minima
+  /// exactly at initial contact and toe-off and its largest peak in
+  /// mid-swing (Aminian et al. 2002). Swing (τ = 0…1 from toe-off):
+  /// θ̇ = −m + (P + m)(1 − cos 2πτ)/2; stance (τ from contact):
+  /// θ̇ = −m + b·sin πτ, with b set per stride so that the tibia turns back
+  /// by what it swung (no net rotation). P = ``midSwingRadPerS``,
+  /// m = ``eventRadPerS``. The accelerometer reads the same motion: gravity
+  /// rotated by θ = ∫θ̇, plus r·θ̇² along the tibia and −r·θ̈ forward for a
+  /// point r below the knee.
   public var gyroscope = false
+  /// Mid-swing peak of θ̇, rad/s (gyroscope motion only).
+  public var midSwingRadPerS: Double
+  /// θ̇ at initial contact and toe-off, −rad/s (gyroscope motion only).
+  public var eventRadPerS: Double
 
   /// Running at 150–190 steps/min or walking at 100–120 steps/min defaults.
   public init(rateHz: Double, running: Bool, seconds: Double = 30) {
@@ -54,6 +67,26 @@ public struct SyntheticShank: Sendable {
     contactS = running ? 0.25 : 0.68
     impactG = running ? 6 : 2.5
     swingDeg = running ? 40 : 25
+    midSwingRadPerS = running ? 9 : 7
+    eventRadPerS = running ? 5 : 2
+  }
+
+  /// Sagittal angle, angular velocity and acceleration of the gyroscope
+  /// motion at `t` s after contact `ic` of a stride `stride` s long.
+  func gyroMotion(sinceIC t: Double, stride: Double) -> (theta: Double, omega: Double, alpha: Double) {
+    let tc = contactS, ts = max(0.05, stride - contactS)
+    let p = midSwingRadPerS, m = eventRadPerS
+    let b = max(0, Double.pi / (2 * tc) * (m * (tc + ts) - ts * (p + m) / 2))
+    let stanceTurn = tc * (-m + 2 * b / .pi)
+    let theta0 = -stanceTurn / 2  // stance symmetric about the vertical
+    if t < tc {
+      let tau = t / tc
+      return (theta0 + tc * (-m * tau + b * (1 - cos(.pi * tau)) / .pi), -m + b * sin(.pi * tau),
+              b * .pi / tc * cos(.pi * tau))
+    }
+    let tau = min(1, (t - tc) / ts)
+    let theta = theta0 + stanceTurn + ts * (-m * tau + (p + m) / 2 * (tau - sin(2 * .pi * tau) / (2 * .pi)))
+    return (theta, -m + (p + m) * (1 - cos(2 * .pi * tau)) / 2, (p + m) * .pi / ts * sin(2 * .pi * tau))
   }
 
   /// The true contacts of the sensor leg: (ic, tc) in seconds.
@@ -102,12 +135,20 @@ public struct SyntheticShank: Sendable {
       let tau = inStance ? phase * stride / contactS : (phase * stride - contactS) / span
       let k = Double.pi / span
       let sign: Double = inStance ? -1 : 1
-      let theta = sign * amplitude * cos(.pi * tau)
-      let omega = -sign * amplitude * k * sin(.pi * tau)
-      let alpha = -sign * amplitude * k * k * cos(.pi * tau)
+      var theta = sign * amplitude * cos(.pi * tau)
+      var omega = -sign * amplitude * k * sin(.pi * tau)
+      var alpha = -sign * amplitude * k * k * cos(.pi * tau)
+      // The gyroscope's motion: from the contact before (or, before the
+      // first contact, the end of a nominal stride).
+      var tangential = alpha
+      if gyroscope {
+        let since = t >= ic ? t - ic : t - ic + strideS
+        (theta, omega, alpha) = gyroMotion(sinceIC: since, stride: t >= ic ? stride : strideS)
+        tangential = -alpha
+      }
       // Gravity plus the motion of a point below the knee, in g.
       var up = cos(theta) + radiusM * omega * omega / g
-      var fwd = -sin(theta) + radiusM * alpha / g
+      var fwd = -sin(theta) + radiusM * tangential / g
       var left = 0.0
       let sinceIC = t - ic
       if sinceIC >= 0, sinceIC <= contactS {

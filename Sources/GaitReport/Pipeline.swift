@@ -77,7 +77,11 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
   }
   if placement == .shank {
     warnings.append("shank sensor: trunk metrics (vertical oscillation, lean, sway, braking) are not measurable from the shank; events are the sensor leg's only, so cadence = 2 × its stride rate")
-    warnings.append("shank sensor: toe-off and contact time come from the accelerometer's push-off pattern; such shank estimates agree with force plates within about ±150 ms in the literature — treat contact time as approximate")
+    if source.info.hasGyroscope {
+      warnings.append("shank sensor with gyroscope: contact and toe-off come from the sagittal angular velocity (the minima around each mid-swing peak; Aminian 2002, Greene 2010), validated on synthetic signals only (docs/VALIDATION.md); segments whose gyroscope shows no mid-swing peaks use the accelerometer, whose toe-off agrees with force plates within only about ±150 ms")
+    } else {
+      warnings.append("shank sensor: toe-off and contact time come from the accelerometer's push-off pattern; such shank estimates agree with force plates within about ±150 ms in the literature — treat contact time as approximate")
+    }
   }
   if placement == .foot {
     warnings.append("foot sensor: trunk metrics (vertical oscillation, lean, sway) cannot be measured from the foot")

@@ -53,6 +53,41 @@ import Testing
     #expect(bad.status != 0)
   }
 
+  /// `simulate --shank walk --gyro` writes gx, gy, gz; `analyze` detects a
+  /// shank, times contacts from the gyroscope (its note says so), counts
+  /// no running step and writes contact time and tibial shock to JSON, CSV
+  /// and HTML; `evaluate` finds every contact with contact time close.
+  @Test func simulatedShankWalkWithGyroscope() throws {
+    let dir = temporaryDirectory()
+    let csv = dir.appendingPathComponent("shank.csv").path, truth = dir.appendingPathComponent("truth.csv").path
+    let sim = try gaitline(["simulate", "--shank", "walk", "--gyro", "--out", csv, "--truth", truth, "--rate", "200",
+                            "--seconds", "40", "--rotate", "30,12,-8"])
+    #expect(sim.status == 0, "\(sim.stderr)")
+    #expect(try String(contentsOfFile: csv, encoding: .utf8).hasPrefix("time_s,ax,ay,az,gx,gy,gz\n"))
+    let e = try gaitline(["evaluate", csv, "--truth", truth, "--tolerance-ms", "20", "--json"])
+    #expect(e.status == 0, "\(e.stderr)")
+    let ev = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
+    #expect((ev["recall"] as! Double) >= 0.99 && (ev["precision"] as! Double) >= 0.99)
+    #expect((ev["contact_rmse_ms"] as! Double) <= 12)
+    let json = dir.appendingPathComponent("r.json").path, steps = dir.appendingPathComponent("s.csv").path
+    let html = dir.appendingPathComponent("r.html").path
+    let a = try gaitline(["analyze", csv, "--json", json, "--steps-csv", steps, "--html", html])
+    #expect(a.status == 0, "\(a.stderr)")
+    #expect(a.stdout.contains("shank sensor (detected)"))
+    #expect(a.stdout.contains("(0 running)"))
+    #expect(a.stdout.contains("sagittal angular velocity"))
+    #expect(!a.stdout.contains("[warning]"))
+    let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
+    let summary = report["summary"] as! [String: Any]
+    #expect(summary["ground_contact_ms"] is [String: Any])
+    #expect(summary["tibial_shock_g"] is [String: Any])
+    let rows = try String(contentsOfFile: steps, encoding: .utf8).split(separator: "\n")
+    #expect(rows.count > 30 && rows[1].split(separator: ",", omittingEmptySubsequences: false)[5] != "")
+    #expect(try String(contentsOfFile: html, encoding: .utf8).contains("plot-tibial-shock"))
+    let bad = try gaitline(["simulate", "--gyro", "--out", dir.appendingPathComponent("x.csv").path])
+    #expect(bad.status != 0)
+  }
+
   @Test func evaluateDoublesOneLegCadence() throws {
     let r = try gaitline(["evaluate", sampleData("bach-shank-subject-b/trial_07.csv"),
                           "--truth", sampleData("bach-shank-subject-b/ground_truth_contacts.csv"),

@@ -146,6 +146,75 @@ private func strides_median(_ t: [Double]) -> Double {
     #expect(r.placement == .shank, "\(rate) Hz running \(running)")
     #expect(e.recall >= 0.99 && e.precision >= 0.99)
   }
+
+  /// Events from the sagittal angular velocity (mid-swing peak, contact and
+  /// toe-off at the minima around it): every contact found at 50–500 Hz on
+  /// any mounting (upside down and mirrored included: the axis and its sign
+  /// come from the signal), IC within 6 ms (or a sample) on average and
+  /// contact time within 12 ms RMSE, walking too (the accelerometer's
+  /// walking toe-off gave 25 ms RMSE).
+  @Test(arguments: [50.0, 100.0, 200.0, 500.0], [false, true])
+  func eventsFromGyroscope(rate: Double, running: Bool) throws {
+    for (yaw, pitch, roll) in [(30.0, 12.0, -8.0), (90.0, 0.0, 180.0), (-40.0, 20.0, 60.0)] {
+      var gen = SyntheticShank(rateHz: rate, running: running)
+      gen.gyroscope = true
+      gen.rotation = SyntheticRun.rotation(yawDeg: yaw, pitchDeg: pitch, rollDeg: roll)
+      if running { gen.rangeG = 8 }
+      let (e, r) = SyntheticShankSignals.check(gen)
+      let label = "\(rate) Hz running \(running) mount \(yaw),\(pitch),\(roll)"
+      #expect(r.placement == .shank, "\(label)")
+      #expect(e.recall >= 0.99 && e.precision >= 0.99, "\(label): \(e.recall) \(e.precision)")
+      #expect(abs(e.icBiasMs ?? .infinity) <= max(6, 1000 / rate), "\(label): IC bias \(e.icBiasMs ?? .nan) ms")
+      #expect(e.contactPairs >= e.truthContacts - 3, "\(label): \(e.contactPairs) contact pairs")
+      #expect((e.contactRmseMs ?? .infinity) <= 12, "\(label): contact RMSE \(e.contactRmseMs ?? .nan) ms")
+      #expect(r.summary.runningSteps == (running ? r.summary.steps : 0), "\(label)")
+    }
+  }
+
+  /// The sagittal axis is the principal axis of the angular velocity and
+  /// its sign puts the mid-swing peak up, whatever the mounting.
+  @Test func sagittalAxisAndSign() throws {
+    for rollDeg in [0.0, 180.0] {
+      var gen = SyntheticShank(rateHz: 200, running: true, seconds: 12)
+      gen.gyroscope = true
+      gen.rotation = SyntheticRun.rotation(yawDeg: 25, pitchDeg: -35, rollDeg: rollDeg)
+      let rec = gen.recording()
+      let b = rec.blocks[0]
+      var work = SegmentWorkspace()
+      work.load(ax: b.ax[...], ay: b.ay[...], az: b.az[...], gyro: nil,
+                gyroAxes: (0..<b.count).map { SIMD3(b.gx[$0], b.gy[$0], b.gz[$0]) }[...], info: rec.info, rateHz: 200)
+      let s = try #require(ShankGyroContactDetector(smoothingS: 0).sagittal(work))
+      // The true θ̇ at each sample, against the recovered signal.
+      var worst: Float = 0
+      let cs = gen.contacts
+      var c = 0
+      for i in 0..<b.count {
+        let t = Double(i) / 200
+        while c + 1 < cs.count, cs[c + 1].ic <= t { c += 1 }
+        guard t >= cs[0].ic, c + 1 < cs.count else { continue }
+        let truth = gen.gyroMotion(sinceIC: t - cs[c].ic, stride: cs[c + 1].ic - cs[c].ic).omega
+        worst = max(worst, abs(s[i] - Float(truth)))
+      }
+      #expect(worst < 0.1, "roll \(rollDeg): worst error \(worst) rad/s")
+    }
+  }
+
+  /// Without its gyroscope the same running recording goes through the
+  /// accelerometer path (impact onset) and still finds every contact.
+  @Test func accelerometerPathWithoutGyroscope() {
+    var gen = SyntheticShank(rateHz: 200, running: true)
+    gen.gyroscope = true
+    gen.rangeG = 8
+    let rec = gen.recording()
+    let blocks = rec.blocks.map { SampleBlock(startIndex: $0.startIndex, ax: $0.ax, ay: $0.ay, az: $0.az) }
+    var info = rec.info
+    info.hasGyroscope = false
+    let result = GaitAnalyzer.analyze(Recording(info: info, blocks: blocks))
+    #expect(result.placement == .shank)
+    let truth = gen.contacts.map { TruthContact(icS: $0.ic, tcS: $0.tc) }
+    let e = evaluate(steps: result.steps, truth: truth, toleranceS: 0.015)
+    #expect(e.recall >= 0.99 && e.precision >= 0.99)
+  }
 }
 
 /// Shoe and trunk recordings must not be taken for a shank.
@@ -169,7 +238,10 @@ private func strides_median(_ t: [Double]) -> Double {
     #expect(placement != .shank)
   }
 
-  @Test(arguments: ["HA_001_Test5_Trial1", "HA_002_Test5_Trial2", "MS_001_Test5_Trial1"])
+  /// Every bundled lower-back walk (with its gyroscope, p99 |ω| 0.9–1.5
+  /// rad/s, below the 3 rad/s that marks a limb).
+  @Test(arguments: ["HA_001_Test5_Trial1", "HA_001_Test5_Trial2", "HA_002_Test5_Trial1", "HA_002_Test5_Trial2",
+                    "MS_001_Test5_Trial1", "MS_001_Test5_Trial2"])
   func lowerBackIsNotShank(name: String) throws {
     let r = try analyzeFile("mobgap-lowerback-walk/\(name)_lowerback.csv")
     #expect(r.placement != .shank)
@@ -189,10 +261,13 @@ private func strides_median(_ t: [Double]) -> Double {
 /// The shank detector gives the same steps whatever the block size of the
 /// stream (segment positions depend only on sample indices).
 @Suite struct ShankStreaming {
-  @Test(arguments: [1, 137, 4096])
-  func blockSizeDoesNotChangeSteps(block: Int) {
-    var gen = SyntheticShank(rateHz: 200, running: true, seconds: 40)
+  @Test(arguments: [1, 137, 4096], [false, true])
+  func blockSizeDoesNotChangeSteps(block: Int, gyroscope: Bool) {
+    // 120 s with a gyroscope: long enough for the buffers (gyroscope axes
+    // included) to be trimmed mid-stream.
+    var gen = SyntheticShank(rateHz: 200, running: true, seconds: gyroscope ? 120 : 40)
     gen.rangeG = 8
+    gen.gyroscope = gyroscope
     let rec = gen.recording()
     let whole = GaitAnalyzer.analyze(rec).steps
     var analyzer = GaitAnalyzer(info: rec.info)
@@ -213,4 +288,70 @@ private func strides_median(_ t: [Double]) -> Double {
     o.placement = .shank
     _ = GaitAnalyzer.analyze(short, options: o)
   }
+}
+
+/// The margin of the shank-versus-shoe test on every bundled lower-limb
+/// recording and synthetic case, per 15-s window: how far the deciding
+/// features lie on the shank side of their thresholds (ratio > 1 shank).
+/// Shoe windows are tested with and without their gyroscope.
+@Suite struct ShankPlacementMargin {
+  static func margins(_ rec: Recording, hideGyro: Bool = false) -> [Double?] {
+    let blocks = rec.blocks
+    let b = blocks.count == 1 ? blocks[0] : SampleBlock(
+      startIndex: 0, ax: blocks.flatMap(\.ax), ay: blocks.flatMap(\.ay), az: blocks.flatMap(\.az),
+      gx: blocks.flatMap(\.gx), gy: blocks.flatMap(\.gy), gz: blocks.flatMap(\.gz))
+    let rate = rec.info.sampleRateHz
+    let w = min(b.count, Int(15 * rate))
+    var out: [Double?] = []
+    var start = 0
+    while start + w <= b.count, w > 0 {
+      let r = start..<(start + w)
+      var gyro: [Float]?
+      if !hideGyro, b.hasGyroscope {
+        gyro = []
+        for i in r { let v = SIMD3<Float>(b.gx[i], b.gy[i], b.gz[i]); gyro!.append((v * v).sum().squareRoot()) }
+      }
+      var work = SegmentWorkspace()
+      work.load(ax: b.ax[r], ay: b.ay[r], az: b.az[r], gyro: gyro?[...], info: rec.info, rateHz: rate)
+      if let e = work.shankOrFootEvidence() { out.append(e.margin) }
+      start += w
+    }
+    return out
+  }
+
+  @Test func shankAndShoeMargins() throws {
+    var shank: [Double?] = [], shoe: [Double?] = []
+    for k in 5...9 {
+      shank += Self.margins(try readRecording(sampleData(String(format: "bach-shank-subject-b/trial_%02d.csv", k))))
+    }
+    for rate in [50.0, 100, 142.857, 200, 500] {
+      for running in [false, true] {
+        for gyro in [false, true] {
+          var g = SyntheticShank(rateHz: rate, running: running)
+          g.gyroscope = gyro
+          g.rotation = SyntheticRun.rotation(yawDeg: 30, pitchDeg: 15, rollDeg: -10)
+          shank += Self.margins(g.recording())
+        }
+      }
+    }
+    for name in ["2017-11-22-11-44-47", "2017-11-27-11-11-24", "2017-11-27-11-11-53", "2017-11-27-11-12-18", "2017-11-27-11-13-10"] {
+      let rec = try readRecording(sampleData("pyshoe-foot-run/\(name)_imu.csv"))
+      shoe += Self.margins(rec) + Self.margins(rec, hideGyro: true)
+    }
+    #expect(shank.count >= 40 && shoe.count >= 10)
+    // A shank window without a measurable quiet stretch is a shank (nil).
+    let shankMin = shank.compactMap { $0 }.min() ?? .infinity
+    #expect(shankMin >= 1.4, "smallest shank margin \(shankMin)")
+    // Every shoe window has a measurable quiet stretch, well on the shoe side.
+    #expect(shoe.allSatisfy { $0 != nil })
+    let shoeMax = shoe.compactMap { $0 }.max() ?? .infinity
+    #expect(shoeMax <= 1 / 1.4, "largest shoe margin \(shoeMax)")
+  }
+}
+
+private func readRecording(_ path: String) throws -> Recording {
+  let reader = try CSVReader(path: path)
+  var blocks: [SampleBlock] = []
+  while let b = try reader.nextBlock() { blocks.append(b) }
+  return Recording(info: reader.info, blocks: blocks)
 }
