@@ -6,6 +6,7 @@ import GaitCohort
 import GaitCore
 import GaitDSP
 import GaitIngest
+import GaitPipeline
 import GaitReport
 import GaitScoring
 import Synchronization
@@ -141,7 +142,7 @@ struct Analyze: ParsableCommand {
           if let path, path != "-" { try protected.check(output: path, what: what) }
         }
         let source = try input.open(files[0])
-        let result = try GaitReport.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
+        let result = try GaitPipeline.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
         if let json { try writeOutput(to: json, protecting: protected, what: "the --json report") { try writeReport(result, to: $0) } }
         if let html { try writeOutput(htmlReport(result), to: html, protecting: protected, what: "the --html report") }
         if let stepsCSV {
@@ -204,7 +205,7 @@ struct Analyze: ParsableCommand {
           }
           break analysis
         }
-        let result = try GaitReport.analyze(source: source, path: path, options: options, policy: scoring, baseline: personal)
+        let result = try GaitPipeline.analyze(source: source, path: path, options: options, policy: scoring, baseline: personal)
         try writeOutput(to: (dir as NSString).appendingPathComponent(names[i] + ".json"), protecting: protected, what: "the report") {
           try writeReport(result, to: $0)
         }

@@ -7,6 +7,7 @@ import GaitCohort
 import GaitCore
 import GaitDSP
 import GaitIngest
+import GaitPipeline
 import GaitReport
 
 @main

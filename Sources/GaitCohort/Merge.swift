@@ -6,6 +6,7 @@
 import Dispatch
 import Foundation
 import GaitIngest
+import GaitPipeline
 import GaitReport
 import Synchronization
 
@@ -46,14 +47,6 @@ public enum MergeRows: String, Sendable, CaseIterable {
   /// Per running bout for recordings with more than one, else per recording.
   case auto
 }
-
-/// The merged table's columns. The metric columns are those of
-/// `analyze`'s summary.csv, with the same formatting.
-public let mergeHeader = "index,input,unit,bout,start_s,end_s,placement,sample_rate_hz,duration_s,steps,running_steps,"
-  + "cadence_spm,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,trunk_lean_deg,lateral_sway_cm,"
-  + "braking_mps,gct_balance_left_pct,flags,alerts,warnings,input_sha256,gaitline_version\n"
-
-public let failuresHeader = "index,input,state,code,exit_status,error\n"
 
 /// Builds the merged table and the failures table of a cohort.
 public func mergeCohort(_ layout: CohortLayout, rows mode: MergeRows, jobs: Int = 1) throws -> (table: String, failures: String, status: CohortStatus) {
