@@ -331,7 +331,8 @@ func reportNames(for files: [String]) -> [String] {
 
 func summaryRow(path: String, report: String, result: AnalysisResult? = nil, error: String? = nil) -> String {
   guard let r = result else {
-    return [csvField(path), "failed", csvField(error ?? ""), "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""].joined(separator: ",") + "\n"
+    let empty = Array(repeating: "", count: 6 + metricColumns.count)
+    return ([csvField(path), "failed", csvField(error ?? "")] + empty).joined(separator: ",") + "\n"
   }
   let s = r.summary
   // Each value is first rounded as the JSON report rounds it, so that this
@@ -340,9 +341,6 @@ func summaryRow(path: String, report: String, result: AnalysisResult? = nil, err
     guard case .number(let x) = JSONValue.num(v, json ?? d) else { return "" }
     return String(format: "%.\(d)f", x)
   }
-  return [csvField(path), "ok", "", csvField(report), r.placement.rawValue, f(r.ingest.sampleRateHz, 3, json: 4), f(r.ingest.durationS, 2, json: 3),
-          String(s.steps), String(s.runningSteps), f(s.cadenceSpm?.median, 1), f(s.groundContactMs?.median, 1),
-          f(s.flightMs?.median, 1), f(s.dutyFactor?.median, 3), f(s.verticalOscillationCm?.median, 2),
-          f(s.trunkLeanDeg?.median, 1), f(s.lateralSwayCm?.median, 2), f(s.brakingMps?.median, 3),
-          f(s.gctBalanceLeftPct, 1)].joined(separator: ",") + "\n"
+  return ([csvField(path), "ok", "", csvField(report), r.placement.rawValue, f(r.ingest.sampleRateHz, 3, json: 4), f(r.ingest.durationS, 2, json: 3),
+           String(s.steps), String(s.runningSteps)] + metricColumns.map { f($0.value(s), $0.digits) }).joined(separator: ",") + "\n"
 }

@@ -8,6 +8,7 @@ import Foundation
 import GaitCore
 import GaitDSP
 import GaitIngest
+import GaitReport
 import Synchronization
 
 /// File extensions a folder scan picks up as recordings.
@@ -62,14 +63,13 @@ public func specialFileKind(_ mode: mode_t) -> String {
 }
 
 /// The header lines of the tables gaitline writes.
-public let summaryHeader = "input,status,error,report,placement,sample_rate_hz,duration_s,steps,running_steps,cadence_spm,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,trunk_lean_deg,lateral_sway_cm,braking_mps,gct_balance_left_pct\n"
+public let summaryHeader = "input,status,error,report,placement,sample_rate_hz,duration_s,steps,running_steps," + metricColumnsHeader + "\n"
 public let trainingLoadHeader = "id,severity,week,message\n"
 
 /// The merged table's columns. The metric columns are those of
 /// `analyze`'s summary.csv, with the same formatting.
 public let mergeHeader = "index,input,unit,bout,start_s,end_s,placement,sample_rate_hz,duration_s,steps,running_steps,"
-  + "cadence_spm,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,trunk_lean_deg,lateral_sway_cm,"
-  + "braking_mps,gct_balance_left_pct,flags,alerts,warnings,input_sha256,gaitline_version\n"
+  + metricColumnsHeader + ",flags,alerts,warnings,input_sha256,gaitline_version\n"
 
 public let failuresHeader = "index,input,state,code,exit_status,error\n"
 
