@@ -4,9 +4,11 @@
 //
 // Modules follow the data, in import order: GaitCore (shared values and
 // Statistics, no Foundation) → GaitIngest (bytes → samples) → GaitDSP (the
-// incremental core on FFTW: samples → steps) → GaitScoring (flags) →
-// GaitReport (rendering; today also the one-input pipeline) → GaitStream,
-// GaitCohort → GaitCLI. docs/ARCHITECTURE.md draws it.
+// incremental core on FFTW: samples → steps) → GaitScoring (every rule:
+// flags, baselines, training load) → GaitReport (rendering and reading
+// reports) → GaitPipeline (ingest → metrics → scoring for one input and for
+// a batch) → GaitStream, GaitCohort → GaitCLI. No module imports one above
+// it. docs/ARCHITECTURE.md draws it.
 // Benchmarks live in a nested package (Benchmarks/) so that `swift build` and
 // `swift test` never build them.
 //===----------------------------------------------------------------------===//
@@ -39,14 +41,15 @@ let package = Package(
     .target(name: "GaitScoring", dependencies: ["GaitCore", "GaitDSP"]),
     .target(name: "GaitStream", dependencies: ["GaitCore", "GaitIngest"]),
     .target(name: "GaitReport", dependencies: ["GaitCore", "GaitDSP", "GaitIngest", "GaitScoring"]),
-    .target(name: "Gaitline", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport"]),
+    .target(name: "GaitPipeline", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport"]),
+    .target(name: "Gaitline", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitPipeline"]),
     .target(
       name: "GaitCohort",
-      dependencies: ["GaitCore", "GaitDSP", "GaitIngest", "GaitScoring", "GaitReport", .product(name: "Crypto", package: "swift-crypto")]),
+      dependencies: ["GaitCore", "GaitDSP", "GaitIngest", "GaitScoring", "GaitReport", "GaitPipeline", .product(name: "Crypto", package: "swift-crypto")]),
     .executableTarget(
       name: "GaitCLI",
       dependencies: [
-        "GaitCohort", "GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitStream",
+        "GaitCohort", "GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitPipeline", "GaitStream",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -60,15 +63,15 @@ let package = Package(
       name: "GaitIngestTests",
       dependencies: ["GaitCore", "GaitIngest", "GaitTestSupport", "GaitFuzzChecks", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     .testTarget(
-      name: "GaitDSPTests", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitTestSupport"]),
+      name: "GaitDSPTests", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitPipeline", "GaitTestSupport"]),
     .testTarget(
       name: "GaitScoringTests",
-      dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitTestSupport"]),
+      dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitPipeline", "GaitTestSupport"]),
     .testTarget(
       name: "GaitReportTests",
       dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitTestSupport"]),
     .testTarget(name: "GaitStreamTests", dependencies: ["GaitCore", "GaitIngest", "GaitStream", "GaitTestSupport"]),
-    .testTarget(name: "GaitCohortTests", dependencies: ["GaitCohort", "GaitIngest", "GaitTestSupport"]),
+    .testTarget(name: "GaitCohortTests", dependencies: ["GaitCohort", "GaitIngest", "GaitPipeline", "GaitTestSupport"]),
     .testTarget(name: "GaitlineTests", dependencies: ["Gaitline"]),
     .testTarget(name: "GaitCLITests", dependencies: ["GaitCLI", "GaitCore", "GaitTestSupport"]),
   ],

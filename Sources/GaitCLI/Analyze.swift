@@ -6,6 +6,7 @@ import GaitCohort
 import GaitCore
 import GaitDSP
 import GaitIngest
+import GaitPipeline
 import GaitReport
 import GaitScoring
 import Synchronization
@@ -141,7 +142,7 @@ struct Analyze: ParsableCommand {
           if let path, path != "-" { try protected.check(output: path, what: what) }
         }
         let source = try input.open(files[0])
-        let result = try GaitReport.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
+        let result = try GaitPipeline.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
         if let json { try writeOutput(to: json, protecting: protected, what: "the --json report") { try writeReport(result, to: $0) } }
         if let html { try writeOutput(htmlReport(result), to: html, protecting: protected, what: "the --html report") }
         if let stepsCSV {
@@ -180,65 +181,66 @@ struct Analyze: ParsableCommand {
     let settings = input.settings
     let quiet = self.quiet
     let (stepsCSVEach, htmlEach) = (self.stepsCSVEach, self.htmlEach)
-    let skippedCount = Atomic<Int>(0)
-    let outcomes = Mutex<[(row: String, failed: Bool)?]>(Array(repeating: nil, count: files.count))
-    let runs = Mutex<[PastRun?]>(Array(repeating: nil, count: files.count))
-    let done = Atomic<Int>(0)
     let showProgress = isatty(2) == 1
     let total = files.count
-    parallelForEach(total, jobs: jobs ?? allottedCores(environment: ProcessInfo.processInfo.environment)) { i in
+    // The one batch runner (GaitPipeline): each input ends analysed (its
+    // summary row and the numbers training load needs), skipped or failed.
+    let outcomes: [BatchOutcome<(row: String, run: PastRun)>] = runBatch(
+      total, jobs: jobs ?? allottedCores(environment: ProcessInfo.processInfo.environment),
+      finished: { i, outcome, n in
+        let clear = showProgress ? "\r\u{1B}[K" : ""
+        switch outcome {
+        case .skipped(let why) where !quiet:
+          FileHandle.standardError.write(Data("\(clear)gaitline: note: skipped \(sanitizedForTerminal(inputFiles[i])): \(sanitizedForTerminal(why))\n".utf8))
+        case .failed:
+          FileHandle.standardError.write(Data("\(clear)gaitline: \(sanitizedForTerminal(outcome.failureMessage ?? ""))\n".utf8))
+        default: break
+        }
+        if showProgress {
+          let width = 30
+          let filled = width * n / total
+          let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+          FileHandle.standardError.write(Data("\r[\(bar)] \(n)/\(total)".utf8))
+        }
+      }
+    ) { i in
       let path = inputFiles[i]
-      var row: String?  // nil: skipped, not a recording
-      var failed = false
-      analysis: do {
-        let source: any SampleSource
-        do {
-          source = try input.open(path)
-        } catch where inFolder[i] {
-          // The classifier `cohort plan` uses: a note or table found
-          // beside the recordings is skipped, not an error.
-          guard let why = notARecordingReason(error, path: path, settings: settings) else { throw error }
-          _ = skippedCount.add(1, ordering: .relaxed)
-          if !quiet {
-            FileHandle.standardError.write(Data("\(showProgress ? "\r\u{1B}[K" : "")gaitline: note: skipped \(sanitizedForTerminal(path)): not a recording: \(sanitizedForTerminal(why))\n".utf8))
-          }
-          break analysis
-        }
-        let result = try GaitReport.analyze(source: source, path: path, options: options, policy: scoring, baseline: personal)
-        try writeOutput(to: (dir as NSString).appendingPathComponent(names[i] + ".json"), protecting: protected, what: "the report") {
-          try writeReport(result, to: $0)
-        }
-        if stepsCSVEach {
-          try writeOutput(to: (dir as NSString).appendingPathComponent(names[i] + ".steps.csv"), protecting: protected, what: "the steps table") {
-            try writeStepsCSV(result.steps, to: $0)
-          }
-        }
-        if htmlEach {
-          try writeOutput(htmlReport(result), to: (dir as NSString).appendingPathComponent(names[i] + ".html"), protecting: protected, what: "the HTML report")
-        }
-        runs.withLock { $0[i] = PastRun(result) }
-        row = summaryRow(path: path, report: names[i] + ".json", result: result)
-      } catch {
-        let message = (error as? IngestError)?.description ?? "\(error)"
-        FileHandle.standardError.write(Data("\(showProgress ? "\r\u{1B}[K" : "")gaitline: \(sanitizedForTerminal(message))\n".utf8))
-        row = summaryRow(path: path, report: "", error: message)
-        failed = true
+      let source: any SampleSource
+      do {
+        source = try input.open(path)
+      } catch where inFolder[i] {
+        // The classifier `cohort plan` uses: a note or table found
+        // beside the recordings is skipped, not an error.
+        guard let why = notARecordingReason(error, path: path, settings: settings) else { throw error }
+        return .skipped("not a recording: " + why)
       }
-      outcomes.withLock { $0[i] = row.map { ($0, failed) } }
-      let n = done.add(1, ordering: .relaxed).newValue
-      if showProgress {
-        let width = 30
-        let filled = width * n / total
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        FileHandle.standardError.write(Data("\r[\(bar)] \(n)/\(total)".utf8))
+      let result = try GaitPipeline.analyze(source: source, path: path, options: options, policy: scoring, baseline: personal)
+      try writeOutput(to: (dir as NSString).appendingPathComponent(names[i] + ".json"), protecting: protected, what: "the report") {
+        try writeReport(result, to: $0)
       }
+      if stepsCSVEach {
+        try writeOutput(to: (dir as NSString).appendingPathComponent(names[i] + ".steps.csv"), protecting: protected, what: "the steps table") {
+          try writeStepsCSV(result.steps, to: $0)
+        }
+      }
+      if htmlEach {
+        try writeOutput(htmlReport(result), to: (dir as NSString).appendingPathComponent(names[i] + ".html"), protecting: protected, what: "the HTML report")
+      }
+      return .analysed((summaryRow(path: path, report: names[i] + ".json", result: result), PastRun(result)))
     }
     if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
-    let results = outcomes.withLock { $0 }.compactMap { $0 }
-    // Counted from the outcomes, not by searching the CSV text (an input
+    // Rows in input order; a skipped file has none. Failures are counted
+    // from the typed outcomes, never by searching the CSV text (an input
     // may be named `x,failed,y.csv`).
+    let results: [(row: String, failed: Bool)] = outcomes.enumerated().compactMap { i, outcome in
+      switch outcome {
+      case .analysed(let v): return (v.row, false)
+      case .skipped: return nil
+      case .failed: return (summaryRow(path: inputFiles[i], report: "", error: outcome.failureMessage), true)
+      }
+    }
     let failed = results.filter(\.failed).count
-    let skippedFiles = skippedCount.load(ordering: .relaxed)
+    let skippedFiles = outcomes.filter { if case .skipped = $0 { return true } else { return false } }.count
     guard !results.isEmpty else {
       lock.release()
       throw fail(IngestError(.fileNotFound, "no recordings among the \(skippedFiles) files found in \(inputs.joined(separator: ", "))"))
@@ -249,7 +251,7 @@ struct Analyze: ParsableCommand {
       throw fail(error)
     }
     // Training load across the runs (and the earlier reports given).
-    let history = past + runs.withLock { $0 }.compactMap { $0 }
+    let history = past + outcomes.compactMap { $0.value?.run }
     let findings = trainingLoadFindings(history, policy: scoring)
     var training = trainingLoadHeader
     for f in findings { training += [csvField(f.id), csvField(f.severity.rawValue), csvField(f.week), csvField(f.message)].joined(separator: ",") + "\n" }
@@ -329,7 +331,8 @@ func reportNames(for files: [String]) -> [String] {
 
 func summaryRow(path: String, report: String, result: AnalysisResult? = nil, error: String? = nil) -> String {
   guard let r = result else {
-    return [csvField(path), "failed", csvField(error ?? ""), "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""].joined(separator: ",") + "\n"
+    let empty = Array(repeating: "", count: 6 + metricColumns.count)
+    return ([csvField(path), "failed", csvField(error ?? "")] + empty).joined(separator: ",") + "\n"
   }
   let s = r.summary
   // Each value is first rounded as the JSON report rounds it, so that this
@@ -338,9 +341,6 @@ func summaryRow(path: String, report: String, result: AnalysisResult? = nil, err
     guard case .number(let x) = JSONValue.num(v, json ?? d) else { return "" }
     return String(format: "%.\(d)f", x)
   }
-  return [csvField(path), "ok", "", csvField(report), r.placement.rawValue, f(r.ingest.sampleRateHz, 3, json: 4), f(r.ingest.durationS, 2, json: 3),
-          String(s.steps), String(s.runningSteps), f(s.cadenceSpm?.median, 1), f(s.groundContactMs?.median, 1),
-          f(s.flightMs?.median, 1), f(s.dutyFactor?.median, 3), f(s.verticalOscillationCm?.median, 2),
-          f(s.trunkLeanDeg?.median, 1), f(s.lateralSwayCm?.median, 2), f(s.brakingMps?.median, 3),
-          f(s.gctBalanceLeftPct, 1)].joined(separator: ",") + "\n"
+  return ([csvField(path), "ok", "", csvField(report), r.placement.rawValue, f(r.ingest.sampleRateHz, 3, json: 4), f(r.ingest.durationS, 2, json: 3),
+           String(s.steps), String(s.runningSteps)] + metricColumns.map { f($0.value(s), $0.digits) }).joined(separator: ",") + "\n"
 }

@@ -6,6 +6,7 @@ import ArgumentParser
 import Foundation
 import GaitCohort
 import GaitIngest
+import GaitPipeline
 import GaitReport
 import GaitScoring
 

@@ -4,6 +4,7 @@ import Foundation
 import GaitCore
 import GaitDSP
 import GaitIngest
+import GaitPipeline
 import GaitReport
 import GaitScoring
 
@@ -71,7 +72,7 @@ struct Evaluate: ParsableCommand {
       }
       silenceStandardOutputIfQuiet()
       let source = try input.open(recording)
-      let result = try GaitReport.analyze(source: source, path: recording, options: try analysis.analysisOptions())
+      let result = try GaitPipeline.analyze(source: source, path: recording, options: try analysis.analysisOptions())
       describeInput(recording, result.ingest, result.info)
       if strides {
         guard let s = evaluateStrides(steps: result.steps, strideStartsS: reference.map(\.icS),
@@ -178,7 +179,7 @@ extension Evaluate {
           let kv = w.split(separator: "=", maxSplits: 1).map(String.init)
           if kv.count == 2 { conditions[kv[0]] = kv[1] }
         }
-        let result = try GaitReport.analyze(source: try input.open(row[cr]), path: row[cr], options: options)
+        let result = try GaitPipeline.analyze(source: try input.open(row[cr]), path: row[cr], options: options)
         sets[k].runningFlags += result.flags.filter { Scorer.runningFormFlagIds.contains($0.id) }.count
         for span in (cs.map { row[$0] } ?? "").split(separator: ";") {
           let ab = span.split(separator: "-").compactMap { Double($0) }

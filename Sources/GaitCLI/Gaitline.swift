@@ -7,7 +7,9 @@ import GaitCohort
 import GaitCore
 import GaitDSP
 import GaitIngest
+import GaitPipeline
 import GaitReport
+import GaitStream
 
 @main
 struct Gaitline: ParsableCommand {
@@ -85,6 +87,10 @@ extension StreamProtocol: ExpressibleByArgument {}
 /// place where each module's error type meets a sysexits status.
 func fail(_ error: any Error) -> ExitCode {
   if let e = error as? IngestError {
+    FileHandle.standardError.write(Data("gaitline: \(sanitizedForTerminal(e.description))\n".utf8))
+    return ExitCode(e.code.exitCode)
+  }
+  if let e = error as? StreamError {
     FileHandle.standardError.write(Data("gaitline: \(sanitizedForTerminal(e.description))\n".utf8))
     return ExitCode(e.code.exitCode)
   }

@@ -5,6 +5,7 @@ import GaitCohort
 import GaitCore
 import GaitDSP
 import GaitIngest
+import GaitPipeline
 import GaitReport
 import GaitScoring
 import GaitStream
@@ -101,7 +102,7 @@ struct Stream: ParsableCommand {
       var live = LiveView(jsonLines: jsonLines, interactive: interactive, quiet: quiet)
       note("reading \(device) (\(proto.rawValue)); Ctrl-C to finish")
       var provisional: ProvisionalSteps?
-      let result = try GaitReport.analyze(
+      let result = try GaitPipeline.analyze(
         source: source, path: device, options: options, policy: scoring,
         onBlock: { block in
           if provisional == nil { provisional = ProvisionalSteps(info: source.info, options: options) }

@@ -6,6 +6,7 @@
 import Dispatch
 import Foundation
 import GaitIngest
+import GaitPipeline
 import GaitReport
 import Synchronization
 
@@ -46,14 +47,6 @@ public enum MergeRows: String, Sendable, CaseIterable {
   /// Per running bout for recordings with more than one, else per recording.
   case auto
 }
-
-/// The merged table's columns. The metric columns are those of
-/// `analyze`'s summary.csv, with the same formatting.
-public let mergeHeader = "index,input,unit,bout,start_s,end_s,placement,sample_rate_hz,duration_s,steps,running_steps,"
-  + "cadence_spm,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,trunk_lean_deg,lateral_sway_cm,"
-  + "braking_mps,gct_balance_left_pct,flags,alerts,warnings,input_sha256,gaitline_version\n"
-
-public let failuresHeader = "index,input,state,code,exit_status,error\n"
 
 /// Builds the merged table and the failures table of a cohort.
 public func mergeCohort(_ layout: CohortLayout, rows mode: MergeRows, jobs: Int = 1) throws -> (table: String, failures: String, status: CohortStatus) {
@@ -111,14 +104,16 @@ func mergeRows(_ r: [String: Any], index: Int, input: CohortInput, mode: MergeRo
     return [csvField(ids.joined(separator: ";")), String(fs.filter { $0["severity"] as? String == "alert" }.count),
             String(fs.filter { $0["severity"] as? String == "warning" }.count)]
   }
+  // The metric columns of summary.csv (GaitReport's `metricColumns`), read
+  // from a report's summary or bout by the same names.
+  func metricCells(_ o: [String: Any]) -> [String] {
+    metricColumns.map { fmt($0.isMedian ? median(o[$0.name]) : o[$0.name], $0.digits) }
+  }
   let perBout = mode == .bouts || (mode == .auto && running.count > 1)
   if !perBout {
     return ([String(index), csvField(input.path), "recording", "", "0.00", fmt(inp["duration_s"], 2),
              csvField(inp["placement"] as? String ?? ""), fmt(inp["sample_rate_hz"], 3), fmt(inp["duration_s"], 2),
-             count(s["steps"]), count(s["running_steps"]), fmt(median(s["cadence_spm"]), 1),
-             fmt(median(s["ground_contact_ms"]), 1), fmt(median(s["flight_ms"]), 1), fmt(median(s["duty_factor"]), 3),
-             fmt(median(s["vertical_oscillation_cm"]), 2), fmt(median(s["trunk_lean_deg"]), 1),
-             fmt(median(s["lateral_sway_cm"]), 2), fmt(median(s["braking_mps"]), 3), fmt(s["gct_balance_left_pct"], 1)]
+             count(s["steps"]), count(s["running_steps"])] + metricCells(s)
             + flagCells(flags) + [csvField(input.sha256), csvField(version)]).joined(separator: ",") + "\n"
   }
   var out = ""
@@ -134,10 +129,7 @@ func mergeRows(_ r: [String: Any], index: Int, input: CohortInput, mode: MergeRo
     }
     out += ([String(index), csvField(input.path), "bout", String(k + 1), fmt(start, 2), fmt(end, 2),
              csvField(inp["placement"] as? String ?? ""), fmt(inp["sample_rate_hz"], 3), fmt(end - start, 2),
-             count(b["steps"]), count(b["running_steps"]), fmt(median(b["cadence_spm"]), 1),
-             fmt(median(b["ground_contact_ms"]), 1), fmt(median(b["flight_ms"]), 1), fmt(median(b["duty_factor"]), 3),
-             fmt(median(b["vertical_oscillation_cm"]), 2), fmt(median(b["trunk_lean_deg"]), 1),
-             fmt(median(b["lateral_sway_cm"]), 2), fmt(median(b["braking_mps"]), 3), fmt(b["gct_balance_left_pct"], 1)]
+             count(b["steps"]), count(b["running_steps"])] + metricCells(b)
             + flagCells(mine) + [csvField(input.sha256), csvField(version)]).joined(separator: ",") + "\n"
   }
   return out

@@ -8,6 +8,7 @@ import Foundation
 import GaitCore
 import GaitDSP
 import GaitIngest
+import GaitPipeline
 import GaitReport
 import GaitScoring
 import Synchronization
@@ -140,39 +141,55 @@ public func runShard(_ manifest: CohortManifest, indices: [Int], layout: CohortL
     log("note: \(layout.manifest) held another manifest and now holds this one; reports of unchanged inputs are kept")
   }
   let start = DispatchTime.now().uptimeNanoseconds
-  let summary = Mutex(ShardSummary())
   let writeError = Mutex<IngestError?>(nil)
   let policy = manifest.policy ?? .populationDefaults
   let keys = manifest.optionsKeys()
-  parallelForEach(indices.count, jobs: jobs) { k in
+  // The one batch runner (GaitPipeline): each input ends analysed, skipped
+  // (its report is current) or failed (its error record is written); an
+  // input left alone after a write failure has no outcome (`nil`).
+  let outcomes: [BatchOutcome<Int?>] = runBatch(indices.count, jobs: jobs) { k in
     // After a write failure the remaining inputs are left alone.
-    guard writeError.withLock({ $0 == nil }) else { return }
+    guard writeError.withLock({ $0 == nil }) else { return .analysed(nil) }
     let i = indices[k]
     let input = manifest.inputs[i]
     let t0 = DispatchTime.now().uptimeNanoseconds
     do {
       let outcome = try processInput(manifest, i, key: keys[i], layout: layout, policy: policy)
       let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-      summary.withLock {
-        $0.inputs += 1
-        $0.bytes += input.bytes
-        switch outcome.0 {
-        case .analysed: $0.analysed += 1
-        case .skipped: $0.skipped += 1
-        case .failed: $0.failed += 1
-        }
-      }
       log(String(format: "%@ %@ (%.2f s)%@", outcome.0.rawValue, input.path, dt, outcome.1.map { ": " + $0 } ?? ""))
+      switch outcome.0 {
+      case .analysed: return .analysed(input.bytes)
+      case .skipped: return .skipped("its report is current")
+      case .failed: return .failed(RecordedFailure(message: outcome.1 ?? "", bytes: input.bytes))
+      }
     } catch let e as IngestError {
       writeError.withLock { $0 = $0 ?? e }
     } catch {
       writeError.withLock { $0 = $0 ?? IngestError(.writeFailed, "\(error)", path: layout.root) }
     }
+    return .analysed(nil)
   }
   if let e = writeError.withLock({ $0 }) { throw e }
-  var s = summary.withLock { $0 }
+  var s = ShardSummary()
+  for (k, outcome) in outcomes.enumerated() {
+    let bytes = manifest.inputs[indices[k]].bytes
+    switch outcome {
+    case .analysed(nil): continue
+    case .analysed: s.analysed += 1
+    case .skipped: s.skipped += 1
+    case .failed: s.failed += 1
+    }
+    s.inputs += 1
+    s.bytes += bytes
+  }
   s.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
   return s
+}
+
+/// An input whose failure is recorded in its error file (the shard goes on).
+struct RecordedFailure: Error {
+  var message: String
+  var bytes: Int
 }
 
 /// Analyses one input unless its report is current. Returns what happened

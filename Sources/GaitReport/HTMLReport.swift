@@ -265,7 +265,7 @@ func humanFlagTitle(_ id: String) -> String {
     "form-breakdown-lean": "Form breakdown: trunk lean", "form-breakdown-sway": "Form breakdown: sway",
     "sample-rate-low": "Low sample rate", "clipping": "Clipped samples", "gaps": "Gaps in the recording",
     "placement-limits": "What this sensor position can measure",
-    "runs-per-week": "Many runs in one week", "no-rest-day": "No rest day", "volume-rise": "Running time rose fast",
+    "runs-per-week": "More runs than in recent weeks", "no-rest-day": "No rest day", "volume-rise": "Running time rose fast",
     "speed-and-volume-rise": "Speed and running time raised together",
     "tibial-shock-high": "High tibial shock", "tibial-shock-lower-bound": "Tibial shock beyond the sensor's range",
   ]

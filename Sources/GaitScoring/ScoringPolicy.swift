@@ -63,14 +63,23 @@ public struct ScoringPolicy: Sendable, Hashable, Codable {
   /// 2006 found higher tibial shock in runners with a history of tibial
   /// stress fracture. An association, not an injury threshold.
   public var tibialShockHighG: Double = 8
-  /// Training load across runs (batch): more than this many runs a week.
+  /// Training load across runs: a week with more than this many runs is a
+  /// finding only when it also has more runs than any of the runner's
+  /// recent weeks (a steady routine is never one).
   public var maxRunsPerWeek: Int = 4
-  /// Week-over-week running-time increase that counts as fast, %. *Heuristic*
-  /// (the common "10 % rule" is folklore; this flags well beyond it).
+  /// Running time above the mean of the runner's recent weeks that counts
+  /// as a fast rise, %. Nielsen et al. 2014 compared rises under 10 %,
+  /// 10–30 % and over 30 % (docs/EVIDENCE.md).
   public var weeklyVolumeRisePct: Double = 30
-  /// Mean speed increase, %, that together with a volume increase flags
-  /// "speed and distance raised at once".
+  /// Mean speed above the runner's recent weeks, %, that together with a
+  /// running-time rise of `weeklyVolumeRiseWithSpeedPct` flags "speed and
+  /// distance raised at once". *Heuristic.*
   public var weeklySpeedRisePct: Double = 5
+  /// The running-time rise, %, that counts with a speed rise. *Heuristic.*
+  public var weeklyVolumeRiseWithSpeedPct: Double = 10
+  /// How many calendar weeks before a week form the runner's recent
+  /// history it is compared with (weeks without a run count, as rest).
+  public var trainingHistoryWeeks: Int = 4
   /// Running time that makes a recording a training session for the
   /// training-load checks, s.
   public var minimumSessionRunningS: Double = 120
@@ -97,6 +106,7 @@ public struct ScoringPolicy: Sendable, Hashable, Codable {
     case tibialShockHighG = "tibial_shock_high_g"
     case maxRunsPerWeek = "max_runs_per_week", weeklyVolumeRisePct = "weekly_volume_rise_pct"
     case weeklySpeedRisePct = "weekly_speed_rise_pct", minimumSessionRunningS = "minimum_session_running_s"
+    case weeklyVolumeRiseWithSpeedPct = "weekly_volume_rise_with_speed_pct", trainingHistoryWeeks = "training_history_weeks"
   }
 
   public init(from decoder: any Decoder) throws {
@@ -132,5 +142,7 @@ public struct ScoringPolicy: Sendable, Hashable, Codable {
     weeklyVolumeRisePct = try v(.weeklyVolumeRisePct, d.weeklyVolumeRisePct)
     weeklySpeedRisePct = try v(.weeklySpeedRisePct, d.weeklySpeedRisePct)
     minimumSessionRunningS = try v(.minimumSessionRunningS, d.minimumSessionRunningS)
+    weeklyVolumeRiseWithSpeedPct = try v(.weeklyVolumeRiseWithSpeedPct, d.weeklyVolumeRiseWithSpeedPct)
+    trainingHistoryWeeks = try c.decodeIfPresent(Int.self, forKey: .trainingHistoryWeeks) ?? d.trainingHistoryWeeks
   }
 }

@@ -124,13 +124,13 @@ public final class SerialSource: SampleSource {
   /// existing file.
   static func checkRecordPaths(raw: String, glb: String, force: Bool, protecting: ProtectedPaths) throws {
     if absolute(raw) == absolute(glb) {
-      throw IngestError(.invalidArgument, "the raw record and its decoded .glb would be the same file; name the record .raw (the .glb is written beside it)", path: raw)
+      throw StreamError(.invalidArgument, "the raw record and its decoded .glb would be the same file; name the record .raw (the .glb is written beside it)", path: raw)
     }
     try protecting.check(output: raw, what: "the --record file")
     try protecting.check(output: glb, what: "the decoded .glb of --record")
     if !force {
       for p in [raw, glb] where FileManager.default.fileExists(atPath: p) {
-        throw IngestError(.invalidArgument, "already exists; gaitline does not replace a recording: choose another --record name, or add --force to replace it", path: p)
+        throw StreamError(.invalidArgument, "already exists; gaitline does not replace a recording: choose another --record name, or add --force to replace it", path: p)
       }
     }
   }
@@ -150,21 +150,21 @@ public final class SerialSource: SampleSource {
     }
     guard fd >= 0 else {
       if errno == EEXIST {
-        throw IngestError(.invalidArgument, "already exists; gaitline does not replace a recording: choose another --record name, or add --force to replace it", path: recordPath)
+        throw StreamError(.invalidArgument, "already exists; gaitline does not replace a recording: choose another --record name, or add --force to replace it", path: recordPath)
       }
-      throw IngestError(.writeFailed, "cannot create the raw record: \(String(cString: strerror(errno)))", path: recordPath)
+      throw StreamError(.writeFailed, "cannot create the raw record: \(String(cString: strerror(errno)))", path: recordPath)
     }
     var st = stat()
     guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
       close(fd)
-      throw IngestError(.invalidArgument, "the --record file is not a regular file; give a file name", path: recordPath)
+      throw StreamError(.invalidArgument, "the --record file is not a regular file; give a file name", path: recordPath)
     }
     guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
       close(fd)
-      throw IngestError(.invalidArgument, "another gaitline stream is recording into this file; choose another --record name", path: recordPath)
+      throw StreamError(.invalidArgument, "another gaitline stream is recording into this file; choose another --record name", path: recordPath)
     }
     if ftruncate(fd, 0) != 0 {
-      let e = IngestError(.writeFailed, "cannot empty the record: \(String(cString: strerror(errno)))", path: recordPath)
+      let e = StreamError(.writeFailed, "cannot empty the record: \(String(cString: strerror(errno)))", path: recordPath)
       close(fd)
       throw e
     }
@@ -213,7 +213,7 @@ public final class SerialSource: SampleSource {
   }
 
   private func glbFailed(_ error: any Error) {
-    let why = (error as? IngestError)?.message ?? "\(error)"
+    let why = (error as? IngestError)?.message ?? (error as? StreamError)?.message ?? "\(error)"
     recordErrors.append("the decoded-sample record \(glbPath ?? "") could not be written (\(why)); it was not kept (the raw record replays to the same samples)")
     onEvent?(recordErrors.last!)
     glb?.abort()

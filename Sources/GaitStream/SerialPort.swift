@@ -42,7 +42,7 @@ public final class SerialPort {
     self.path = path
     self.baud = baud
     guard let speed = Self.speeds[baud] else {
-      throw IngestError(.invalidArgument,
+      throw StreamError(.invalidArgument,
         "unsupported baud rate \(baud); use one of \(Self.speeds.keys.sorted().map(String.init).joined(separator: ", "))", path: path)
     }
     fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
@@ -50,30 +50,30 @@ public final class SerialPort {
       let e = errno
       switch e {
       case ENOENT:
-        throw IngestError(.fileNotFound, "no such device; is the sensor plugged in? (ls /dev/ttyUSB* /dev/ttyACM* /dev/serial/by-id/)", path: path)
+        throw StreamError(.fileNotFound, "no such device; is the sensor plugged in? (ls /dev/ttyUSB* /dev/ttyACM* /dev/serial/by-id/)", path: path)
       case EACCES:
-        throw IngestError(.unreadable, "permission denied; add yourself to the dialout group (sudo usermod -aG dialout $USER) and log in again", path: path)
+        throw StreamError(.unreadable, "permission denied; add yourself to the dialout group (sudo usermod -aG dialout $USER) and log in again", path: path)
       case EBUSY:
-        throw IngestError(.unreadable, "the port is busy; close the other program using it", path: path)
+        throw StreamError(.unreadable, "the port is busy; close the other program using it", path: path)
       default:
-        throw IngestError(.unreadable, "cannot open: \(String(cString: strerror(e)))", path: path)
+        throw StreamError(.unreadable, "cannot open: \(String(cString: strerror(e)))", path: path)
       }
     }
     guard isatty(fd) == 1 else {
       _ = Glibc.close(fd)
-      throw IngestError(.invalidArgument, "not a serial device (not a tty); give the sensor's port, e.g. /dev/ttyUSB0", path: path)
+      throw StreamError(.invalidArgument, "not a serial device (not a tty); give the sensor's port, e.g. /dev/ttyUSB0", path: path)
     }
     // Exclusive use, as pyserial's exclusive=True does: a second reader would
     // steal bytes from the first.
     if flock(fd, LOCK_EX | LOCK_NB) != 0 {
       _ = Glibc.close(fd)
-      throw IngestError(.unreadable, "the port is busy: another process has it open exclusively (another gaitline stream?)", path: path)
+      throw StreamError(.unreadable, "the port is busy: another process has it open exclusively (another gaitline stream?)", path: path)
     }
     var t = termios()
     guard tcgetattr(fd, &t) == 0 else {
       let e = errno
       _ = Glibc.close(fd)
-      throw IngestError(.unreadable, "cannot read the port settings: \(String(cString: strerror(e)))", path: path)
+      throw StreamError(.unreadable, "cannot read the port settings: \(String(cString: strerror(e)))", path: path)
     }
     cfmakeraw(&t)
     t.c_cflag |= tcflag_t(CLOCAL | CREAD)
@@ -88,7 +88,7 @@ public final class SerialPort {
     guard tcsetattr(fd, TCSANOW, &t) == 0 else {
       let e = errno
       _ = Glibc.close(fd)
-      throw IngestError(.unreadable, "cannot configure the port (raw 8N1 at \(baud)): \(String(cString: strerror(e)))", path: path)
+      throw StreamError(.unreadable, "cannot configure the port (raw 8N1 at \(baud)): \(String(cString: strerror(e)))", path: path)
     }
     tcflush(fd, TCIFLUSH)
   }
@@ -129,7 +129,7 @@ public final class PseudoTerminal {
     var m: Int32 = -1, s: Int32 = -1
     var name = [CChar](repeating: 0, count: 256)
     guard openpty(&m, &s, &name, nil, nil) == 0 else {
-      throw IngestError(.unreadable, "cannot create a pseudo-terminal: \(String(cString: strerror(errno)))")
+      throw StreamError(.unreadable, "cannot create a pseudo-terminal: \(String(cString: strerror(errno)))")
     }
     master = m
     slave = s

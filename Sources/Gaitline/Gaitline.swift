@@ -7,6 +7,7 @@
 @_exported import GaitDSP
 @_exported import GaitScoring
 @_exported import GaitReport
+@_exported import GaitPipeline
 
 /// A recording on disk, ready to be analysed.
 ///
@@ -60,7 +61,7 @@ public struct RecordingFile: Sendable {
   public func analyze(_ options: AnalysisOptions = AnalysisOptions(), policy: ScoringPolicy = .populationDefaults,
                       baseline: PersonalBaseline? = nil) throws -> RunReport {
     let source = try openRecording(path: path, options: input)
-    return RunReport(try GaitReport.analyze(source: source, path: path, options: options, policy: policy, baseline: baseline))
+    return RunReport(try GaitPipeline.analyze(source: source, path: path, options: options, policy: policy, baseline: baseline))
   }
 }
 
@@ -70,7 +71,7 @@ public struct RunReport: Sendable {
   /// Everything the analysis found, as the command line's outputs see it.
   public let result: AnalysisResult
 
-  /// Wraps a result of GaitReport's `analyze(source:path:options:)`.
+  /// Wraps a result of GaitPipeline's `analyze(source:path:options:)`.
   public init(_ result: AnalysisResult) { self.result = result }
 
   /// Per-run distributions of every metric (cadence, contact time, …).

@@ -229,9 +229,12 @@ let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr
 
   @Test func batchWritesTrainingLoad() throws {
     let inDir = temporaryDirectory()
-    for (k, day) in [(0, "05"), (1, "06"), (2, "07"), (3, "08"), (4, "09"), (6, "10"), (7, "11")] {
+    // Two runs in the week before, then seven days in a row: the checks
+    // speak of that change, not of how often someone runs.
+    for (k, date) in [(8, "2025-12-29"), (9, "2025-12-31"), (0, "2026-01-05"), (1, "2026-01-06"), (2, "2026-01-07"),
+                      (3, "2026-01-08"), (4, "2026-01-09"), (6, "2026-01-10"), (7, "2026-01-11")] {
       try FileManager.default.copyItem(atPath: sampleData(String(format: "alcantara-sacrum-run/trial_%02d.csv", k)),
-                                       toPath: inDir.appendingPathComponent("2026-01-\(day)-run.csv").path)
+                                       toPath: inDir.appendingPathComponent("\(date)-run.csv").path)
     }
     let out = temporaryDirectory().appendingPathComponent("out").path
     // The bundled trials last 5 s: by default they are not training sessions.

@@ -54,21 +54,22 @@ import Testing
     #expect(dom.components(separatedBy: "<circle").count - 1 >= 5 * 5, "a point per run and metric")
   }
 
-  /// Seven 3-minute runs on seven days in a row: the training-load checks
-  /// run over that history and are worded as associations.
+  /// Two 3-minute runs in a week, then seven on seven days in a row: the
+  /// training-load checks run over that history, compare the second week
+  /// with the first and are worded as associations.
   @Test func trainingLoadComesFromTheHistory() throws {
     let dir = temporaryDirectory()
-    for day in 2...8 {
+    for date in ["2026-01-26", "2026-01-28"] + (2...8).map({ String(format: "2026-02-%02d", $0) }) {
       let csv = dir.appendingPathComponent("run.csv").path
       #expect(try gaitline(["simulate", "--out", csv, "--seconds", "180", "--rate", "100"]).status == 0)
-      let report = dir.appendingPathComponent(String(format: "2026-02-%02d.json", day)).path
+      let report = dir.appendingPathComponent(date + ".json").path
       #expect(try gaitline(["analyze", csv, "--json", report, "-q"]).status == 0)
     }
     let html = dir.appendingPathComponent("trend.html").path
     let r = try gaitline(["trend", dir.path, "--html", html])
     #expect(r.status == 0, "\(r.stderr)")
-    #expect(r.stdout.contains("training load across 7 runs (associations, not a diagnosis):"))
-    #expect(r.stdout.contains("7 runs in week 2026-W06 (more than 4)"))
+    #expect(r.stdout.contains("training load across 9 runs (associations, not a diagnosis):"))
+    #expect(r.stdout.contains("7 runs in week 2026-W06, up from at most 2 a week in the week before"))
     #expect(r.stdout.contains("Seven days in a row with a run, ending 2026-02-08"))
     let page = try String(contentsOfFile: html, encoding: .utf8)
     #expect(page.contains("data-finding=\"runs-per-week\"") && page.contains("data-finding=\"no-rest-day\""))

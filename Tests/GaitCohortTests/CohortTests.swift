@@ -1,6 +1,7 @@
 import Foundation
 import GaitCohort
 import GaitIngest
+import GaitPipeline
 import GaitTestSupport
 import Testing
 

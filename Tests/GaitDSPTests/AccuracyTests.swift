@@ -1,6 +1,7 @@
 import Foundation
 import GaitCore
 import GaitIngest
+import GaitPipeline
 import GaitReport
 import GaitScoring
 import GaitTestSupport

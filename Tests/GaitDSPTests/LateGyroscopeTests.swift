@@ -2,6 +2,7 @@ import Foundation
 import GaitCore
 import GaitDSP
 import GaitIngest
+import GaitPipeline
 import GaitReport
 import GaitTestSupport
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import GaitCore
 import GaitDSP
 import GaitIngest
+import GaitPipeline
 import GaitTestSupport
 import Testing
 

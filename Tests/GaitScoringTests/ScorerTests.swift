@@ -2,7 +2,9 @@ import Foundation
 import GaitCore
 import GaitDSP
 import GaitIngest
+import GaitPipeline
 import GaitReport
+import GaitScoring
 import GaitTestSupport
 import Testing
 
@@ -186,27 +188,57 @@ func ids(_ facts: RunFacts, baseline: PersonalBaseline? = nil, policy: ScoringPo
     PastRun(path: "r\(d).csv", dateUnixS: 1_767_571_200 + Double(d) * 86_400 + 3600, speedMps: speed,
             runningSeconds: minutes * 60, cadenceSpm: 170, groundContactMs: 240, brakingMps: 0.3, trunkLeanDeg: 6,
             lateralSwayCm: 1)
-  }  // day 0 = Monday 2026-01-05
-  @Test func tooManyRunsAndNoRestDay() {
-    let f = trainingLoadFindings((0..<7).map { day($0) }, policy: .populationDefaults)
-    #expect(f.contains { $0.id == "runs-per-week" })
-    #expect(f.contains { $0.id == "no-rest-day" })
-    let ok = trainingLoadFindings([0, 2, 4, 6].map { day($0) }, policy: .populationDefaults)
-    #expect(ok.isEmpty)
+  }  // day 0 = Monday 2026-01-05 (2026-W02)
+  /// A routine: a run on each of `days` (0 = Monday) of every week in `weeks`.
+  func routine(_ weeks: Range<Int>, days: [Int], minutes: (Int) -> Double = { _ in 40 }, speed: Double? = nil) -> [PastRun] {
+    weeks.flatMap { w in days.map { day(w * 7 + $0, minutes: minutes(w), speed: speed) } }
   }
-  @Test func volumeAndSpeedRise() {
-    let runs = [day(0, minutes: 40, speed: 3), day(2, minutes: 40, speed: 3), day(7, minutes: 60, speed: 3.3), day(9, minutes: 50, speed: 3.3)]
+  func ids(_ runs: [PastRun]) -> Set<String> { Set(trainingLoadFindings(runs, policy: .populationDefaults).map(\.id)) }
+
+  /// Five runs a week for eight weeks, and a daily runner for six: more
+  /// than four runs a week, but no change, so no finding.
+  @Test func aSteadyRoutineIsNoFinding() {
+    #expect(ids(routine(0..<8, days: [0, 1, 3, 4, 6])).isEmpty)
+    // Weekly running time varying ±15 % around 200 min stays a routine.
+    #expect(ids(routine(0..<8, days: [0, 1, 3, 4, 6], minutes: { 40 * [1.0, 1.15, 0.85, 1.1, 0.9, 1.15, 0.85, 1.0][$0] })).isEmpty)
+    #expect(ids(routine(0..<6, days: Array(0..<7))).isEmpty)
+    // A first week has nothing to be compared with.
+    #expect(ids(routine(0..<1, days: Array(0..<7))).isEmpty)
+  }
+
+  /// Three runs a week for four weeks, then seven longer runs in a week.
+  @Test func aSuddenRampIsFound() throws {
+    let runs = routine(0..<4, days: [0, 2, 4]) + routine(4..<5, days: Array(0..<7), minutes: { _ in 60 })
     let f = trainingLoadFindings(runs, policy: .populationDefaults)
-    #expect(f.contains { $0.id == "volume-rise" })
-    #expect(f.contains { $0.id == "speed-and-volume-rise" })
-    let steady = [day(0, minutes: 40, speed: 3), day(7, minutes: 44, speed: 3)]
-    #expect(trainingLoadFindings(steady, policy: .populationDefaults).isEmpty)
-    // Weeks that do not follow each other are not compared.
-    let apart = [day(0, minutes: 20), day(21, minutes: 60)]
-    #expect(trainingLoadFindings(apart, policy: .populationDefaults).isEmpty)
-    // Recordings with under 2 min of running are not sessions.
-    #expect(trainingLoadFindings((0..<7).map { day($0, minutes: 1) }, policy: .populationDefaults).isEmpty)
+    #expect(Set(f.map(\.id)) == ["runs-per-week", "volume-rise", "no-rest-day"])
+    #expect(f.allSatisfy { $0.week == "2026-W06" && $0.severity == .warning && $0.message.contains("associated with") })
+    let count = try #require(f.first { $0.id == "runs-per-week" })
+    #expect(count.message.hasPrefix("7 runs in week 2026-W06, up from at most 3 a week in the 4 weeks before"))
+    let volume = try #require(f.first { $0.id == "volume-rise" })
+    #expect(volume.message.contains("250 % above"), "120 → 420 min")
+    // The same ramp spread over weeks, under 30 % a week, is not one.
+    let gradual = routine(0..<4, days: [0, 2, 4]) + routine(4..<5, days: [0, 2, 4, 6], minutes: { _ in 38 })
+    #expect(ids(gradual).isEmpty)
   }
+
+  @Test func speedAndVolumeRaisedTogether() {
+    let base = routine(0..<3, days: [0, 2, 4], speed: 3.0)
+    #expect(ids(base + routine(3..<4, days: [0, 2, 4], minutes: { _ in 55 }, speed: 3.3))
+            == ["volume-rise", "speed-and-volume-rise"])
+    // Faster alone, or a little more alone, is no finding.
+    #expect(ids(base + routine(3..<4, days: [0, 2, 4], speed: 3.3)).isEmpty)
+    #expect(ids(base + routine(3..<4, days: [0, 2, 4], minutes: { _ in 46 }, speed: 3.0)).isEmpty)
+  }
+
+  /// Weeks off count as rest: coming back from three empty weeks to the
+  /// old volume is compared with the weeks off.
+  @Test func weeksWithoutRunsCount() {
+    let back = routine(0..<2, days: [0, 2, 4]) + routine(5..<6, days: [0, 2, 4])
+    #expect(ids(back) == ["volume-rise"])
+    // Recordings with under 2 min of running are not sessions.
+    #expect(ids(routine(0..<2, days: [0, 2]) + (14..<21).map { day($0, minutes: 1) }).isEmpty)
+  }
+
   @Test func datesFromFileNames() {
     #expect(dateFromName("runs/2026-01-05_easy.csv") == 1_767_614_400)
     #expect(dateFromName("20260105.csv") == 1_767_614_400)

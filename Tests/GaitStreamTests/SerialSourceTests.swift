@@ -56,13 +56,13 @@ import Darwin
     defer { pty.hangUp() }
     let slave = pty.slavePath
     let existing = temporaryFile("keep me", name: "existing.raw")
-    #expect(throws: IngestError.self) {
+    #expect(throws: StreamError.self) {
       _ = try SerialSource(path: slave, baud: 115_200, makeDecoder: { TextLineDecoder(rateHz: 100) },
                            recordPath: existing, reconnect: false, durationS: 0.1)
     }
     #expect(FileManager.default.contents(atPath: existing) == Data("keep me".utf8))
     let same = temporaryDirectory().appendingPathComponent("cap.glb").path
-    #expect(throws: IngestError.self) {
+    #expect(throws: StreamError.self) {
       _ = try SerialSource(path: slave, baud: 115_200, makeDecoder: { TextLineDecoder(rateHz: 100) },
                            recordPath: same, reconnect: false, durationS: 0.1)
     }

@@ -12,6 +12,7 @@ import GaitCore
 import GaitCohort
 import GaitDSP
 import GaitIngest
+import GaitPipeline
 import GaitReport
 import ZIPFoundation
 

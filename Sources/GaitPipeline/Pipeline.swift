@@ -5,29 +5,8 @@ import GaitCore
 import GaitIngest
 import GaitDSP
 import GaitScoring
+import GaitReport
 import Foundation
-
-/// Everything known about one analysed input.
-public struct AnalysisResult: Sendable {
-  public var path: String
-  public var info: RecordingInfo
-  public var ingest: IngestReport
-  public var placement: Placement
-  /// `option`, `file` or `detected`.
-  public var placementSource: String
-  public var options: AnalysisOptions
-  public var steps: [Step]
-  public var segments: [SegmentResult]
-  public var summary: RunSummary
-  /// Warnings from the analysis (not from reading).
-  public var warnings: [String]
-  /// What placement detection decided on, degrees.
-  public var placementFeatureDeg: Double?
-  /// Evidence-based flags, most severe first.
-  public var flags: [RiskFlag] = []
-  /// The personal baseline the flags were judged against, if any.
-  public var baseline: PersonalBaseline?
-}
 
 /// Below this rate gaitline refuses to analyse: contact time needs ≥ 100 Hz
 /// and 50 Hz is the floor of every peer package (GaitPy needs at least 50 Hz;

@@ -1,0 +1,47 @@
+//===--- SummaryColumns.swift ---------------------------------------------===//
+// The metric columns of summary.csv and of the merged cohort table: one
+// table, in the style of `stepColumns`. Adding a column is one line here.
+//===----------------------------------------------------------------------===//
+import GaitDSP
+
+/// One metric column of `analyze`'s summary.csv and `cohort merge`'s table.
+public struct MetricColumn: Sendable {
+  /// The column's name, with its unit; also the key of the metric in the
+  /// JSON report's `summary` (and each bout), which the merge reads.
+  public var name: String
+  /// Digits after the decimal point in the tables. The value is first
+  /// rounded as the JSON report rounds it (to the same digits), so the
+  /// table `analyze` writes equals the one the merge builds from reports.
+  public var digits: Int
+  /// Whether the report holds a distribution (`{"median": …}`) whose
+  /// median is the column, rather than a plain number.
+  public var isMedian: Bool
+  /// The value of a run's summary.
+  public var value: @Sendable (RunSummary) -> Double?
+
+  /// A column of the median of a distribution.
+  public static func median(_ name: String, _ path: any KeyPath<RunSummary, Distribution?> & Sendable, digits: Int) -> MetricColumn {
+    MetricColumn(name: name, digits: digits, isMedian: true, value: { $0[keyPath: path]?.median })
+  }
+
+  /// A column of a plain number.
+  public static func number(_ name: String, _ path: any KeyPath<RunSummary, Double?> & Sendable, digits: Int) -> MetricColumn {
+    MetricColumn(name: name, digits: digits, isMedian: false, value: { $0[keyPath: path] })
+  }
+}
+
+/// The metric columns of summary.csv and the merged cohort table, in order.
+public let metricColumns: [MetricColumn] = [
+  .median("cadence_spm", \.cadenceSpm, digits: 1),
+  .median("ground_contact_ms", \.groundContactMs, digits: 1),
+  .median("flight_ms", \.flightMs, digits: 1),
+  .median("duty_factor", \.dutyFactor, digits: 3),
+  .median("vertical_oscillation_cm", \.verticalOscillationCm, digits: 2),
+  .median("trunk_lean_deg", \.trunkLeanDeg, digits: 1),
+  .median("lateral_sway_cm", \.lateralSwayCm, digits: 2),
+  .median("braking_mps", \.brakingMps, digits: 3),
+  .number("gct_balance_left_pct", \.gctBalanceLeftPct, digits: 1),
+]
+
+/// The header names of the metric columns, comma-separated.
+public var metricColumnsHeader: String { metricColumns.map(\.name).joined(separator: ",") }
