@@ -66,19 +66,17 @@ struct Analyze: ParsableCommand {
   @Option(parsing: .upToNextOption, help: "Earlier reports of this runner (JSON); flags then speak of change from runs at similar speed.")
   var baseline: [String] = []
 
-  @Flag(name: [.short, .long], help: "Print nothing but errors (no summary, notes or progress).")
-  var quiet = false
+  @OptionGroup var trackOptions: TrackArguments
 
-  @Flag(name: [.short, .long], help: "Also print, on stderr, how each input was read (rate and where it came from, columns, units).")
-  var verbose = false
-
-  func validate() throws {
-    if quiet && verbose { throw ValidationError("give --quiet or --verbose, not both") }
-    outputLevel.store(quiet ? 0 : verbose ? 2 : 1, ordering: .relaxed)
-  }
+  // -q/--quiet and -v/--verbose: the same option group as every command.
+  @OptionGroup var output: OutputOptions
+  var quiet: Bool { output.quiet }
 
   func run() throws {
-    if let manifest { return try runManifest(manifest) }
+    if let manifest {
+      try trackOptions.check(inputs: inputs, manifest: manifest, speed: analysis.speed)
+      return try runManifest(manifest)
+    }
     guard !inputs.isEmpty else { throw ValidationError("give recordings to analyse, or --manifest") }
     if shard != nil || shards != nil { throw ValidationError("--shard and --shards need --manifest") }
     // Batch mode: several inputs, a folder or --out-dir. An option that
@@ -99,6 +97,7 @@ struct Analyze: ParsableCommand {
       }
       if jobs != nil { throw ValidationError("--jobs applies to a batch (several inputs, a folder or --out-dir) or --manifest; one input is analysed on one thread") }
     }
+    try trackOptions.check(inputs: inputs, manifest: manifest, speed: analysis.speed)
     _ = try input.csvOptions()  // validate the options before any file is read
     let options = try analysis.analysisOptions()
     let scoring: ScoringPolicy
@@ -109,6 +108,8 @@ struct Analyze: ParsableCommand {
     } catch {
       throw fail(error)
     }
+    let track: Track?
+    do { track = try trackOptions.load() } catch { throw fail(error) }
     let personal = past.isEmpty ? nil : personalBaseline(from: past, speedMps: options.speedMps, policy: scoring)
     if !past.isEmpty, personal == nil, !quiet {
       FileHandle.standardError.write(Data("gaitline: note: no earlier report at a similar speed; flags use population thresholds\n".utf8))
@@ -141,11 +142,12 @@ struct Analyze: ParsableCommand {
           if let path, path != "-" { try protected.check(output: path, what: what) }
         }
         let source = try input.open(files[0])
-        let result = try GaitReport.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
+        var result = try GaitReport.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
+        try trackOptions.apply(track, to: &result)
         if let json { try writeOutput(to: json, protecting: protected, what: "the --json report") { try writeReport(result, to: $0) } }
         if let html { try writeOutput(htmlReport(result), to: html, protecting: protected, what: "the --html report") }
         if let stepsCSV {
-          try writeOutput(to: stepsCSV, protecting: protected, what: "the --steps-csv table") { try writeStepsCSV(result.steps, to: $0) }
+          try writeOutput(to: stepsCSV, protecting: protected, what: "the --steps-csv table") { try writeStepsCSV(result, to: $0) }
         }
         if !quiet && json != "-" { print(sanitizedForTerminal(textSummary(result), keepNewlines: true), terminator: "") }
         describeInput(files[0], result.ingest, result.info)
@@ -184,7 +186,7 @@ struct Analyze: ParsableCommand {
     let outcomes = Mutex<[(row: String, failed: Bool)?]>(Array(repeating: nil, count: files.count))
     let runs = Mutex<[PastRun?]>(Array(repeating: nil, count: files.count))
     let done = Atomic<Int>(0)
-    let showProgress = isatty(2) == 1
+    let showProgress = isatty(2) == 1 && !quiet
     let total = files.count
     parallelForEach(total, jobs: jobs ?? allottedCores(environment: ProcessInfo.processInfo.environment)) { i in
       let path = inputFiles[i]
@@ -204,13 +206,14 @@ struct Analyze: ParsableCommand {
           }
           break analysis
         }
-        let result = try GaitReport.analyze(source: source, path: path, options: options, policy: scoring, baseline: personal)
+        var result = try GaitReport.analyze(source: source, path: path, options: options, policy: scoring, baseline: personal)
+        try trackOptions.apply(track, to: &result)
         try writeOutput(to: (dir as NSString).appendingPathComponent(names[i] + ".json"), protecting: protected, what: "the report") {
           try writeReport(result, to: $0)
         }
         if stepsCSVEach {
           try writeOutput(to: (dir as NSString).appendingPathComponent(names[i] + ".steps.csv"), protecting: protected, what: "the steps table") {
-            try writeStepsCSV(result.steps, to: $0)
+            try writeStepsCSV(result, to: $0)
           }
         }
         if htmlEach {
@@ -329,7 +332,7 @@ func reportNames(for files: [String]) -> [String] {
 
 func summaryRow(path: String, report: String, result: AnalysisResult? = nil, error: String? = nil) -> String {
   guard let r = result else {
-    return [csvField(path), "failed", csvField(error ?? ""), "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""].joined(separator: ",") + "\n"
+    return [csvField(path), "failed", csvField(error ?? ""), "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""].joined(separator: ",") + "\n"
   }
   let s = r.summary
   // Each value is first rounded as the JSON report rounds it, so that this
@@ -342,5 +345,5 @@ func summaryRow(path: String, report: String, result: AnalysisResult? = nil, err
           String(s.steps), String(s.runningSteps), f(s.cadenceSpm?.median, 1), f(s.groundContactMs?.median, 1),
           f(s.flightMs?.median, 1), f(s.dutyFactor?.median, 3), f(s.verticalOscillationCm?.median, 2),
           f(s.trunkLeanDeg?.median, 1), f(s.lateralSwayCm?.median, 2), f(s.brakingMps?.median, 3),
-          f(s.gctBalanceLeftPct, 1)].joined(separator: ",") + "\n"
+          f(s.gctBalanceLeftPct, 1)].joined(separator: ",") + "," + speedColumns(r) + "\n"
 }

@@ -69,7 +69,7 @@ public func specialFileKind(_ mode: mode_t) -> String {
 }
 
 /// The header lines of the tables gaitline writes.
-public let summaryHeader = "input,status,error,report,placement,sample_rate_hz,duration_s,steps,running_steps,cadence_spm,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,trunk_lean_deg,lateral_sway_cm,braking_mps,gct_balance_left_pct\n"
+public let summaryHeader = "input,status,error,report,placement,sample_rate_hz,duration_s,steps,running_steps,cadence_spm,ground_contact_ms,flight_ms,duty_factor,vertical_oscillation_cm,trunk_lean_deg,lateral_sway_cm,braking_mps,gct_balance_left_pct,speed_mps,distance_m,step_length_m,vertical_ratio_pct\n"
 public let trainingLoadHeader = "id,severity,week,message\n"
 
 /// Whether the file starts with the header of a table gaitline writes.
