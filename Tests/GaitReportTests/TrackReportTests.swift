@@ -90,6 +90,26 @@ func trackedRun(_ trackFile: String?, offsetS: Double = 0, startTime: Double? = 
     #expect(t.points.last!.distanceM > 1000)
   }
 
+  /// Cut or damaged track files fail with an IngestError (never a crash, never
+  /// another error type): every 97th cut and a byte flipped every 89 bytes.
+  @Test(arguments: ["trial_06.gpx", "trial_06.tcx", "trial_06.fit"])
+  func damagedTracksFailCleanly(file: String) throws {
+    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: trackFixture(file))))
+    let ext = (file as NSString).pathExtension
+    var failures = 0
+    for cut in Swift.stride(from: 0, to: bytes.count, by: 97) {
+      var damaged = Array(bytes[0..<cut])
+      if cut % 2 == 1, !damaged.isEmpty { damaged[cut / 3] ^= 0x5A }
+      do { _ = try readTrack(path: temporaryFile(bytes: damaged, name: "d.\(ext)")) } catch is IngestError { failures += 1 }
+    }
+    #expect(failures > 0)
+    for k in Swift.stride(from: 0, to: bytes.count, by: 89) {
+      var flipped = bytes
+      flipped[k] ^= 0xFF
+      do { _ = try readTrack(path: temporaryFile(bytes: flipped, name: "f.\(ext)")) } catch is IngestError {}
+    }
+  }
+
   @Test func gpxWithoutTrackPointsOrCutShort() throws {
     let routeOnly = temporaryFile("<?xml version=\"1.0\"?>\n<gpx version=\"1.1\">\n<rte><rtept lat=\"47\" lon=\"8\"/></rte>\n</gpx>\n", name: "route.gpx")
     do { _ = try readTrack(path: routeOnly); Issue.record("expected an error") } catch let e as IngestError {
@@ -209,6 +229,9 @@ func trackedRun(_ trackFile: String?, offsetS: Double = 0, startTime: Double? = 
     #expect((obj["summary"] as! [String: Any])["vertical_ratio_pct"] as? Double != nil)
     let step0 = (obj["steps"] as! [[String: Any]])[0]
     for key in ["speed_mps", "distance_m", "step_length_m", "vertical_ratio_pct"] { #expect(step0[key] as? Double != nil, "steps[0].\(key)") }
+    // The run's speed for baselines and trend (speed-matched): the track's median.
+    #expect(abs(PastRun(r).speedMps! - 4.17) < 1e-5, "GPX: speed from positions")
+    #expect(try loadPastRun(path: temporaryFile(json, name: "r.json")).speedMps == 4.17)
     // The streamed writer and the tree agree.
     #expect(json == reportJSON(r).serialized() + "\n")
     var csv: [UInt8] = []
