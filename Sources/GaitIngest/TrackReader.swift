@@ -176,7 +176,7 @@ func xmlTrack(bytes: [UInt8], path: String) throws -> Track {
         }
         current = p
       }
-      capture = current != nil && ["time", "Time", "DistanceMeters", "LatitudeDegrees", "LongitudeDegrees", "Speed"].contains(name)
+      capture = current != nil && trackValueElements.contains(name)
       text.removeAll(keepingCapacity: true)
     case .text(let t):
       if capture, text.count < 256 { text.append(contentsOf: t) }
@@ -186,7 +186,7 @@ func xmlTrack(bytes: [UInt8], path: String) throws -> Track {
       }
       stack.removeLast()
       if current != nil {
-        let value = String(decoding: text, as: UTF8.self)
+        let value = capture ? String(decoding: text, as: UTF8.self) : ""
         switch name {
         case "time", "Time":
           guard let t = parseISO8601Time(value.trimmingCharacters(in: .whitespacesAndNewlines)) else {
@@ -221,6 +221,9 @@ func xmlTrack(bytes: [UInt8], path: String) throws -> Track {
   return try buildTrack(raw, format: format, path: path, what: format == "gpx" ? "trkpt" : "Trackpoint")
 }
 
+/// The elements inside a track point whose text gaitline reads.
+private let trackValueElements: Set<String> = ["time", "Time", "DistanceMeters", "LatitudeDegrees", "LongitudeDegrees", "Speed"]
+
 enum XMLEvent {
   /// Local name (namespace prefix removed) and attributes.
   case start(String, [(String, String)])
@@ -250,10 +253,11 @@ func scanXML(_ b: [UInt8], path: String, _ handle: (XMLEvent, Int) throws -> Voi
     }
     return nil
   }
-  func starts(_ pattern: String, at k: Int) -> Bool {
-    let u = Array(pattern.utf8)
-    guard k + u.count <= n else { return false }
-    for m in 0..<u.count where b[k + m] != u[m] { return false }
+  func starts(_ pattern: StaticString, at k: Int) -> Bool {
+    let count = pattern.utf8CodeUnitCount
+    guard k + count <= n else { return false }
+    let u = pattern.utf8Start
+    for m in 0..<count where b[k + m] != u[m] { return false }
     return true
   }
   func countLines(_ from: Int, _ to: Int) { for k in from..<to where b[k] == 0x0A { line += 1 } }
