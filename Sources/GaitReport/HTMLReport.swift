@@ -169,7 +169,7 @@ func svgSeries(id: String, title: String, unit: String, points: [(Double, Double
   }
   svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"axis\"/>", left, w - right, plotBottom, plotBottom)
   // Time as m:ss, or (distanceAxis) track distance in km at nice values.
-  let xStep = niceTicks(xmin, xmax).step
+  let xStep = distanceAxis ? niceTicks(xmin, xmax).step : 0
   let xTicks = distanceAxis ? niceTicks(xmin, xmax).values.filter { $0 >= xmin - 1e-9 && $0 <= xmax + 1e-9 } : timeTicks(xmin, xmax)
   for t in xTicks {
     let x = X(t)

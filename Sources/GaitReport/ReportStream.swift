@@ -343,6 +343,12 @@ public func writeStepsCSV(_ r: AnalysisResult, to sink: ByteSink) throws {
   }
 }
 
+/// The per-step table of `r` as a string (with the track's columns when
+/// `r` has a track).
+public func stepsCSV(_ r: AnalysisResult) -> String {
+  collectText { try writeStepsCSV(r, to: $0) }
+}
+
 /// Collects what a writer sends to a sink into one string.
 func collectText(_ write: (ByteSink) throws -> Void) -> String {
   var bytes: [UInt8] = []
