@@ -139,7 +139,8 @@ func svgSeries(id: String, title: String, unit: String, points: [(Double, Double
   let yt = (values: niceTicks(ymin, ymax).values.filter { abs(($0 / step).rounded() * step - $0) < step * 1e-6 }, step: step)
   var xmin = points.first!.0, xmax = points.last!.0
   if !distanceAxis, xmin > 0, xmin < 0.1 * (xmax - xmin) { xmin = 0 }  // the axis starts at 0:00
-  if xmax - xmin < 1 { xmin -= 0.5; xmax += 0.5 }
+  let minimumSpan = distanceAxis ? 0.01 : 1  // 10 m of track, or 1 s
+  if xmax - xmin < minimumSpan { xmin -= minimumSpan / 2; xmax += minimumSpan / 2 }
   func X(_ x: Double) -> Double { left + (x - xmin) / (xmax - xmin) * (w - left - right) }
   func Y(_ y: Double) -> Double { top + (1 - (y - ymin) / (ymax - ymin)) * (h - top - bottom) }
   let plotBottom = h - bottom

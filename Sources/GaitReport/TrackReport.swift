@@ -141,7 +141,7 @@ extension String {
 }
 
 /// The HTML report's track section: a summary, the splits table and the
-/// per-step metrics against distance. Starts by closing the open chart row
+/// per-step metrics against distance (four charts: two rows of two). Starts by closing the open chart row
 /// and ends inside a new one.
 func trackHTML(_ t: TrackAnalysis, steps: [Step], basis: String) -> String {
   func f(_ v: Double?, _ fmt: String) -> String { v.map { String(format: fmt, $0) } ?? "–" }
@@ -169,5 +169,6 @@ func trackHTML(_ t: TrackAnalysis, steps: [Step], basis: String) -> String {
   html += svgSeries(id: "plot-ratio-distance", title: "Vertical ratio", unit: "%", points: pts { t.steps[$0].verticalRatioPct }, distanceAxis: true)
   html += svgSeries(id: "plot-step-length-distance", title: "Step length", unit: "m", points: pts { t.steps[$0].stepLengthM }, distanceAxis: true)
   html += svgSeries(id: "plot-cadence-distance", title: "Cadence", unit: "steps/min", points: pts { steps[$0].stepTimeMs.map { 60_000 / $0 } }, distanceAxis: true)
+  html += svgSeries(id: "plot-contact-distance", title: "Ground contact time", unit: "ms", points: pts { steps[$0].groundContactMs }, distanceAxis: true)
   return html
 }
