@@ -67,19 +67,17 @@ struct Analyze: ParsableCommand {
   @Option(parsing: .upToNextOption, help: "Earlier reports of this runner (JSON); flags then speak of change from runs at similar speed.")
   var baseline: [String] = []
 
-  @Flag(name: [.short, .long], help: "Print nothing but errors (no summary, notes or progress).")
-  var quiet = false
+  @OptionGroup var trackOptions: TrackArguments
 
-  @Flag(name: [.short, .long], help: "Also print, on stderr, how each input was read (rate and where it came from, columns, units).")
-  var verbose = false
-
-  func validate() throws {
-    if quiet && verbose { throw ValidationError("give --quiet or --verbose, not both") }
-    outputLevel.store(quiet ? 0 : verbose ? 2 : 1, ordering: .relaxed)
-  }
+  // -q/--quiet and -v/--verbose: the same option group as every command.
+  @OptionGroup var output: OutputOptions
+  var quiet: Bool { output.quiet }
 
   func run() throws {
-    if let manifest { return try runManifest(manifest) }
+    if let manifest {
+      try trackOptions.check(inputs: inputs, manifest: manifest, speed: analysis.speed)
+      return try runManifest(manifest)
+    }
     guard !inputs.isEmpty else { throw ValidationError("give recordings to analyse, or --manifest") }
     if shard != nil || shards != nil { throw ValidationError("--shard and --shards need --manifest") }
     // Batch mode: several inputs, a folder or --out-dir. An option that
@@ -100,6 +98,7 @@ struct Analyze: ParsableCommand {
       }
       if jobs != nil { throw ValidationError("--jobs applies to a batch (several inputs, a folder or --out-dir) or --manifest; one input is analysed on one thread") }
     }
+    try trackOptions.check(inputs: inputs, manifest: manifest, speed: analysis.speed)
     _ = try input.csvOptions()  // validate the options before any file is read
     let options = try analysis.analysisOptions()
     let scoring: ScoringPolicy
@@ -110,6 +109,8 @@ struct Analyze: ParsableCommand {
     } catch {
       throw fail(error)
     }
+    let track: Track?
+    do { track = try trackOptions.load() } catch { throw fail(error) }
     let personal = past.isEmpty ? nil : personalBaseline(from: past, speedMps: options.speedMps, policy: scoring)
     if !past.isEmpty, personal == nil, !quiet {
       FileHandle.standardError.write(Data("gaitline: note: no earlier report at a similar speed; flags use population thresholds\n".utf8))
@@ -142,11 +143,12 @@ struct Analyze: ParsableCommand {
           if let path, path != "-" { try protected.check(output: path, what: what) }
         }
         let source = try input.open(files[0])
-        let result = try GaitPipeline.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
+        var result = try GaitPipeline.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
+        try trackOptions.apply(track, to: &result)
         if let json { try writeOutput(to: json, protecting: protected, what: "the --json report") { try writeReport(result, to: $0) } }
         if let html { try writeOutput(htmlReport(result), to: html, protecting: protected, what: "the --html report") }
         if let stepsCSV {
-          try writeOutput(to: stepsCSV, protecting: protected, what: "the --steps-csv table") { try writeStepsCSV(result.steps, to: $0) }
+          try writeOutput(to: stepsCSV, protecting: protected, what: "the --steps-csv table") { try writeStepsCSV(result, to: $0) }
         }
         if !quiet && json != "-" { print(sanitizedForTerminal(textSummary(result), keepNewlines: true), terminator: "") }
         describeInput(files[0], result.ingest, result.info)
@@ -181,7 +183,7 @@ struct Analyze: ParsableCommand {
     let settings = input.settings
     let quiet = self.quiet
     let (stepsCSVEach, htmlEach) = (self.stepsCSVEach, self.htmlEach)
-    let showProgress = isatty(2) == 1
+    let showProgress = isatty(2) == 1 && !quiet
     let total = files.count
     // The one batch runner (GaitPipeline): each input ends analysed (its
     // summary row and the numbers training load needs), skipped or failed.
@@ -214,13 +216,14 @@ struct Analyze: ParsableCommand {
         guard let why = notARecordingReason(error, path: path, settings: settings) else { throw error }
         return .skipped("not a recording: " + why)
       }
-      let result = try GaitPipeline.analyze(source: source, path: path, options: options, policy: scoring, baseline: personal)
+      var result = try GaitPipeline.analyze(source: source, path: path, options: options, policy: scoring, baseline: personal)
+      try trackOptions.apply(track, to: &result)
       try writeOutput(to: (dir as NSString).appendingPathComponent(names[i] + ".json"), protecting: protected, what: "the report") {
         try writeReport(result, to: $0)
       }
       if stepsCSVEach {
         try writeOutput(to: (dir as NSString).appendingPathComponent(names[i] + ".steps.csv"), protecting: protected, what: "the steps table") {
-          try writeStepsCSV(result.steps, to: $0)
+          try writeStepsCSV(result, to: $0)
         }
       }
       if htmlEach {
@@ -331,7 +334,7 @@ func reportNames(for files: [String]) -> [String] {
 
 func summaryRow(path: String, report: String, result: AnalysisResult? = nil, error: String? = nil) -> String {
   guard let r = result else {
-    let empty = Array(repeating: "", count: 6 + metricColumns.count)
+    let empty = Array(repeating: "", count: 6 + metricColumns.count + speedColumnNames.count)
     return ([csvField(path), "failed", csvField(error ?? "")] + empty).joined(separator: ",") + "\n"
   }
   let s = r.summary
@@ -342,5 +345,6 @@ func summaryRow(path: String, report: String, result: AnalysisResult? = nil, err
     return String(format: "%.\(d)f", x)
   }
   return ([csvField(path), "ok", "", csvField(report), r.placement.rawValue, f(r.ingest.sampleRateHz, 3, json: 4), f(r.ingest.durationS, 2, json: 3),
-           String(s.steps), String(s.runningSteps)] + metricColumns.map { f($0.value(s), $0.digits) }).joined(separator: ",") + "\n"
+           String(s.steps), String(s.runningSteps)] + metricColumns.map { f($0.value(s), $0.digits) }).joined(separator: ",")
+    + "," + speedColumns(r) + "\n"
 }

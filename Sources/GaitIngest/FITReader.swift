@@ -22,6 +22,11 @@ public struct FITDynamics: Sendable, Hashable {
   public var stepLengthMm: Double?
   public var verticalRatioPct: Double?
   public var speedMps: Double?
+  /// Distance from the start of the activity, m (record field 5).
+  public var distanceM: Double?
+  /// Position, degrees (record fields 0 and 1, semicircles).
+  public var latitudeDeg: Double?
+  public var longitudeDeg: Double?
 }
 
 /// What a FIT activity says about running form.
@@ -162,6 +167,14 @@ public func readFIT(path: String) throws -> FITActivity {
       d.stanceTimeBalanceLeftPct = scaled(84, 100)
       d.stepLengthMm = scaled(85, 10)
       d.speedMps = scaled(73, 1000) ?? scaled(6, 1000)
+      d.distanceM = scaled(5, 100)
+      // sint32 semicircles; 0x7FFFFFFF is FIT's invalid value for sint32.
+      func semicircles(_ n: UInt8) -> Double? {
+        guard let v = values[n], v != 0x7FFF_FFFF else { return nil }
+        return Double(Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: v))) * (180 / 2_147_483_648)
+      }
+      d.latitudeDeg = semicircles(0)
+      d.longitudeDeg = semicircles(1)
       if activity.records.count < FITActivity.maxRecords { activity.records.append(d) } else { droppedRecords += 1 }
     } else {
       d.verticalOscillationMm = scaled(89, 10)

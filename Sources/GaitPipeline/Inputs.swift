@@ -63,7 +63,8 @@ public func specialFileKind(_ mode: mode_t) -> String {
 }
 
 /// The header lines of the tables gaitline writes.
-public let summaryHeader = "input,status,error,report,placement,sample_rate_hz,duration_s,steps,running_steps," + metricColumnsHeader + "\n"
+public let summaryHeader = "input,status,error,report,placement,sample_rate_hz,duration_s,steps,running_steps," + metricColumnsHeader
+  + "," + speedColumnNames.joined(separator: ",") + "\n"
 public let trainingLoadHeader = "id,severity,week,message\n"
 
 /// The merged table's columns. The metric columns are those of

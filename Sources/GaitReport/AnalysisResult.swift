@@ -26,6 +26,9 @@ public struct AnalysisResult: Sendable {
   public var flags: [RiskFlag] = []
   /// The personal baseline the flags were judged against, if any.
   public var baseline: PersonalBaseline?
+  /// The steps on the runner's watch track (`--track`), if one was given
+  /// (``attachTrack(_:to:startTimeUnixS:offsetS:)``).
+  public var track: TrackAnalysis?
 
   /// An analysed input as the pipeline assembles it; flags and baseline
   /// are set after scoring.

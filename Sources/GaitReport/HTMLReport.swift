@@ -112,7 +112,8 @@ func rollingMedianBySorting(_ points: [(Double, Double)], half: Int) -> [(Double
 /// a line, labelled axes at nice values, time as m:ss, a legend, and an
 /// optional shaded typical range.
 func svgSeries(id: String, title: String, unit: String, points: [(Double, Double)],
-               band: (low: Double, high: Double, label: String)? = nil, perSegment: Bool = false) -> String {
+               band: (low: Double, high: Double, label: String)? = nil, perSegment: Bool = false,
+               distanceAxis: Bool = false) -> String {
   let w = 480.0, h = 250.0, left = 54.0, right = 14.0, top = 46.0, bottom = 42.0
   guard !points.isEmpty else {
     return "<figure class=\"chart\" id=\"\(id)\"><figcaption>\(escapeHTML(title))</figcaption><p class=\"empty\">not measured for this recording</p></figure>"
@@ -137,8 +138,9 @@ func svgSeries(id: String, title: String, unit: String, points: [(Double, Double
   ymax = ((ymax + pad) / step).rounded(.up) * step
   let yt = (values: niceTicks(ymin, ymax).values.filter { abs(($0 / step).rounded() * step - $0) < step * 1e-6 }, step: step)
   var xmin = points.first!.0, xmax = points.last!.0
-  if xmin > 0, xmin < 0.1 * (xmax - xmin) { xmin = 0 }  // the axis starts at 0:00
-  if xmax - xmin < 1 { xmin -= 0.5; xmax += 0.5 }
+  if !distanceAxis, xmin > 0, xmin < 0.1 * (xmax - xmin) { xmin = 0 }  // the axis starts at 0:00
+  let minimumSpan = distanceAxis ? 0.01 : 1  // 10 m of track, or 1 s
+  if xmax - xmin < minimumSpan { xmin -= minimumSpan / 2; xmax += minimumSpan / 2 }
   func X(_ x: Double) -> Double { left + (x - xmin) / (xmax - xmin) * (w - left - right) }
   func Y(_ y: Double) -> Double { top + (1 - (y - ymin) / (ymax - ymin)) * (h - top - bottom) }
   let plotBottom = h - bottom
@@ -167,13 +169,17 @@ func svgSeries(id: String, title: String, unit: String, points: [(Double, Double
                   left, w - right, Y(v), Y(v), left - 6, Y(v) + 4, niceLabel(v, step: yt.step))
   }
   svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"axis\"/>", left, w - right, plotBottom, plotBottom)
-  for t in timeTicks(xmin, xmax) {
+  // Time as m:ss, or (distanceAxis) track distance in km at nice values.
+  let xStep = distanceAxis ? niceTicks(xmin, xmax).step : 0
+  let xTicks = distanceAxis ? niceTicks(xmin, xmax).values.filter { $0 >= xmin - 1e-9 && $0 <= xmax + 1e-9 } : timeTicks(xmin, xmax)
+  for t in xTicks {
     let x = X(t)
     let anchor = x > w - right - 14 ? "end" : x < left + 14 ? "start" : "middle"
     svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"axis\"/><text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"%@\">%@</text>",
-                  x, x, plotBottom, plotBottom + 4, x, plotBottom + 16, anchor, clockLabel(t))
+                  x, x, plotBottom, plotBottom + 4, x, plotBottom + 16, anchor, distanceAxis ? niceLabel(t, step: xStep) : clockLabel(t))
   }
-  svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"axislabel\" text-anchor=\"middle\">time into the recording (min:s)</text>", (left + w - right) / 2, h - 6)
+  svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"axislabel\" text-anchor=\"middle\">%@</text>", (left + w - right) / 2, h - 6,
+                distanceAxis ? "distance on the watch track (km)" : "time into the recording (min:s)")
   svg += String(format: "<text transform=\"translate(14,%.1f) rotate(-90)\" class=\"axislabel\" text-anchor=\"middle\">%@</text>", (top + plotBottom) / 2, escapeHTML(unit))
   svg += "<g clip-path=\"url(#\(id)-area)\">"
   if !perSegment {
@@ -372,6 +378,7 @@ public func htmlReport(_ r: AnalysisResult) -> String {
   html += svgSeries(id: "plot-vo", title: "Vertical oscillation", unit: "cm", points: voPts)
   html += svgSeries(id: "plot-lean", title: "Trunk forward lean", unit: "degrees", points: leanPts,
                     band: (3, 11, "typical 3–11° (Teng & Powers)"), perSegment: true)
+  if let t = r.track { html += trackHTML(t, steps: r.steps, basis: s.basis) }
   html += "</div><h2>Per-step distributions and left vs right</h2><div class=\"charts\">"
   html += svgHistogram(id: "hist-cadence", title: "Cadence", unit: "steps/min", values: cadencePts.map(\.1))
   html += svgHistogram(id: "hist-contact", title: "Ground contact time", unit: "ms", values: contactPts.map(\.1))

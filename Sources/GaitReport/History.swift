@@ -14,7 +14,7 @@ extension PastRun {
   public init(_ r: AnalysisResult) {
     self.init(
       path: r.path, dateUnixS: r.info.startTimeUnixS ?? dateFromName(r.path) ?? fileDate(r.path),
-      speedMps: r.options.speedMps, runningSeconds: r.summary.runningSeconds,
+      speedMps: r.options.speedMps ?? r.track?.speedMps?.median, runningSeconds: r.summary.runningSeconds,
       cadenceSpm: r.summary.cadenceSpm?.median, groundContactMs: r.summary.groundContactMs?.median,
       brakingMps: r.summary.brakingMps?.median, trunkLeanDeg: r.summary.trunkLeanDeg?.median,
       lateralSwayCm: r.summary.lateralSwayCm?.median)
@@ -37,7 +37,9 @@ public func loadPastRun(path: String) throws -> PastRun {
   return PastRun(
     path: inputPath,
     dateUnixS: input["start_time_unix_s"] as? Double ?? dateFromName(inputPath) ?? dateFromName(path) ?? fileDate(path),
-    speedMps: options?["speed_mps"] as? Double, runningSeconds: summary["running_s"] as? Double ?? 0,
+    // --speed, else the watch track's median speed (--track).
+    speedMps: options?["speed_mps"] as? Double ?? ((root["track"] as? [String: Any])?["speed_mps"] as? [String: Any])?["median"] as? Double,
+    runningSeconds: summary["running_s"] as? Double ?? 0,
     cadenceSpm: median("cadence_spm"), groundContactMs: median("ground_contact_ms"), brakingMps: median("braking_mps"),
     trunkLeanDeg: median("trunk_lean_deg"), lateralSwayCm: median("lateral_sway_cm"))
 }

@@ -20,6 +20,10 @@ public struct StepColumn: Sendable {
     /// JSON `true`/`false`, CSV `1`/`0`; `nil` is JSON `null` and an empty
     /// CSV cell.
     case flag(@Sendable (Step) -> Bool?)
+    /// A number kept beside the steps rather than in them (the track's
+    /// speed and distance), looked up by the step's index in the analysis,
+    /// rounded to `digits` decimals.
+    case indexed(@Sendable (Int) -> Double?, digits: Int)
   }
 
   /// The JSON key and CSV header, with the unit (`ground_contact_ms`).
@@ -52,13 +56,15 @@ public let stepColumns: [StepColumn] = [
 ]
 
 /// One step as a JSON object (the `steps[]` entries of the report), from
-/// ``stepColumns``.
-public func stepJSON(_ s: Step) -> JSONValue {
-  .object(stepColumns.map { c in
+/// ``stepColumns`` (or `columns`; `index` is the step's index for
+/// ``StepColumn/Value/indexed(_:digits:)`` columns).
+public func stepJSON(_ s: Step, index: Int? = nil, columns: [StepColumn] = stepColumns) -> JSONValue {
+  .object(columns.map { c in
     switch c.value {
     case .number(let f, let digits): return (c.name, .num(f(s), digits))
     case .text(let f): return (c.name, .str(f(s)))
     case .flag(let f): return (c.name, f(s).map { .bool($0) } ?? .null)
+    case .indexed(let f, let digits): return (c.name, .num(index.flatMap(f), digits))
     }
   })
 }
@@ -236,6 +242,13 @@ struct StepTableEncoding: Sendable {
 
   static let report = StepTableEncoding(stepColumns)
 
+  /// The step table of `r`: ``report``, plus the track's columns when `r`
+  /// has a track.
+  static func of(_ r: AnalysisResult) -> StepTableEncoding {
+    guard let t = r.track else { return .report }
+    return StepTableEncoding(stepColumns + trackStepColumns(t))
+  }
+
   /// The `steps` array of the JSON report as ``JSONValue`` writes it at
   /// depth 1: `[]`, or one object per step.
   func writeJSON(_ steps: [Step], into w: inout ByteWriter) throws {
@@ -254,6 +267,7 @@ struct StepTableEncoding: Sendable {
               if let t = f(s) { try w.writeJSONString(t) } else { try w.write(literal: "null") }
             case .flag(let f):
               if let b = f(s) { try w.write(literal: b ? "true" : "false") } else { try w.write(literal: "null") }
+            case .indexed(let f, let digits): try w.writeJSONNumber(f(k), digits: digits)
             }
             try w.write(literal: i < last ? ",\n" : "\n")
           }
@@ -269,13 +283,14 @@ struct StepTableEncoding: Sendable {
   func writeCSV(_ steps: [Step], into w: inout ByteWriter) throws {
     try w.write(csvHeader)
     try columns.withUnsafeBufferPointer { columns in
-      for s in steps {
+      for (k, s) in steps.enumerated() {
         for i in 0..<columns.count {
           if i > 0 { try w.write(byte: UInt8(ascii: ",")) }
           switch columns[i].value {
           case .number(let f, let digits): if let v = f(s) { try w.writeFixed(v, digits: digits) }
           case .text(let f): if let t = f(s) { try w.write(t) }
           case .flag(let f): if let b = f(s) { try w.write(byte: b ? UInt8(ascii: "1") : UInt8(ascii: "0")) }
+          case .indexed(let f, let digits): if let v = f(k) { try w.writeFixed(v, digits: digits) }
           }
         }
         try w.write(byte: UInt8(ascii: "\n"))
@@ -302,7 +317,7 @@ public func writeReport(_ r: AnalysisResult, inserting extra: [(String, JSONValu
       let bytes = UnsafeRawBufferPointer(utf8)
       guard let at = firstIndex(of: token, in: bytes) else { try w.write(bytes); return }
       try w.write(UnsafeRawBufferPointer(rebasing: bytes[..<at]))
-      try StepTableEncoding.report.writeJSON(r.steps, into: &w)
+      try StepTableEncoding.of(r).writeJSON(r.steps, into: &w)
       try w.write(UnsafeRawBufferPointer(rebasing: bytes[(at + token.count)...]))
     }
     try w.flush()
@@ -316,6 +331,22 @@ public func writeStepsCSV(_ steps: [Step], to sink: ByteSink) throws {
     try StepTableEncoding.report.writeCSV(steps, into: &w)
     try w.flush()
   }
+}
+
+/// Writes the per-step CSV of `r` (with the track's columns when it has a
+/// track) into `sink` through a fixed buffer.
+public func writeStepsCSV(_ r: AnalysisResult, to sink: ByteSink) throws {
+  try withoutActuallyEscaping(sink) { sink in
+    var w = ByteWriter(sink: sink)
+    try StepTableEncoding.of(r).writeCSV(r.steps, into: &w)
+    try w.flush()
+  }
+}
+
+/// The per-step table of `r` as a string (with the track's columns when
+/// `r` has a track).
+public func stepsCSV(_ r: AnalysisResult) -> String {
+  collectText { try writeStepsCSV(r, to: $0) }
 }
 
 /// Collects what a writer sends to a sink into one string.

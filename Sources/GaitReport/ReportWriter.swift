@@ -111,7 +111,12 @@ public func reportJSON(_ r: AnalysisResult, includeSteps: Bool = true) -> JSONVa
                ("running_steps", .number(Double(seg.runningSteps))), ("trunk_lean_deg", .num(seg.trunkLeanDeg, 1))])
     })),
   ]
-  if includeSteps { pairs.append(("steps", .array(r.steps.map(stepJSON)))) } else { pairs.append(("steps", .string(stepsPlaceholder))) }
+  // The track block follows the summary; present only with a track.
+  if let t = r.track { pairs.insert(("track", trackJSON(t)), at: (pairs.firstIndex { $0.0 == "summary" } ?? pairs.count - 1) + 1) }
+  if includeSteps {
+    let columns = r.track.map { stepColumns + trackStepColumns($0) } ?? stepColumns
+    pairs.append(("steps", .array(r.steps.enumerated().map { stepJSON($1, index: $0, columns: columns) })))
+  } else { pairs.append(("steps", .string(stepsPlaceholder))) }
   if let b = r.baseline {
     pairs.append(("baseline", .object([
       ("runs", .number(Double(b.runs))), ("cadence_spm", .num(b.cadenceSpm, 1)),
@@ -195,6 +200,7 @@ public func textSummary(_ r: AnalysisResult) -> String {
     }
   }
   if let b = s.gctBalanceLeftPct { lines.append("  GCT balance            \(String(format: "%.1f", b)) % left") }
+  if let t = r.track { lines += trackSummaryLines(t) }
   if r.flags.isEmpty {
     lines.append("  flags: none")
   } else {

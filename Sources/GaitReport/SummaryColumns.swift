@@ -45,3 +45,10 @@ public let metricColumns: [MetricColumn] = [
 
 /// The header names of the metric columns, comma-separated.
 public var metricColumnsHeader: String { metricColumns.map(\.name).joined(separator: ",") }
+
+/// The speed columns summary.csv ends with (`analyze --track` or `--speed`;
+/// empty cells without either): speed, distance covered, median step length
+/// and vertical ratio. They come from the whole result, not the summary
+/// alone, so they follow the metric columns rather than joining them; the
+/// cohort merge does not carry them.
+public let speedColumnNames = ["speed_mps", "distance_m", "step_length_m", "vertical_ratio_pct"]

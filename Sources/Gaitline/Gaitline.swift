@@ -93,7 +93,17 @@ public struct RunReport: Sendable {
   /// `gaitline analyze --html` writes.
   public var html: String { htmlReport(result) }
   /// The per-step table that `gaitline analyze --steps-csv` writes.
-  public var stepsCSV: String { GaitReport.stepsCSV(result.steps) }
+  public var stepsCSV: String { GaitReport.stepsCSV(result) }
+
+  /// This run placed on the runner's watch track (the GPX, TCX or FIT file
+  /// of the same run), as `gaitline analyze --track` does: speed, distance,
+  /// step length and vertical ratio per step and per-km splits in
+  /// ``result`` (`track`) and every rendering.
+  public func onTrack(_ trackPath: String, startTimeUnixS: Double? = nil, offsetS: Double = 0) throws -> RunReport {
+    var r = result
+    try attachTrack(readTrack(path: trackPath), to: &r, startTimeUnixS: startTimeUnixS, offsetS: offsetS)
+    return RunReport(r)
+  }
 
   /// Writes ``html`` to `path` atomically (a temporary file renamed into
   /// place), never over the recording it describes.
