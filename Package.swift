@@ -69,7 +69,7 @@ let package = Package(
       dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitPipeline", "GaitTestSupport"]),
     .testTarget(
       name: "GaitReportTests",
-      dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitTestSupport"]),
+      dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitPipeline", "GaitTestSupport"]),
     .testTarget(name: "GaitStreamTests", dependencies: ["GaitCore", "GaitIngest", "GaitStream", "GaitTestSupport"]),
     .testTarget(name: "GaitCohortTests", dependencies: ["GaitCohort", "GaitIngest", "GaitPipeline", "GaitTestSupport"]),
     .testTarget(name: "GaitlineTests", dependencies: ["Gaitline"]),

@@ -8,6 +8,7 @@ import Foundation
 import GaitCore
 import GaitDSP
 import GaitIngest
+import GaitPipeline
 import GaitReport
 import GaitScoring
 import GaitTestSupport
