@@ -143,7 +143,7 @@ struct Analyze: ParsableCommand {
         let source = try input.open(files[0])
         let result = try GaitReport.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
         if let json { try writeOutput(to: json, protecting: protected, what: "the --json report") { try writeReport(result, to: $0) } }
-        if let html { try writeOutput(htmlReport(result), to: html, protecting: protected, what: "the --html report") }
+        if let html { try writeOutput(to: html, protecting: protected, what: "the --html report") { try writeHTMLReport(result, to: $0) } }
         if let stepsCSV {
           try writeOutput(to: stepsCSV, protecting: protected, what: "the --steps-csv table") { try writeStepsCSV(result.steps, to: $0) }
         }
@@ -214,7 +214,7 @@ struct Analyze: ParsableCommand {
           }
         }
         if htmlEach {
-          try writeOutput(htmlReport(result), to: (dir as NSString).appendingPathComponent(names[i] + ".html"), protecting: protected, what: "the HTML report")
+          try writeOutput(to: (dir as NSString).appendingPathComponent(names[i] + ".html"), protecting: protected, what: "the HTML report") { try writeHTMLReport(result, to: $0) }
         }
         runs.withLock { $0[i] = PastRun(result) }
         row = summaryRow(path: path, report: names[i] + ".json", result: result)
