@@ -319,9 +319,10 @@ private func writeHTMLReport(_ r: AnalysisResult, into w: inout ByteWriter) thro
   }
   let allSteps = s.basis == "all"
   let run = r.steps.lazy.filter { allSteps || $0.running }
-  let cadencePts = Array(run.compactMap { st in st.stepTimeMs.map { (st.icS, 60_000 / $0) } })
-  let contactPts = Array(run.compactMap { st in st.groundContactMs.map { (st.icS, $0) } })
-  let voPts = Array(run.compactMap { st in st.verticalOscillationCm.map { (st.icS, $0) } })
+  // Each chart's points are made when it is written and freed after it (a
+  // 10-hour run has 100 000 steps: one array alive at a time, not five).
+  let cadence = run.compactMap { st in st.stepTimeMs.map { (st.icS, 60_000 / $0) } }
+  let contact = run.compactMap { st in st.groundContactMs.map { (st.icS, $0) } }
   let leanPts = r.segments.filter { $0.steps > 0 }.compactMap { seg in seg.trunkLeanDeg.map { ((seg.startS + seg.endS) / 2, $0) } }
   func sideMean(_ side: Side) -> Double? {
     let v = Array(run.filter { $0.side == side }.compactMap(\.groundContactMs))
@@ -379,18 +380,19 @@ private func writeHTMLReport(_ r: AnalysisResult, into w: inout ByteWriter) thro
   if let b = s.gctBalanceLeftPct { try w.write("<tr><th>GCT balance</th><td>\(String(format: "%.1f", b)) % left</td><td></td><td></td></tr>") }
   try w.write("</table>")
   try w.write("<h2>Over the run</h2><div class=\"charts\">")
-  try w.write(svgSeries(id: "plot-cadence", title: "Cadence", unit: "steps/min", points: cadencePts))
-  try w.write(svgSeries(id: "plot-contact", title: "Ground contact time", unit: "ms", points: contactPts))
+  try w.write(svgSeries(id: "plot-cadence", title: "Cadence", unit: "steps/min", points: Array(cadence)))
+  try w.write(svgSeries(id: "plot-contact", title: "Ground contact time", unit: "ms", points: Array(contact)))
   if r.placement == .shank {
     try w.write(svgSeries(id: "plot-tibial-shock", title: "Tibial shock (peak axial acceleration)", unit: "g",
                       points: Array(run.compactMap { st in st.tibialShockG.map { (st.icS, $0) } })))
   }
-  try w.write(svgSeries(id: "plot-vo", title: "Vertical oscillation", unit: "cm", points: voPts))
+  try w.write(svgSeries(id: "plot-vo", title: "Vertical oscillation", unit: "cm",
+                        points: Array(run.compactMap { st in st.verticalOscillationCm.map { (st.icS, $0) } })))
   try w.write(svgSeries(id: "plot-lean", title: "Trunk forward lean", unit: "degrees", points: leanPts,
                     band: (3, 11, "typical 3–11° (Teng & Powers)"), perSegment: true))
   try w.write("</div><h2>Per-step distributions and left vs right</h2><div class=\"charts\">")
-  try w.write(svgHistogram(id: "hist-cadence", title: "Cadence", unit: "steps/min", values: cadencePts.map(\.1)))
-  try w.write(svgHistogram(id: "hist-contact", title: "Ground contact time", unit: "ms", values: contactPts.map(\.1)))
+  try w.write(svgHistogram(id: "hist-cadence", title: "Cadence", unit: "steps/min", values: Array(cadence.map(\.1))))
+  try w.write(svgHistogram(id: "hist-contact", title: "Ground contact time", unit: "ms", values: Array(contact.map(\.1))))
   try w.write(svgLeftRight(id: "plot-left-right", title: "Ground contact by side", unit: "ms", left: sideMean(.left), right: sideMean(.right)))
   try w.write("</div><h2>Data quality</h2><ul class=\"notes\">")
   let notes = r.ingest.warnings + r.warnings
