@@ -43,6 +43,8 @@ fi
 echo "== Peak memory: gaitline analyze on a 10-hour 100 Hz CSV ($(du -h "$work/hour10.csv" | cut -f1))"
 /usr/bin/time -f "%M" -o "$work/rss" "$bin" analyze "$work/hour10.csv" --json "$work/r10.json" --html "$work/r10.html" -q
 rss_kib=$(tail -1 "$work/rss")
+/usr/bin/time -f "%M" -o "$work/rss" "$bin" analyze "$work/hour10.csv" --json "$work/r10.json" -q
+rss_json_kib=$(tail -1 "$work/rss")
 
 row() { printf "  %-52s %14s   target %s\n" "$1" "$2" "$3"; }
 echo
@@ -51,9 +53,12 @@ row "whole process, 1-h CSV --json (ms)" "$csv_ms" "<= 50"
 row "whole process, 1-h .glb --json (ms)" "$glb_ms" "<= 35"
 row "start-up, gaitline --version (ms)" "$version_ms" "(5.0 with a static stdlib)"
 row "CSV reader, time + 3 columns (MB/s)" "$(p50 CSV.parse.hour1.100Hz MBps)" ">= 500"
+row "CSV reader, time + 6 columns (MB/s)" "$(p50 CSV.parse.gyro.hour1.100Hz MBps)" ">= 500"
 row "steps of an hour written, JSON report (ms)" "$(p50 Report.json.hour1.100Hz 'Time (wall clock)')" "<= 8"
+row "HTML report of an hour, streamed (ms)" "$(p50 Report.html.hour1.100Hz 'Time (wall clock)')" "(no target)"
 row "steps of an hour written, steps CSV (ms)" "$(p50 Report.stepsCSV.hour1.100Hz 'Time (wall clock)')" "(no target)"
 row "analysis, 1 h at 100 Hz (k samples/s)" "$(p50 Analysis.hour1.100Hz kSamplesPerS)" ">= 25000"
 row "gaitBouts, 80 000 alternating steps (ms)" "$(p50 Bouts.alternating.steps80k 'Time (wall clock)')" "<= 50"
 row "peak RSS, 10 h --json --html (MiB)" "$((rss_kib / 1024))" "<= 48"
+row "peak RSS, 10 h --json (MiB)" "$((rss_json_kib / 1024))" "(gate: Thresholds)"
 row "cohort hashing, SHA-256 (MB/s)" "$(p50 SHA256.file.256MiB MBps)" ">= 1000"

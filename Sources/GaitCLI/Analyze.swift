@@ -146,7 +146,7 @@ struct Analyze: ParsableCommand {
         var result = try GaitPipeline.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
         try trackOptions.apply(track, to: &result)
         if let json { try writeOutput(to: json, protecting: protected, what: "the --json report") { try writeReport(result, to: $0) } }
-        if let html { try writeOutput(htmlReport(result), to: html, protecting: protected, what: "the --html report") }
+        if let html { try writeOutput(to: html, protecting: protected, what: "the --html report") { try writeHTMLReport(result, to: $0) } }
         if let stepsCSV {
           try writeOutput(to: stepsCSV, protecting: protected, what: "the --steps-csv table") { try writeStepsCSV(result, to: $0) }
         }
@@ -227,7 +227,7 @@ struct Analyze: ParsableCommand {
         }
       }
       if htmlEach {
-        try writeOutput(htmlReport(result), to: (dir as NSString).appendingPathComponent(names[i] + ".html"), protecting: protected, what: "the HTML report")
+        try writeOutput(to: (dir as NSString).appendingPathComponent(names[i] + ".html"), protecting: protected, what: "the HTML report") { try writeHTMLReport(result, to: $0) }
       }
       return .analysed((summaryRow(path: path, report: names[i] + ".json", result: result), PastRun(result)))
     }

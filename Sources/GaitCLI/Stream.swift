@@ -122,7 +122,7 @@ struct Stream: ParsableCommand {
       }
       describeInput(device, result.ingest, result.info)
       if let json { try writeOutput(to: json, protecting: outputs, what: "the --json report") { try writeReport(result, to: $0) } }
-      if let html { try writeOutput(htmlReport(result), to: html, protecting: outputs, what: "the --html report") }
+      if let html { try writeOutput(to: html, protecting: outputs, what: "the --html report") { try writeHTMLReport(result, to: $0) } }
       if source.recordIncomplete {
         // The report is written; the exit status says the record is not whole.
         FileHandle.standardError.write(Data("gaitline: the record is incomplete (see the report's warnings); exit status 74\n".utf8))

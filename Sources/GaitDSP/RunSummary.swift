@@ -91,41 +91,32 @@ public struct RunSummary: Sendable, Hashable {
     // steps (a 10-hour run has 100 000 of them).
     let onlyRunning = runningSteps >= Self.minimumRunningSteps
     basis = onlyRunning ? "running" : "all"
-    // One pass over the steps collects every metric.
-    var cadence: [Double] = [], stepTime: [Double] = [], contact: [Double] = [], flight: [Double] = []
-    var duty: [Double] = [], vo: [Double] = [], sway: [Double] = [], braking: [Double] = [], impact: [Double] = []
+    // One metric at a time, straight from the steps (the same values in the
+    // same order): one array alive at a time, not thirteen (13 MB for the
+    // 100 000 steps of a 10-hour run, at the process's memory peak).
+    let counted = all.lazy.filter { !onlyRunning || $0.running }
+    func distribution(_ value: @escaping (Step) -> Double?) -> Distribution? { Distribution(counted.compactMap(value)) }
     var leftContact: [Double] = [], rightContact: [Double] = []
-    var shock: [Double] = [], shockRate: [Double] = []
     var shockClipped = 0
-    for st in all where !onlyRunning || st.running {
-      if let t = st.stepTimeMs { stepTime.append(t); cadence.append(60_000 / t) }
+    for st in counted {
       if let g = st.groundContactMs {
-        contact.append(g)
         if st.side == .left { leftContact.append(g) } else if st.side == .right { rightContact.append(g) }
       }
-      if let f = st.flightMs { flight.append(f) }
-      if let d = st.dutyFactor { duty.append(d) }
-      if let v = st.verticalOscillationCm { vo.append(v) }
-      if let w = st.lateralSwayCm { sway.append(w) }
-      if let b = st.brakingMps { braking.append(b) }
-      if let i = st.impactG { impact.append(i) }
-      if let t = st.tibialShockG { shock.append(t) }
-      if let t = st.tibialShockRateGps { shockRate.append(t) }
       if st.tibialShockClipped == true { shockClipped += 1 }
     }
-    tibialShockG = Distribution(shock)
-    tibialShockRateGps = Distribution(shockRate)
+    tibialShockG = distribution(\.tibialShockG)
+    tibialShockRateGps = distribution(\.tibialShockRateGps)
     tibialShockClippedSteps = shockClipped
-    cadenceSpm = Distribution(cadence)
+    cadenceSpm = distribution { st in st.stepTimeMs.map { 60_000 / $0 } }
     cadenceSpectralSpm = Statistics.median(segments.compactMap(\.cadenceSpectralSpm))
-    stepTimeMs = Distribution(stepTime)
-    groundContactMs = Distribution(contact)
-    flightMs = Distribution(flight)
-    dutyFactor = Distribution(duty)
-    verticalOscillationCm = Distribution(vo)
-    lateralSwayCm = Distribution(sway)
-    brakingMps = Distribution(braking)
-    impactG = Distribution(impact)
+    stepTimeMs = distribution(\.stepTimeMs)
+    groundContactMs = distribution(\.groundContactMs)
+    flightMs = distribution(\.flightMs)
+    dutyFactor = distribution(\.dutyFactor)
+    verticalOscillationCm = distribution(\.verticalOscillationCm)
+    lateralSwayCm = distribution(\.lateralSwayCm)
+    brakingMps = distribution(\.brakingMps)
+    impactG = distribution(\.impactG)
     let gaitSegments = segments.filter { $0.steps > 0 }
     // Lean relative to standing when the recording has a still stance
     // (the mounting tilt found in standing, Moe-Nilssen 1998; docs/EVIDENCE.md);

@@ -8,48 +8,142 @@ import GaitCore
 /// Times are seconds from the first sample of the input. Fields that the
 /// placement cannot measure are `nil` (a foot sensor has no trunk oscillation;
 /// a two-axis file has no mediolateral axis).
+///
+/// Stored compactly (112 bytes, was 200): each optional number is a plain
+/// `Double` in which one NaN bit pattern, never produced by arithmetic and
+/// never handed out, stands for `nil`; the public properties, equality,
+/// hashing and the Codable form are those of the optionals.
 public struct Step: Sendable, Hashable, Codable {
   /// Initial contact (foot strike), s.
   public var icS: Double
   /// Terminal contact (toe-off), s.
-  public var tcS: Double?
+  public var tcS: Double? { get { Step.value(_tcS) } set { _tcS = Step.stored(newValue) } }
   /// Which foot, when it can be told.
   public var side: Side?
   /// From this contact to the next one of either foot (hip) or to the next
   /// of the same foot divided by two (foot), ms.
-  public var stepTimeMs: Double?
+  public var stepTimeMs: Double? { get { Step.value(_stepTimeMs) } set { _stepTimeMs = Step.stored(newValue) } }
   /// Ground contact time, ms (tc − ic).
-  public var groundContactMs: Double?
+  public var groundContactMs: Double? { get { Step.value(_groundContactMs) } set { _groundContactMs = Step.stored(newValue) } }
   /// Flight time, ms (next ic − tc); 0 when the feet overlap.
-  public var flightMs: Double?
+  public var flightMs: Double? { get { Step.value(_flightMs) } set { _flightMs = Step.stored(newValue) } }
   /// Ground contact / stride time.
-  public var dutyFactor: Double?
+  public var dutyFactor: Double? { get { Step.value(_dutyFactor) } set { _dutyFactor = Step.stored(newValue) } }
   /// Peak-to-peak vertical displacement of the trunk over the step, cm.
-  public var verticalOscillationCm: Double?
+  public var verticalOscillationCm: Double? {
+    get { Step.value(_verticalOscillationCm) } set { _verticalOscillationCm = Step.stored(newValue) }
+  }
   /// Forward velocity lost during stance (braking), m/s.
-  public var brakingMps: Double?
+  public var brakingMps: Double? { get { Step.value(_brakingMps) } set { _brakingMps = Step.stored(newValue) } }
   /// Peak vertical acceleration in the first half of stance, g.
-  public var impactG: Double?
+  public var impactG: Double? { get { Step.value(_impactG) } set { _impactG = Step.stored(newValue) } }
   /// Peak-to-peak mediolateral displacement of the trunk over the step, cm.
-  public var lateralSwayCm: Double?
+  public var lateralSwayCm: Double? { get { Step.value(_lateralSwayCm) } set { _lateralSwayCm = Step.stored(newValue) } }
   /// Foot-flat (the quietest instant of stance) of a foot sensor, s.
-  public var footFlatS: Double?
+  public var footFlatS: Double? { get { Step.value(_footFlatS) } set { _footFlatS = Step.stored(newValue) } }
   /// Whether the step belongs to a running bout (``GaitKindLabeller``:
   /// flight phases, with hysteresis) or a walking one. The step metrics set
   /// it per step (a flight phase seen); the analyzer then labels per bout.
   public var running: Bool
   /// Shank sensor: peak axial (tibial) acceleration after contact, gravity
   /// included, g. A lower bound when ``tibialShockClipped``.
-  public var tibialShockG: Double?
+  public var tibialShockG: Double? { get { Step.value(_tibialShockG) } set { _tibialShockG = Step.stored(newValue) } }
   /// Shank sensor: mean rate of rise of the axial acceleration from contact
   /// to its peak, g/s.
-  public var tibialShockRateGps: Double?
+  public var tibialShockRateGps: Double? {
+    get { Step.value(_tibialShockRateGps) } set { _tibialShockRateGps = Step.stored(newValue) }
+  }
   /// Shank sensor: the shock window holds a sample at the sensor's range.
   public var tibialShockClipped: Bool?
+
+  private var _tcS = Step.absent
+  private var _stepTimeMs = Step.absent
+  private var _groundContactMs = Step.absent
+  private var _flightMs = Step.absent
+  private var _dutyFactor = Step.absent
+  private var _verticalOscillationCm = Step.absent
+  private var _brakingMps = Step.absent
+  private var _impactG = Step.absent
+  private var _lateralSwayCm = Step.absent
+  private var _footFlatS = Step.absent
+  private var _tibialShockG = Step.absent
+  private var _tibialShockRateGps = Step.absent
 
   public init(icS: Double, running: Bool) {
     self.icS = icS
     self.running = running
+  }
+
+  /// `nil` in storage: a quiet NaN with a payload ("gaitln") that no
+  /// arithmetic produces (a NaN result carries the default payload or one
+  /// of its operands', and this one never leaves the struct).
+  private static let absentBits: UInt64 = 0x7FF8_6761_6974_6C6E
+  private static let absent = Double(bitPattern: absentBits)
+
+  @inline(__always) private static func value(_ x: Double) -> Double? { x.bitPattern == absentBits ? nil : x }
+  @inline(__always) private static func stored(_ x: Double?) -> Double { x ?? absent }
+
+  // Equality, hashing and coding as the synthesized ones of the optional
+  // fields did (same keys, absent values left out).
+  public static func == (a: Step, b: Step) -> Bool {
+    a.icS == b.icS && a.tcS == b.tcS && a.side == b.side && a.stepTimeMs == b.stepTimeMs
+      && a.groundContactMs == b.groundContactMs && a.flightMs == b.flightMs && a.dutyFactor == b.dutyFactor
+      && a.verticalOscillationCm == b.verticalOscillationCm && a.brakingMps == b.brakingMps && a.impactG == b.impactG
+      && a.lateralSwayCm == b.lateralSwayCm && a.footFlatS == b.footFlatS && a.running == b.running
+      && a.tibialShockG == b.tibialShockG && a.tibialShockRateGps == b.tibialShockRateGps
+      && a.tibialShockClipped == b.tibialShockClipped
+  }
+
+  public func hash(into h: inout Hasher) {
+    h.combine(icS); h.combine(tcS); h.combine(side); h.combine(stepTimeMs); h.combine(groundContactMs)
+    h.combine(flightMs); h.combine(dutyFactor); h.combine(verticalOscillationCm); h.combine(brakingMps)
+    h.combine(impactG); h.combine(lateralSwayCm); h.combine(footFlatS); h.combine(running)
+    h.combine(tibialShockG); h.combine(tibialShockRateGps); h.combine(tibialShockClipped)
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case icS, tcS, side, stepTimeMs, groundContactMs, flightMs, dutyFactor, verticalOscillationCm, brakingMps
+    case impactG, lateralSwayCm, footFlatS, running, tibialShockG, tibialShockRateGps, tibialShockClipped
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    icS = try c.decode(Double.self, forKey: .icS)
+    running = try c.decode(Bool.self, forKey: .running)
+    side = try c.decodeIfPresent(Side.self, forKey: .side)
+    tibialShockClipped = try c.decodeIfPresent(Bool.self, forKey: .tibialShockClipped)
+    tcS = try c.decodeIfPresent(Double.self, forKey: .tcS)
+    stepTimeMs = try c.decodeIfPresent(Double.self, forKey: .stepTimeMs)
+    groundContactMs = try c.decodeIfPresent(Double.self, forKey: .groundContactMs)
+    flightMs = try c.decodeIfPresent(Double.self, forKey: .flightMs)
+    dutyFactor = try c.decodeIfPresent(Double.self, forKey: .dutyFactor)
+    verticalOscillationCm = try c.decodeIfPresent(Double.self, forKey: .verticalOscillationCm)
+    brakingMps = try c.decodeIfPresent(Double.self, forKey: .brakingMps)
+    impactG = try c.decodeIfPresent(Double.self, forKey: .impactG)
+    lateralSwayCm = try c.decodeIfPresent(Double.self, forKey: .lateralSwayCm)
+    footFlatS = try c.decodeIfPresent(Double.self, forKey: .footFlatS)
+    tibialShockG = try c.decodeIfPresent(Double.self, forKey: .tibialShockG)
+    tibialShockRateGps = try c.decodeIfPresent(Double.self, forKey: .tibialShockRateGps)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(icS, forKey: .icS)
+    try c.encodeIfPresent(tcS, forKey: .tcS)
+    try c.encodeIfPresent(side, forKey: .side)
+    try c.encodeIfPresent(stepTimeMs, forKey: .stepTimeMs)
+    try c.encodeIfPresent(groundContactMs, forKey: .groundContactMs)
+    try c.encodeIfPresent(flightMs, forKey: .flightMs)
+    try c.encodeIfPresent(dutyFactor, forKey: .dutyFactor)
+    try c.encodeIfPresent(verticalOscillationCm, forKey: .verticalOscillationCm)
+    try c.encodeIfPresent(brakingMps, forKey: .brakingMps)
+    try c.encodeIfPresent(impactG, forKey: .impactG)
+    try c.encodeIfPresent(lateralSwayCm, forKey: .lateralSwayCm)
+    try c.encodeIfPresent(footFlatS, forKey: .footFlatS)
+    try c.encode(running, forKey: .running)
+    try c.encodeIfPresent(tibialShockG, forKey: .tibialShockG)
+    try c.encodeIfPresent(tibialShockRateGps, forKey: .tibialShockRateGps)
+    try c.encodeIfPresent(tibialShockClipped, forKey: .tibialShockClipped)
   }
 }
 

@@ -18,6 +18,9 @@ public struct CSVOptions: Sendable {
   public var blockSize: Int
   /// Rows read before the format is decided (delimiter, units, rate).
   public var sniffRows: Int
+  /// Whether rows of the common layouts may take the fast path (tests turn
+  /// it off to compare it with the general one).
+  var fastPath = true
 
   public init(rateHz: Double? = nil, units: AccelerationUnit? = nil, gyroUnits: GyroUnit? = nil,
               columns: [Channel: String] = [:], blockSize: Int = 4096, sniffRows: Int = 2000) {
@@ -97,6 +100,15 @@ public final class CSVReader: SampleSource {
   private var jitterMax = 0.0
   private var intervals = 0
   private var intervalSeconds = 0.0
+  /// Rows are time + 3 or time + 6 plain numbers in that column order, with
+  /// a single-byte delimiter and LF line ends: ``readSimpleRows(_:)`` reads
+  /// them; any row it does not recognise goes through the general path.
+  private var simpleLayout = false
+  /// The simple layout has unused columns after the used ones (the general
+  /// path does not read them either).
+  private var simpleTrailingColumns = false
+  /// Rows the fast path read (tests check that it ran).
+  private(set) var fastRows = 0
 
   /// Opens `path` and decides its layout from the first rows.
   public init(path: String, options: CSVOptions = CSVOptions()) throws {
@@ -463,6 +475,11 @@ public final class CSVReader: SampleSource {
     report.nominalRateHz = nominalRate(near: rate)
     resampler.rateHz = rate
     resampler.hasGyro = hasGyro
+    simpleLayout = options.fastPath && !whitespaceDelimited && !decimalComma && !timeIsISO && counterModulus == 0
+      && !bodyFrameTwoAxis && lines.endsLinesWithLF
+      && (slotOfColumn.starts(with: [0, 1, 2, 3]) && slotOfColumn.dropFirst(4).allSatisfy { $0 < 0 }
+          || hasGyro && slotOfColumn.starts(with: [0, 1, 2, 3, 4, 5, 6]) && slotOfColumn.dropFirst(7).allSatisfy { $0 < 0 })
+    simpleTrailingColumns = slotOfColumn.count > (hasGyro ? 7 : 4)
     if bodyFrameTwoAxis {
       report.warnings.append("two-axis body-frame file (vertical + anteroposterior): no mediolateral axis, so lateral sway and left/right are not measured")
     }
@@ -619,6 +636,8 @@ public final class CSVReader: SampleSource {
         try consume(values, lineNumber: line.number)
         continue
       }
+      // Fast path: whole buffered lines of the common layouts at once.
+      if simpleLayout, try lines.withCompleteLines({ buf, _ in readSimpleRows(buf) }) { continue }
       // Hot path: parse in place in the reader's buffer, no copy per line.
       var values = SIMD8<Double>(repeating: 0)
       let got: Int?
@@ -639,6 +658,89 @@ public final class CSVReader: SampleSource {
       }
       if number > 0 { try consume(values, lineNumber: number) }
     }
+  }
+
+  /// Reads the leading rows of `buf` (complete lines, the last one's LF
+  /// included) that are plain numbers in the simple layout, with the same
+  /// arithmetic as ``parseRow`` and ``consume`` (so the samples are
+  /// bit-identical), the state in locals instead of the object's properties.
+  /// Stops at the first row it does not recognise (quotes, spaces, an
+  /// exponent, an empty cell, more columns, a timestamp that does not
+  /// increase...), which the general path then reads or rejects, and after
+  /// a row that completes a block. Returns the bytes and lines it read.
+  private func readSimpleRows(_ buf: UnsafeBufferPointer<UInt8>) -> (bytes: Int, lines: Int) {
+    guard let p = buf.baseAddress, !useTimestamps || firstRawTime != nil else { return (0, 0) }
+    let end = buf.count
+    let delimiter = self.delimiter
+    let gyro6 = hasGyro
+    let trailing = simpleTrailingColumns
+    let accScale = self.accScale, gyroScale = self.gyroScale
+    let useTimestamps = self.useTimestamps
+    let timeScale = self.timeScale
+    let first = firstRawTime ?? 0
+    let period = 1 / info.sampleRateHz
+    let gapLimit = Self.gapFactor * period
+    var last = lastRawTime, jitter = jitterMax, count = intervals, seconds = intervalSeconds
+    var clip = self.clip
+    var rs = Resampler(blockSize: 0)
+    swap(&rs, &resampler)
+    var i = 0, rows = 0
+    while i < end {
+      var j = i
+      guard let t = parsePlainDecimal(p, &j, end), j < end, p[j] == delimiter else { break }
+      j += 1
+      guard let x = parsePlainDecimal(p, &j, end), j < end, p[j] == delimiter else { break }
+      j += 1
+      guard let y = parsePlainDecimal(p, &j, end), j < end, p[j] == delimiter else { break }
+      j += 1
+      guard let z = parsePlainDecimal(p, &j, end), j < end else { break }
+      var g = SIMD3<Double>.zero
+      if gyro6 {
+        guard p[j] == delimiter else { break }
+        j += 1
+        guard let gx = parsePlainDecimal(p, &j, end), j < end, p[j] == delimiter else { break }
+        j += 1
+        guard let gy = parsePlainDecimal(p, &j, end), j < end, p[j] == delimiter else { break }
+        j += 1
+        guard let gz = parsePlainDecimal(p, &j, end), j < end else { break }
+        g = SIMD3(gx, gy, gz)
+      }
+      if trailing, p[j] == delimiter {
+        // Unused columns: the general path stops after the last used one.
+        while p[j] != 0x0A { j += 1 }
+      } else {
+        if p[j] == 0x0D, j + 1 < end { j += 1 }
+        guard p[j] == 0x0A else { break }
+      }
+      if useTimestamps, t <= last { break }
+      let acc = SIMD3<Float>(Float(x), Float(y), Float(z)) * accScale
+      let gyro = gyro6 ? SIMD3<Float>(Float(g.x), Float(g.y), Float(g.z)) * gyroScale : .zero
+      clip.observe(acc)
+      if useTimestamps {
+        let dt = (t - last) * timeScale
+        if dt <= gapLimit {
+          jitter = max(jitter, abs(dt - period) / period)
+          count += 1
+          seconds += dt
+        }
+        last = t
+        rs.push(timeS: (t - first) * timeScale, acc: acc, gyro: gyro)
+      } else {
+        rs.appendDirect(acc: acc, gyro: gyro)
+      }
+      i = j + 1
+      rows += 1
+      if rs.hasReadyBlock { break }
+    }
+    swap(&rs, &resampler)
+    self.clip = clip
+    lastRawTime = last
+    jitterMax = jitter
+    intervals = count
+    intervalSeconds = seconds
+    report.records += rows
+    fastRows += rows
+    return (i, rows)
   }
 
   /// Whether `e` is about the file's last line, which has no line end (the
@@ -764,6 +866,8 @@ struct Resampler {
     self.blockSize = blockSize
     block = SampleBlock(startIndex: 0)
   }
+
+  var hasReadyBlock: Bool { !ready.isEmpty }
 
   mutating func takeReadyBlock() -> SampleBlock? {
     ready.isEmpty ? nil : ready.removeFirst()
@@ -942,6 +1046,41 @@ struct LineReader {
           line: lineNumber + 1)
       }
       searched = end - start
+      try fill()
+    }
+  }
+
+  /// Whether lines end at LF (CRLF included), not at a lone CR.
+  var endsLinesWithLF: Bool { terminator == 0x0A }
+
+  /// Calls `body` with every complete line now buffered (reading more when
+  /// none is), LF included, and the number of the first; `body` returns how
+  /// many bytes (whole lines) and lines it read. `false` when it read none,
+  /// or there is no complete line (end of file, a line too long): the caller
+  /// then reads one line with ``withNextLine(_:)``.
+  mutating func withCompleteLines(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> (bytes: Int, lines: Int)) throws -> Bool {
+    guard terminator == 0x0A else { return false }
+    while true {
+      let s = start, e = end
+      let lastLF: Int? = buffer.withUnsafeBufferPointer { p in
+        var k = e
+        while k > s {
+          k -= 1
+          if p[k] == 0x0A { return k }
+        }
+        return nil
+      }
+      if let lastLF {
+        let (bytes, lines) = try buffer.withUnsafeBufferPointer { p in
+          try body(UnsafeBufferPointer(rebasing: p[s...lastLF]), lineNumber + 1)
+        }
+        guard lines > 0 else { return false }
+        start += bytes
+        lineNumber += lines
+        lastLineUnterminated = false
+        return true
+      }
+      if eof || end - start > Self.maxLine { return false }
       try fill()
     }
   }

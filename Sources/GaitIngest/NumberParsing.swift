@@ -183,3 +183,75 @@ func parseISO8601(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
   let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
   return Double(seconds) + fraction
 }
+
+/// Parses a plain decimal, `[+-]digits[.digits]` with at most 19 digits in
+/// all, starting at `p[i]`; `i` is left at the first byte after it. `nil`
+/// (with `i` anywhere) for anything else: no digit, more digits, an
+/// exponent is not consumed and left to the caller to reject.
+///
+/// For every text it accepts, the value is bit-identical to
+/// ``parseNumber(_:_:_:decimalComma:)``: with at most 19 digits every digit
+/// is significant-or-leading-zero within its 19-digit mantissa, the
+/// exponent is minus the fraction digits (≤ 19 ≤ 22), and the division is
+/// the same one by the same exact power of ten.
+@inline(__always)
+func parsePlainDecimal(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Double? {
+  var negative = false
+  if i < end {
+    if p[i] == 0x2D { negative = true; i += 1 } else if p[i] == 0x2B { i += 1 }
+  }
+  var mantissa: UInt64 = 0
+  let digitsStart = i
+  while i < end {
+    let d = p[i] &- 0x30
+    if d >= 10 { break }
+    mantissa = mantissa &* 10 &+ UInt64(d)
+    i += 1
+  }
+  var digits = i - digitsStart
+  var fraction = 0
+  if i < end, p[i] == 0x2E {
+    i += 1
+    let fractionStart = i
+    while i < end {
+      let d = p[i] &- 0x30
+      if d >= 10 { break }
+      mantissa = mantissa &* 10 &+ UInt64(d)
+      i += 1
+    }
+    fraction = i - fractionStart
+    digits += fraction
+  }
+  guard digits > 0, digits <= 19 else { return nil }
+  var value = Double(mantissa)
+  if fraction != 0 { value /= exactPowerOfTen(fraction) }
+  return negative ? -value : value
+}
+
+/// 10^n for 1 ≤ n ≤ 19, the same exact binary64 values as
+/// `exactPowersOfTen` (every power of ten up to 10^22 is exact), without the
+/// array's lazy initialisation and bounds check on the hot path.
+@inline(__always)
+private func exactPowerOfTen(_ n: Int) -> Double {
+  switch n {
+  case 1: return 1e1
+  case 2: return 1e2
+  case 3: return 1e3
+  case 4: return 1e4
+  case 5: return 1e5
+  case 6: return 1e6
+  case 7: return 1e7
+  case 8: return 1e8
+  case 9: return 1e9
+  case 10: return 1e10
+  case 11: return 1e11
+  case 12: return 1e12
+  case 13: return 1e13
+  case 14: return 1e14
+  case 15: return 1e15
+  case 16: return 1e16
+  case 17: return 1e17
+  case 18: return 1e18
+  default: return 1e19
+  }
+}

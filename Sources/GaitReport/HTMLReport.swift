@@ -300,6 +300,21 @@ func humanUnit(_ unit: String) -> String {
 
 /// The HTML report of one analysed run.
 public func htmlReport(_ r: AnalysisResult) -> String {
+  collectText { try writeHTMLReport(r, to: $0) }
+}
+
+/// Writes the HTML report of `r` into `sink` through a fixed buffer, piece
+/// by piece (the bytes of ``htmlReport(_:)``): no whole-report string, and
+/// the steps are read in place, not copied.
+public func writeHTMLReport(_ r: AnalysisResult, to sink: ByteSink) throws {
+  try withoutActuallyEscaping(sink) { sink in
+    var w = ByteWriter(sink: sink)
+    try writeHTMLReport(r, into: &w)
+    try w.flush()
+  }
+}
+
+private func writeHTMLReport(_ r: AnalysisResult, into w: inout ByteWriter) throws {
   let s = r.summary
   let name = escapeHTML((r.path as NSString).lastPathComponent)
   func row(_ label: String, _ d: Distribution?, _ unit: String, _ digits: Int) -> String {
@@ -308,16 +323,18 @@ public func htmlReport(_ r: AnalysisResult) -> String {
     let range = d.p10 < 0 ? "\(String(format: f, d.p10)) to \(String(format: f, d.p90))" : "\(String(format: f, d.p10))–\(String(format: f, d.p90))"
     return "<tr><th>\(label)</th><td>\(String(format: f, d.median)) \(unit)</td><td>\(range)</td><td>\(d.count)</td></tr>"
   }
-  let run = r.steps.filter { s.basis == "all" || $0.running }
-  let cadencePts = run.compactMap { st in st.stepTimeMs.map { (st.icS, 60_000 / $0) } }
-  let contactPts = run.compactMap { st in st.groundContactMs.map { (st.icS, $0) } }
-  let voPts = run.compactMap { st in st.verticalOscillationCm.map { (st.icS, $0) } }
+  let allSteps = s.basis == "all"
+  let run = r.steps.lazy.filter { allSteps || $0.running }
+  // Each chart's points are made when it is written and freed after it (a
+  // 10-hour run has 100 000 steps: one array alive at a time, not five).
+  let cadence = run.compactMap { st in st.stepTimeMs.map { (st.icS, 60_000 / $0) } }
+  let contact = run.compactMap { st in st.groundContactMs.map { (st.icS, $0) } }
   let leanPts = r.segments.filter { $0.steps > 0 }.compactMap { seg in seg.trunkLeanDeg.map { ((seg.startS + seg.endS) / 2, $0) } }
   func sideMean(_ side: Side) -> Double? {
-    let v = run.filter { $0.side == side }.compactMap(\.groundContactMs)
+    let v = Array(run.filter { $0.side == side }.compactMap(\.groundContactMs))
     return v.count >= 2 ? v.reduce(0, +) / Double(v.count) : nil
   }
-  var html = """
+  try w.write("""
   <!DOCTYPE html>
   <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
   <title>gaitline report: \(name)</title>
@@ -338,9 +355,9 @@ public func htmlReport(_ r: AnalysisResult) -> String {
   <h1>Running form: \(name)</h1>
   <p class="meta">\(r.placement.rawValue) sensor (\(r.placementSource)) · \(String(format: "%.4g", r.ingest.sampleRateHz)) Hz · \(String(format: "%.1f", r.ingest.durationS)) s · \(s.steps) steps, \(s.runningSteps) running · gaitline \(gaitlineVersion)</p>
   <h2>Flags</h2>
-  """
+  """)
   if r.flags.isEmpty {
-    html += "<p id=\"no-flags\">No flags: nothing in this run crossed a threshold of the policy.</p>"
+    try w.write("<p id=\"no-flags\">No flags: nothing in this run crossed a threshold of the policy.</p>")
   }
   for f in r.flags {
     var measured = ""
@@ -351,43 +368,43 @@ public func htmlReport(_ r: AnalysisResult) -> String {
       measured = " · \(escapeHTML(humanMetric(f.metric))) \(String(format: digits, v))\(escapeHTML(unit))"
       if let t = f.threshold { measured += " (threshold \(String(format: "%.3g", t))\(escapeHTML(unit)))" }
     }
-    html += """
+    try w.write("""
     <div class="flag \(f.severity.rawValue)" data-flag="\(escapeHTML(f.id))"><span class="sev">\(f.severity.rawValue)</span> <b>\(escapeHTML(humanFlagTitle(f.id)))</b>\(measured)
     <div>\(escapeHTML(f.message))</div><div class="advice"><b>What to try:</b> \(escapeHTML(f.advice))</div><div class="evidence">Evidence: \(escapeHTML(f.evidence))</div></div>
-    """
+    """)
   }
-  html += "<p class=\"meta\">Flags describe patterns associated with injury or back pain in studies of runners; they are not a diagnosis.</p>"
-  html += "<h2>Summary</h2><table><tr><th>metric</th><th>median</th><th>p10–p90</th><th>steps</th></tr>"
-  html += row("cadence", s.cadenceSpm, "spm", 0) + row("ground contact", s.groundContactMs, "ms", 0) + row("flight", s.flightMs, "ms", 0)
-  html += row("duty factor", s.dutyFactor, "", 2) + row("vertical oscillation", s.verticalOscillationCm, "cm", 1)
-  html += row(s.trunkLeanReference == "standing" ? "trunk lean (from standing)" : "trunk lean (sensor axis, not calibrated)", s.trunkLeanDeg, "°", 1) + row("lateral sway", s.lateralSwayCm, "cm", 1)
-  html += row("braking", s.brakingMps, "m/s", 2) + row("impact", s.impactG, "g", 1)
+  try w.write("<p class=\"meta\">Flags describe patterns associated with injury or back pain in studies of runners; they are not a diagnosis.</p>")
+  try w.write("<h2>Summary</h2><table><tr><th>metric</th><th>median</th><th>p10–p90</th><th>steps</th></tr>")
+  try w.write(row("cadence", s.cadenceSpm, "spm", 0) + row("ground contact", s.groundContactMs, "ms", 0) + row("flight", s.flightMs, "ms", 0))
+  try w.write(row("duty factor", s.dutyFactor, "", 2) + row("vertical oscillation", s.verticalOscillationCm, "cm", 1))
+  try w.write(row(s.trunkLeanReference == "standing" ? "trunk lean (from standing)" : "trunk lean (sensor axis, not calibrated)", s.trunkLeanDeg, "°", 1) + row("lateral sway", s.lateralSwayCm, "cm", 1))
+  try w.write(row("braking", s.brakingMps, "m/s", 2) + row("impact", s.impactG, "g", 1))
   if r.placement == .shank {
-    html += row("tibial shock\(s.tibialShockClippedSteps > 0 ? " (lower bound: \(s.tibialShockClippedSteps) clipped steps)" : "")", s.tibialShockG, "g", 1)
-    html += row("tibial shock rise", s.tibialShockRateGps, "g/s", 0)
+    try w.write(row("tibial shock\(s.tibialShockClippedSteps > 0 ? " (lower bound: \(s.tibialShockClippedSteps) clipped steps)" : "")", s.tibialShockG, "g", 1))
+    try w.write(row("tibial shock rise", s.tibialShockRateGps, "g/s", 0))
   }
-  if let b = s.gctBalanceLeftPct { html += "<tr><th>GCT balance</th><td>\(String(format: "%.1f", b)) % left</td><td></td><td></td></tr>" }
-  html += "</table>"
-  html += "<h2>Over the run</h2><div class=\"charts\">"
-  html += svgSeries(id: "plot-cadence", title: "Cadence", unit: "steps/min", points: cadencePts)
-  html += svgSeries(id: "plot-contact", title: "Ground contact time", unit: "ms", points: contactPts)
+  if let b = s.gctBalanceLeftPct { try w.write("<tr><th>GCT balance</th><td>\(String(format: "%.1f", b)) % left</td><td></td><td></td></tr>") }
+  try w.write("</table>")
+  try w.write("<h2>Over the run</h2><div class=\"charts\">")
+  try w.write(svgSeries(id: "plot-cadence", title: "Cadence", unit: "steps/min", points: Array(cadence)))
+  try w.write(svgSeries(id: "plot-contact", title: "Ground contact time", unit: "ms", points: Array(contact)))
   if r.placement == .shank {
-    html += svgSeries(id: "plot-tibial-shock", title: "Tibial shock (peak axial acceleration)", unit: "g",
-                      points: run.compactMap { st in st.tibialShockG.map { (st.icS, $0) } })
+    try w.write(svgSeries(id: "plot-tibial-shock", title: "Tibial shock (peak axial acceleration)", unit: "g",
+                      points: Array(run.compactMap { st in st.tibialShockG.map { (st.icS, $0) } })))
   }
-  html += svgSeries(id: "plot-vo", title: "Vertical oscillation", unit: "cm", points: voPts)
-  html += svgSeries(id: "plot-lean", title: "Trunk forward lean", unit: "degrees", points: leanPts,
-                    band: (3, 11, "typical 3–11° (Teng & Powers)"), perSegment: true)
-  if let t = r.track { html += trackHTML(t, steps: r.steps, basis: s.basis) }
-  html += "</div><h2>Per-step distributions and left vs right</h2><div class=\"charts\">"
-  html += svgHistogram(id: "hist-cadence", title: "Cadence", unit: "steps/min", values: cadencePts.map(\.1))
-  html += svgHistogram(id: "hist-contact", title: "Ground contact time", unit: "ms", values: contactPts.map(\.1))
-  html += svgLeftRight(id: "plot-left-right", title: "Ground contact by side", unit: "ms", left: sideMean(.left), right: sideMean(.right))
-  html += "</div><h2>Data quality</h2><ul class=\"notes\">"
+  try w.write(svgSeries(id: "plot-vo", title: "Vertical oscillation", unit: "cm",
+                        points: Array(run.compactMap { st in st.verticalOscillationCm.map { (st.icS, $0) } })))
+  try w.write(svgSeries(id: "plot-lean", title: "Trunk forward lean", unit: "degrees", points: leanPts,
+                    band: (3, 11, "typical 3–11° (Teng & Powers)"), perSegment: true))
+  if let t = r.track { try w.write(trackHTML(t, steps: r.steps, basis: s.basis)) }
+  try w.write("</div><h2>Per-step distributions and left vs right</h2><div class=\"charts\">")
+  try w.write(svgHistogram(id: "hist-cadence", title: "Cadence", unit: "steps/min", values: Array(cadence.map(\.1))))
+  try w.write(svgHistogram(id: "hist-contact", title: "Ground contact time", unit: "ms", values: Array(contact.map(\.1))))
+  try w.write(svgLeftRight(id: "plot-left-right", title: "Ground contact by side", unit: "ms", left: sideMean(.left), right: sideMean(.right)))
+  try w.write("</div><h2>Data quality</h2><ul class=\"notes\">")
   let notes = r.ingest.warnings + r.warnings
-  html += "<li>Columns: \(escapeHTML(r.ingest.columns.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))); units \(escapeHTML(r.ingest.unitsDetected)) (\(escapeHTML(r.ingest.unitsSource))); timestamps \(escapeHTML(r.ingest.timestampUnit)).</li>"
-  html += "<li>Gaps: \(r.ingest.gaps.count); clipped samples: \(r.ingest.clippedSamples).</li>"
-  for n in notes { html += "<li>\(escapeHTML(n))</li>" }
-  html += "</ul><footer>Generated by gaitline \(gaitlineVersion) from \(escapeHTML(r.path)). Self-contained: no scripts, no network.</footer></body></html>\n"
-  return html
+  try w.write("<li>Columns: \(escapeHTML(r.ingest.columns.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))); units \(escapeHTML(r.ingest.unitsDetected)) (\(escapeHTML(r.ingest.unitsSource))); timestamps \(escapeHTML(r.ingest.timestampUnit)).</li>")
+  try w.write("<li>Gaps: \(r.ingest.gaps.count); clipped samples: \(r.ingest.clippedSamples).</li>")
+  for n in notes { try w.write("<li>\(escapeHTML(n))</li>") }
+  try w.write("</ul><footer>Generated by gaitline \(gaitlineVersion) from \(escapeHTML(r.path)). Self-contained: no scripts, no network.</footer></body></html>\n")
 }

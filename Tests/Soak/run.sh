@@ -6,8 +6,8 @@
 #  - the raw record equals every byte sent;
 #  - the live report's steps equal `analyze RECORD --protocol glb` exactly;
 #  - resident memory stays flat: growth after the first tenth of the run is
-#    below 2 MB per stream-hour (the report keeps every step, about 170 bytes each:
-#    1.7 MB per stream-hour measured at 172 spm; samples are not kept).
+#    below 2 MB per stream-hour (the report keeps every step, 112 bytes each:
+#    1.2 MB per stream-hour measured at 172 spm; samples are not kept).
 # Usage: Tests/Soak/run.sh [HOURS]   (default 24, as CI runs it)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -66,11 +66,10 @@ print(f"soak: {hours:g} h of stream in {end - start:.0f} s; {len(live['steps'])}
 print(f"soak: resident memory {base/1024:.1f} MB after the first tenth, {peak/1024:.1f} MB at most until nine tenths "
       f"({growth_mb_per_h:.2f} MB per stream-hour, {len(rows)} readings); {final_peak/1024:.1f} MB while writing the report")
 print("soak: " + (warnings[0] if warnings else ""))
-# What grows is the kept step list: ~10 300 steps per stream-hour at ~200 B
-# each since the tibial-shock fields joined Step (2.04 MB/h measured; 1.7
-# before them). A compact Step (issue 16) will bring it back down; anything
-# beyond the step list is a leak.
-assert growth_mb_per_h < 2.3, "memory grows"
+# What grows is the kept step list: ~10 300 steps per stream-hour at 112 B
+# each since Step is compact (1.19 MB/h measured over 8 h; 2.04 with the
+# 200-B Step). Anything beyond the step list is a leak.
+assert growth_mb_per_h < 2.0, "memory grows"
 PY
 echo "soak: PASS"
 rm -rf "$work"

@@ -113,6 +113,24 @@ let benchmarks: @Sendable () -> Void = {
     readAll(benchmark, bytes: size) { try CSVReader(path: path) }
   }
 
+  // The fast path of the other common layout: time + 3 acceleration + 3
+  // gyroscope columns (issue #16 target: 500 MB/s with the time + 3 one).
+  Benchmark("CSV.parse.gyro.hour1.100Hz") { benchmark in
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("gaitline-bench-gyro.csv").path
+    if !FileManager.default.fileExists(atPath: path) {
+      let b = recording(seconds: 3600, rateHz: 100).blocks[0]
+      var text = "time_s,ax,ay,az,gx,gy,gz\n"
+      for i in 0..<b.count {
+        let x = Double(i) * 0.01
+        text += String(format: "%.4f,%.4f,%.4f,%.4f,%.5f,%.5f,%.5f\n", x, b.ax[i], b.ay[i], b.az[i], sin(x * 9), cos(x * 7) * 2, sin(x * 3) * 0.5)
+      }
+      try! Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    benchmark.startMeasurement()
+    readAll(benchmark, bytes: size) { try CSVReader(path: path) }
+  }
+
   Benchmark("GLB.decode.hour1.100Hz") { benchmark in
     let rec = recording(seconds: 3600, rateHz: 100)
     let (path, size) = glbFile(rec, name: "hour100")
@@ -218,7 +236,8 @@ let benchmarks: @Sendable () -> Void = {
   // Report writing of an analysed hour (about 10 000 steps), into a sink
   // that drops the bytes: the JSON report (issue #16 target for its steps:
   // 8 ms) and the per-step CSV.
-  for (name, csv) in [("json", false), ("stepsCSV", true)] {
+  // The HTML report is streamed the same way.
+  for name in ["json", "stepsCSV", "html"] {
     Benchmark("Report.\(name).hour1.100Hz") { benchmark in
       let rec = recording(seconds: 3600, rateHz: 100)
       let (path, _) = glbFile(rec, name: "hour100")
@@ -226,7 +245,11 @@ let benchmarks: @Sendable () -> Void = {
       var bytes = 0
       benchmark.startMeasurement()
       for _ in benchmark.scaledIterations {
-        if csv { try! writeStepsCSV(r.steps, to: { bytes += $0.count }) } else { try! writeReport(r, to: { bytes += $0.count }) }
+        switch name {
+        case "stepsCSV": try! writeStepsCSV(r.steps, to: { bytes += $0.count })
+        case "html": try! writeHTMLReport(r, to: { bytes += $0.count })
+        default: try! writeReport(r, to: { bytes += $0.count })
+        }
       }
       benchmark.stopMeasurement()
       blackHole(bytes)
