@@ -202,13 +202,20 @@ public struct GaitAnalyzer {
       placement = .hip
       placementDefaulted = true
     }
-    var cores: [Range<Int>] = []
+    if options.concurrency > 1 {
+      var cores: [Range<Int>] = []
+      while nextCore < available {
+        let end = min(available, nextCore + coreLength)
+        cores.append(nextCore..<end)
+        nextCore = end
+      }
+      analyseCores(cores, dataEnd: available, emit: emit)
+    }
     while nextCore < available {
       let end = min(available, nextCore + coreLength)
-      cores.append(nextCore..<end)
+      analyseCore(from: nextCore, to: end, dataEnd: available, emit: emit)
       nextCore = end
     }
-    analyseCores(cores, dataEnd: available, emit: emit)
     runStart = nil
     gaitKind.reset()
     ax.removeAll(keepingCapacity: true)
@@ -278,7 +285,11 @@ public struct GaitAnalyzer {
     }
     work = pool[0]
     for t in 1..<threads { workers[t - 1] = pool[t] }
-    for f in found { finishCore(f!, emit: emit) }
+    for k in found.indices {
+      let f = found[k]!
+      found[k] = nil  // the steps' only reference is now `f`: labelled in place
+      finishCore(f, emit: emit)
+    }
   }
 
   /// What the analysis of one core reads, shareable between threads.
@@ -339,16 +350,13 @@ extension GaitAnalyzer {
 
   /// The in-order part of a core: gait-kind labelling (it carries across
   /// segments), the segment's counts, and the steps out.
-  private mutating func finishCore(_ found: CoreFound, emit: (Step) -> Void) {
-    var result = found.result
-    var steps = found.steps
-    if found.analysed {
-      gaitKind.label(&steps)
-    }
-    result.steps = steps.count
-    result.runningSteps = steps.filter(\.running).count
-    segments.append(result)
-    for s in steps { emit(s) }
+  private mutating func finishCore(_ found: consuming CoreFound, emit: (Step) -> Void) {
+    var found = found
+    if found.analysed { gaitKind.label(&found.steps) }
+    found.result.steps = found.steps.count
+    found.result.runningSteps = found.steps.filter(\.running).count
+    segments.append(found.result)
+    for s in found.steps { emit(s) }
   }
 }
 

@@ -304,8 +304,17 @@ struct SegmentWorkspace {
     if denom < 0 { peakHz += 0.5 * (l - r) / denom * binHz }
     var period = rateHz / peakHz
     // Harmonic check with the autocorrelation of the (de-meaned) signal.
+    // The same lag is asked for up to three times: each is computed once
+    // (kept in registers, no allocation).
     let this = self
-    func at(_ lag: Double) -> Double { this.autocorrelation(source, mean: mean, lag: Int(lag.rounded())) }
+    var memoLags = SIMD8<Int>(repeating: -1), memoValues = SIMD8<Double>(), memoCount = 0
+    func at(_ lag: Double) -> Double {
+      let l = Int(lag.rounded())
+      for k in 0..<memoCount where memoLags[k] == l { return memoValues[k] }
+      let v = this.autocorrelation(source, mean: mean, lag: l)
+      if memoCount < 8 { memoLags[memoCount] = l; memoValues[memoCount] = v; memoCount += 1 }
+      return v
+    }
     switch model.fundamental {
     case .step:
       if at(period / 2) > model.halfLagCorrelation, peakHz * 2 <= band.upperBound { period /= 2 }
