@@ -46,6 +46,17 @@ rss_kib=$(tail -1 "$work/rss")
 /usr/bin/time -f "%M" -o "$work/rss" "$bin" analyze "$work/hour10.csv" --json "$work/r10.json" -q
 rss_json_kib=$(tail -1 "$work/rss")
 
+echo "== Peer: scikit-digital-health on the same hour (scripts/peer.sh)"
+peer_ms="n/a"; peer_s="n/a"; peer_x="n/a"
+if scripts/peer.sh --runs 3 > "$work/peer.txt" 2>&1; then
+  cat "$work/peer.txt"
+  peer_ms=$(awk '/^peer: gaitline/ { print $3 }' "$work/peer.txt")
+  peer_s=$(awk '/^peer: skdh/ { print $4 }' "$work/peer.txt")
+  peer_x=$(awk '/^peer: gaitline is/ { print $4 }' "$work/peer.txt")
+else
+  echo "peer not measured: $(tail -1 "$work/peer.txt")"
+fi
+
 row() { printf "  %-52s %14s   target %s\n" "$1" "$2" "$3"; }
 echo
 echo "== Issue #16 figures (release build; benchmark figures are p50)"
@@ -58,7 +69,12 @@ row "steps of an hour written, JSON report (ms)" "$(p50 Report.json.hour1.100Hz 
 row "HTML report of an hour, streamed (ms)" "$(p50 Report.html.hour1.100Hz 'Time (wall clock)')" "(no target)"
 row "steps of an hour written, steps CSV (ms)" "$(p50 Report.stepsCSV.hour1.100Hz 'Time (wall clock)')" "(no target)"
 row "analysis, 1 h at 100 Hz (k samples/s)" "$(p50 Analysis.hour1.100Hz kSamplesPerS)" ">= 25000"
+row "analysis, 10 h at 100 Hz, 1 thread (ms)" "$(p50 Analysis.hour10.100Hz 'Time (wall clock)')" ""
+row "analysis, 10 h at 100 Hz, 2 threads (ms)" "$(p50 Analysis.hour10.100Hz.threads2 'Time (wall clock)')" "<= 0.6 x the 1-thread time"
 row "gaitBouts, 80 000 alternating steps (ms)" "$(p50 Bouts.alternating.steps80k 'Time (wall clock)')" "<= 50"
 row "peak RSS, 10 h --json --html (MiB)" "$((rss_kib / 1024))" "<= 48"
 row "peak RSS, 10 h --json (MiB)" "$((rss_json_kib / 1024))" "(gate: Thresholds)"
 row "cohort hashing, SHA-256 (MB/s)" "$(p50 SHA256.file.256MiB MBps)" ">= 1000"
+row "peer: gaitline whole process, same run (ms)" "$peer_ms" ""
+row "peer: skdh GaitLumbar, CSV load + predict (s)" "$peer_s" ""
+row "peer: gaitline faster than skdh by" "$peer_x" ">= 35x"

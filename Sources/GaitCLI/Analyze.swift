@@ -40,6 +40,9 @@ struct Analyze: ParsableCommand {
   @Option(help: "Inputs analysed at once (default: SLURM_CPUS_PER_TASK, else the CPUs this process may use).")
   var jobs: Int?
 
+  @Option(help: "One input: threads that analyse its segments at once (default: SLURM_CPUS_PER_TASK, else the CPUs this process may use). The results do not depend on it.")
+  var threads: Int?
+
   @OptionGroup var input: InputOptions
   @OptionGroup var analysis: AnalysisArguments
 
@@ -87,6 +90,7 @@ struct Analyze: ParsableCommand {
       return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
     if batchMode {
+      if threads != nil { throw ValidationError("--threads applies to one input; a batch analyses several inputs at once with --jobs") }
       for (given, option, instead) in [(json != nil, "--json", "use --out-dir DIR (each report is written there as NAME.json)"),
                                        (stepsCSV != nil, "--steps-csv", "use --steps-csv-each to write NAME.steps.csv beside each report in --out-dir"),
                                        (html != nil, "--html", "use --html-each to write NAME.html beside each report in --out-dir")] where given {
@@ -100,7 +104,12 @@ struct Analyze: ParsableCommand {
     }
     try trackOptions.check(inputs: inputs, manifest: manifest, speed: analysis.speed)
     _ = try input.csvOptions()  // validate the options before any file is read
-    let options = try analysis.analysisOptions()
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+    let options = try { () throws -> AnalysisOptions in
+      var o = try analysis.analysisOptions()
+      if !batchMode { o.concurrency = threads ?? allottedCores(environment: ProcessInfo.processInfo.environment) }
+      return o
+    }()
     let scoring: ScoringPolicy
     let past: [PastRun]
     do {

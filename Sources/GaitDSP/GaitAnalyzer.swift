@@ -2,6 +2,7 @@
 // The single incremental core: blocks in, steps out. Batch analysis is a
 // finite stream through the same code.
 //===----------------------------------------------------------------------===//
+import Dispatch
 import GaitCore
 
 /// Parameters of ``GaitAnalyzer``. Creating one does no work.
@@ -27,10 +28,15 @@ public struct AnalysisOptions: Sendable, Hashable {
   /// force in body weights, so contact starts and ends where it crosses a
   /// fraction of 1 g (cf. Patoz 2022, threshold on sacral acceleration).
   public var contactThresholdG: Double
+  /// Segments analysed at once (threads). Segments are independent, so the
+  /// results are identical for every value; above 1, a stream's cores are
+  /// held back until ``concurrencyBatchCores`` per thread are ready (more
+  /// latency, so live analysis keeps 1).
+  public var concurrency: Int
 
   public init(placement: Placement? = nil, side: Side? = nil, speedMps: Double? = nil,
               segmentSeconds: Double = 10, marginSeconds: Double = 2.5, lowPassHz: Double = 20,
-              contactThresholdG: Double = 0.3) {
+              contactThresholdG: Double = 0.3, concurrency: Int = 1) {
     self.placement = placement
     self.side = side
     self.speedMps = speedMps
@@ -38,7 +44,11 @@ public struct AnalysisOptions: Sendable, Hashable {
     self.marginSeconds = marginSeconds
     self.lowPassHz = lowPassHz
     self.contactThresholdG = contactThresholdG
+    self.concurrency = concurrency
   }
+
+  /// Cores per thread handed out at once by a concurrent analysis.
+  public static let concurrencyBatchCores = 4
 }
 
 /// Finds every step in a stream of sample blocks and measures it.
@@ -83,6 +93,8 @@ public struct GaitAnalyzer {
   private var detectCore = 0  // start index of the next core to try placement on
   private var expectedIndex: Int?
   private var work = SegmentWorkspace()
+  /// One workspace per extra thread of a concurrent analysis.
+  private var workers: [SegmentWorkspace] = []
   private var gaitKind = GaitKindLabeller()
   private var profileCache: (any PlacementProfile)?
 
@@ -140,6 +152,20 @@ public struct GaitAnalyzer {
       }
     }
     guard placement != nil else { return }
+    let threads = max(1, options.concurrency)
+    if threads > 1 {
+      // Whole batches of ready cores, analysed at once.
+      let batch = threads * AnalysisOptions.concurrencyBatchCores
+      let ready = max(0, (available - marginLength - nextCore) / coreLength)
+      guard ready >= batch else { return }
+      var cores: [Range<Int>] = []
+      cores.reserveCapacity(ready)
+      for k in 0..<ready { cores.append((nextCore + k * coreLength)..<(nextCore + (k + 1) * coreLength)) }
+      analyseCores(cores, dataEnd: available, emit: emit)
+      nextCore += ready * coreLength
+      trimBuffer()
+      return
+    }
     while nextCore + coreLength + marginLength <= available {
       analyseCore(from: nextCore, to: nextCore + coreLength, dataEnd: available, emit: emit)
       nextCore += coreLength
@@ -181,6 +207,15 @@ public struct GaitAnalyzer {
       placement = .hip
       placementDefaulted = true
     }
+    if options.concurrency > 1 {
+      var cores: [Range<Int>] = []
+      while nextCore < available {
+        let end = min(available, nextCore + coreLength)
+        cores.append(nextCore..<end)
+        nextCore = end
+      }
+      analyseCores(cores, dataEnd: available, emit: emit)
+    }
     while nextCore < available {
       let end = min(available, nextCore + coreLength)
       analyseCore(from: nextCore, to: end, dataEnd: available, emit: emit)
@@ -210,7 +245,85 @@ public struct GaitAnalyzer {
   }
 
   private mutating func analyseCore(from coreStart: Int, to coreEnd: Int, dataEnd: Int, emit: (Step) -> Void) {
-    guard let runStart else { return }
+    guard runStart != nil else { return }
+    let place = placement ?? .hip
+    if profileCache?.placement != place { profileCache = GaitDSP.profile(for: place, options: options, rangeG: info.accelerometerRangeG) }
+    let found = windowContext().analyse(core: coreStart..<coreEnd, dataEnd: dataEnd, work: &work)
+    finishCore(found, emit: emit)
+  }
+
+  /// What one core gave before the run-level labelling.
+  fileprivate struct CoreFound: Sendable {
+    var result: SegmentResult
+    var steps: [Step]
+    /// Whether the window was long enough to analyse.
+    var analysed: Bool
+  }
+
+  /// Analyses `cores` in order: on `options.concurrency` threads when
+  /// there are several, each thread with its own workspace; the labelling
+  /// that carries from segment to segment then runs in order, so the
+  /// results equal the serial analysis.
+  private mutating func analyseCores(_ cores: [Range<Int>], dataEnd: Int, emit: (Step) -> Void) {
+    guard runStart != nil else { return }
+    let threads = min(max(1, options.concurrency), cores.count)
+    if threads <= 1 {
+      for c in cores { analyseCore(from: c.lowerBound, to: c.upperBound, dataEnd: dataEnd, emit: emit) }
+      return
+    }
+    let place = placement ?? .hip
+    if profileCache?.placement != place { profileCache = GaitDSP.profile(for: place, options: options, rangeG: info.accelerometerRangeG) }
+    while workers.count < threads - 1 { workers.append(SegmentWorkspace()) }
+    var found = [CoreFound?](repeating: nil, count: cores.count)
+    let context = windowContext()  // read-only, shared (copy-on-write buffers, no copy)
+    var pool = [work] + workers[0..<(threads - 1)]
+    work = SegmentWorkspace()  // pool[0] holds the main workspace meanwhile
+    found.withUnsafeMutableBufferPointer { out in
+      pool.withUnsafeMutableBufferPointer { ws in
+        let shared = SharedBuffers(out: out, workspaces: ws)
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+          var k = t
+          while k < cores.count {
+            shared.out[k] = context.analyse(core: cores[k], dataEnd: dataEnd, work: &shared.workspaces[t])
+            k += threads
+          }
+        }
+      }
+    }
+    work = pool[0]
+    for t in 1..<threads { workers[t - 1] = pool[t] }
+    for k in found.indices {
+      let f = found[k]!
+      found[k] = nil  // the steps' only reference is now `f`: labelled in place
+      finishCore(f, emit: emit)
+    }
+  }
+
+  /// What the analysis of one core reads, shareable between threads.
+  private func windowContext() -> WindowContext {
+    let place = placement ?? .hip
+    let profile = profileCache?.placement == place
+      ? profileCache! : GaitDSP.profile(for: place, options: options, rangeG: info.accelerometerRangeG)
+    return WindowContext(ax: ax, ay: ay, az: az, gyroMagnitude: gyroMagnitude, gyroAxes: gyroAxes, bufferStart: bufferStart,
+                         runStart: runStart ?? bufferStart, marginLength: marginLength, rateHz: rateHz, info: info,
+                         options: options, placement: placement, profile: profile)
+  }
+}
+
+/// The buffered run and the settings one core's analysis reads.
+private struct WindowContext: Sendable {
+  let ax: [Float], ay: [Float], az: [Float], gyroMagnitude: [Float], gyroAxes: [SIMD3<Float>]
+  let bufferStart: Int, runStart: Int, marginLength: Int
+  let rateHz: Double
+  let info: RecordingInfo
+  let options: AnalysisOptions
+  let placement: Placement?
+  let profile: any PlacementProfile
+
+  /// Steps and segment result of the core `core`, from the window around it
+  /// (`work` is the caller's scratch space).
+  func analyse(core: Range<Int>, dataEnd: Int, work: inout SegmentWorkspace) -> GaitAnalyzer.CoreFound {
+    let coreStart = core.lowerBound, coreEnd = core.upperBound
     let w0 = max(runStart, bufferStart, coreStart - marginLength)
     let w1 = min(dataEnd, coreEnd + marginLength)
     let lo = w0 - bufferStart, hi = w1 - bufferStart
@@ -218,10 +331,7 @@ public struct GaitAnalyzer {
     var result = SegmentResult(
       startS: Double(coreStart) / rateHz, endS: Double(coreEnd) / rateHz, cadenceSpectralSpm: nil,
       steps: 0, runningSteps: 0, trunkLeanDeg: nil, mountingTiltDeg: nil, placement: placement ?? .hip)
-    guard hi - lo >= minSamples else {
-      segments.append(result)
-      return
-    }
+    guard hi - lo >= minSamples else { return GaitAnalyzer.CoreFound(result: result, steps: [], analysed: false) }
     work.load(ax: ax[lo..<hi], ay: ay[lo..<hi], az: az[lo..<hi],
               gyro: gyroMagnitude.isEmpty ? nil : gyroMagnitude[lo..<hi],
               gyroAxes: gyroAxes.isEmpty ? nil : gyroAxes[lo..<hi], info: info, rateHz: rateHz)
@@ -230,25 +340,40 @@ public struct GaitAnalyzer {
     work.prepare(lowPassHz: min(options.lowPassHz, 0.4 * rateHz))
     result.mountingTiltDeg = work.mountingTiltDeg
     let coreLo = coreStart - w0, coreHi = coreEnd - w0
-    if profileCache?.placement != place { profileCache = GaitDSP.profile(for: place, options: options, rangeG: info.accelerometerRangeG) }
-    let profile = profileCache!
     let period = work.stepPeriod(profile.periodicity)
     result.cadenceSpectralSpm = period.map { 60 * rateHz / $0 }
-    var found = profile.analyse(&work, stepPeriodSamples: period, coreRange: coreLo..<coreHi, offsetIndex: w0,
+    let found = profile.analyse(&work, stepPeriodSamples: period, coreRange: coreLo..<coreHi, offsetIndex: w0,
                                 side: options.side ?? info.side)
-    gaitKind.label(&found.steps)
-    let steps = found.steps
     result.trunkLeanDeg = found.trunkLean?.degrees
-    result.steps = steps.count
-    result.runningSteps = steps.filter(\.running).count
     if let still = work.stillGravity(in: coreLo..<coreHi) {
       result.still = true
       result.standingUp = [Double(still.x), Double(still.y), Double(still.z)]
     }
     result.leanForwardAxis = found.trunkLean.map { [Double($0.forwardAxis.x), Double($0.forwardAxis.y), Double($0.forwardAxis.z)] }
-    segments.append(result)
-    for s in steps { emit(s) }
+    return GaitAnalyzer.CoreFound(result: result, steps: found.steps, analysed: true)
   }
+}
+
+extension GaitAnalyzer {
+
+  /// The in-order part of a core: gait-kind labelling (it carries across
+  /// segments), the segment's counts, and the steps out.
+  private mutating func finishCore(_ found: consuming CoreFound, emit: (Step) -> Void) {
+    var found = found
+    if found.analysed { gaitKind.label(&found.steps) }
+    found.result.steps = found.steps.count
+    found.result.runningSteps = found.steps.filter(\.running).count
+    segments.append(found.result)
+    for s in found.steps { emit(s) }
+  }
+}
+
+/// The result slots and per-thread workspaces of one concurrent batch:
+/// thread `t` writes only workspace `t` and the slots `k ≡ t (mod threads)`,
+/// so no two threads touch the same memory.
+private struct SharedBuffers<Out, Work>: @unchecked Sendable {
+  let out: UnsafeMutableBufferPointer<Out>
+  let workspaces: UnsafeMutableBufferPointer<Work>
 }
 
 extension GaitAnalyzer {

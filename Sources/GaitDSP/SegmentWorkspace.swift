@@ -327,8 +327,17 @@ struct SegmentWorkspace {
     // the spectrum saw, so both weigh the segment alike (unwindowed, a fast
     // run in the margin of a walking segment outweighed the walk the
     // spectrum found, and the segment was dropped as aperiodic).
+    // The same lag is asked for up to three times: each is computed once
+    // (kept in registers, no allocation).
     let this = self
-    func at(_ lag: Double) -> Double { this.autocorrelation(this.windowed, mean: 0, lag: Int(lag.rounded())) }
+    var memoLags = SIMD8<Int>(repeating: -1), memoValues = SIMD8<Double>(), memoCount = 0
+    func at(_ lag: Double) -> Double {
+      let l = Int(lag.rounded())
+      for k in 0..<memoCount where memoLags[k] == l { return memoValues[k] }
+      let v = this.autocorrelation(this.windowed, mean: 0, lag: l)
+      if memoCount < 8 { memoLags[memoCount] = l; memoValues[memoCount] = v; memoCount += 1 }
+      return v
+    }
     switch model.fundamental {
     case .step:
       if at(period / 2) > model.halfLagCorrelation, peakHz * 2 <= band.upperBound { period /= 2 }

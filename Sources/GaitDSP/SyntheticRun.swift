@@ -151,20 +151,26 @@ public struct SyntheticRun: Sendable {
       cache[key] = v
       return v
     }
-    let shapeIntegral = { (k: Double) in Self.integral(spike: k) }
     let farSpike = impactSpike
     let nearSpike = nearFarPeakRatio == 1 ? impactSpike : Self.spike(forPeakRatio: nearFarPeakRatio, base: impactSpike)
+    // Every step has one of the two spikes: their integrals (4 000 shape
+    // evaluations each) are computed once, not once per step.
+    let farIntegral = Self.integral(spike: farSpike), nearIntegral = Self.integral(spike: nearSpike)
+    let shapeIntegral = { (k: Double) in
+      k == nearSpike ? nearIntegral : k == farSpike ? farIntegral : Self.integral(spike: k)
+    }
     var out: [TrueStep] = []
     var k = 0
     func side() -> Side { k % 2 == 0 ? .left : .right }
     guard let phases else {
+      let farPeak = Self.peak(spike: farSpike), nearPeak = Self.peak(spike: nearSpike)
       let step = 60 / cadenceSpm
       var t = 0.5
       while t + contactS < seconds {
         let s = side()
         let spike = s == nearSide ? nearSpike : farSpike
         var st = TrueStep(icS: t, tcS: t + contactS, stepS: step, side: s, kind: .running, verticalOscillationCm: 0,
-                          amplitude: peakG / Self.peak(spike: spike), spike: spike)
+                          amplitude: peakG / (s == nearSide ? nearPeak : farPeak), spike: spike)
         st.verticalOscillationCm = vo(st)
         out.append(st)
         t += step

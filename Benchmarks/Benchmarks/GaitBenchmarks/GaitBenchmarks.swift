@@ -223,6 +223,21 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
+  // One long recording on two threads (issue #16 target: 10 h in at most
+  // 0.6 x the time of Analysis.hour10.100Hz, on a machine with 2 free cores).
+  Benchmark("Analysis.hour10.100Hz.threads2") { benchmark in
+    let rec = recording(seconds: 36_000, rateHz: 100)
+    var options = AnalysisOptions()
+    options.concurrency = 2
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      let t0 = ContinuousClock.now
+      let r = GaitAnalyzer.analyze(rec, options: options)
+      report(benchmark, start: t0, samples: rec.sampleCount)
+      blackHole(r.steps.count)
+    }
+  }
+
   // Bout splitting of 80 000 steps that alternate walking and running
   // (issue #16 target: 50 ms).
   Benchmark("Bouts.alternating.steps80k") { benchmark in
