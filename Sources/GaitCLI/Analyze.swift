@@ -347,13 +347,8 @@ func summaryRow(path: String, report: String, result: AnalysisResult? = nil, err
     return ([csvField(path), "failed", csvField(error ?? "")] + empty).joined(separator: ",") + "\n"
   }
   let s = r.summary
-  // Each value is first rounded as the JSON report rounds it, so that this
-  // table equals the one `cohort merge` builds from the reports.
-  func f(_ v: Double?, _ d: Int, json: Int? = nil) -> String {
-    guard case .number(let x) = JSONValue.num(v, json ?? d) else { return "" }
-    return String(format: "%.\(d)f", x)
-  }
-  return ([csvField(path), "ok", "", csvField(report), r.placement.rawValue, f(r.ingest.sampleRateHz, 3, json: 4), f(r.ingest.durationS, 2, json: 3),
-           String(s.steps), String(s.runningSteps)] + metricColumns.map { f($0.value(s), $0.digits) }).joined(separator: ",")
-    + "," + speedColumns(r) + "\n"
+  return ([csvField(path), "ok", "", csvField(report), r.placement.rawValue,
+           tableCell(r.ingest.sampleRateHz, digits: 3, jsonDigits: 4), tableCell(r.ingest.durationS, digits: 2, jsonDigits: 3),
+           String(s.steps), String(s.runningSteps)] + metricColumns.map { tableCell($0.value(s), digits: $0.digits) }
+          + speedColumnCells(r)).joined(separator: ",") + "\n"
 }

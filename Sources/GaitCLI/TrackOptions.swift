@@ -65,18 +65,3 @@ struct TrackArguments: ParsableArguments {
     try attachTrack(track, to: &result, startTimeUnixS: startTimeUnixS(), offsetS: trackOffset ?? 0)
   }
 }
-
-/// summary.csv's speed columns: `speed_mps,distance_m,step_length_m,
-/// vertical_ratio_pct`, from the track (medians over its steps) or from
-/// --speed (speed × median step time); empty when neither was given.
-func speedColumns(_ r: AnalysisResult) -> String {
-  func f(_ v: Double?, _ d: Int) -> String {
-    guard case .number(let x) = JSONValue.num(v, d) else { return "" }
-    return String(format: "%.\(d)f", x)
-  }
-  if let t = r.track {
-    return [f(t.speedMps?.median, 3), f(t.distanceCoveredM, 1), f(t.stepLengthM?.median, 3), f(r.summary.verticalRatioPct, 2)].joined(separator: ",")
-  }
-  let length = r.options.speedMps.flatMap { v in r.summary.stepTimeMs.map { v * $0.median / 1000 } }
-  return [f(r.options.speedMps, 3), "", f(length, 3), f(r.summary.verticalRatioPct, 2)].joined(separator: ",")
-}

@@ -2,6 +2,7 @@
 // The metric columns of summary.csv and of the merged cohort table: one
 // table, in the style of `stepColumns`. Adding a column is one line here.
 //===----------------------------------------------------------------------===//
+import Foundation
 import GaitDSP
 
 /// One metric column of `analyze`'s summary.csv and `cohort merge`'s table.
@@ -52,3 +53,24 @@ public var metricColumnsHeader: String { metricColumns.map(\.name).joined(separa
 /// alone, so they follow the metric columns rather than joining them; the
 /// cohort merge does not carry them.
 public let speedColumnNames = ["speed_mps", "distance_m", "step_length_m", "vertical_ratio_pct"]
+
+/// The cells of ``speedColumnNames`` for one result: medians over the
+/// track's steps with `--track`; with `--speed`, that speed and the step
+/// length speed × median step time; empty cells without either.
+public func speedColumnCells(_ r: AnalysisResult) -> [String] {
+  if let t = r.track {
+    return [tableCell(t.speedMps?.median, digits: 3), tableCell(t.distanceCoveredM, digits: 1),
+            tableCell(t.stepLengthM?.median, digits: 3), tableCell(r.summary.verticalRatioPct, digits: 2)]
+  }
+  let length = r.options.speedMps.flatMap { v in r.summary.stepTimeMs.map { v * $0.median / 1000 } }
+  return [tableCell(r.options.speedMps, digits: 3), "", tableCell(length, digits: 3), tableCell(r.summary.verticalRatioPct, digits: 2)]
+}
+
+/// One number cell of summary.csv: first rounded as the JSON report rounds
+/// it (to `jsonDigits`, by default `digits`), so that the table `analyze`
+/// writes equals the one `cohort merge` builds from the reports; empty for
+/// `nil` or a value the report leaves out.
+public func tableCell(_ v: Double?, digits: Int, jsonDigits: Int? = nil) -> String {
+  guard case .number(let x) = JSONValue.num(v, jsonDigits ?? digits) else { return "" }
+  return String(format: "%.\(digits)f", x)
+}
