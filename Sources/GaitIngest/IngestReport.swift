@@ -49,6 +49,7 @@ public struct IngestReport: Sendable, Hashable, Codable {
   /// Things a user should know; each says what to do.
   public var warnings: [String]
 
+  /// An empty report for a reader of `format`.
   public init(format: String) {
     self.format = format
     columns = [:]
