@@ -135,14 +135,20 @@ public struct Scorer: Sendable {
     let s = run.summary
     let span = runSpan(run)
     let p = policy
+    // A flag over the whole run (its first to its last step).
+    func add(_ id: String, _ severity: Severity, _ metric: String, value: Double?, threshold: Double?, unit: String,
+             message: String, evidence: String, advice: String) {
+      flags.append(RiskFlag(id: id, severity: severity, metric: metric, value: value, threshold: threshold, unit: unit,
+                            startS: span?.0, endS: span?.1, message: message, evidence: evidence, advice: advice))
+    }
 
     // Data quality first: it qualifies everything else.
     if run.sampleRateHz < p.minimumRateForContactHz {
-      flags.append(RiskFlag(
-        id: "sample-rate-low", severity: .warning, metric: "sample_rate_hz", value: run.sampleRateHz,
-        threshold: p.minimumRateForContactHz, unit: "Hz", startS: span?.0, endS: span?.1,
-        message: "The recording is sampled at \(fmt(run.sampleRateHz)) Hz: contact and flight times are coarse.",
-        evidence: Evidence.quality, advice: "Record at 100 Hz or more (200 Hz is better) to trust contact times."))
+      add("sample-rate-low", .warning, "sample_rate_hz", value: run.sampleRateHz,
+          threshold: p.minimumRateForContactHz, unit: "Hz",
+          message: "The recording is sampled at \(fmt(run.sampleRateHz)) Hz: contact and flight times are coarse.",
+          evidence: Evidence.quality,
+          advice: "Record at 100 Hz or more (200 Hz is better) to trust contact times.")
     }
     if run.samples > 0 {
       let fraction = Double(run.clippedSamples) / Double(run.samples)
@@ -184,31 +190,26 @@ public struct Scorer: Sendable {
     // walking, and a walking step rate, contact time or sway says nothing
     // about running form.
     guard s.basis == "running" else {
-      flags.append(RiskFlag(
-        id: "not-running", severity: .info, metric: "running_steps", value: Double(s.runningSteps),
-        threshold: Double(RunSummary.minimumRunningSteps), unit: "steps", startS: span?.0, endS: span?.1,
-        message: "No running found (\(s.runningSteps) of \(s.steps) steps in running bouts): the recording is walking, so no running-form flags are judged.",
-        evidence: "Running thresholds (cadence, contact time, lean, sway) come from studies of runners and do not apply to walking.",
-        advice: "Record a run (with a flight phase) to get running-form feedback."))
+      add("not-running", .info, "running_steps", value: Double(s.runningSteps),
+          threshold: Double(RunSummary.minimumRunningSteps), unit: "steps",
+          message: "No running found (\(s.runningSteps) of \(s.steps) steps in running bouts): the recording is walking, so no running-form flags are judged.",
+          evidence: "Running thresholds (cadence, contact time, lean, sway) come from studies of runners and do not apply to walking.",
+          advice: "Record a run (with a flight phase) to get running-form feedback.")
       return flags
     }
     // Tibial shock, from a shank sensor on running bouts.
     if run.placement == .shank {
       if let shock = s.tibialShockG?.median, shock >= p.tibialShockHighG {
         let bound = s.tibialShockClippedSteps > 0 ? " \(s.tibialShockClippedSteps) step(s) reached the sensor's range, so the true peak is higher still." : ""
-        flags.append(RiskFlag(
-          id: "tibial-shock-high", severity: .warning, metric: "tibial_shock_g", value: shock,
-          threshold: p.tibialShockHighG, unit: "g", startS: span?.0, endS: span?.1,
-          message: "Median tibial shock \(fmt(shock, 1)) g is at or above \(fmt(p.tibialShockHighG, 1)) g.\(bound) High tibial shock is associated with tibial stress fracture in runners; it is not a diagnosis.",
-          evidence: Evidence.tibialShock,
-          advice: "Softer, quieter landings lower tibial shock (Crowell & Davis 2011 used real-time feedback); a slightly higher step rate also helps. Change gradually."))
+        add("tibial-shock-high", .warning, "tibial_shock_g", value: shock, threshold: p.tibialShockHighG, unit: "g",
+            message: "Median tibial shock \(fmt(shock, 1)) g is at or above \(fmt(p.tibialShockHighG, 1)) g.\(bound) High tibial shock is associated with tibial stress fracture in runners; it is not a diagnosis.",
+            evidence: Evidence.tibialShock,
+            advice: "Softer, quieter landings lower tibial shock (Crowell & Davis 2011 used real-time feedback); a slightly higher step rate also helps. Change gradually.")
       } else if let shock = s.tibialShockG?.median, s.tibialShockClippedSteps * 2 > (s.tibialShockG?.count ?? 0) {
-        flags.append(RiskFlag(
-          id: "tibial-shock-lower-bound", severity: .info, metric: "tibial_shock_g", value: shock,
-          threshold: nil, unit: "g", startS: span?.0, endS: span?.1,
-          message: "Most steps' tibial shock reached the sensor's range: the median \(fmt(shock, 1)) g is a lower bound.",
-          evidence: Evidence.tibialShock,
-          advice: "Record with a wider accelerometer range (±16 g or more) to measure tibial shock."))
+        add("tibial-shock-lower-bound", .info, "tibial_shock_g", value: shock, threshold: nil, unit: "g",
+            message: "Most steps' tibial shock reached the sensor's range: the median \(fmt(shock, 1)) g is a lower bound.",
+            evidence: Evidence.tibialShock,
+            advice: "Record with a wider accelerometer range (±16 g or more) to measure tibial shock.")
       }
     }
 
@@ -242,19 +243,15 @@ public struct Scorer: Sendable {
       let cText = fmt(c, fmt(c) == fmt(cadenceThreshold) ? 1 : 0)
       if !secondSigns.isEmpty {
         let severe = c < p.cadenceVeryLowSpm || secondSigns.count >= 2
-        flags.append(RiskFlag(
-          id: "overstriding", severity: severe ? .alert : .warning, metric: "cadence_spm", value: c,
-          threshold: cadenceThreshold, unit: "spm", startS: span?.0, endS: span?.1,
-          message: "Overstriding pattern: cadence \(cText) spm is low (below \(fmt(cadenceThreshold)), \(cadenceBasis)) together with \(secondSigns.joined(separator: " and ")). This pattern is associated with higher braking forces and with low back pain in runners; it is not a diagnosis.",
-          evidence: Evidence.cadence + " " + Evidence.overstride,
-          advice: "Try a 5 % higher step rate at the same speed (a metronome or music helps): shorter steps land the foot closer under the hips. Change gradually over a few weeks."))
+        add("overstriding", severe ? .alert : .warning, "cadence_spm", value: c, threshold: cadenceThreshold, unit: "spm",
+            message: "Overstriding pattern: cadence \(cText) spm is low (below \(fmt(cadenceThreshold)), \(cadenceBasis)) together with \(secondSigns.joined(separator: " and ")). This pattern is associated with higher braking forces and with low back pain in runners; it is not a diagnosis.",
+            evidence: Evidence.cadence + " " + Evidence.overstride,
+            advice: "Try a 5 % higher step rate at the same speed (a metronome or music helps): shorter steps land the foot closer under the hips. Change gradually over a few weeks.")
       } else {
-        flags.append(RiskFlag(
-          id: "cadence-low", severity: .info, metric: "cadence_spm", value: c, threshold: cadenceThreshold,
-          unit: "spm", startS: span?.0, endS: span?.1,
-          message: "Cadence \(cText) spm is below \(fmt(cadenceThreshold)) (\(cadenceBasis)); without high braking or long contact this alone does not indicate overstriding.",
-          evidence: Evidence.cadence,
-          advice: "If you also feel you reach forward with your foot, a 5 % higher step rate is a low-risk change to try."))
+        add("cadence-low", .info, "cadence_spm", value: c, threshold: cadenceThreshold, unit: "spm",
+            message: "Cadence \(cText) spm is below \(fmt(cadenceThreshold)) (\(cadenceBasis)); without high braking or long contact this alone does not indicate overstriding.",
+            evidence: Evidence.cadence,
+            advice: "If you also feel you reach forward with your foot, a 5 % higher step rate is a low-risk change to try.")
       }
     }
 
@@ -281,45 +278,37 @@ public struct Scorer: Sendable {
         let severe = baseline == nil && lean > p.leanFlexedDeg
         var sev: Severity = severe ? .alert : .warning
         if !calibrated && baseline == nil { sev = .info }
-        flags.append(RiskFlag(
-          id: leanId, severity: sev, metric: "trunk_lean_deg", value: baseline == nil ? lean : leanValue,
-          threshold: leanHigh, unit: "deg", startS: span?.0, endS: span?.1,
-          message: (baseline == nil
+        add(leanId, sev, "trunk_lean_deg", value: baseline == nil ? lean : leanValue, threshold: leanHigh, unit: "deg",
+            message: (baseline == nil
             ? "Trunk forward lean \(fmt(lean, 1))° is above \(basis)."
             : "Trunk forward lean is \(fmt(leanValue, 1))° more than \(basis).")
             + " More forward lean is associated with higher back-extensor demand and was seen in injured runners."
             + (calibrated ? "" : " Measured against the sensor's own axis (no standing moment found), so a tilted clip shifts it: stand still for 5 s at the start to calibrate."),
-          evidence: Evidence.lean,
-          advice: "Run tall: think of a slight lean from the ankles, not a bend at the hips; core and hip-extensor strength work helps hold it when tired."))
+            evidence: Evidence.lean,
+            advice: "Run tall: think of a slight lean from the ankles, not a bend at the hips; core and hip-extensor strength work helps hold it when tired.")
       } else if baseline == nil, lean < p.leanTypicalLowDeg, calibrated {
-        flags.append(RiskFlag(
-          id: "trunk-lean-low", severity: .info, metric: "trunk_lean_deg", value: lean, threshold: p.leanTypicalLowDeg,
-          unit: "deg", startS: span?.0, endS: span?.1,
-          message: "Trunk forward lean \(fmt(lean, 1))° is below the typical range: a very upright or backward-leaning trunk shifts work to the knees.",
-          evidence: Evidence.lean,
-          advice: "A slight forward lean (5–10°) is typical; no change is needed if you are comfortable."))
+        add("trunk-lean-low", .info, "trunk_lean_deg", value: lean, threshold: p.leanTypicalLowDeg, unit: "deg",
+            message: "Trunk forward lean \(fmt(lean, 1))° is below the typical range: a very upright or backward-leaning trunk shifts work to the knees.",
+            evidence: Evidence.lean,
+            advice: "A slight forward lean (5–10°) is typical; no change is needed if you are comfortable.")
       }
     }
     if run.placement == .hip, let sway = s.lateralSwayCm?.median, sway > p.swayHighCm {
-      flags.append(RiskFlag(
-        id: "lateral-sway-high", severity: .warning, metric: "lateral_sway_cm", value: sway, threshold: p.swayHighCm,
-        unit: "cm", startS: span?.0, endS: span?.1,
-        message: "Side-to-side trunk motion of \(fmt(sway, 1)) cm per stride is above \(fmt(p.swayHighCm, 1)) cm, the mean of runners with low back pain (association, not a diagnosis).",
-        evidence: Evidence.sway,
-        advice: "Hip-abductor and trunk-stability exercises (side planks, single-leg work) reduce pelvic drop and sway."))
+      add("lateral-sway-high", .warning, "lateral_sway_cm", value: sway, threshold: p.swayHighCm, unit: "cm",
+          message: "Side-to-side trunk motion of \(fmt(sway, 1)) cm per stride is above \(fmt(p.swayHighCm, 1)) cm, the mean of runners with low back pain (association, not a diagnosis).",
+          evidence: Evidence.sway,
+          advice: "Hip-abductor and trunk-stability exercises (side planks, single-leg work) reduce pelvic drop and sway.")
     }
 
     // Left/right asymmetry of contact time.
     if let b = s.gctBalanceLeftPct, b < p.balanceGreenLowPct || b > p.balanceGreenHighPct {
       let red = b < p.balanceRedLowPct || b > p.balanceRedHighPct
       let side = b > 50 ? "left" : "right"
-      flags.append(RiskFlag(
-        id: "contact-asymmetry", severity: red ? .warning : .info, metric: "gct_balance_left_pct", value: b,
-        threshold: b > 50 ? (red ? p.balanceRedHighPct : p.balanceGreenHighPct) : (red ? p.balanceRedLowPct : p.balanceGreenLowPct),
-        unit: "% left", startS: span?.0, endS: span?.1,
-        message: "The \(side) foot stays on the ground longer (\(fmt(b, 1)) % of contact time on the left).",
-        evidence: Evidence.balance,
-        advice: "A persistent asymmetry is worth a look by a physio, especially with pain on one side; compare with earlier runs before acting on one."))
+      add("contact-asymmetry", red ? .warning : .info, "gct_balance_left_pct", value: b,
+          threshold: b > 50 ? (red ? p.balanceRedHighPct : p.balanceGreenHighPct) : (red ? p.balanceRedLowPct : p.balanceGreenLowPct), unit: "% left",
+          message: "The \(side) foot stays on the ground longer (\(fmt(b, 1)) % of contact time on the left).",
+          evidence: Evidence.balance,
+          advice: "A persistent asymmetry is worth a look by a physio, especially with pain on one side; compare with earlier runs before acting on one.")
     }
 
     flags += drift(run)
