@@ -7,7 +7,7 @@ import GaitCore
 /// One foot on the ground, in seconds from the input's first sample: from
 /// its initial contact (foot strike) to its terminal contact (toe-off).
 ///
-/// ``Contact`` is the same event as a ``ContactDetector`` finds it, in
+/// ``Contact`` is the same event as a contact detector finds it, in
 /// fractional sample indices of one segment; the step metrics turn it into
 /// a ``Step`` record, and ``Step/contact`` gives it back in seconds.
 ///
@@ -16,7 +16,7 @@ import GaitCore
 /// contact to the next contact of the same foot (two steps). Every ``Step``
 /// record is built around one contact (``Step/contact``); what lies between
 /// one record's contact and the next record's depends on where the sensor
-/// sits (``Placement/recordInterval``).
+/// sits (`Placement.recordInterval`).
 public struct FootContact: Sendable, Hashable, Codable {
   /// Initial contact (foot strike), seconds from the input's first sample.
   public var icS: Double

@@ -66,9 +66,9 @@ public struct TrackAnalysis: Sendable, Hashable {
   public var format: String
   /// The track file.
   public var path: String
-  /// Where the track's distance came from: `positions` or `file` (``Track/distanceSource``).
+  /// Where the track's distance came from: `positions` or `file` (`Track.distanceSource`).
   public var distanceSource: String
-  /// Where the track's speed came from: `distance` or `file` (``Track/speedSource``).
+  /// Where the track's speed came from: `distance` or `file` (`Track.speedSource`).
   public var speedSource: String
   /// The track's time span, Unix seconds.
   public var trackStartUnixS: Double
