@@ -98,7 +98,7 @@ public struct CohortManifest: Codable, Sendable, Hashable {
     return data
   }
 
-  /// Reads and checks a manifest written by `cohort plan`; throws ``IngestError`` when it is
+  /// Reads and checks a manifest written by `cohort plan`; throws `IngestError` when it is
   /// missing, unreadable or not a manifest of a known schema.
   public static func load(path: String) throws -> CohortManifest {
     guard let data = FileManager.default.contents(atPath: path) else {
@@ -182,7 +182,7 @@ public struct OverrideTable: Sendable {
   /// One row per override: the key naming the input, its line in the CSV and its settings.
   public var rows: [(key: String, line: Int, settings: InputSettings)] = []
 
-  /// Reads an override table; throws ``IngestError`` for a missing file, a missing `path` column
+  /// Reads an override table; throws `IngestError` for a missing file, a missing `path` column
   /// or a bad value.
   public static func load(path: String) throws -> OverrideTable {
     let csv = try CSVTable(path: path, what: "the overrides file")

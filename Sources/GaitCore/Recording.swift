@@ -37,7 +37,7 @@ public enum AxisFrame: String, Sendable, Hashable, Codable {
   case sensor
   /// Body frame: x = vertical (up), y = anteroposterior (forward),
   /// z = mediolateral (right). Two-axis exports (`acc_v`, `acc_ap`) use this
-  /// frame with ``Recording/hasMediolateral`` false.
+  /// frame with ``RecordingInfo/hasMediolateral`` false.
   case body
 }
 

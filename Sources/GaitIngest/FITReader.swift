@@ -50,7 +50,7 @@ public struct FITActivity: Sendable {
   /// Warnings such as a CRC mismatch.
   public var warnings: [String] = []
 
-  /// Median of a field over the records (``Statistics/median(_:)``).
+  /// Median of a field over the records (`Statistics.median(_:)`).
   public func median(_ key: KeyPath<FITDynamics, Double?>) -> Double? {
     Statistics.median(records.compactMap { $0[keyPath: key] })
   }

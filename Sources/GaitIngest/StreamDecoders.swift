@@ -246,6 +246,9 @@ public struct TextLineDecoder: StreamDecoder {
   static let maxLine = 512
 
   /// - Parameters:
+  ///   - rateHz: The sensor's sample rate, Hz (lines carry no time the decoder relies on).
+  ///   - units: The acceleration unit of the lines; `nil` = judged from gravity over the first lines.
+  ///   - gyroUnits: The gyroscope unit; `nil` = degrees per second.
   ///   - columns: 1-based column numbers; empty = by field count (3: ax,ay,az;
   ///     4: t,ax,ay,az; 6: ax..gz; 7: t,ax..gz).
   public init(rateHz: Double, units: AccelerationUnit? = nil, gyroUnits: GyroUnit? = nil, columns: [Channel: String] = [:]) {

@@ -75,7 +75,7 @@ public struct Evaluation: Sendable {
 /// the reference covers, since references rarely cover a whole recording.
 /// Cadence compares the rate of the reference contacts with the rate of the
 /// detected contacts in that span (both one foot's contacts for a foot
-/// or shank sensor; for a reference of stride boundaries use ``evaluateStrides``).
+/// or shank sensor; for a reference of stride boundaries use ``evaluateStrides(steps:strideStartsS:strideEndsS:)``).
 public func evaluate(steps: [Step], truth: [TruthContact], toleranceS: Double) -> Evaluation {
   let t = truth.sorted { $0.icS < $1.icS }
   let lo = (t.first?.icS ?? 0) - toleranceS, hi = (t.last?.icS ?? 0) + toleranceS
