@@ -57,8 +57,8 @@ struct ShankGaitClassifier: Sendable {
 /// acceleration agrees with force plates within about ±150 ms in the
 /// literature): running, the minimum of the axial (gravity-direction)
 /// acceleration ``runningToeOffStrides`` after contact, where the unloaded
-/// tibia swings away; walking, the first |a| peak after the largest
-/// push-off peak ``walkingToeOffStrides`` after contact.
+/// tibia swings away; walking, the |a| peak that ends the push-off
+/// ``walkingToeOffStrides`` after contact (``walkingToeOff(peaks:magnitude:)``).
 struct ShankContactDetector: ContactDetector {
   var burstWindowS = 0.02
   var burstSpacingStrides = 0.6
@@ -144,12 +144,25 @@ struct ShankContactDetector: ContactDetector {
         } else {
           var peaks: [Int] = []
           for i in max(lo, 1)..<hi where mag[i] > mag[i - 1] && mag[i] >= mag[i + 1] { peaks.append(i) }
-          if let top = peaks.max(by: { mag[$0] < mag[$1] }) { tc = peaks.first { $0 > top } }
+          tc = walkingToeOff(peaks: peaks, magnitude: mag)
         }
       }
       contacts.append(Contact(icIndex: Double(ic), tcIndex: tc.map(Double.init), anchorIndex: ic))
     }
     return contacts
+  }
+
+  /// Walking toe-off among the |a| peaks of the push-off window: the peak
+  /// that ends the push-off. Push-off shows two bursts (heel-off, then the
+  /// toe's release); toe-off is the first peak after the largest — or the
+  /// largest itself when the second-largest comes before it (the release
+  /// burst is then the larger). Taking "the first peak after the largest"
+  /// alone put toe-off in early swing whenever the release outgrew heel-off.
+  func walkingToeOff(peaks: [Int], magnitude mag: [Float]) -> Int? {
+    guard let top = peaks.max(by: { mag[$0] < mag[$1] }) else { return nil }
+    let second = peaks.filter { $0 != top }.max { mag[$0] < mag[$1] }
+    if let second, second < top { return top }
+    return peaks.first { $0 > top }
   }
 
   /// Centred moving mean over `width` samples (shorter at the ends), times

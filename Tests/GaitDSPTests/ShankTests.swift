@@ -133,6 +133,25 @@ private func strides_median(_ t: [Double]) -> Double {
     #expect(abs(e.icBiasMs ?? .infinity) <= max(5, 1000 / rate), "bias \(e.icBiasMs ?? .nan) ms")
     #expect(r.summary.runningSteps == (running ? r.summary.steps : 0))
   }
+
+  /// Walking toe-off from the accelerometer alone: the push-off's two bursts
+  /// vary in which is larger from stride to stride; toe-off is the one that
+  /// ends the push-off. At most one stride (the last, cut by the recording's
+  /// end) is off by more than 30 ms, and the others' contact-time RMSE is
+  /// within 12 ms plus half a sample (taking the peak after the largest
+  /// burst put one stride in ten, at 50 Hz most, 60–80 ms late).
+  @Test(arguments: rates)
+  func walkingContactTimeWithoutGyroscope(rate: Double) {
+    var gen = SyntheticShank(rateHz: rate, running: false)
+    gen.rotation = SyntheticRun.rotation(yawDeg: 30, pitchDeg: 15, rollDeg: -10)
+    let (e, _) = Self.check(gen)
+    #expect(e.contactPairs >= e.truthContacts - 3, "\(rate) Hz: \(e.contactPairs) of \(e.truthContacts)")
+    let off = e.contactErrorsMs.filter { abs($0) > 30 }
+    let rest = e.contactErrorsMs.filter { abs($0) <= 30 }
+    let rmse = (rest.reduce(0) { $0 + $1 * $1 } / Double(max(rest.count, 1))).squareRoot()
+    #expect(off.count <= 1, "\(rate) Hz: strides off by > 30 ms: \(off)")
+    #expect(rmse <= 12 + 500 / rate, "\(rate) Hz: contact RMSE \(rmse) ms")
+  }
 }
 
 /// With a gyroscope (the tibia's sagittal angular velocity) the shank is
