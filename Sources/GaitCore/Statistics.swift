@@ -38,18 +38,44 @@ public enum Statistics {
   /// that keep a scratch buffer (no allocation).
   @inlinable
   public static func interpolatedQuantile<T: BinaryFloatingPoint>(_ a: UnsafeMutableBufferPointer<T>, _ q: Double) -> T {
+    var settled = -1
+    return interpolatedQuantile(a, q, settled: &settled)
+  }
+
+  /// ``interpolatedQuantile(_:_:)`` for several quantiles of one buffer in
+  /// ascending order: `settled` is the rank the previous call put in place
+  /// (-1 before the first), with no larger element before it and no
+  /// smaller one after it, so this call searches only above it. The values
+  /// are those of separate calls; a quantile below the previous one
+  /// searches the whole buffer again.
+  @inlinable
+  public static func interpolatedQuantile<T: BinaryFloatingPoint>(_ a: UnsafeMutableBufferPointer<T>, _ q: Double,
+                                                                  settled: inout Int) -> T {
     let h = max(0, min(1, q)) * Double(a.count - 1)
     let i = Int(h)
     let f = T(h - Double(i))
-    let lo = select(a, i)
+    if i < settled || settled >= a.count { settled = -1 }
+    let lo: T
+    if i == settled {
+      lo = a[i]
+    } else {
+      let rest = UnsafeMutableBufferPointer(rebasing: a[(settled + 1)...])
+      lo = select(rest, i - settled - 1)
+    }
+    settled = i
     guard f > 0, i + 1 < a.count else { return lo }
-    let hi = select(a, i + 1)
+    // `select` left every element after rank i at least as large as x₍ᵢ₎,
+    // so x₍ᵢ₊₁₎ is the smallest of them: one scan, not a second selection
+    // (the same value).
+    var hi = a[i + 1]
+    for k in (i + 2)..<a.count where a[k] < hi { hi = a[k] }
     return lo + f * (hi - lo)
   }
 }
 
 /// The `k`-th smallest element (0-based); reorders `a` (quickselect, Hoare
-/// partition around a median-of-three pivot).
+/// partition around a median-of-three pivot) so that no element before
+/// index `k` is larger and none after it is smaller.
 @inlinable
 func select<T: Comparable>(_ a: UnsafeMutableBufferPointer<T>, _ k: Int) -> T {
   var lo = 0

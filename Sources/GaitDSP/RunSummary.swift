@@ -33,9 +33,13 @@ public struct Distribution: Sendable, Hashable, Codable {
     sd = v.count > 1 ? (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot() : 0
     // Percentiles by the one definition (Statistics): linear
     // interpolation between closest ranks.
-    func q(_ p: Double) -> Double { v.withUnsafeMutableBufferPointer { Statistics.interpolatedQuantile($0, p) } }
-    median = q(0.5)
+    // In ascending order, each selection above the last one's rank.
+    var settled = -1
+    func q(_ p: Double) -> Double {
+      v.withUnsafeMutableBufferPointer { Statistics.interpolatedQuantile($0, p, settled: &settled) }
+    }
     p10 = q(0.1)
+    median = q(0.5)
     p90 = q(0.9)
   }
 }

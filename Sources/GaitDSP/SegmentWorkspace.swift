@@ -290,7 +290,9 @@ struct SegmentWorkspace {
       levelScratch.removeAll(keepingCapacity: true)
       for i in stride(from: 0, to: n, by: 2) { levelScratch.append(source[i]) }
       levels = levelScratch.withUnsafeMutableBufferPointer {
-        (Statistics.interpolatedQuantile($0, model.humpLowQuantile), Statistics.interpolatedQuantile($0, 0.99))
+        var settled = -1  // the 99th percentile is searched above the lower level
+        let low = Statistics.interpolatedQuantile($0, model.humpLowQuantile, settled: &settled)
+        return (low, Statistics.interpolatedQuantile($0, 0.99, settled: &settled))
       }
     }
     // Activity gate: rest (standing, sitting) has no gait period.

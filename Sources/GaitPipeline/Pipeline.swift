@@ -22,21 +22,38 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
   var analyzer: GaitAnalyzer?
   var steps: [Step] = []
   var first = true
-  while let block = try source.nextBlock() {
+  // More than one thread: a reader thread parses ahead while this one
+  // analyses (the analysis itself is the same, so are its results).
+  let ahead = options.concurrency > 1 ? ReadAhead(source: source, capacity: readAheadBlocks) : nil
+  defer { ahead?.stop() }
+  var firstInfo: RecordingInfo?
+  func nextBlock() throws -> SampleBlock? {
+    guard let ahead else { return try source.nextBlock() }
+    switch ahead.next() {
+    case .block(let block, let info):
+      if let info { firstInfo = info }
+      return block
+    case .end: return nil
+    case .failed(let error): throw error
+    }
+  }
+  while let block = try nextBlock() {
     if first {
       first = false
-      let rate = source.info.sampleRateHz
+      let info = firstInfo ?? source.info
+      let rate = info.sampleRateHz
       if rate < minimumAnalysisRateHz {
         throw IngestError(.sampleRateTooLow,
           "the sample rate is \(String(format: "%.4g", rate)) Hz; gaitline needs at least 50 Hz "
           + "(contact times need 100 Hz or more). Record at a higher rate, or pass --rate if the detected rate is wrong",
           path: path)
       }
-      analyzer = GaitAnalyzer(info: source.info, options: options)
+      analyzer = GaitAnalyzer(info: info, options: options)
     }
     onBlock?(block)
     analyzer!.process(block) { steps.append($0); onStep?($0) }
   }
+  ahead?.stop()  // the reader has left the source: its info and report are final
   guard var analyzer else {
     throw IngestError(.emptyFile, "the input has no samples", path: path)
   }
@@ -82,4 +99,90 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
   result.flags = Scorer(policy: policy).score(facts, baseline: baseline).sorted { $0.severity > $1.severity }
   result.baseline = baseline
   return result
+}
+
+/// Blocks a reader thread may hold ready ahead of the analysis (each at most
+/// a few thousand samples: well under a MiB in all).
+let readAheadBlocks = 16
+
+/// The blocks of a source read on a thread of its own, at most `capacity`
+/// ahead of the analysis, so that reading and parsing overlap it (one input
+/// analysed with ``AnalysisOptions/concurrency`` above 1). The source is
+/// touched only by the reader thread until it has sent its last item (the
+/// end or an error) or ``stop()`` has returned; memory is bounded by
+/// `capacity` blocks.
+private final class ReadAhead: @unchecked Sendable {
+  enum Item {
+    /// A block, with the source's `info` as it was right after the first
+    /// block (what the serial loop reads there).
+    case block(SampleBlock, RecordingInfo?)
+    case end
+    case failed(any Error)
+  }
+  private let source: any SampleSource
+  private let capacity: Int
+  // Guarded by `condition`.
+  private let condition = NSCondition()
+  private var queue: [Item] = []
+  private var stopping = false
+  private var readerDone = false
+
+  init(source: any SampleSource, capacity: Int) {
+    self.source = source
+    self.capacity = max(1, capacity)
+    let thread = Thread { [self] in read() }
+    thread.start()
+  }
+
+  private func read() {
+    var first = true
+    while true {
+      condition.lock()
+      while queue.count >= capacity && !stopping { condition.wait() }
+      if stopping {
+        readerDone = true
+        condition.broadcast()
+        condition.unlock()
+        return
+      }
+      condition.unlock()
+      let item: Item
+      do {
+        if let block = try source.nextBlock() {
+          item = .block(block, first ? source.info : nil)
+          first = false
+        } else {
+          item = .end
+        }
+      } catch {
+        item = .failed(error)
+      }
+      condition.lock()
+      queue.append(item)
+      if case .block = item {} else { readerDone = true }
+      let done = readerDone
+      condition.broadcast()
+      condition.unlock()
+      if done { return }
+    }
+  }
+
+  /// The next item, waiting for the reader.
+  func next() -> Item {
+    condition.lock()
+    while queue.isEmpty { condition.wait() }
+    let item = queue.removeFirst()
+    condition.broadcast()
+    condition.unlock()
+    return item
+  }
+
+  /// Stops the reader and waits until it has left the source.
+  func stop() {
+    condition.lock()
+    stopping = true
+    condition.broadcast()
+    while !readerDone { condition.wait() }
+    condition.unlock()
+  }
 }
