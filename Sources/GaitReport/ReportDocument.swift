@@ -50,7 +50,7 @@ public struct ReportDocument: Codable, Sendable, Equatable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     schema = try c.decode(String.self, forKey: .schema)
     guard schema == reportSchema else {
-      throw DecodingError.dataCorruptedError(forKey: .schema, in: c, debugDescription: "schema is '\(schema)', not \(reportSchema)")
+      throw DecodingError.dataCorruptedError(forKey: .schema, in: c, debugDescription: "'\(schema)' is not \(reportSchema)")
     }
     gaitlineVersion = try c.decode(String.self, forKey: .gaitlineVersion)
     cohort = try c.decodeIfPresent(ReportCohort.self, forKey: .cohort)
