@@ -56,7 +56,7 @@ public func mergeCohort(_ layout: CohortLayout, rows mode: MergeRows, jobs: Int 
     let (state, provenance) = resolveState(input, key: keys[i], in: layout, full: true)
     switch (state, provenance?.content) {
     case (.done, .report(let report)?):
-      return (.done, mergeRows(report, index: i, input: input, mode: mode), "")
+      return (.done, mergeRows(report.report, index: i, input: input, mode: mode), "")
     case (.failed, .error(let e)?):
       return (.failed, "", [String(i), csvField(input.path), "failed", csvField(e.code), String(e.exitStatus), csvField(e.error)].joined(separator: ",") + "\n")
     case (let state, _):

@@ -52,7 +52,7 @@ struct Provenance {
   var content: Content?
 
   enum Content {
-    case report(ReportDocument)
+    case report(ShardReport)
     case error(ErrorRecord)
   }
 
@@ -82,8 +82,8 @@ struct Provenance {
       guard let e = try? ErrorRecord.load(path: path) else { return nil }
       (content, version, cohort) = (.error(e), e.gaitlineVersion, e.cohort)
     } else {
-      guard let r = try? ReportDocument.load(path: path, steps: false) else { return nil }
-      (content, version, cohort) = (.report(r), r.gaitlineVersion, r.cohort)
+      guard let r = try? ShardReport.load(path: path) else { return nil }
+      (content, version, cohort) = (.report(r), r.report.gaitlineVersion, r.cohort)
     }
     guard let cohort else { return nil }
     return Provenance(version: version, sha256: cohort.inputSha256, optionsKey: cohort.optionsKey, content: content)

@@ -1,8 +1,9 @@
 //===--- ReportDocument.swift ---------------------------------------------===//
 // The JSON report read back: a typed model of `gaitline.report/1`
-// (docs/REPORT.md) and of a cohort's error record, decoded with
-// JSONDecoder. Writing stays the streaming writer (ReportWriter.swift,
-// ReportStream.swift); the round-trip tests hold the two together.
+// (docs/REPORT.md), decoded with JSONDecoder. Writing stays the streaming
+// writer (ReportWriter.swift, ReportStream.swift); the round-trip tests
+// hold the two together. The `cohort` block of a shard's report and the
+// error record are GaitCohort's (CohortRecords.swift).
 //
 // Keys that reports of earlier versions lack are optional here, so every
 // report gaitline ever wrote under this schema still reads.
@@ -18,8 +19,6 @@ public struct ReportDocument: Codable, Sendable, Equatable {
   /// Always ``reportSchema``.
   public var schema: String
   public var gaitlineVersion: String
-  /// Only in reports of `analyze --manifest` (docs/COHORTS.md).
-  public var cohort: ReportCohort?
   public var input: ReportInput
   public var options: ReportOptions
   public var summary: ReportSummary
@@ -37,14 +36,14 @@ public struct ReportDocument: Codable, Sendable, Equatable {
   public var flags: [ReportFlag]
 
   enum CodingKeys: String, CodingKey {
-    case schema, cohort, input, options, summary, track, bouts, steps, baseline, flags
+    case schema, input, options, summary, track, bouts, steps, baseline, flags
     case gaitlineVersion = "gaitline_version", runningStretches = "running_stretches", cadenceOverTime = "cadence_over_time"
   }
 
   /// Set to `false` in a decoder's `userInfo` to leave the steps out
   /// (they are most of a long report, and history, trend and merge do
   /// not need them).
-  static let readsSteps = CodingUserInfoKey(rawValue: "gaitline.report.steps")!
+  package static let readsSteps = CodingUserInfoKey(rawValue: "gaitline.report.steps")!
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -53,7 +52,6 @@ public struct ReportDocument: Codable, Sendable, Equatable {
       throw DecodingError.dataCorruptedError(forKey: .schema, in: c, debugDescription: "'\(schema)' is not \(reportSchema)")
     }
     gaitlineVersion = try c.decode(String.self, forKey: .gaitlineVersion)
-    cohort = try c.decodeIfPresent(ReportCohort.self, forKey: .cohort)
     input = try c.decode(ReportInput.self, forKey: .input)
     options = try c.decode(ReportOptions.self, forKey: .options)
     summary = try c.decode(ReportSummary.self, forKey: .summary)
@@ -428,88 +426,8 @@ public struct ReportSplit: Codable, Sendable, Equatable {
   }
 }
 
-/// The `cohort` block of a shard's report or error record: what a rerun
-/// compares to decide whether the result is current (docs/COHORTS.md).
-public struct ReportCohort: Codable, Sendable, Equatable {
-  /// The options as the manifest gave them (strings, as planned).
-  public struct Options: Codable, Sendable, Equatable {
-    public var placement: String?
-    public var side: String?
-    public var speedMps: Double?
-    public var rateHz: Double?
-    public var units: String?
-    public var gyroUnits: String?
-    public var columns: String?
-    public var streamProtocol: String?
-
-    enum CodingKeys: String, CodingKey {
-      case placement, side, units, columns
-      case speedMps = "speed_mps", rateHz = "rate_hz", gyroUnits = "gyro_units", streamProtocol = "protocol"
-    }
-  }
-
-  public var manifestIndex: Int?
-  public var inputSha256: String
-  public var inputBytes: Int?
-  public var optionsKey: String
-  public var options: Options?
-
-  enum CodingKeys: String, CodingKey {
-    case options
-    case manifestIndex = "manifest_index", inputSha256 = "input_sha256", inputBytes = "input_bytes", optionsKey = "options_key"
-  }
-}
-
-/// The head of a report or error record: its version and `cohort` block,
-/// all that a cohort's status needs.
-public struct ReportHead: Decodable, Sendable, Equatable {
-  public var gaitlineVersion: String
-  public var cohort: ReportCohort?
-
-  enum CodingKeys: String, CodingKey {
-    case cohort
-    case gaitlineVersion = "gaitline_version"
-  }
-
-  /// Decodes a head from `data` (a whole report, or its start closed after
-  /// the `cohort` member).
-  public static func decode(_ data: Data, path: String) throws -> ReportHead {
-    try decodeReportJSON(ReportHead.self, from: data, path: path, userInfo: [:], what: "not a gaitline report or error record")
-  }
-}
-
-/// A cohort shard's record of an input that failed (`gaitline.error/1`,
-/// docs/COHORTS.md), in place of its report.
-public struct ErrorRecord: Codable, Sendable, Equatable {
-  /// `gaitline.error/1`.
-  public var schema: String
-  public var gaitlineVersion: String
-  public var cohort: ReportCohort
-  /// The input's path.
-  public var input: String
-  /// The ``IngestError/Code`` as text.
-  public var code: String
-  public var exitStatus: Int
-  public var message: String
-  public var line: Int?
-  public var byteOffset: Int?
-  /// The whole error as a person reads it (file, position, what and why).
-  public var error: String
-
-  enum CodingKeys: String, CodingKey {
-    case schema, cohort, input, code, message, line, error
-    case gaitlineVersion = "gaitline_version", exitStatus = "exit_status", byteOffset = "byte_offset"
-  }
-
-  /// Reads the error record at `path`.
-  public static func load(path: String) throws -> ErrorRecord {
-    try decodeReportJSON(ErrorRecord.self, from: readReportFile(path, what: "cannot read the error record"), path: path,
-                         userInfo: [:], what: "not a gaitline error record")
-  }
-}
-
 /// The bytes of the file at `path`, or an ``IngestError`` naming it.
-func readReportFile(_ path: String, what: String) throws -> Data {
+package func readReportFile(_ path: String, what: String) throws -> Data {
   guard let data = FileManager.default.contents(atPath: path) else {
     throw IngestError(.fileNotFound, what, path: path)
   }
@@ -518,7 +436,7 @@ func readReportFile(_ path: String, what: String) throws -> Data {
 
 /// Decodes `type` from `data`; a failure is an ``IngestError`` (`corrupt`)
 /// naming `path`, saying `what` and which key (or which byte) did not read.
-func decodeReportJSON<T: Decodable>(_ type: T.Type, from data: Data, path: String, userInfo: [CodingUserInfoKey: any Sendable],
+package func decodeReportJSON<T: Decodable>(_ type: T.Type, from data: Data, path: String, userInfo: [CodingUserInfoKey: any Sendable],
                                     what: String) throws -> T {
   let decoder = JSONDecoder()
   decoder.userInfo = userInfo

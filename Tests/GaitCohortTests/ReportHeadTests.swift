@@ -61,9 +61,10 @@ import Testing
     #expect(head.optionsKey == "key,with}brace")
     #expect(head.content == nil)
     let whole = try #require(Provenance.read(file, error: false))
-    guard case .report(let doc)? = whole.content else { Issue.record("no report"); return }
-    #expect(doc.cohort?.manifestIndex == 3)
-    #expect(doc.cohort?.options?.streamProtocol == "text")
+    guard case .report(let shard)? = whole.content else { Issue.record("no report"); return }
+    #expect(shard.cohort?.manifestIndex == 3)
+    #expect(shard.cohort?.options == InputSettings(streamProtocol: "text"))
+    let doc = shard.report
     #expect(doc.steps == nil)
     #expect(doc.summary.steps == r.summary.steps)
     // Not an error record.
