@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 import Foundation
 import GaitCore
+import GaitDSP
 import GaitIngest
 import GaitScoring
 
@@ -165,22 +166,6 @@ public struct ReportOptions: Codable, Sendable, Equatable {
     case placement, side
     case speedMps = "speed_mps", segmentS = "segment_s", lowPassHz = "low_pass_hz", contactThresholdG = "contact_threshold_g"
   }
-}
-
-/// Which steps the summary's metrics are over.
-public enum SummaryBasis: String, Codable, Sendable {
-  /// Running steps (at least 8 of them).
-  case running
-  /// All steps: there were too few running ones.
-  case all
-}
-
-/// What the trunk lean is measured from.
-public enum TrunkLeanReference: String, Codable, Sendable {
-  /// The posture of a standing stretch of the recording.
-  case standing
-  /// The sensor's own axis (not calibrated; includes the mounting angle).
-  case sensorAxis = "sensor-axis"
 }
 
 /// The metrics a summary and a bout both hold, by the names of

@@ -150,7 +150,7 @@ public struct Scorer: Sendable {
     // from runners. Without enough running steps the summary is over
     // walking, and a walking step rate, contact time or sway says nothing
     // about running form.
-    guard s.basis == "running" else {
+    guard s.basis == .running else {
       flags.append(RiskFlag(
         id: "not-running", severity: .info, metric: "running_steps", value: Double(s.runningSteps),
         threshold: Double(RunSummary.minimumRunningSteps), unit: "steps", startS: span?.0, endS: span?.1,
@@ -227,7 +227,7 @@ public struct Scorer: Sendable {
 
     // Posture: trunk forward lean and lateral sway (trunk sensor only).
     if run.placement == .hip, let lean = s.trunkLeanDeg?.median {
-      let calibrated = s.trunkLeanReference == "standing"
+      let calibrated = s.trunkLeanReference == .standing
       var leanValue = lean
       var leanHigh = p.leanTypicalHighDeg
       var leanId = "trunk-lean-high"
