@@ -71,7 +71,7 @@ let package = Package(
       name: "GaitReportTests",
       dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitPipeline", "GaitTestSupport"]),
     .testTarget(name: "GaitStreamTests", dependencies: ["GaitCore", "GaitIngest", "GaitStream", "GaitTestSupport"]),
-    .testTarget(name: "GaitCohortTests", dependencies: ["GaitCohort", "GaitIngest", "GaitPipeline", "GaitTestSupport"]),
+    .testTarget(name: "GaitCohortTests", dependencies: ["GaitCohort", "GaitCore", "GaitDSP", "GaitIngest", "GaitPipeline", "GaitReport", "GaitTestSupport"]),
     .testTarget(name: "GaitlineTests", dependencies: ["Gaitline"]),
     .testTarget(name: "GaitCLITests", dependencies: ["GaitCLI", "GaitCore", "GaitTestSupport"]),
   ],

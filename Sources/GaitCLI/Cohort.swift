@@ -244,9 +244,8 @@ struct Cohort: ParsableCommand {
           print("\(kind.rawValue):")
           for i in (all ? idx : Array(idx.prefix(20))) {
             var line = "  \(m.inputs[i].path)"
-            if kind == .failed, let data = FileManager.default.contents(atPath: layout.error(m.inputs[i])),
-               let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let e = o["error"] as? String {
-              line += "\n    \(e)"
+            if kind == .failed, let record = try? ErrorRecord.load(path: layout.error(m.inputs[i])) {
+              line += "\n    \(record.error)"
             }
             print(line)
           }

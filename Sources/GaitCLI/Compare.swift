@@ -28,23 +28,15 @@ struct Compare: ParsableCommand {
     silenceStandardOutputIfQuiet()
     do {
       let activity = try readFIT(path: fit)
-      guard let data = FileManager.default.contents(atPath: report),
-            let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let summary = root["summary"] as? [String: Any] else {
-        throw IngestError(.corrupt, "not a gaitline JSON report", path: report)
-      }
-      func ours(_ key: String) -> Double? {
-        if let d = summary[key] as? [String: Any] { return d["median"] as? Double }
-        return summary[key] as? Double
-      }
+      let summary = try ReportDocument.load(path: report, steps: false).summary
       let s = activity.session
       func device(_ k: KeyPath<FITDynamics, Double?>) -> Double? { s?[keyPath: k] ?? activity.median(k) }
       let rows: [(String, String, Double?, Double?)] = [
-        ("cadence", "steps/min", device(\.cadenceSpm), ours("cadence_spm")),
-        ("ground contact", "ms", device(\.stanceTimeMs), ours("ground_contact_ms")),
-        ("vertical oscillation", "cm", device(\.verticalOscillationMm).map { $0 / 10 }, ours("vertical_oscillation_cm")),
-        ("vertical ratio", "%", device(\.verticalRatioPct), ours("vertical_ratio_pct")),
-        ("GCT balance (left)", "%", device(\.stanceTimeBalanceLeftPct), ours("gct_balance_left_pct")),
+        ("cadence", "steps/min", device(\.cadenceSpm), summary.cadenceSpm?.median),
+        ("ground contact", "ms", device(\.stanceTimeMs), summary.groundContactMs?.median),
+        ("vertical oscillation", "cm", device(\.verticalOscillationMm).map { $0 / 10 }, summary.verticalOscillationCm?.median),
+        ("vertical ratio", "%", device(\.verticalRatioPct), summary.verticalRatioPct),
+        ("GCT balance (left)", "%", device(\.stanceTimeBalanceLeftPct), summary.gctBalanceLeftPct),
         ("step length", "m", device(\.stepLengthMm).map { $0 / 1000 }, nil),
       ]
       if json {

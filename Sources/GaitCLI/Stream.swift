@@ -102,13 +102,17 @@ struct Stream: ParsableCommand {
       var live = LiveView(jsonLines: jsonLines, interactive: interactive, quiet: quiet)
       note("reading \(device) (\(proto.rawValue)); Ctrl-C to finish")
       var provisional: ProvisionalSteps?
-      let result = try GaitPipeline.analyze(
-        source: source, path: device, options: options, policy: scoring,
-        onBlock: { block in
-          if provisional == nil { provisional = ProvisionalSteps(info: source.info, options: options) }
-          provisional!.add(block) { step, now in live.provisional(step, at: now, source: source) }
-        },
-        onStep: { step in live.step(step, source: source) })
+      // One input's outcome, as each input of a batch ends (GaitPipeline).
+      let outcome = BatchOutcome {
+        .analysed(try GaitPipeline.analyze(
+          source: source, path: device, options: options, policy: scoring,
+          onBlock: { block in
+            if provisional == nil { provisional = ProvisionalSteps(info: source.info, options: options) }
+            provisional!.add(block) { step, now in live.provisional(step, at: now, source: source) }
+          },
+          onStep: { step in live.step(step, source: source) }))
+      }
+      guard let result = outcome.value else { throw outcome.error! }
       live.close()
       if jsonLines {
         writeLine(JSONValue.object([

@@ -5,9 +5,11 @@
 //===----------------------------------------------------------------------===//
 import Dispatch
 import Foundation
+import GaitCore
 import GaitIngest
 import GaitPipeline
 import GaitReport
+import GaitScoring
 import Synchronization
 
 /// Where every input of a cohort stands.
@@ -34,12 +36,8 @@ func folderManifest(_ layout: CohortLayout) throws -> CohortManifest {
 public func cohortStatus(_ layout: CohortLayout, jobs: Int = 1) throws -> CohortStatus {
   let m = try folderManifest(layout)
   let keys = m.optionsKeys()
-  let states = Mutex<[InputState]>(Array(repeating: .missing, count: m.inputs.count))
-  parallelForEach(m.inputs.count, jobs: jobs) { i in
-    let s = resolveState(m.inputs[i], key: keys[i], in: layout).0
-    states.withLock { $0[i] = s }
-  }
-  return CohortStatus(manifest: m, states: states.withLock { $0 })
+  let states = parallelMap(m.inputs.count, jobs: jobs) { i in resolveState(m.inputs[i], key: keys[i], in: layout).0 }
+  return CohortStatus(manifest: m, states: states)
 }
 
 /// Which rows the merged table has.
@@ -57,84 +55,68 @@ public func mergeCohort(_ layout: CohortLayout, rows mode: MergeRows, jobs: Int 
   let m = try folderManifest(layout)
   let keys = m.optionsKeys()
   // Each report is read and parsed once, on `jobs` threads.
-  let parts = Mutex<[(InputState, String, String)?]>(Array(repeating: nil, count: m.inputs.count))
-  parallelForEach(m.inputs.count, jobs: jobs) { i in
+  let parts: [(InputState, String, String)] = parallelMap(m.inputs.count, jobs: jobs) { i in
     let input = m.inputs[i]
-    let part: (InputState, String, String)
-    switch resolveState(input, key: keys[i], in: layout, full: true) {
-    case (.done, let p?):
-      part = (.done, mergeRows(p.root, index: i, input: input, mode: mode), "")
-    case (.failed, let p?):
-      let code = p.root["code"] as? String ?? ""
-      let exit = (p.root["exit_status"] as? Double).map { String(Int($0)) } ?? ""
-      part = (.failed, "", [String(i), csvField(input.path), "failed", csvField(code), exit, csvField(p.root["error"] as? String ?? "")].joined(separator: ",") + "\n")
+    let (state, provenance) = resolveState(input, key: keys[i], in: layout, full: true)
+    switch (state, provenance?.content) {
+    case (.done, .report(let report)?):
+      return (.done, mergeRows(report.report, index: i, input: input, mode: mode), "")
+    case (.failed, .error(let e)?):
+      return (.failed, "", [String(i), csvField(input.path), "failed", csvField(e.code), String(e.exitStatus), csvField(e.error)].joined(separator: ",") + "\n")
     case (let state, _):
       let why = state == .stale
         ? "the report was made from other content, options or gaitline version; run the shard again"
         : "no report yet; run (or resubmit) its shard"
-      part = (state, "", [String(i), csvField(input.path), state.rawValue, "", "", why].joined(separator: ",") + "\n")
+      return (state, "", [String(i), csvField(input.path), state.rawValue, "", "", why].joined(separator: ",") + "\n")
     }
-    parts.withLock { $0[i] = part }
   }
   var table = mergeHeader
   var failures = failuresHeader
   var states: [InputState] = []
-  for p in parts.withLock({ $0 }) {
-    states.append(p!.0)
-    table += p!.1
-    failures += p!.2
+  for p in parts {
+    states.append(p.0)
+    table += p.1
+    failures += p.2
   }
   return (table, failures, CohortStatus(manifest: m, states: states))
 }
 
-
-/// Formats a report number as summary.csv does.
-func fmt(_ v: Any?, _ digits: Int) -> String {
-  guard let d = v as? Double ?? (v as? Int).map(Double.init) else { return "" }
-  return String(format: "%.\(digits)f", d)
-}
-
-func median(_ o: Any?) -> Any? { (o as? [String: Any])?["median"] }
-
-func mergeRows(_ r: [String: Any], index: Int, input: CohortInput, mode: MergeRows) -> String {
-  let inp = r["input"] as? [String: Any] ?? [:]
-  let s = r["summary"] as? [String: Any] ?? [:]
-  let flags = (r["flags"] as? [[String: Any]]) ?? []
-  let version = r["gaitline_version"] as? String ?? ""
-  let running = ((r["bouts"] as? [[String: Any]]) ?? []).filter { $0["kind"] as? String == "running" }
-  func count(_ x: Any?) -> String { (x as? Double).map { String(Int($0)) } ?? (x as? Int).map(String.init) ?? "" }
-  func flagCells(_ fs: [[String: Any]]) -> [String] {
-    let ids = fs.map { "\($0["id"] as? String ?? "")(\($0["severity"] as? String ?? ""))" }
-    return [csvField(ids.joined(separator: ";")), String(fs.filter { $0["severity"] as? String == "alert" }.count),
-            String(fs.filter { $0["severity"] as? String == "warning" }.count)]
+func mergeRows(_ r: ReportDocument, index: Int, input: CohortInput, mode: MergeRows) -> String {
+  let inp = r.input
+  let running = (r.bouts ?? []).filter { $0.kind == .running }
+  func flagCells(_ fs: [ReportFlag]) -> [String] {
+    let ids = fs.map { "\($0.id)(\($0.severity.rawValue))" }
+    return [csvField(ids.joined(separator: ";")), String(fs.filter { $0.severity == .alert }.count),
+            String(fs.filter { $0.severity == .warning }.count)]
   }
   // The metric columns of summary.csv (GaitReport's `metricColumns`), read
-  // from a report's summary or bout by the same names.
-  func metricCells(_ o: [String: Any]) -> [String] {
-    metricColumns.map { fmt($0.isMedian ? median(o[$0.name]) : o[$0.name], $0.digits) }
+  // from a report's summary or bout. Numbers are formatted as summary.csv
+  // formats them (`tableCell`).
+  func metricCells(_ o: any ReportMetrics) -> [String] {
+    metricColumns.map { tableCell($0.reported(o), digits: $0.digits) }
   }
+  let rate = tableCell(inp.sampleRateHz, digits: 3, jsonDigits: 4)
   let perBout = mode == .bouts || (mode == .auto && running.count > 1)
   if !perBout {
-    return ([String(index), csvField(input.path), "recording", "", "0.00", fmt(inp["duration_s"], 2),
-             csvField(inp["placement"] as? String ?? ""), fmt(inp["sample_rate_hz"], 3), fmt(inp["duration_s"], 2),
-             count(s["steps"]), count(s["running_steps"])] + metricCells(s)
-            + flagCells(flags) + [csvField(input.sha256), csvField(version)]).joined(separator: ",") + "\n"
+    let duration = tableCell(inp.durationS, digits: 2, jsonDigits: 3)
+    return ([String(index), csvField(input.path), "recording", "", "0.00", duration,
+             csvField(inp.placement.rawValue), rate, duration,
+             String(r.summary.steps), String(r.summary.runningSteps)] + metricCells(r.summary)
+            + flagCells(r.flags) + [csvField(input.sha256), csvField(r.gaitlineVersion)]).joined(separator: ",") + "\n"
   }
   var out = ""
   for (k, b) in running.enumerated() {
-    let start = b["start_s"] as? Double ?? 0
-    let end = b["end_s"] as? Double ?? 0
+    let (start, end) = (b.startS, b.endS)
     // Flags with a span belong to the bouts they overlap; flags without one
     // concern the whole recording and go on every row.
-    let mine = flags.filter { f in
-      guard let span = f["span"] as? [String: Any], let fs = span["start_s"] as? Double else { return true }
-      let fe = span["end_s"] as? Double ?? fs
-      return fs < end && fe > start
+    let mine = r.flags.filter { f in
+      guard let span = f.span else { return true }
+      return span.startS < end && (span.endS ?? span.startS) > start
     }
-    out += ([String(index), csvField(input.path), "bout", String(k + 1), fmt(start, 2), fmt(end, 2),
-             csvField(inp["placement"] as? String ?? ""), fmt(inp["sample_rate_hz"], 3), fmt(end - start, 2),
-             count(b["steps"]), count(b["running_steps"])] + metricCells(b)
-            + flagCells(mine) + [csvField(input.sha256), csvField(version)]).joined(separator: ",") + "\n"
+    out += ([String(index), csvField(input.path), "bout", String(k + 1), tableCell(start, digits: 2), tableCell(end, digits: 2),
+             csvField(inp.placement.rawValue), rate, String(format: "%.2f", end - start),
+             String(b.steps), String(b.runningSteps)] + metricCells(b)
+            + flagCells(mine) + [csvField(input.sha256), csvField(r.gaitlineVersion)]).joined(separator: ",") + "\n"
   }
   return out
 }

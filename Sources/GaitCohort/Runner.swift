@@ -52,43 +52,51 @@ public enum InputState: String, Sendable {
   case missing
 }
 
-/// Reads the `cohort` block of a report or error record.
+/// The `cohort` block of a report or error record, and (read in full) the
+/// record itself.
 struct Provenance {
   var version: String
   var sha256: String
   var optionsKey: String
-  var root: [String: Any]
+  /// The whole report or error record, when read in full.
+  var content: Content?
+
+  enum Content {
+    case report(ShardReport)
+    case error(ErrorRecord)
+  }
 
   /// Reads the version and the `cohort` block. They are near the start of
-  /// the file (a report's third key), so only the first 64 KiB are read and
-  /// only they are parsed; `full` parses the whole file into `root`.
-  static func read(_ path: String, full: Bool = false) -> Provenance? {
-    let data: Data
-    if full {
-      guard let d = FileManager.default.contents(atPath: path) else { return nil }
-      data = d
+  /// the file (a report's third key): only the first 64 KiB are read, cut
+  /// after the `cohort` member (``topLevelPrefix(_:through:)``) and decoded
+  /// (``ReportHead``), so that the status of a cohort of long reports does
+  /// not read their steps. A file whose head is not within them is decoded
+  /// whole.
+  static func read(_ path: String) -> Provenance? {
+    guard let h = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? h.close() }
+    guard let data = try? h.read(upToCount: 1 << 16) else { return nil }
+    let head = topLevelPrefix(data, through: "cohort").flatMap { try? ReportHead.decode($0, path: path) }
+      ?? FileManager.default.contents(atPath: path).flatMap { try? ReportHead.decode($0, path: path) }
+    guard let head, let cohort = head.cohort else { return nil }
+    return Provenance(version: head.gaitlineVersion, sha256: cohort.inputSha256, optionsKey: cohort.optionsKey)
+  }
+
+  /// Reads a whole report (without its steps) or error record, for the
+  /// merge; `nil` when it does not decode.
+  static func read(_ path: String, error: Bool) -> Provenance? {
+    let content: Content
+    let version: String
+    let cohort: ReportCohort?
+    if error {
+      guard let e = try? ErrorRecord.load(path: path) else { return nil }
+      (content, version, cohort) = (.error(e), e.gaitlineVersion, e.cohort)
     } else {
-      guard let h = FileHandle(forReadingAtPath: path) else { return nil }
-      defer { try? h.close() }
-      guard let d = try? h.read(upToCount: 1 << 16) else { return nil }
-      data = d
+      guard let r = try? ShardReport.load(path: path) else { return nil }
+      (content, version, cohort) = (.report(r), r.report.gaitlineVersion, r.cohort)
     }
-    var root: [String: Any]
-    if !full, let head = topLevelPrefix(data, through: "cohort"),
-       let obj = try? JSONSerialization.jsonObject(with: head) as? [String: Any] {
-      root = obj
-    } else if let obj = try? JSONSerialization.jsonObject(with: full ? data : (FileManager.default.contents(atPath: path) ?? Data())) as? [String: Any] {
-      root = obj
-    } else {
-      return nil
-    }
-    guard let version = root["gaitline_version"] as? String,
-          let cohort = root["cohort"] as? [String: Any],
-          let sha = cohort["input_sha256"] as? String,
-          let key = cohort["options_key"] as? String
-    else { return nil }
-    if full == false { root = [:] }
-    return Provenance(version: version, sha256: sha, optionsKey: key, root: root)
+    guard let cohort else { return nil }
+    return Provenance(version: version, sha256: cohort.inputSha256, optionsKey: cohort.optionsKey, content: content)
   }
 
   func isCurrent(for input: CohortInput, key: String) -> Bool {
@@ -100,9 +108,9 @@ struct Provenance {
 /// with the current report or error record; `full` parses it whole (the
 /// merge needs its content), else only its head.
 func resolveState(_ input: CohortInput, key: String, in layout: CohortLayout, full: Bool = false) -> (InputState, Provenance?) {
-  let report = Provenance.read(layout.report(input), full: full)
+  let report = full ? Provenance.read(layout.report(input), error: false) : Provenance.read(layout.report(input))
   if let report, report.isCurrent(for: input, key: key) { return (.done, report) }
-  let error = Provenance.read(layout.error(input), full: full)
+  let error = full ? Provenance.read(layout.error(input), error: true) : Provenance.read(layout.error(input))
   if let error, error.isCurrent(for: input, key: key) { return (.failed, error) }
   if report != nil || error != nil || FileManager.default.fileExists(atPath: layout.report(input)) { return (.stale, nil) }
   return (.missing, nil)

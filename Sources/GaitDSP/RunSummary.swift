@@ -60,7 +60,7 @@ public struct RunSummary: Sendable, Hashable {
   public var runningSteps: Int
   /// `running` when the metrics below are over running steps only, `all`
   /// when the run had too few running steps.
-  public var basis: String
+  public var basis: SummaryBasis
   /// Steps of both feet per minute (60 000 / step time), over the ``basis`` steps.
   public var cadenceSpm: Distribution?
   /// Median of the spectral step rate over segments with gait, steps/min.
@@ -93,7 +93,7 @@ public struct RunSummary: Sendable, Hashable {
   public var trunkLeanDeg: Distribution?
   /// `standing` (relative to a still stance in the recording) or
   /// `sensor-axis` (relative to the sensor's nearest axis to vertical).
-  public var trunkLeanReference: String
+  public var trunkLeanReference: TrunkLeanReference
   /// Median angle between gravity and the nearest sensor axis, degrees.
   public var mountingTiltDeg: Double?
   /// Left foot's share of ground contact time (Garmin "GCT balance"), %.
@@ -119,7 +119,7 @@ public struct RunSummary: Sendable, Hashable {
     // Metrics over running steps when there are enough, without copying the
     // steps (a 10-hour run has 100 000 of them).
     let onlyRunning = runningSteps >= Self.minimumRunningSteps
-    basis = onlyRunning ? "running" : "all"
+    basis = onlyRunning ? .running : .all
     // One metric at a time, straight from the steps (the same values in the
     // same order): one array alive at a time, not thirteen (13 MB for the
     // 100 000 steps of a 10-hour run, at the process's memory peak).
@@ -163,10 +163,10 @@ public struct RunSummary: Sendable, Hashable {
         leans.append(lean - standingLean)
       }
       trunkLeanDeg = Distribution(leans)
-      trunkLeanReference = "standing"
+      trunkLeanReference = .standing
     } else {
       trunkLeanDeg = Distribution(gaitSegments.compactMap(\.trunkLeanDeg))
-      trunkLeanReference = "sensor-axis"
+      trunkLeanReference = .sensorAxis
     }
     mountingTiltDeg = Statistics.median(gaitSegments.compactMap(\.mountingTiltDeg))
     let left = leftContact, right = rightContact

@@ -1,8 +1,9 @@
 //===--- Batch.swift ------------------------------------------------------===//
 // The one batch runner: many inputs on a bounded pool of threads, each
 // ending in a typed outcome. `analyze` with several inputs and `analyze
-// --manifest` shards run on it; `stream`'s final report is the same
-// one-input pipeline (`analyze(source:)`).
+// --manifest` shards run on it; `stream`'s final report is one input's
+// outcome (`BatchOutcome(catching:)`); cohort status and merge map over
+// their inputs with the same pool (`parallelMap`).
 //===----------------------------------------------------------------------===//
 import GaitIngest
 import Synchronization
@@ -18,6 +19,17 @@ public enum BatchOutcome<Value: Sendable>: Sendable {
   case skipped(String)
   /// The input failed alone; the others go on.
   case failed(any Error)
+
+  /// The outcome of `body`: what it returns, or `.failed` with the error
+  /// it throws. Each input of ``runBatch(_:jobs:finished:_:)`` ends here,
+  /// and so does `stream`'s one input.
+  public init(catching body: () throws -> BatchOutcome<Value>) {
+    do {
+      self = try body()
+    } catch {
+      self = .failed(error)
+    }
+  }
 
   /// The value of an analysed input.
   public var value: Value? {
@@ -47,18 +59,23 @@ public func runBatch<Value: Sendable>(
   _ count: Int, jobs: Int, finished: (@Sendable (_ index: Int, _ outcome: BatchOutcome<Value>, _ done: Int) -> Void)? = nil,
   _ body: @Sendable (Int) throws -> BatchOutcome<Value>
 ) -> [BatchOutcome<Value>] {
-  let outcomes = Mutex<[BatchOutcome<Value>?]>(Array(repeating: nil, count: count))
   let done = Atomic<Int>(0)
-  parallelForEach(count, jobs: jobs) { i in
-    let outcome: BatchOutcome<Value>
-    do {
-      outcome = try body(i)
-    } catch {
-      outcome = .failed(error)
-    }
-    outcomes.withLock { $0[i] = outcome }
+  return parallelMap(count, jobs: jobs) { i in
+    let outcome = BatchOutcome { try body(i) }
     let n = done.add(1, ordering: .relaxed).newValue
     finished?(i, outcome, n)
+    return outcome
   }
-  return outcomes.withLock { $0 }.map { $0! }
+}
+
+/// `body(i)` for `i` in `0..<count` on at most `jobs` threads (the pool of
+/// ``runBatch(_:jobs:finished:_:)``), in input order. For work that ends in
+/// a value rather than an outcome: the state of each input of a cohort.
+public func parallelMap<T: Sendable>(_ count: Int, jobs: Int, _ body: @Sendable (Int) -> T) -> [T] {
+  let results = Mutex<[T?]>(Array(repeating: nil, count: count))
+  parallelForEach(count, jobs: jobs) { i in
+    let value = body(i)
+    results.withLock { $0[i] = value }
+  }
+  return results.withLock { $0 }.map { $0! }
 }

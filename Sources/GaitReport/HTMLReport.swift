@@ -323,7 +323,7 @@ private func writeHTMLReport(_ r: AnalysisResult, into w: inout ByteWriter) thro
     let range = d.p10 < 0 ? "\(String(format: f, d.p10)) to \(String(format: f, d.p90))" : "\(String(format: f, d.p10))–\(String(format: f, d.p90))"
     return "<tr><th>\(label)</th><td>\(String(format: f, d.median)) \(unit)</td><td>\(range)</td><td>\(d.count)</td></tr>"
   }
-  let allSteps = s.basis == "all"
+  let allSteps = s.basis == .all
   let run = r.steps.lazy.filter { allSteps || $0.running }
   // Each chart's points are made when it is written and freed after it (a
   // 10-hour run has 100 000 steps: one array alive at a time, not five).
@@ -377,7 +377,7 @@ private func writeHTMLReport(_ r: AnalysisResult, into w: inout ByteWriter) thro
   try w.write("<h2>Summary</h2><table><tr><th>metric</th><th>median</th><th>p10–p90</th><th>steps</th></tr>")
   try w.write(row("cadence", s.cadenceSpm, "spm", 0) + row("ground contact", s.groundContactMs, "ms", 0) + row("flight", s.flightMs, "ms", 0))
   try w.write(row("duty factor", s.dutyFactor, "", 2) + row("vertical oscillation", s.verticalOscillationCm, "cm", 1))
-  try w.write(row(s.trunkLeanReference == "standing" ? "trunk lean (from standing)" : "trunk lean (sensor axis, not calibrated)", s.trunkLeanDeg, "°", 1) + row("lateral sway", s.lateralSwayCm, "cm", 1))
+  try w.write(row(s.trunkLeanReference == .standing ? "trunk lean (from standing)" : "trunk lean (sensor axis, not calibrated)", s.trunkLeanDeg, "°", 1) + row("lateral sway", s.lateralSwayCm, "cm", 1))
   try w.write(row("braking", s.brakingMps, "m/s", 2) + row("impact", s.impactG, "g", 1))
   if r.placement == .shank {
     try w.write(row("tibial shock\(s.tibialShockClippedSteps > 0 ? " (lower bound: \(s.tibialShockClippedSteps) clipped steps)" : "")", s.tibialShockG, "g", 1))

@@ -24,25 +24,24 @@ extension PastRun {
 
 /// Reads a `gaitline.report/1` JSON file.
 public func loadPastRun(path: String) throws -> PastRun {
-  guard let data = FileManager.default.contents(atPath: path) else {
-    throw IngestError(.fileNotFound, "cannot read the earlier report", path: path)
+  let data = try readReportFile(path, what: "cannot read the earlier report")
+  return PastRun(try ReportDocument.decode(data, path: path, steps: false), reportPath: path)
+}
+
+extension PastRun {
+  /// The numbers of a report read back from `reportPath`.
+  public init(_ report: ReportDocument, reportPath path: String) {
+    let s = report.summary
+    let inputPath = report.input.path
+    self.init(
+      path: inputPath,
+      dateUnixS: report.input.startTimeUnixS ?? dateFromName(inputPath) ?? dateFromName(path) ?? fileDate(path),
+      // --speed, else the watch track's median speed (--track).
+      speedMps: report.options.speedMps ?? report.track?.speedMps?.median,
+      runningSeconds: s.runningS ?? 0,
+      cadenceSpm: s.cadenceSpm?.median, groundContactMs: s.groundContactMs?.median, brakingMps: s.brakingMps?.median,
+      trunkLeanDeg: s.trunkLeanDeg?.median, lateralSwayCm: s.lateralSwayCm?.median)
   }
-  guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-        root["schema"] as? String == reportSchema,
-        let summary = root["summary"] as? [String: Any], let input = root["input"] as? [String: Any] else {
-    throw IngestError(.corrupt, "not a gaitline report (schema \(reportSchema)); pass reports written by `gaitline analyze --json`", path: path)
-  }
-  func median(_ key: String) -> Double? { (summary[key] as? [String: Any])?["median"] as? Double }
-  let options = root["options"] as? [String: Any]
-  let inputPath = input["path"] as? String ?? path
-  return PastRun(
-    path: inputPath,
-    dateUnixS: input["start_time_unix_s"] as? Double ?? dateFromName(inputPath) ?? dateFromName(path) ?? fileDate(path),
-    // --speed, else the watch track's median speed (--track).
-    speedMps: options?["speed_mps"] as? Double ?? ((root["track"] as? [String: Any])?["speed_mps"] as? [String: Any])?["median"] as? Double,
-    runningSeconds: summary["running_s"] as? Double ?? 0,
-    cadenceSpm: median("cadence_spm"), groundContactMs: median("ground_contact_ms"), brakingMps: median("braking_mps"),
-    trunkLeanDeg: median("trunk_lean_deg"), lateralSwayCm: median("lateral_sway_cm"))
 }
 
 /// A date written in a file name: `2024-05-01`, `20240501`, `2024_05_01`.

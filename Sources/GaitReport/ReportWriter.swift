@@ -59,7 +59,7 @@ public func reportJSON(_ r: AnalysisResult, includeSteps: Bool = true) -> JSONVa
   let summary: JSONValue = .object([
     ("steps", .number(Double(s.steps))),
     ("running_steps", .number(Double(s.runningSteps))),
-    ("basis", .string(s.basis)),
+    ("basis", .string(s.basis.rawValue)),
     ("cadence_spm", dist(s.cadenceSpm, 1)),
     ("cadence_spectral_spm", .num(s.cadenceSpectralSpm, 1)),
     ("step_time_ms", dist(s.stepTimeMs, 1)),
@@ -69,7 +69,7 @@ public func reportJSON(_ r: AnalysisResult, includeSteps: Bool = true) -> JSONVa
     ("vertical_oscillation_cm", dist(s.verticalOscillationCm, 2)),
     ("vertical_ratio_pct", .num(s.verticalRatioPct, 2)),
     ("trunk_lean_deg", dist(s.trunkLeanDeg, 1)),
-    ("trunk_lean_reference", .string(s.trunkLeanReference)),
+    ("trunk_lean_reference", .string(s.trunkLeanReference.rawValue)),
     ("lateral_sway_cm", dist(s.lateralSwayCm, 2)),
     ("braking_mps", dist(s.brakingMps, 3)),
     ("impact_g", dist(s.impactG, 2)),
@@ -175,7 +175,7 @@ public func textSummary(_ r: AnalysisResult) -> String {
   var lines: [String] = []
   let name = (r.path as NSString).lastPathComponent
   lines.append("\(name): \(r.placement.rawValue) sensor (\(r.placementSource)), \(String(format: "%.4g", r.ingest.sampleRateHz)) Hz, \(String(format: "%.1f", r.ingest.durationS)) s, units \(r.ingest.unitsDetected)")
-  lines.append("  steps \(s.steps) (\(s.runningSteps) running), metrics over \(s.basis == "running" ? "running steps" : "all steps")")
+  lines.append("  steps \(s.steps) (\(s.runningSteps) running), metrics over \(s.basis == .running ? "running steps" : "all steps")")
   func row(_ label: String, _ d: Distribution?, _ unit: String, _ digits: Int) {
     guard let d else { lines.append("  \(label.padding(toLength: 22, withPad: " ", startingAt: 0)) n/a"); return }
     let fmt = "%.\(digits)f"

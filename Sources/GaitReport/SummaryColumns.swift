@@ -19,29 +19,35 @@ public struct MetricColumn: Sendable {
   public var isMedian: Bool
   /// The value of a run's summary.
   public var value: @Sendable (RunSummary) -> Double?
+  /// The same value read back from a report's summary or bout (the merge).
+  public var reported: @Sendable (any ReportMetrics) -> Double?
 
-  /// A column of the median of a distribution.
-  public static func median(_ name: String, _ path: any KeyPath<RunSummary, Distribution?> & Sendable, digits: Int) -> MetricColumn {
-    MetricColumn(name: name, digits: digits, isMedian: true, value: { $0[keyPath: path]?.median })
+  /// A column of the median of a distribution: `path` into the summary,
+  /// `reported` into a report read back.
+  public static func median(_ name: String, _ path: any KeyPath<RunSummary, Distribution?> & Sendable,
+                            _ reported: any KeyPath<any ReportMetrics, ReportDistribution?> & Sendable, digits: Int) -> MetricColumn {
+    MetricColumn(name: name, digits: digits, isMedian: true, value: { $0[keyPath: path]?.median },
+                 reported: { $0[keyPath: reported]?.median })
   }
 
   /// A column of a plain number.
-  public static func number(_ name: String, _ path: any KeyPath<RunSummary, Double?> & Sendable, digits: Int) -> MetricColumn {
-    MetricColumn(name: name, digits: digits, isMedian: false, value: { $0[keyPath: path] })
+  public static func number(_ name: String, _ path: any KeyPath<RunSummary, Double?> & Sendable,
+                            _ reported: any KeyPath<any ReportMetrics, Double?> & Sendable, digits: Int) -> MetricColumn {
+    MetricColumn(name: name, digits: digits, isMedian: false, value: { $0[keyPath: path] }, reported: { $0[keyPath: reported] })
   }
 }
 
 /// The metric columns of summary.csv and the merged cohort table, in order.
 public let metricColumns: [MetricColumn] = [
-  .median("cadence_spm", \.cadenceSpm, digits: 1),
-  .median("ground_contact_ms", \.groundContactMs, digits: 1),
-  .median("flight_ms", \.flightMs, digits: 1),
-  .median("duty_factor", \.dutyFactor, digits: 3),
-  .median("vertical_oscillation_cm", \.verticalOscillationCm, digits: 2),
-  .median("trunk_lean_deg", \.trunkLeanDeg, digits: 1),
-  .median("lateral_sway_cm", \.lateralSwayCm, digits: 2),
-  .median("braking_mps", \.brakingMps, digits: 3),
-  .number("gct_balance_left_pct", \.gctBalanceLeftPct, digits: 1),
+  .median("cadence_spm", \.cadenceSpm, \.cadenceSpm, digits: 1),
+  .median("ground_contact_ms", \.groundContactMs, \.groundContactMs, digits: 1),
+  .median("flight_ms", \.flightMs, \.flightMs, digits: 1),
+  .median("duty_factor", \.dutyFactor, \.dutyFactor, digits: 3),
+  .median("vertical_oscillation_cm", \.verticalOscillationCm, \.verticalOscillationCm, digits: 2),
+  .median("trunk_lean_deg", \.trunkLeanDeg, \.trunkLeanDeg, digits: 1),
+  .median("lateral_sway_cm", \.lateralSwayCm, \.lateralSwayCm, digits: 2),
+  .median("braking_mps", \.brakingMps, \.brakingMps, digits: 3),
+  .number("gct_balance_left_pct", \.gctBalanceLeftPct, \.gctBalanceLeftPct, digits: 1),
 ]
 
 /// The header names of the metric columns, comma-separated.

@@ -143,7 +143,7 @@ extension String {
 /// The HTML report's track section: a summary, the splits table and the
 /// per-step metrics against distance (four charts: two rows of two). Starts by closing the open chart row
 /// and ends inside a new one.
-func trackHTML(_ t: TrackAnalysis, steps: [Step], basis: String) -> String {
+func trackHTML(_ t: TrackAnalysis, steps: [Step], basis: SummaryBasis) -> String {
   func f(_ v: Double?, _ fmt: String) -> String { v.map { String(format: fmt, $0) } ?? "–" }
   var html = "</div><h2 id=\"track\">On the watch track</h2>"
   html += "<p class=\"meta\">\(escapeHTML((t.path as NSString).lastPathComponent)) (\(t.format.uppercased()); distance from \(t.distanceSource == "file" ? "the watch's distance" : "GPS positions"), speed from \(t.speedSource == "file" ? "the watch's speed" : "distance over 10 s")) · \(f(t.distanceCoveredM, "%.0f")) m during the recording"
@@ -162,7 +162,7 @@ func trackHTML(_ t: TrackAnalysis, steps: [Step], basis: String) -> String {
     html += "<tr><td>\(s.km)</td><td>\(String(format: "%.0f–%.0f", s.startM, s.endM))</td><td>\(paceText(s.paceSPerKm))</td><td>\(f(s.cadenceSpm, "%.0f"))</td><td>\(f(s.groundContactMs, "%.0f"))</td><td>\(f(s.verticalOscillationCm, "%.1f"))</td><td>\(f(s.stepLengthM, "%.2f"))</td><td>\(f(s.verticalRatioPct, "%.1f"))</td><td>\(s.steps)</td></tr>"
   }
   html += "</table><p class=\"meta\">A split holds the steps whose contact lies in that kilometre of the track; the first and last splits cover only the part of the kilometre the recording spans.</p><div class=\"charts\">"
-  let use = steps.indices.filter { basis == "all" || steps[$0].running }
+  let use = steps.indices.filter { basis == .all || steps[$0].running }
   func pts(_ v: (Int) -> Double?) -> [(Double, Double)] {
     use.compactMap { k in t.steps[k].distanceM.flatMap { d in v(k).map { (d / 1000, $0) } } }
   }

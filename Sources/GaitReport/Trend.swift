@@ -18,7 +18,7 @@ public struct TrendRun: Sendable, Hashable {
   /// Median per metric, by report key (`cadence_spm`, …).
   public var medians: [String: Double]
   /// Flags of the run: (id, severity).
-  public var flags: [(id: String, severity: String)]
+  public var flags: [(id: String, severity: Severity)]
   /// The numbers the training-load checks use.
   public var past: PastRun
 
@@ -28,29 +28,24 @@ public struct TrendRun: Sendable, Hashable {
   public func hash(into h: inout Hasher) { h.combine(reportPath) }
 }
 
-/// The metrics a trend shows: report key, label, unit, digits.
-public let trendMetrics: [(key: String, label: String, unit: String, digits: Int)] = [
-  ("cadence_spm", "Cadence", "steps/min", 0), ("ground_contact_ms", "Ground contact", "ms", 0),
-  ("vertical_oscillation_cm", "Vertical oscillation", "cm", 1), ("trunk_lean_deg", "Trunk lean", "°", 1),
-  ("lateral_sway_cm", "Lateral sway", "cm", 1), ("braking_mps", "Braking", "m/s", 2), ("impact_g", "Impact", "g", 1),
+/// The metrics a trend shows: report key, label, unit, digits, and the
+/// distribution in the report's summary whose median is shown.
+public let trendMetrics: [(key: String, label: String, unit: String, digits: Int, value: @Sendable (ReportSummary) -> ReportDistribution?)] = [
+  ("cadence_spm", "Cadence", "steps/min", 0, \.cadenceSpm), ("ground_contact_ms", "Ground contact", "ms", 0, \.groundContactMs),
+  ("vertical_oscillation_cm", "Vertical oscillation", "cm", 1, \.verticalOscillationCm),
+  ("trunk_lean_deg", "Trunk lean", "°", 1, \.trunkLeanDeg), ("lateral_sway_cm", "Lateral sway", "cm", 1, \.lateralSwayCm),
+  ("braking_mps", "Braking", "m/s", 2, \.brakingMps), ("impact_g", "Impact", "g", 1, \.impactG),
 ]
 
 /// Reads one `gaitline.report/1` JSON report for a trend.
 public func loadTrendRun(path: String) throws -> TrendRun {
-  let past = try loadPastRun(path: path)
-  guard let data = FileManager.default.contents(atPath: path),
-        let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-        let summary = root["summary"] as? [String: Any] else {
-    throw IngestError(.corrupt, "not a gaitline report", path: path)
-  }
+  let report = try ReportDocument.decode(readReportFile(path, what: "cannot read the earlier report"), path: path, steps: false)
+  let past = PastRun(report, reportPath: path)
   var medians: [String: Double] = [:]
   for m in trendMetrics {
-    if let d = (summary[m.key] as? [String: Any])?["median"] as? Double { medians[m.key] = d }
+    if let d = m.value(report.summary)?.median { medians[m.key] = d }
   }
-  let flags = (root["flags"] as? [[String: Any]] ?? []).compactMap { f -> (id: String, severity: String)? in
-    guard let id = f["id"] as? String else { return nil }
-    return (id, f["severity"] as? String ?? "info")
-  }
+  let flags = report.flags.map { (id: $0.id, severity: $0.severity) }
   return TrendRun(reportPath: path, recordingPath: past.path, dateUnixS: past.dateUnixS, medians: medians, flags: flags, past: past)
 }
 
@@ -90,7 +85,7 @@ public func trendText(_ runs: [TrendRun], findings: [TrainingFinding]) -> String
       let v = r.medians[m.key].map { String(format: "%.\(m.digits)f", $0) } ?? "–"
       line += v.padding(toLength: 13, withPad: " ", startingAt: 0)
     }
-    line += r.flags.filter { $0.severity != "info" }.map(\.id).joined(separator: ", ")
+    line += r.flags.filter { $0.severity != .info }.map(\.id).joined(separator: ", ")
     lines.append(line)
   }
   lines.append("")
@@ -177,7 +172,7 @@ public func trendHTML(_ runs: [TrendRun], findings: [TrainingFinding]) -> String
     for m in trendMetrics {
       html += "<td class=\"num\">\(r.medians[m.key].map { String(format: "%.\(m.digits)f", $0) } ?? "–")</td>"
     }
-    let shown = r.flags.filter { $0.severity != "info" }.map { humanFlagTitle($0.id) }
+    let shown = r.flags.filter { $0.severity != .info }.map { humanFlagTitle($0.id) }
     html += "<td>\(escapeHTML(shown.isEmpty ? "none" : shown.joined(separator: "; ")))</td></tr>"
   }
   html += "</table><h2>Over the runs</h2><div class=\"charts\">"

@@ -189,7 +189,7 @@ public struct Scorer: Sendable {
     // from runners. Without enough running steps the summary is over
     // walking, and a walking step rate, contact time or sway says nothing
     // about running form.
-    guard s.basis == "running" else {
+    guard s.basis == .running else {
       add("not-running", .info, "running_steps", value: Double(s.runningSteps),
           threshold: Double(RunSummary.minimumRunningSteps), unit: "steps",
           message: "No running found (\(s.runningSteps) of \(s.steps) steps in running bouts): the recording is walking, so no running-form flags are judged.",
@@ -257,7 +257,7 @@ public struct Scorer: Sendable {
 
     // Posture: trunk forward lean and lateral sway (trunk sensor only).
     if run.placement == .hip, let lean = s.trunkLeanDeg?.median {
-      let calibrated = s.trunkLeanReference == "standing"
+      let calibrated = s.trunkLeanReference == .standing
       var leanValue = lean
       var leanHigh = p.leanTypicalHighDeg
       var leanId = "trunk-lean-high"

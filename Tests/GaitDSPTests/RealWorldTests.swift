@@ -59,7 +59,7 @@ func analyse(_ run: SyntheticRun, toleranceS: Double = 0.02)
     let r = analyse(run)
     let cadence = try #require(r.summary.cadenceSpm?.median)
     #expect(abs(cadence - 168) / 168 < 0.01, "cadence \(cadence)")
-    #expect(r.summary.basis == "running")
+    #expect(r.summary.basis == .running)
   }
 
   /// 4. Strong left/right asymmetry lowers the step-lag autocorrelation but
@@ -161,7 +161,7 @@ func analyse(_ run: SyntheticRun, toleranceS: Double = 0.02)
       run.rotation = SyntheticRun.rotation(yawDeg: y, pitchDeg: p, rollDeg: rl)
       let r = analyse(run)
       let lean = try #require(r.summary.trunkLeanDeg?.median)
-      #expect(r.summary.trunkLeanReference == "standing")
+      #expect(r.summary.trunkLeanReference == .standing)
       #expect(abs(lean - 6) <= 1, "mount \(y),\(p),\(rl): lean \(lean)")
       let braking = try #require(r.summary.brakingMps?.median)
       if let reference { #expect(abs(braking - reference) < 0.01, "mount \(y),\(p),\(rl): braking \(braking) vs \(reference)") } else {

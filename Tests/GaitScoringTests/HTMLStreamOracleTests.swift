@@ -24,7 +24,7 @@ private func oracleHTMLReport(_ r: AnalysisResult) -> String {
     let range = d.p10 < 0 ? "\(String(format: f, d.p10)) to \(String(format: f, d.p90))" : "\(String(format: f, d.p10))–\(String(format: f, d.p90))"
     return "<tr><th>\(label)</th><td>\(String(format: f, d.median)) \(unit)</td><td>\(range)</td><td>\(d.count)</td></tr>"
   }
-  let run = r.steps.filter { s.basis == "all" || $0.running }
+  let run = r.steps.filter { s.basis == .all || $0.running }
   let cadencePts = run.compactMap { st in st.stepTimeMs.map { (st.icS, 60_000 / $0) } }
   let contactPts = run.compactMap { st in st.groundContactMs.map { (st.icS, $0) } }
   let voPts = run.compactMap { st in st.verticalOscillationCm.map { (st.icS, $0) } }
@@ -76,7 +76,7 @@ private func oracleHTMLReport(_ r: AnalysisResult) -> String {
   html += "<h2>Summary</h2><table><tr><th>metric</th><th>median</th><th>p10–p90</th><th>steps</th></tr>"
   html += row("cadence", s.cadenceSpm, "spm", 0) + row("ground contact", s.groundContactMs, "ms", 0) + row("flight", s.flightMs, "ms", 0)
   html += row("duty factor", s.dutyFactor, "", 2) + row("vertical oscillation", s.verticalOscillationCm, "cm", 1)
-  html += row(s.trunkLeanReference == "standing" ? "trunk lean (from standing)" : "trunk lean (sensor axis, not calibrated)", s.trunkLeanDeg, "°", 1) + row("lateral sway", s.lateralSwayCm, "cm", 1)
+  html += row(s.trunkLeanReference == .standing ? "trunk lean (from standing)" : "trunk lean (sensor axis, not calibrated)", s.trunkLeanDeg, "°", 1) + row("lateral sway", s.lateralSwayCm, "cm", 1)
   html += row("braking", s.brakingMps, "m/s", 2) + row("impact", s.impactG, "g", 1)
   if r.placement == .shank {
     html += row("tibial shock\(s.tibialShockClippedSteps > 0 ? " (lower bound: \(s.tibialShockClippedSteps) clipped steps)" : "")", s.tibialShockG, "g", 1)

@@ -42,7 +42,7 @@ let runningFlagIds = Scorer.runningFormFlagIds
       .walking(seconds: 60, cadenceSpm: 108),
     ])
     let f = facts(run)
-    #expect(f.summary.basis == "running")
+    #expect(f.summary.basis == .running)
     let cadence = f.summary.cadenceSpm?.median ?? 0
     #expect(abs(cadence - 176) < 2, "cadence over the running bout: \(cadence)")
     let ids = Set(Scorer().score(f).map(\.id))

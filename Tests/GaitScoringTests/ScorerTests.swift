@@ -12,7 +12,7 @@ import Testing
 
 /// A run of `count` running steps with the given per-step values.
 func run(count: Int = 200, cadence: Double = 175, contactMs: Double = 240, brakingMps: Double = 0.3,
-         swayCm: Double? = 1.0, leanDeg: Double? = 7, leanReference: String = "standing", balance: Double? = nil,
+         swayCm: Double? = 1.0, leanDeg: Double? = 7, leanReference: TrunkLeanReference = .standing, balance: Double? = nil,
          placement: Placement = .hip, rateHz: Double = 200, clipped: Int = 0, gaps: Int = 0,
          cadenceAt: ((Double) -> Double)? = nil, contactAt: ((Double) -> Double)? = nil) -> RunFacts {
   var steps: [Step] = []
@@ -102,8 +102,8 @@ func ids(_ facts: RunFacts, baseline: PersonalBaseline? = nil, policy: ScoringPo
     #expect(ids(run(leanDeg: 2))["trunk-lean-low"] == .info)
   }
   @Test func uncalibratedLeanOnlyMentionsClearlyFlexedValues() {
-    #expect(ids(run(leanDeg: 12, leanReference: "sensor-axis"))["trunk-lean-high"] == nil)
-    #expect(ids(run(leanDeg: 15, leanReference: "sensor-axis"))["trunk-lean-high"] == .info)
+    #expect(ids(run(leanDeg: 12, leanReference: .sensorAxis))["trunk-lean-high"] == nil)
+    #expect(ids(run(leanDeg: 15, leanReference: .sensorAxis))["trunk-lean-high"] == .info)
   }
   @Test func leanChangeAgainstBaseline() {
     let b = PersonalBaseline(runs: 2, cadenceSpm: 175, groundContactMs: 240, brakingMps: 0.3, trunkLeanDeg: 5, lateralSwayCm: 1)

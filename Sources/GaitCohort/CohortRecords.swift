@@ -1,0 +1,93 @@
+//===--- CohortRecords.swift ----------------------------------------------===//
+// What a cohort shard writes beside the report, read back with JSONDecoder:
+// the `cohort` block of each report and error record, the error record of
+// an input that failed, and a shard's report as a whole (docs/COHORTS.md).
+//===----------------------------------------------------------------------===//
+import Foundation
+import GaitPipeline
+import GaitReport
+
+/// The `cohort` block of a shard's report or error record: what a rerun
+/// compares to decide whether the result is current (docs/COHORTS.md).
+public struct ReportCohort: Codable, Sendable, Equatable {
+  public var manifestIndex: Int?
+  public var inputSha256: String
+  public var inputBytes: Int?
+  public var optionsKey: String
+  /// The input's options as the manifest gave them.
+  public var options: InputSettings?
+
+  enum CodingKeys: String, CodingKey {
+    case options
+    case manifestIndex = "manifest_index", inputSha256 = "input_sha256", inputBytes = "input_bytes", optionsKey = "options_key"
+  }
+}
+
+/// The head of a report or error record: its version and `cohort` block,
+/// all that a cohort's status needs.
+public struct ReportHead: Decodable, Sendable, Equatable {
+  public var gaitlineVersion: String
+  public var cohort: ReportCohort?
+
+  enum CodingKeys: String, CodingKey {
+    case cohort
+    case gaitlineVersion = "gaitline_version"
+  }
+
+  /// Decodes a head from `data` (a whole record, or its start closed after
+  /// the `cohort` member).
+  public static func decode(_ data: Data, path: String) throws -> ReportHead {
+    try decodeReportJSON(ReportHead.self, from: data, path: path, userInfo: [:], what: "not a gaitline report or error record")
+  }
+}
+
+/// A shard's report: the report and its `cohort` block, decoded in one pass.
+public struct ShardReport: Decodable, Sendable, Equatable {
+  public var cohort: ReportCohort?
+  public var report: ReportDocument
+
+  enum CodingKeys: String, CodingKey {
+    case cohort
+  }
+
+  public init(from decoder: any Decoder) throws {
+    cohort = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(ReportCohort.self, forKey: .cohort)
+    report = try ReportDocument(from: decoder)
+  }
+
+  /// Reads the shard's report at `path`, without its steps unless `steps`.
+  public static func load(path: String, steps: Bool = false) throws -> ShardReport {
+    try decodeReportJSON(ShardReport.self, from: readReportFile(path, what: "cannot read the report"), path: path,
+                         userInfo: [ReportDocument.readsSteps: steps], what: "not a gaitline report")
+  }
+}
+
+/// A cohort shard's record of an input that failed (`gaitline.error/1`,
+/// docs/COHORTS.md), in place of its report.
+public struct ErrorRecord: Codable, Sendable, Equatable {
+  /// `gaitline.error/1`.
+  public var schema: String
+  public var gaitlineVersion: String
+  public var cohort: ReportCohort
+  /// The input's path.
+  public var input: String
+  /// The `IngestError` code as text.
+  public var code: String
+  public var exitStatus: Int
+  public var message: String
+  public var line: Int?
+  public var byteOffset: Int?
+  /// The whole error as a person reads it (file, position, what and why).
+  public var error: String
+
+  enum CodingKeys: String, CodingKey {
+    case schema, cohort, input, code, message, line, error
+    case gaitlineVersion = "gaitline_version", exitStatus = "exit_status", byteOffset = "byte_offset"
+  }
+
+  /// Reads the error record at `path`.
+  public static func load(path: String) throws -> ErrorRecord {
+    try decodeReportJSON(ErrorRecord.self, from: readReportFile(path, what: "cannot read the error record"), path: path,
+                         userInfo: [:], what: "not a gaitline error record")
+  }
+}
