@@ -8,14 +8,7 @@ import GaitCore
 /// closer than `distance` samples to a taller one (the rule of
 /// `scipy.signal.find_peaks(distance=)`). Returns ascending indices.
 func pickPeaks(_ x: [Float], minimum: Float, distance: Int) -> [Int] {
-  var candidates: [Int] = []
-  let n = x.count
-  guard n >= 3 else { return [] }
-  for i in 1..<(n - 1) where x[i] > minimum && x[i] > x[i - 1] && x[i] >= x[i + 1] { candidates.append(i) }
-  candidates.sort { x[$0] > x[$1] || (x[$0] == x[$1] && $0 < $1) }
-  var taken: [Int] = []
-  for c in candidates where !taken.contains(where: { abs($0 - c) < distance }) { taken.append(c) }
-  return taken.sorted()
+  pickPeaks(x, minimum: minimum) { _ in distance }
 }
 
 /// ``pickPeaks(_:minimum:distance:)`` with a distance that varies along the
@@ -127,9 +120,7 @@ struct HipContactDetector: ContactDetector {
     // The step period around a sample: the segment's, or a local one where
     // the cadence changes within the segment (LocalPeriod.swift).
     func periodAt(_ i: Int) -> Double { segment.stepPeriod(near: i, segmentPeriod: period) }
-    let candidates = segment.localPeriods.isEmpty
-      ? pickPeaks(vg, minimum: minimumPeakG, distance: max(1, Int(peakSpacingPeriods * period)))
-      : pickPeaks(vg, minimum: minimumPeakG) { max(1, Int(peakSpacingPeriods * periodAt($0))) }
+    let candidates = pickPeaks(vg, minimum: minimumPeakG) { max(1, Int(peakSpacingPeriods * periodAt($0))) }
     // Rise of each candidate from the lowest point within the step before
     // it (a stance rises out of a flight or a trough; the overshoot of the
     // filter before a take-off from standing does not).
