@@ -37,6 +37,15 @@ for f in "$foot"/*_imu.csv; do
   echo "pyshoe-foot-run (strides),$f,$foot/ground_truth_strides.csv,trial=$t,,strides,,," >> "$plan"
 done
 
+# PyShoe's two walking trials (slow shoe walking, peaks below 3.5 g) are not bundled: the original data's
+# licence is unverified. Their rows appear only where a copy of the exported trials is present
+# (GAITLINE_PYSHOE_WALK_DIR, default ../shared/data/pyshoe-foot-run/exported beside the repository).
+shoe_walk=${GAITLINE_PYSHOE_WALK_DIR:-../shared/data/pyshoe-foot-run/exported}
+for t in 2017-11-22-11-22-03 2017-11-22-11-25-20; do
+  [[ -f $shoe_walk/${t}_imu.csv && -f $shoe_walk/ground_truth_strides.csv ]] || continue
+  echo "pyshoe-foot-walk (strides; not bundled),$shoe_walk/${t}_imu.csv,$shoe_walk/ground_truth_strides.csv,trial=$t,,strides,,," >> "$plan"
+done
+
 # --- Shank (tibia) on a force-belt treadmill (Bach 2022, one participant): contacts of the sensor leg,
 # walking matched within 60 ms and running within 40 ms (issue 14). Rows with the same dataset name
 # are pooled into one block of docs/VALIDATION.md. scripts/validate-shank.sh prints them per trial.

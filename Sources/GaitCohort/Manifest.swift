@@ -26,16 +26,20 @@ public struct CohortInput: Codable, Sendable, Hashable {
   public var path: String
   /// The format by extension (or `stream-PROTOCOL`).
   public var type: String
+  /// File size when planned, bytes.
   public var bytes: Int
   /// Modification time when planned (Unix seconds); a quick check before rehashing.
   public var modifiedUnixS: Double
+  /// SHA-256 of the file's content when planned, lowercase hex.
   public var sha256: String
+  /// The options the input is analysed with (the cohort's, with any override).
   public var options: InputSettings
 
   enum CodingKeys: String, CodingKey {
     case index, path, type, bytes, modifiedUnixS = "modified_unix_s", sha256, options
   }
 
+  /// An input as planned.
   public init(index: Int, path: String, type: String, bytes: Int, modifiedUnixS: Double, sha256: String,
               options: InputSettings) {
     self.index = index
@@ -62,11 +66,13 @@ public struct CohortInput: Codable, Sendable, Hashable {
 
 /// A planned cohort.
 public struct CohortManifest: Codable, Sendable, Hashable {
+  /// The manifest format, `gaitline.manifest/1` (``manifestSchema``); a reader refuses others.
   public var schema: String = manifestSchema
   /// The gaitline that planned it (reports record their own version).
   public var gaitlineVersion: String = GaitReport.gaitlineVersion
   /// The scoring policy of every report; `nil` = population defaults.
   public var policy: ScoringPolicy?
+  /// Every input, in the fixed order of ``CohortInput/index``.
   public var inputs: [CohortInput]
   /// Files found in folders that are not recordings (a README, a table of
   /// reference events), with the reason; not part of the cohort.
@@ -76,6 +82,7 @@ public struct CohortManifest: Codable, Sendable, Hashable {
     case schema, gaitlineVersion = "gaitline_version", policy, inputs, skipped
   }
 
+  /// A manifest of `inputs` scored with `policy`.
   public init(policy: ScoringPolicy?, inputs: [CohortInput], skipped: [SkippedFile] = []) {
     self.policy = policy
     self.inputs = inputs
@@ -91,6 +98,8 @@ public struct CohortManifest: Codable, Sendable, Hashable {
     return data
   }
 
+  /// Reads and checks a manifest written by `cohort plan`; throws `IngestError` when it is
+  /// missing, unreadable or not a manifest of a known schema.
   public static func load(path: String) throws -> CohortManifest {
     guard let data = FileManager.default.contents(atPath: path) else {
       let missing = !FileManager.default.fileExists(atPath: path)
@@ -170,8 +179,11 @@ extension JSONEncoder {
 /// and any of placement, side, speed_mps, rate_hz, units, gyro_units,
 /// columns, protocol. An empty cell keeps the cohort's option.
 public struct OverrideTable: Sendable {
+  /// One row per override: the key naming the input, its line in the CSV and its settings.
   public var rows: [(key: String, line: Int, settings: InputSettings)] = []
 
+  /// Reads an override table; throws `IngestError` for a missing file, a missing `path` column
+  /// or a bad value.
   public static func load(path: String) throws -> OverrideTable {
     let csv = try CSVTable(path: path, what: "the overrides file")
     let header = csv.header

@@ -12,9 +12,13 @@ import Synchronization
 
 /// Where every input of a cohort stands.
 public struct CohortStatus: Sendable {
+  /// The manifest the states belong to.
   public var manifest: CohortManifest
+  /// The state of each input, by manifest index.
   public var states: [InputState]
+  /// The manifest indices of the inputs in state `s`, in order.
   public func indices(_ s: InputState) -> [Int] { states.indices.filter { states[$0] == s } }
+  /// Whether every input has a current report or a recorded failure (none missing or stale).
   public var isComplete: Bool { !states.contains(.missing) && !states.contains(.stale) }
 }
 

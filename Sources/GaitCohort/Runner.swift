@@ -15,18 +15,28 @@ import Synchronization
 
 /// Layout of a cohort output folder.
 public struct CohortLayout: Sendable {
+  /// The cohort output folder (`--out-dir` of the shards).
   public var root: String
+  /// The layout under `root`.
   public init(root: String) { self.root = root }
+  /// The manifest copied into the folder: `ROOT/manifest.json`.
   public var manifest: String { (root as NSString).appendingPathComponent("manifest.json") }
+  /// The folder of per-input JSON reports: `ROOT/reports`.
   public var reports: String { (root as NSString).appendingPathComponent("reports") }
+  /// The folder of per-input error records: `ROOT/errors`.
   public var errors: String { (root as NSString).appendingPathComponent("errors") }
+  /// The folder of shard logs: `ROOT/logs`.
   public var logs: String { (root as NSString).appendingPathComponent("logs") }
+  /// Where `input`'s report goes: `reports/NAME.json` (``CohortInput/reportName``).
   public func report(_ input: CohortInput) -> String { (reports as NSString).appendingPathComponent(input.reportName + ".json") }
+  /// Where `input`'s error record goes: `errors/NAME.json`.
   public func error(_ input: CohortInput) -> String { (errors as NSString).appendingPathComponent(input.reportName + ".json") }
 }
 
 /// What a shard did with one input.
 public enum ShardOutcome: String, Sendable {
+  /// `analysed`: a report was written; `skipped`: its report was already current; `failed`: an
+  /// error record was written instead.
   case analysed, skipped, failed
 }
 
@@ -105,11 +115,17 @@ public func inputState(_ manifest: CohortManifest, _ i: Int, in layout: CohortLa
 
 /// Counts of one shard run.
 public struct ShardSummary: Sendable {
+  /// Inputs in the shard.
   public var inputs = 0
+  /// Bytes of those inputs.
   public var bytes = 0
+  /// Inputs analysed in this run.
   public var analysed = 0
+  /// Inputs skipped because their report was already current.
   public var skipped = 0
+  /// Inputs that failed (an error record was written).
   public var failed = 0
+  /// Wall-clock time of the shard, s.
   public var seconds = 0.0
 }
 

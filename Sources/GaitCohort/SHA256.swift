@@ -17,11 +17,13 @@ import GaitIngest
 public struct SHA256 {
   private var hasher = Crypto.SHA256()
 
+  /// An empty hash.
   public init() {}
 
   /// Hashes `bytes` after what came before.
   public mutating func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
 
+  /// Hashes `bytes` after what came before.
   public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
 
   /// The digest as 64 lowercase hex digits.

@@ -15,14 +15,19 @@ public let standardGravity: Float = 9.80665
 /// - `shank`: tibia (lower leg). Contacts of that one leg from the tibial
 ///   impact, and tibial shock; trunk metrics are not measurable.
 public enum Placement: String, Sendable, Hashable, Codable, CaseIterable {
+  /// On the trunk: hip, sacrum or lower back (waistband). Sees both feet.
   case hip
+  /// On the shoe (instep or heel). Sees one foot.
   case foot
+  /// On the shank (tibia, lower leg). Sees one leg.
   case shank
 }
 
 /// Which body side a foot sensor is on, or which foot a step belongs to.
 public enum Side: String, Sendable, Hashable, Codable, CaseIterable {
+  /// The left foot or side.
   case left
+  /// The right foot or side.
   case right
 }
 
@@ -32,7 +37,7 @@ public enum AxisFrame: String, Sendable, Hashable, Codable {
   case sensor
   /// Body frame: x = vertical (up), y = anteroposterior (forward),
   /// z = mediolateral (right). Two-axis exports (`acc_v`, `acc_ap`) use this
-  /// frame with ``Recording/hasMediolateral`` false.
+  /// frame with ``RecordingInfo/hasMediolateral`` false.
   case body
 }
 
@@ -48,6 +53,7 @@ public struct Gap: Sendable, Hashable, Codable {
   /// Grid samples that are missing.
   public var missingSamples: Int
 
+  /// A gap; see each property.
   public init(resumeIndex: Int, startS: Double, durationS: Double, missingSamples: Int) {
     self.resumeIndex = resumeIndex
     self.startS = startS
@@ -73,9 +79,13 @@ public struct SampleBlock: Sendable, Hashable {
   public var az: [Float]
   /// Angular velocity, rad/s; empty when the source has no gyroscope.
   public var gx: [Float]
+  /// Angular velocity about y, rad/s; empty without gyroscope.
   public var gy: [Float]
+  /// Angular velocity about z, rad/s; empty without gyroscope.
   public var gz: [Float]
 
+  /// A block of samples starting at grid index `startIndex`; the arrays must have equal lengths
+  /// (the gyroscope ones all empty or all as long).
   public init(startIndex: Int, ax: [Float] = [], ay: [Float] = [], az: [Float] = [],
               gx: [Float] = [], gy: [Float] = [], gz: [Float] = []) {
     self.startIndex = startIndex
@@ -134,6 +144,7 @@ public struct RecordingInfo: Sendable, Hashable, Codable {
   /// Measuring range of the accelerometer in g, when the source states it.
   public var accelerometerRangeG: Float?
 
+  /// A description; everything but the rate is optional or has a default.
   public init(sampleRateHz: Double, startTimeUnixS: Double? = nil, placement: Placement? = nil,
               side: Side? = nil, frame: AxisFrame = .sensor, hasMediolateral: Bool = true,
               hasGyroscope: Bool = false, accelerometerRangeG: Float? = nil) {
@@ -156,6 +167,7 @@ public struct RecordingInfo: Sendable, Hashable, Codable {
 /// Most of gaitline streams blocks instead of building one of these; tests,
 /// `convert` and small inputs use it.
 public struct Recording: Sendable, Hashable {
+  /// Rate, axes, placement and start time of the samples.
   public var info: RecordingInfo
   /// The samples, as blocks in order; a new block starts after each gap.
   public var blocks: [SampleBlock]
@@ -164,6 +176,7 @@ public struct Recording: Sendable, Hashable {
   /// Samples at the sensor's measuring limit (saturated).
   public var clippedSamples: Int
 
+  /// A recording from its parts.
   public init(info: RecordingInfo, blocks: [SampleBlock], gaps: [Gap] = [], clippedSamples: Int = 0) {
     self.info = info
     self.blocks = blocks

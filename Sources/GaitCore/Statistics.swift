@@ -6,7 +6,7 @@
 /// Order statistics shared by ingest (time-column steps), the detectors, the
 /// run summary, scoring, evaluation and the live view.
 ///
-/// There is one quantile definition, ``quantile(_:_:)-(Collection<Double>,_)``:
+/// There is one quantile definition, `quantile(_:_:)` over a collection of `Double`:
 /// linear interpolation between the closest ranks, h = (n − 1)·q,
 /// Q = x₍⌊h⌋₎ + (h − ⌊h⌋)·(x₍⌊h⌋+1₎ − x₍⌊h⌋₎) — Hyndman & Fan (1996)
 /// definition 7, numpy's and R's default. The median is its q = 0.5 (the

@@ -14,6 +14,7 @@ public struct TrackPoint: Sendable, Hashable {
   /// Speed at this point, m/s (smoothed; see ``Track/speedSource``).
   public var speedMps: Double
 
+  /// A track point; see each property.
   public init(timeUnixS: Double, distanceM: Double, speedMps: Double) {
     self.timeUnixS = timeUnixS
     self.distanceM = distanceM
@@ -44,6 +45,7 @@ public struct Track: Sendable, Hashable {
   /// jumps by ±1 m/s; over 10 s the scatter falls to a few percent.
   public static let speedWindowS = 10.0
 
+  /// A track from its parts; `points` must be in strictly increasing time.
   public init(format: String, path: String, points: [TrackPoint], distanceSource: String, speedSource: String,
               warnings: [String] = []) {
     self.format = format

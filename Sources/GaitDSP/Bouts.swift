@@ -7,10 +7,13 @@ import GaitCore
 /// A continuous stretch of gait: consecutive steps no more than a few
 /// seconds apart, of one kind (running or walking).
 public struct GaitBout: Sendable, Hashable {
+  /// Initial contact of the bout's first step, s.
   public var startS: Double
+  /// End of the bout's last step (its initial contact plus its step time), s.
   public var endS: Double
   /// `running` when most steps have a flight phase, else `walking`.
   public var kind: String
+  /// The bout's own metrics, as for a whole run.
   public var summary: RunSummary
 }
 

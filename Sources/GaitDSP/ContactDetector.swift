@@ -23,6 +23,7 @@ public struct Contact: Sendable, Hashable {
   /// exactly once however the stream is cut.
   public var anchorIndex: Int
 
+  /// A contact at fractional sample indices of its segment.
   public init(icIndex: Double, tcIndex: Double?, anchorIndex: Int) {
     self.icIndex = icIndex
     self.tcIndex = tcIndex

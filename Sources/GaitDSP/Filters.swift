@@ -4,6 +4,7 @@
 
 /// One second-order section, direct form II transposed.
 public struct Biquad: Sendable, Hashable {
+  /// Coefficients, normalised so that a0 = 1: y = b0·x + b1·x₋₁ + b2·x₋₂ − a1·y₋₁ − a2·y₋₂.
   public var b0, b1, b2, a1, a2: Float
 
   /// Low-pass section (RBJ audio-EQ cookbook, bilinear transform with
@@ -29,6 +30,7 @@ public struct Biquad: Sendable, Hashable {
 /// matters here: a causal filter shifts contact times by its group delay
 /// (GaitPy and skdh filter forward and backward for the same reason).
 public struct ZeroPhaseButterworth: Sendable, Hashable {
+  /// The second-order sections, applied in order.
   public let sections: [Biquad]
   /// Samples of odd reflection added at each end to settle the filter.
   public let padding: Int

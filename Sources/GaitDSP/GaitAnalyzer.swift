@@ -34,6 +34,7 @@ public struct AnalysisOptions: Sendable, Hashable {
   /// latency, so live analysis keeps 1).
   public var concurrency: Int
 
+  /// Options with the given values; the defaults are those of `gaitline analyze`.
   public init(placement: Placement? = nil, side: Side? = nil, speedMps: Double? = nil,
               segmentSeconds: Double = 10, marginSeconds: Double = 2.5, lowPassHz: Double = 20,
               contactThresholdG: Double = 0.3, concurrency: Int = 1) {
@@ -66,8 +67,11 @@ public struct AnalysisOptions: Sendable, Hashable {
 /// ``PlacementProfile``: its ``ContactDetector`` constrained by that step
 /// period, and its step-metrics and trunk-lean calculators.
 public struct GaitAnalyzer {
+  /// The sample rate of the grid being analysed, Hz.
   public let rateHz: Double
+  /// The recording's description the analyzer was made for.
   public let info: RecordingInfo
+  /// The options it runs with.
   public let options: AnalysisOptions
   /// The placement in use: the option, else what the first segment showed.
   public private(set) var placement: Placement?
@@ -98,6 +102,8 @@ public struct GaitAnalyzer {
   private var gaitKind = GaitKindLabeller()
   private var profileCache: (any PlacementProfile)?
 
+  /// An analyzer for samples described by `info`; feed blocks with ``process(_:emit:)`` and end
+  /// with ``finish(emit:)``.
   public init(info: RecordingInfo, options: AnalysisOptions = AnalysisOptions()) {
     self.info = info
     rateHz = info.sampleRateHz

@@ -27,6 +27,7 @@ public struct GaitKindLabeller: Sendable, Hashable {
   private var current: Bool?
   private var lastIcS: Double?
 
+  /// A labeller with no steps seen.
   public init() {}
 
   /// Forgets the current bout (a gap in the data).

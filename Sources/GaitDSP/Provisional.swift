@@ -26,6 +26,8 @@ public struct ProvisionalSteps {
   /// it is emitted without step time, s.
   public static let holdSeconds = 0.7
 
+  /// Provisional steps of a stream described by `info`: every quarter second the detector of
+  /// `options` (placement defaulting to the file's, else hip) runs on the last `windowSeconds`.
   public init(info: RecordingInfo, options: AnalysisOptions, windowSeconds: Double = 4) {
     self.info = info
     var o = options

@@ -10,11 +10,17 @@ import Darwin
 
 /// Mean, median, standard deviation and 10th/90th percentiles of a metric.
 public struct Distribution: Sendable, Hashable, Codable {
+  /// Finite values the distribution is over.
   public var count: Int
+  /// Arithmetic mean.
   public var mean: Double
+  /// Median (the 0.5 quantile, linear interpolation between closest ranks).
   public var median: Double
+  /// Sample standard deviation (n − 1); 0 for a single value.
   public var sd: Double
+  /// 10th percentile.
   public var p10: Double
+  /// 90th percentile.
   public var p90: Double
 
   /// The distribution of `values`, or `nil` when there are none.
@@ -36,44 +42,63 @@ public struct Distribution: Sendable, Hashable, Codable {
 
 /// A stretch of the run that is running (steps with flight), s.
 public struct Stretch: Sendable, Hashable, Codable {
+  /// Start of the stretch: its first running step's initial contact, s.
   public var startS: Double
+  /// End of the stretch, s.
   public var endS: Double
 }
 
 /// The whole run in numbers.
 public struct RunSummary: Sendable, Hashable {
+  /// Steps detected (running and walking).
   public var steps: Int
+  /// Steps in running bouts.
   public var runningSteps: Int
   /// `running` when the metrics below are over running steps only, `all`
   /// when the run had too few running steps.
   public var basis: String
+  /// Steps of both feet per minute (60 000 / step time), over the ``basis`` steps.
   public var cadenceSpm: Distribution?
   /// Median of the spectral step rate over segments with gait, steps/min.
   public var cadenceSpectralSpm: Double?
+  /// Step time, ms (for a foot or shank sensor half the stride time).
   public var stepTimeMs: Distribution?
+  /// Ground contact time (IC to toe-off), ms.
   public var groundContactMs: Distribution?
+  /// Flight time (toe-off to the next IC), ms.
   public var flightMs: Distribution?
+  /// Ground contact / stride time (0–1).
   public var dutyFactor: Distribution?
+  /// Peak-to-peak vertical displacement of the trunk per step, cm (hip only).
   public var verticalOscillationCm: Distribution?
+  /// Peak-to-peak mediolateral displacement of the trunk per step, cm (hip only).
   public var lateralSwayCm: Distribution?
+  /// Forward velocity lost during stance, m/s (hip only).
   public var brakingMps: Distribution?
+  /// Peak vertical acceleration in the first half of stance, g.
   public var impactG: Distribution?
   /// Shank: peak axial tibial acceleration per step, g, and its rate of
   /// rise, g/s; steps whose peak window holds a clipped sample (their peak
   /// is a lower bound).
   public var tibialShockG: Distribution?
+  /// Shank: rate of rise of the axial tibial acceleration, g/s.
   public var tibialShockRateGps: Distribution?
+  /// Shank: steps whose shock window holds a clipped sample.
   public var tibialShockClippedSteps = 0
+  /// Forward trunk lean per segment, degrees (hip only); see ``trunkLeanReference``.
   public var trunkLeanDeg: Distribution?
   /// `standing` (relative to a still stance in the recording) or
   /// `sensor-axis` (relative to the sensor's nearest axis to vertical).
   public var trunkLeanReference: String
+  /// Median angle between gravity and the nearest sensor axis, degrees.
   public var mountingTiltDeg: Double?
   /// Left foot's share of ground contact time (Garmin "GCT balance"), %.
   public var gctBalanceLeftPct: Double?
   /// Vertical oscillation / step length × 100, when speed is known.
   public var verticalRatioPct: Double?
+  /// The running stretches of the run, in time order.
   public var runningStretches: [Stretch]
+  /// Total time in running stretches, s.
   public var runningSeconds: Double
 
   /// Fewest steps in running bouts for the metrics to be over running

@@ -214,9 +214,7 @@ struct SegmentWorkspace {
       limbTurning = Statistics.quantile(gyroMagnitude, 0.99) > limbGyroRadPerS
     }
     // Lower limb: shank or shoe (ShankContactDetector.swift).
-    if p90 > 18 || limbTurning, p99 > 2.5, let limb = shankOrFoot() {
-      if limb == .shank || p99 > 3.5 { return limb }
-    }
+    if p90 > 18 || limbTurning, p99 > 2.5, let limb = lowerLimbPlacement(peakG: p99) { return limb }
     return p90 > 18 && p99 > 3.5 ? .foot : .hip
   }
 

@@ -57,8 +57,8 @@ struct ShankGaitClassifier: Sendable {
 /// acceleration agrees with force plates within about ±150 ms in the
 /// literature): running, the minimum of the axial (gravity-direction)
 /// acceleration ``runningToeOffStrides`` after contact, where the unloaded
-/// tibia swings away; walking, the first |a| peak after the largest
-/// push-off peak ``walkingToeOffStrides`` after contact.
+/// tibia swings away; walking, the |a| peak that ends the push-off
+/// ``walkingToeOffStrides`` after contact (``walkingToeOff(peaks:magnitude:)``).
 struct ShankContactDetector: ContactDetector {
   var burstWindowS = 0.02
   var burstSpacingStrides = 0.6
@@ -144,12 +144,25 @@ struct ShankContactDetector: ContactDetector {
         } else {
           var peaks: [Int] = []
           for i in max(lo, 1)..<hi where mag[i] > mag[i - 1] && mag[i] >= mag[i + 1] { peaks.append(i) }
-          if let top = peaks.max(by: { mag[$0] < mag[$1] }) { tc = peaks.first { $0 > top } }
+          tc = walkingToeOff(peaks: peaks, magnitude: mag)
         }
       }
       contacts.append(Contact(icIndex: Double(ic), tcIndex: tc.map(Double.init), anchorIndex: ic))
     }
     return contacts
+  }
+
+  /// Walking toe-off among the |a| peaks of the push-off window: the peak
+  /// that ends the push-off. Push-off shows two bursts (heel-off, then the
+  /// toe's release); toe-off is the first peak after the largest — or the
+  /// largest itself when the second-largest comes before it (the release
+  /// burst is then the larger). Taking "the first peak after the largest"
+  /// alone put toe-off in early swing whenever the release outgrew heel-off.
+  func walkingToeOff(peaks: [Int], magnitude mag: [Float]) -> Int? {
+    guard let top = peaks.max(by: { mag[$0] < mag[$1] }) else { return nil }
+    let second = peaks.filter { $0 != top }.max { mag[$0] < mag[$1] }
+    if let second, second < top { return top }
+    return peaks.first { $0 > top }
   }
 
   /// Centred moving mean over `width` samples (shorter at the ends), times
@@ -398,7 +411,7 @@ extension SegmentWorkspace {
   /// on the shank side of their thresholds, as a ratio (the smallest over
   /// the features a shank must pass; > 1 shank, < 1 shoe); `nil` margin
   /// when no quiet stretch could be measured (shank).
-  mutating func shankOrFootEvidence() -> (placement: Placement, margin: Double?)? {
+  mutating func shankOrFootEvidence() -> (placement: Placement, margin: Double?, quietFraction: Double)? {
     guard let p = stepPeriod(FootProfile.periodicityModel) else { return nil }
     let quiet = quietStance(strideSamples: 2 * p)
     if let still = quiet.gyroStillS {
@@ -406,10 +419,36 @@ extension SegmentWorkspace {
       // foot-flat; a tibia at most for the 25–40 ms of a zero crossing.
       let stillMargin = 0.06 / max(still, 1e-3)
       let margin = quiet.gyroDegPerS.map { min($0 / 40, stillMargin) } ?? stillMargin
-      return (margin > 1 ? .shank : .foot, margin)
+      return (margin > 1 ? .shank : .foot, margin, quiet.fraction)
     }
-    guard let rotation = quiet.rotationDegPerS else { return (.shank, nil) }
+    guard let rotation = quiet.rotationDegPerS else { return (.shank, nil, quiet.fraction) }
     let margin = rotation / (quiet.fraction >= 0.2 ? 60 : 250)
-    return (margin > 1 ? .shank : .foot, margin)
+    return (margin > 1 ? .shank : .foot, margin, quiet.fraction)
   }
+
+  /// Shank or shoe for a segment that tilts or turns like a limb, peaking
+  /// at `peakG` (p99 of |a|, g); `nil` when neither is clear, and the caller
+  /// falls back to its foot-or-hip rule.
+  ///
+  /// A shoe is accepted above ``footPeakG``, or below it when its foot-flat
+  /// is unmistakable: a quiet 1-g stretch of at least ``footFlatFractionMin``
+  /// of every stride's median (walking foot-flat lasts about a quarter to a
+  /// third of the stride) that turns at most ``footFlatMarginMax`` of the
+  /// shank threshold. Slow walking in a shoe peaks below 3.5 g (PyShoe
+  /// walks: 2.8–3.2 g, quiet 0.25–0.37 of the stride, margin 0.14–0.27 with
+  /// and without the gyroscope); a lower back never reaches this test (it
+  /// neither tilts 18° nor turns at limb rates: p90 tilt 7–10°, p99 |ω|
+  /// 0.9–1.5 rad/s on the bundled Mobilise-D walks).
+  mutating func lowerLimbPlacement(peakG: Float) -> Placement? {
+    guard let e = shankOrFootEvidence() else { return nil }
+    if e.placement == .shank || peakG > footPeakG { return e.placement }
+    if let m = e.margin, m <= footFlatMarginMax, e.quietFraction >= footFlatFractionMin { return .foot }
+    return nil
+  }
+
+  /// The |a| peak (p99, g) above which a lower limb that is not a shank is
+  /// a foot without further evidence.
+  var footPeakG: Float { 3.5 }
+  var footFlatFractionMin: Double { 0.2 }
+  var footFlatMarginMax: Double { 0.5 }
 }

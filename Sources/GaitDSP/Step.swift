@@ -10,81 +10,59 @@ import GaitCore
 /// a two-axis file has no mediolateral axis).
 ///
 /// Stored compactly (112 bytes, was 200): each optional number is a plain
-/// `Double` in which one NaN bit pattern, never produced by arithmetic and
-/// never handed out, stands for `nil`; the public properties, equality,
+/// `Double` (``CompactOptional``) in which one NaN bit pattern, never
+/// produced by arithmetic and never handed out, stands for `nil`; the public properties, equality,
 /// hashing and the Codable form are those of the optionals.
 public struct Step: Sendable, Hashable, Codable {
   /// Initial contact (foot strike), s.
   public var icS: Double
   /// Terminal contact (toe-off), s.
-  public var tcS: Double? { get { Step.value(_tcS) } set { _tcS = Step.stored(newValue) } }
-  /// Which foot, when it can be told.
-  public var side: Side?
+  @CompactOptional public var tcS: Double?
   /// From this contact to the next one of either foot (hip) or to the next
   /// of the same foot divided by two (foot), ms.
-  public var stepTimeMs: Double? { get { Step.value(_stepTimeMs) } set { _stepTimeMs = Step.stored(newValue) } }
+  @CompactOptional public var stepTimeMs: Double?
   /// Ground contact time, ms (tc − ic).
-  public var groundContactMs: Double? { get { Step.value(_groundContactMs) } set { _groundContactMs = Step.stored(newValue) } }
+  @CompactOptional public var groundContactMs: Double?
   /// Flight time, ms (next ic − tc); 0 when the feet overlap.
-  public var flightMs: Double? { get { Step.value(_flightMs) } set { _flightMs = Step.stored(newValue) } }
+  @CompactOptional public var flightMs: Double?
   /// Ground contact / stride time.
-  public var dutyFactor: Double? { get { Step.value(_dutyFactor) } set { _dutyFactor = Step.stored(newValue) } }
+  @CompactOptional public var dutyFactor: Double?
   /// Peak-to-peak vertical displacement of the trunk over the step, cm.
-  public var verticalOscillationCm: Double? {
-    get { Step.value(_verticalOscillationCm) } set { _verticalOscillationCm = Step.stored(newValue) }
-  }
+  @CompactOptional public var verticalOscillationCm: Double?
   /// Forward velocity lost during stance (braking), m/s.
-  public var brakingMps: Double? { get { Step.value(_brakingMps) } set { _brakingMps = Step.stored(newValue) } }
+  @CompactOptional public var brakingMps: Double?
   /// Peak vertical acceleration in the first half of stance, g.
-  public var impactG: Double? { get { Step.value(_impactG) } set { _impactG = Step.stored(newValue) } }
+  @CompactOptional public var impactG: Double?
   /// Peak-to-peak mediolateral displacement of the trunk over the step, cm.
-  public var lateralSwayCm: Double? { get { Step.value(_lateralSwayCm) } set { _lateralSwayCm = Step.stored(newValue) } }
+  @CompactOptional public var lateralSwayCm: Double?
   /// Foot-flat (the quietest instant of stance) of a foot sensor, s.
-  public var footFlatS: Double? { get { Step.value(_footFlatS) } set { _footFlatS = Step.stored(newValue) } }
+  @CompactOptional public var footFlatS: Double?
+  /// Shank sensor: peak axial (tibial) acceleration after contact, gravity
+  /// included, g. A lower bound when ``tibialShockClipped``.
+  @CompactOptional public var tibialShockG: Double?
+  /// Shank sensor: mean rate of rise of the axial acceleration from contact
+  /// to its peak, g/s.
+  @CompactOptional public var tibialShockRateGps: Double?
+  // The three one-byte fields last, side by side, so that they share one
+  // 8-byte slot after the twelve numbers (112 bytes in all).
+  /// Which foot, when it can be told.
+  public var side: Side?
   /// Whether the step belongs to a running bout (``GaitKindLabeller``:
   /// flight phases, with hysteresis) or a walking one. The step metrics set
   /// it per step (a flight phase seen); the analyzer then labels per bout.
   public var running: Bool
-  /// Shank sensor: peak axial (tibial) acceleration after contact, gravity
-  /// included, g. A lower bound when ``tibialShockClipped``.
-  public var tibialShockG: Double? { get { Step.value(_tibialShockG) } set { _tibialShockG = Step.stored(newValue) } }
-  /// Shank sensor: mean rate of rise of the axial acceleration from contact
-  /// to its peak, g/s.
-  public var tibialShockRateGps: Double? {
-    get { Step.value(_tibialShockRateGps) } set { _tibialShockRateGps = Step.stored(newValue) }
-  }
   /// Shank sensor: the shock window holds a sample at the sensor's range.
   public var tibialShockClipped: Bool?
 
-  private var _tcS = Step.absent
-  private var _stepTimeMs = Step.absent
-  private var _groundContactMs = Step.absent
-  private var _flightMs = Step.absent
-  private var _dutyFactor = Step.absent
-  private var _verticalOscillationCm = Step.absent
-  private var _brakingMps = Step.absent
-  private var _impactG = Step.absent
-  private var _lateralSwayCm = Step.absent
-  private var _footFlatS = Step.absent
-  private var _tibialShockG = Step.absent
-  private var _tibialShockRateGps = Step.absent
-
+  /// A step at `icS` with every optional field `nil`.
   public init(icS: Double, running: Bool) {
     self.icS = icS
     self.running = running
   }
 
-  /// `nil` in storage: a quiet NaN with a payload ("gaitln") that no
-  /// arithmetic produces (a NaN result carries the default payload or one
-  /// of its operands', and this one never leaves the struct).
-  private static let absentBits: UInt64 = 0x7FF8_6761_6974_6C6E
-  private static let absent = Double(bitPattern: absentBits)
-
-  @inline(__always) private static func value(_ x: Double) -> Double? { x.bitPattern == absentBits ? nil : x }
-  @inline(__always) private static func stored(_ x: Double?) -> Double { x ?? absent }
-
   // Equality, hashing and coding as the synthesized ones of the optional
   // fields did (same keys, absent values left out).
+  /// Equal when every field is equal, as the optionals compare (NaN is not equal to itself).
   public static func == (a: Step, b: Step) -> Bool {
     a.icS == b.icS && a.tcS == b.tcS && a.side == b.side && a.stepTimeMs == b.stepTimeMs
       && a.groundContactMs == b.groundContactMs && a.flightMs == b.flightMs && a.dutyFactor == b.dutyFactor
@@ -94,6 +72,7 @@ public struct Step: Sendable, Hashable, Codable {
       && a.tibialShockClipped == b.tibialShockClipped
   }
 
+  /// Hashes every field as its optional.
   public func hash(into h: inout Hasher) {
     h.combine(icS); h.combine(tcS); h.combine(side); h.combine(stepTimeMs); h.combine(groundContactMs)
     h.combine(flightMs); h.combine(dutyFactor); h.combine(verticalOscillationCm); h.combine(brakingMps)
@@ -106,6 +85,7 @@ public struct Step: Sendable, Hashable, Codable {
     case impactG, lateralSwayCm, footFlatS, running, tibialShockG, tibialShockRateGps, tibialShockClipped
   }
 
+  /// Decodes the keyed form; absent keys are `nil`.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     icS = try c.decode(Double.self, forKey: .icS)
@@ -126,6 +106,7 @@ public struct Step: Sendable, Hashable, Codable {
     tibialShockRateGps = try c.decodeIfPresent(Double.self, forKey: .tibialShockRateGps)
   }
 
+  /// Encodes the keyed form; `nil` fields are left out.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(icS, forKey: .icS)
@@ -151,6 +132,7 @@ public struct Step: Sendable, Hashable, Codable {
 public struct SegmentResult: Sendable, Hashable, Codable {
   /// Start and end of the segment's core, s.
   public var startS: Double
+  /// End of the segment's core, s.
   public var endS: Double
   /// Step rate from the spectrum, steps/min (both feet), `nil` when no
   /// periodic gait was found.
@@ -174,6 +156,7 @@ public struct SegmentResult: Sendable, Hashable, Codable {
   /// The forward axis the lean was measured along, sensor frame.
   public var leanForwardAxis: [Double]?
 
+  /// A segment's result; ``still``, ``standingUp`` and ``leanForwardAxis`` start as none.
   public init(startS: Double, endS: Double, cadenceSpectralSpm: Double?, steps: Int, runningSteps: Int,
               trunkLeanDeg: Double?, mountingTiltDeg: Double?, placement: Placement) {
     self.startS = startS
@@ -184,5 +167,27 @@ public struct SegmentResult: Sendable, Hashable, Codable {
     self.trunkLeanDeg = trunkLeanDeg
     self.mountingTiltDeg = mountingTiltDeg
     self.placement = placement
+  }
+}
+
+/// An optional number stored as a plain `Double` (8 bytes, not 9 padded to
+/// 16): `nil` is a quiet NaN with a payload ("gaitln") that no arithmetic
+/// produces (a NaN result carries the default payload or one of its
+/// operands'), and that bit pattern never leaves the wrapper. Any other
+/// value, NaN and infinities included, round-trips unchanged.
+@propertyWrapper
+public struct CompactOptional: Sendable {
+  @usableFromInline static let absentBits: UInt64 = 0x7FF8_6761_6974_6C6E
+  @usableFromInline var stored: Double
+
+  /// Stores `wrappedValue`; `nil` when none is given.
+  @inlinable public init(wrappedValue: Double? = nil) {
+    stored = wrappedValue ?? Double(bitPattern: Self.absentBits)
+  }
+
+  /// The number, or `nil` where the absent bit pattern is stored.
+  @inlinable public var wrappedValue: Double? {
+    get { stored.bitPattern == Self.absentBits ? nil : stored }
+    set { stored = newValue ?? Double(bitPattern: Self.absentBits) }
   }
 }

@@ -45,15 +45,20 @@ import Darwin
 /// is upright. A running phase starts with a flight and ends with one. Noise is uniform ±``noiseG`` per axis; ``clipG`` saturates
 /// each sensor axis.
 public struct SyntheticRun: Sendable {
+  /// Sample rate, Hz.
   public var rateHz: Double
+  /// Length of the signal, s (for legacy runs without ``phases``).
   public var seconds: Double
+  /// Steps per minute (both feet) of legacy runs.
   public var cadenceSpm: Double
+  /// Ground contact time of legacy runs, s.
   public var contactS: Double
   /// Stance peak of legacy runs (no ``phases``), g.
   public var peakG: Double = 2.6
   /// Sensor-from-body rotation: rows are the sensor axes in body
   /// coordinates (x up, y forward, z left); see ``rotation(yawDeg:pitchDeg:rollDeg:)``.
   public var rotation: [SIMD3<Double>] = [SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)]
+  /// Half-width of the uniform noise per axis, g.
   public var noiseG: Double = 0.01
   /// What happens when; `nil` = one run at ``cadenceSpm`` from 0.5 s to
   /// the end with stance peak ``peakG`` (the legacy signal).
@@ -63,6 +68,7 @@ public struct SyntheticRun: Sendable {
   /// The side whose contacts the sensor sees stronger, and by how much
   /// (peak ratio at equal impulse).
   public var nearSide: Side = .left
+  /// Peak ratio of the near side's contacts to the far side's (1 = symmetric).
   public var nearFarPeakRatio: Double = 1
   /// Step-time asymmetry: the step that starts with a near-side contact
   /// lasts (1 + a) × the mean step, the other (1 − a) × (a limp; the step-lag
@@ -84,13 +90,17 @@ public struct SyntheticRun: Sendable {
 
   /// One part of a synthetic recording.
   public enum Phase: Sendable, Hashable {
+    /// Standing still (upright, no steps) for `seconds`.
     case standing(seconds: Double)
+    /// Running at `cadenceSpm` steps/min with contacts of `contactS` seconds and a flight phase.
     case running(seconds: Double, cadenceSpm: Double, contactS: Double)
+    /// Walking at `cadenceSpm` steps/min (double support, no flight).
     case walking(seconds: Double, cadenceSpm: Double)
   }
 
   /// Gait kind of a true step.
   public enum Kind: String, Sendable, Hashable {
+    /// Running (a flight phase) or walking.
     case running, walking
     /// Landing from a run's last flight into standing: a contact that
     /// does not end (no toe-off, no step).
@@ -101,16 +111,24 @@ public struct SyntheticRun: Sendable {
   /// oscillation (peak-to-peak vertical displacement of the trunk from this
   /// contact to the next, cm).
   public struct TrueStep: Sendable, Hashable {
+    /// True initial contact, s.
     public var icS: Double
+    /// True terminal contact (toe-off), s.
     public var tcS: Double
+    /// Duration of this step (to the next contact of either foot), s.
     public var stepS: Double
+    /// The foot of this contact.
     public var side: Side
+    /// Standing, walking or running.
     public var kind: Kind
+    /// Peak-to-peak vertical displacement of the trunk from this contact to the next, cm.
     public var verticalOscillationCm: Double
     var amplitude: Double
     var spike: Double
   }
 
+  /// A legacy run: one running phase at `cadenceSpm` with `contactS` contacts from 0.5 s to
+  /// `seconds`.
   public init(rateHz: Double, seconds: Double = 30, cadenceSpm: Double = 172, contactS: Double = 0.24) {
     self.rateHz = rateHz
     self.seconds = seconds

@@ -25,19 +25,27 @@ import Darwin
 /// two axial push-off peaks 60 ms before and at toe-off. The vector is
 /// rotated into a sensor frame by `rotation` and clipped at `rangeG`.
 public struct SyntheticShank: Sendable {
+  /// Sample rate, Hz.
   public var rateHz: Double
+  /// Length of the signal, s.
   public var seconds: Double
+  /// Running (a flight phase, tibial impact) or walking.
   public var running: Bool
+  /// Mean stride time (one leg's contact to its next), s.
   public var strideS: Double
+  /// Ground contact time, s.
   public var contactS: Double
+  /// Peak of the impact transient at each contact, g.
   public var impactG: Double
   /// Sagittal rotation amplitude of the tibia, degrees.
   public var swingDeg: Double
+  /// Distance from the knee to the sensor, m (the swing's centripetal and tangential acceleration).
   public var radiusM: Double = 0.3
   /// Accelerometer range, g; samples beyond it are clipped (and counted).
   public var rangeG: Double?
   /// Sensor-from-body rotation, rows = sensor axes in (up, forward, left).
   public var rotation: [SIMD3<Double>] = [SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)]
+  /// Half-width of the uniform noise per axis, g.
   public var noiseG: Double = 0.02
   /// Stride-to-stride variation of the stride time, fraction (deterministic).
   public var jitter: Double = 0.02

@@ -18,6 +18,7 @@ public struct StepTrack: Sendable, Hashable {
   /// Vertical oscillation / step length × 100, %.
   public var verticalRatioPct: Double?
 
+  /// A step's track values; each is `nil` when not known.
   public init(speedMps: Double? = nil, distanceM: Double? = nil, stepLengthM: Double? = nil, verticalRatioPct: Double? = nil) {
     self.speedMps = speedMps
     self.distanceM = distanceM
@@ -33,18 +34,26 @@ public struct TrackSplit: Sendable, Hashable {
   public var km: Int
   /// Track distance of the split's first and last step contacts, m.
   public var startM: Double
+  /// Track distance of the split's last step contact, m.
   public var endM: Double
   /// Recording time of the split's first and last step contacts, s.
   public var startS: Double
+  /// Recording time of the split's last step contact, s.
   public var endS: Double
+  /// Steps whose initial contact lies in the split.
   public var steps: Int
+  /// Of them, steps in running bouts.
   public var runningSteps: Int
   /// Medians over the split's steps (running steps when the run has
   /// enough, as ``RunSummary/basis``).
   public var cadenceSpm: Double?
+  /// Median ground contact time, ms.
   public var groundContactMs: Double?
+  /// Median vertical oscillation, cm (hip only).
   public var verticalOscillationCm: Double?
+  /// Median step length (speed × step time), m.
   public var stepLengthM: Double?
+  /// Median vertical ratio (vertical oscillation / step length × 100), %.
   public var verticalRatioPct: Double?
   /// Time per kilometre over the split: (endS − startS) / (endM − startM)
   /// × 1000, s/km; `nil` when the split covers no distance.
@@ -55,11 +64,15 @@ public struct TrackSplit: Sendable, Hashable {
 public struct TrackAnalysis: Sendable, Hashable {
   /// `gpx`, `tcx` or `fit`, and the file.
   public var format: String
+  /// The track file.
   public var path: String
+  /// Where the track's distance came from: `positions` or `file` (`Track.distanceSource`).
   public var distanceSource: String
+  /// Where the track's speed came from: `distance` or `file` (`Track.speedSource`).
   public var speedSource: String
   /// The track's time span, Unix seconds.
   public var trackStartUnixS: Double
+  /// End of the track's time span, Unix seconds.
   public var trackEndUnixS: Double
   /// The recording's first sample on the track's clock, Unix seconds
   /// (the recording's start time plus ``offsetS``).
@@ -73,13 +86,17 @@ public struct TrackAnalysis: Sendable, Hashable {
   public var steps: [StepTrack]
   /// Steps outside the track's time span (no speed, no distance).
   public var stepsOutside: Int
+  /// Per-kilometre splits of the part of the track the recording covers, in order.
   public var splits: [TrackSplit]
   /// Over the steps on the track (running steps when there are enough).
   public var speedMps: Distribution?
+  /// Step length (speed × step time) of the steps on the track, m.
   public var stepLengthM: Distribution?
+  /// Vertical ratio (vertical oscillation / step length × 100) of the steps on the track, %.
   public var verticalRatioPct: Distribution?
   /// Track distance from the first to the last step on the track, m.
   public var distanceCoveredM: Double?
+  /// Notes on the alignment and the track (steps outside it, missing fields).
   public var warnings: [String]
 }
 

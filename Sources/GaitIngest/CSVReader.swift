@@ -22,6 +22,8 @@ public struct CSVOptions: Sendable {
   /// it off to compare it with the general one).
   var fastPath = true
 
+  /// Options for reading a CSV; every `nil` or empty one is inferred from the file (see each
+  /// property).
   public init(rateHz: Double? = nil, units: AccelerationUnit? = nil, gyroUnits: GyroUnit? = nil,
               columns: [Channel: String] = [:], blockSize: Int = 4096, sniffRows: Int = 2000) {
     self.rateHz = rateHz
@@ -66,8 +68,11 @@ public final class CSVReader: SampleSource {
   /// A hole longer than this many sample periods is a gap.
   public static let gapFactor = 4.0
 
+  /// The recording's description: rate (measured or given), axes, gyroscope, placement from the file.
   public private(set) var info: RecordingInfo
+  /// What reading found so far: layout, units, rates, gaps, clipping, warnings.
   public private(set) var report: IngestReport
+  /// The file being read.
   public let path: String
 
   private let options: CSVOptions
@@ -610,6 +615,8 @@ public final class CSVReader: SampleSource {
     }
   }
 
+  /// The next block of samples in m/s² and rad/s on the uniform grid, or `nil` at the end of the
+  /// file; throws ``IngestError`` with the line and column of a bad row.
   public func nextBlock() throws -> SampleBlock? {
     do {
       return try readBlock()

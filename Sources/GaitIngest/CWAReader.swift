@@ -8,6 +8,7 @@ import Foundation
 public struct CWASector: Sendable {
   /// Byte offset of the sector in the file.
   public var offset: Int
+  /// The sector's sequence number; a break in it is a gap.
   public var sequenceId: UInt32
   /// Acceleration in g, per sample (x, y, z).
   public var accelG: [SIMD3<Float>]
@@ -15,6 +16,7 @@ public struct CWASector: Sendable {
   public var gyroDps: [SIMD3<Float>]
   /// Time anchor: sample `anchorIndex` of this sector is at `anchorTime` (Unix s, device clock).
   public var anchorIndex: Double
+  /// Time of sample ``anchorIndex``, Unix s on the device clock.
   public var anchorTime: Double
 }
 
@@ -24,13 +26,22 @@ public struct CWASector: Sendable {
 /// layout and rate code as the first valid sector; invalid sectors are
 /// skipped, counted and their offsets kept, and reading goes on.
 public struct CWASectorReader {
+  /// The file being read.
   public let path: String
+  /// The rate code of the file header (cwa.h: low nibble the rate, 3200 / 2^(15 − n) Hz; top
+  /// two bits the range).
   public let sampleRateCode: UInt8
+  /// The nominal sample rate from the rate code, Hz.
   public let nominalRateHz: Double
+  /// The accelerometer range from the rate code's top two bits, ± g.
   public let rangeG: Float
+  /// Whether the sectors hold a gyroscope (AX6, six axes).
   public let hasGyroscope: Bool
+  /// The metadata text of the file header (study, subject annotations).
   public let metadata: String
+  /// The device identifier from the file header.
   public let deviceId: UInt32
+  /// Byte offsets of the sectors skipped as invalid so far.
   public private(set) var skippedOffsets: [Int] = []
   private let handle: FileHandle
   private var offset: Int
@@ -39,6 +50,8 @@ public struct CWASectorReader {
   private var layout: (UInt8, UInt8)?  // (rate code, numAxesBPS) of the first valid sector
   private var firstSector: Int
 
+  /// Opens `path` and reads its header; throws ``IngestError`` when it is missing or not a
+  /// `.cwa` file.
   public init(path: String) throws {
     self.path = path
     guard let h = FileHandle(forReadingAtPath: path) else {
@@ -175,8 +188,11 @@ public struct CWASectorReader {
 /// a file coded 200 Hz may run at 189 Hz) and put on a uniform grid at the
 /// measured rate; a skipped sector or a sequence break is a gap.
 public final class CWAReader: SampleSource {
+  /// The recording's description: the measured rate, range and gyroscope.
   public private(set) var info: RecordingInfo
+  /// What was read so far: rates, units, skipped sectors, gaps.
   public private(set) var report: IngestReport
+  /// The file being read.
   public let path: String
   private var sectors: CWASectorReader
   private var resampler: Resampler
@@ -185,6 +201,8 @@ public final class CWAReader: SampleSource {
   private var t0: Double?
   private var done = false
 
+  /// Opens `path`, reads its header and measures the real sample rate from the first two
+  /// valid sectors.
   public init(path: String) throws {
     self.path = path
     sectors = try CWASectorReader(path: path)
@@ -220,6 +238,7 @@ public final class CWAReader: SampleSource {
     resampler.hasGyro = sectors.hasGyroscope
   }
 
+  /// The next block of resampled samples in m/s² and rad/s, or `nil` at the end of the file.
   public func nextBlock() throws -> SampleBlock? {
     while true {
       if let b = resampler.takeReadyBlock() { return b }

@@ -5,8 +5,11 @@ import Foundation
 
 /// A canonical channel that a source column can map to.
 public enum Channel: String, Sendable, CaseIterable, Hashable {
+  /// Time stamp (seconds, milliseconds, ISO-8601 or a sample counter).
   case time
+  /// Acceleration on the sensor's x, y and z axes.
   case ax, ay, az
+  /// Angular velocity about the sensor's x, y and z axes.
   case gx, gy, gz
   /// Body-frame acceleration: vertical, anteroposterior, mediolateral.
   case v, ap, ml

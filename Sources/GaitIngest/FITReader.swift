@@ -14,18 +14,25 @@ public struct FITDynamics: Sendable, Hashable {
   /// Steps per minute, both feet: FIT stores strides/min (cadence +
   /// fractional_cadence / 128), so this is 2 × that.
   public var cadenceSpm: Double?
+  /// Vertical oscillation, mm (record field 39, session 89).
   public var verticalOscillationMm: Double?
+  /// Ground contact (stance) time, ms.
   public var stanceTimeMs: Double?
+  /// Stance time as a share of the stride time, %.
   public var stanceTimePercent: Double?
   /// Left share of stance time, % (Garmin "GCT balance").
   public var stanceTimeBalanceLeftPct: Double?
+  /// Step length, mm (one footfall to the next, despite Garmin's "stride" wording elsewhere).
   public var stepLengthMm: Double?
+  /// Vertical oscillation / step length × 100, %.
   public var verticalRatioPct: Double?
+  /// Speed, m/s (enhanced speed when present, else speed).
   public var speedMps: Double?
   /// Distance from the start of the activity, m (record field 5).
   public var distanceM: Double?
   /// Position, degrees (record fields 0 and 1, semicircles).
   public var latitudeDeg: Double?
+  /// Longitude, degrees (record field 1).
   public var longitudeDeg: Double?
 }
 
@@ -36,12 +43,14 @@ public struct FITActivity: Sendable {
   /// file of one-byte empty record messages would take 144 bytes of memory
   /// per byte of input.
   public static let maxRecords = 500_000
+  /// The `record` messages in file order, at most ``maxRecords``.
   public var records: [FITDynamics] = []
+  /// The `session` message's averages, when the file has one.
   public var session: FITDynamics?
   /// Warnings such as a CRC mismatch.
   public var warnings: [String] = []
 
-  /// Median of a field over the records (``Statistics/median(_:)``).
+  /// Median of a field over the records (`Statistics.median(_:)`).
   public func median(_ key: KeyPath<FITDynamics, Double?>) -> Double? {
     Statistics.median(records.compactMap { $0[keyPath: key] })
   }
@@ -155,18 +164,19 @@ public func readFIT(path: String) throws -> FITActivity {
     if let ts = values[253] { lastTimestamp = UInt32(ts) }
     guard def.global == 20 || def.global == 18 else { return }
     func scaled(_ n: UInt8, _ s: Double) -> Double? { values[n].map { Double($0) / s } }
+    let f = def.global == 20 ? FITFieldNumbers.record : FITFieldNumbers.session
     var d = FITDynamics()
     let ts = values[253].map { UInt32($0) } ?? timestamp
     d.timestampUnixS = ts.map { Double($0) + 631_065_600 }
+    if let c = scaled(f.cadence, 1) { d.cadenceSpm = 2 * (c + (scaled(f.fractionalCadence, 128) ?? 0)) }
+    d.verticalOscillationMm = scaled(f.verticalOscillation, 10)
+    d.stanceTimePercent = scaled(f.stanceTimePercent, 100)
+    d.stanceTimeMs = scaled(f.stanceTime, 10)
+    d.verticalRatioPct = scaled(f.verticalRatio, 100)
+    d.stanceTimeBalanceLeftPct = scaled(f.stanceTimeBalance, 100)
+    d.stepLengthMm = scaled(f.stepLength, 10)
+    d.speedMps = scaled(f.enhancedSpeed, 1000) ?? scaled(f.speed, 1000)
     if def.global == 20 {
-      if let c = scaled(4, 1) { d.cadenceSpm = 2 * (c + (scaled(53, 128) ?? 0)) }
-      d.verticalOscillationMm = scaled(39, 10)
-      d.stanceTimePercent = scaled(40, 100)
-      d.stanceTimeMs = scaled(41, 10)
-      d.verticalRatioPct = scaled(83, 100)
-      d.stanceTimeBalanceLeftPct = scaled(84, 100)
-      d.stepLengthMm = scaled(85, 10)
-      d.speedMps = scaled(73, 1000) ?? scaled(6, 1000)
       d.distanceM = scaled(5, 100)
       // sint32 semicircles; 0x7FFFFFFF is FIT's invalid value for sint32.
       func semicircles(_ n: UInt8) -> Double? {
@@ -177,18 +187,26 @@ public func readFIT(path: String) throws -> FITActivity {
       d.longitudeDeg = semicircles(1)
       if activity.records.count < FITActivity.maxRecords { activity.records.append(d) } else { droppedRecords += 1 }
     } else {
-      d.verticalOscillationMm = scaled(89, 10)
-      d.stanceTimePercent = scaled(90, 100)
-      d.stanceTimeMs = scaled(91, 10)
-      d.verticalRatioPct = scaled(132, 100)
-      d.stanceTimeBalanceLeftPct = scaled(133, 100)
-      d.stepLengthMm = scaled(134, 10)
-      d.speedMps = scaled(124, 1000) ?? scaled(14, 1000)
-      if let c = scaled(18, 1) { d.cadenceSpm = 2 * (c + (scaled(92, 128) ?? 0)) }
       activity.session = d
     }
   }
   return activity
+}
+
+/// The field numbers of the running-dynamics fields, which the FIT profile
+/// numbers differently in a `record` (message 20) and in the `session`
+/// averages (message 18).
+private struct FITFieldNumbers {
+  var cadence: UInt8, fractionalCadence: UInt8, verticalOscillation: UInt8, stanceTimePercent: UInt8
+  var stanceTime: UInt8, verticalRatio: UInt8, stanceTimeBalance: UInt8, stepLength: UInt8
+  var enhancedSpeed: UInt8, speed: UInt8
+
+  static let record = FITFieldNumbers(
+    cadence: 4, fractionalCadence: 53, verticalOscillation: 39, stanceTimePercent: 40, stanceTime: 41,
+    verticalRatio: 83, stanceTimeBalance: 84, stepLength: 85, enhancedSpeed: 73, speed: 6)
+  static let session = FITFieldNumbers(
+    cadence: 18, fractionalCadence: 92, verticalOscillation: 89, stanceTimePercent: 90, stanceTime: 91,
+    verticalRatio: 132, stanceTimeBalance: 133, stepLength: 134, enhancedSpeed: 124, speed: 14)
 }
 
 /// FIT's CRC-16 (nibble table from the FIT SDK's crc_calculator).

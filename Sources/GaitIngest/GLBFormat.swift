@@ -32,15 +32,21 @@ public enum GLB {
 
 /// The fixed header of a `.glb` file.
 public struct GLBHeader: Sendable, Hashable {
+  /// The recording's description (rate, placement, side, axes, range) stored in the header.
   public var info: RecordingInfo
   /// m/s² per int16 count.
   public var accelScale: Float
   /// rad/s per int16 count; 0 without gyroscope.
   public var gyroScale: Float
+  /// Samples in each fixed-size block.
   public var samplesPerBlock: Int
+  /// Int16 channels per sample: 3 (acceleration) or 6 (with gyroscope).
   public var channels: Int { info.hasGyroscope ? 6 : 3 }
+  /// Bytes in each block: header, samples and CRC-32.
   public var blockSize: Int { GLB.blockSize(samplesPerBlock: samplesPerBlock, channels: channels) }
 
+  /// A header for `info`, its range defaulting to `rangeG` (±g full scale) and its blocks to
+  /// `samplesPerBlock` samples.
   public init(info: RecordingInfo, rangeG: Float = GLB.defaultRangeG, samplesPerBlock: Int = GLB.defaultSamplesPerBlock) {
     var info = info
     info.accelerometerRangeG = info.accelerometerRangeG ?? rangeG
@@ -123,12 +129,14 @@ public struct GLBHeader: Sendable, Hashable {
 
 /// Encodes sample blocks as `.glb` blocks.
 public struct GLBEncoder: Sendable {
+  /// The header every encoded block follows (sample layout and scales).
   public let header: GLBHeader
   /// Sequence number of the next block.
   public private(set) var sequence: UInt32 = 0
   /// Samples that did not fit the int16 range and were clamped.
   public private(set) var clampedSamples = 0
 
+  /// An encoder for blocks of `header`'s layout; write `header.encoded()` first.
   public init(header: GLBHeader) { self.header = header }
 
   /// Encodes up to `samplesPerBlock` samples starting at `offset` of `block`
@@ -182,7 +190,9 @@ public final class GLBWriter {
   private let file: AtomicOutputFile
   private var encoder: GLBEncoder
   private var buffer: [UInt8] = []
+  /// The file being written (created at ``close()``).
   public let path: String
+  /// Samples that did not fit the int16 range and were clamped, so far.
   public var clampedSamples: Int { encoder.clampedSamples }
 
   /// Refuses (exit 64) a `path` that is an input in `protecting` or not a
@@ -224,18 +234,25 @@ public final class GLBWriter {
 /// blocks (bad CRC, bad magic) are skipped and counted with their offsets;
 /// the decoder re-synchronises on the next block magic.
 public struct GLBDecoder: Sendable {
+  /// The file header, once its bytes have been fed (`nil` before).
   public private(set) var header: GLBHeader?
   private var pending: [UInt8] = []
   private var consumed = 0  // bytes of the stream before `pending`
+  /// Blocks dropped as damaged (bad CRC or magic).
   public private(set) var skippedBlocks = 0
+  /// Byte offsets of the dropped blocks in the stream.
   public private(set) var skippedOffsets: [Int] = []
+  /// Bytes skipped while re-synchronising on a block magic.
   public private(set) var discardedBytes = 0
+  /// Sequence number of the last good block.
   public private(set) var lastSequence: UInt32?
+  /// Samples decoded so far.
   public private(set) var decodedSamples = 0
   /// Blocks dropped because their samples were not after the previous block's.
   public private(set) var duplicateBlocks = 0
   private var nextSampleIndex = 0
 
+  /// A decoder for a `.glb` file: the header comes first in the bytes fed.
   public init() {}
   /// A decoder for a headerless block stream (the serial link) with a known header.
   public init(header: GLBHeader) { self.header = header }
@@ -369,8 +386,11 @@ public struct GLBDecoder: Sendable {
 
 /// Reads a `.glb` file block by block.
 public final class GLBReader: SampleSource {
+  /// The recording's description from the file header.
   public private(set) var info: RecordingInfo
+  /// What was read so far: rate, units, skipped blocks.
   public private(set) var report: IngestReport
+  /// The file being read.
   public let path: String
   private let handle: FileHandle
   private var decoder = GLBDecoder()
@@ -380,6 +400,8 @@ public final class GLBReader: SampleSource {
   private var nextIndex = 0
   private var clipLimit: Float
 
+  /// Opens `path` and reads its header; throws ``IngestError`` (missing file, bad magic, truncated
+  /// header).
   public init(path: String) throws {
     self.path = path
     var isDirectory: ObjCBool = false
@@ -410,6 +432,8 @@ public final class GLBReader: SampleSource {
     report.columns = ["ax": "int16 ch0", "ay": "int16 ch1", "az": "int16 ch2"]
   }
 
+  /// The next block of samples in m/s² and rad/s, or `nil` at the end of the file. Damaged blocks
+  /// are skipped and counted in ``report``.
   public func nextBlock() throws -> SampleBlock? {
     while queueNext >= queue.count && !done {
       let data = try handle.read(upToCount: 1 << 20) ?? Data()

@@ -46,8 +46,11 @@ public final class GT3XReader: SampleSource {
   /// log.bin of separators with bad checksums would otherwise keep 8 bytes
   /// per inflated byte.
   public static let maxBadOffsets = 100
+  /// The recording's description: rate and range from info.txt.
   public private(set) var info: RecordingInfo
+  /// What was read so far: rates, units, bad records, gaps.
   public private(set) var report: IngestReport
+  /// The file being read.
   public let path: String
   private var scale: Double
   private let rate: Double
@@ -68,6 +71,8 @@ public final class GT3XReader: SampleSource {
   private var activityIndex = 0
   private let pipe = ChunkPipe(capacity: 8)
 
+  /// Opens the `.gt3x` archive at `path` and reads info.txt; throws ``IngestError`` when it is
+  /// missing, not a ZIP, or has no log.bin or activity data.
   public init(path: String) throws {
     self.path = path
     guard FileManager.default.fileExists(atPath: path) else {
@@ -130,6 +135,7 @@ public final class GT3XReader: SampleSource {
     resampler.rateHz = fs
   }
 
+  /// The next block of resampled samples in m/s², or `nil` at the end of the activity data.
   public func nextBlock() throws -> SampleBlock? {
     while true {
       if let b = resampler.takeReadyBlock() { return b }

@@ -18,26 +18,45 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
     }
     private let base: Base
     private init(_ base: Base) { self.base = base }
+    /// The input does not exist (exit 66).
     public static let fileNotFound = Code(.fileNotFound)
+    /// The input exists but cannot be opened or read: permissions, a folder, a device (exit 66).
     public static let unreadable = Code(.unreadable)
+    /// The input holds no bytes, or none of the data asked for (no samples, no track points).
     public static let emptyFile = Code(.emptyFile)
+    /// Text in an encoding the reader does not take (UTF-16, binary bytes in a text file).
     public static let unsupportedEncoding = Code(.unsupportedEncoding)
+    /// A table without a header line, or without a column it needs (`time_s`, `ic_time_s`).
     public static let noHeader = Code(.noHeader)
+    /// No columns that could be told apart as the three (or two) acceleration axes.
     public static let noAccelerationColumns = Code(.noAccelerationColumns)
+    /// A record (line, packet, message) that does not parse: too few fields, a non-number.
     public static let malformedRecord = Code(.malformedRecord)
+    /// A NaN or infinite sample value.
     public static let nonFiniteValue = Code(.nonFiniteValue)
+    /// A timestamp earlier than the one before it.
     public static let nonMonotonicTimestamp = Code(.nonMonotonicTimestamp)
+    /// The acceleration unit (g, m/s², mg) cannot be told from the values; give `--units`.
     public static let ambiguousUnits = Code(.ambiguousUnits)
+    /// The sample rate is below the least the analysis accepts.
     public static let sampleRateTooLow = Code(.sampleRateTooLow)
+    /// Timestamps that cannot be read or do not give a usable sample rate.
     public static let badTimestamps = Code(.badTimestamps)
+    /// The file does not start with its format's magic bytes.
     public static let badMagic = Code(.badMagic)
+    /// A format version this reader does not know.
     public static let unsupportedVersion = Code(.unsupportedVersion)
+    /// The input ends inside a header, block or record.
     public static let truncated = Code(.truncated)
+    /// Bytes that contradict the format: a bad checksum, an impossible length, an undefined type.
     public static let corrupt = Code(.corrupt)
+    /// A bad option or argument value (exit 64).
     public static let invalidArgument = Code(.invalidArgument)
+    /// An output could not be written (exit 74).
     public static let writeFailed = Code(.writeFailed)
     /// A valid file of a kind that holds no raw samples (a FIT activity).
     public static let noRawSamples = Code(.noRawSamples)
+    /// The code's name, as printed in `error[name]`.
     public var description: String { base.rawValue }
 
     /// The process exit status for this code (BSD sysexits): 66 EX_NOINPUT
@@ -53,6 +72,7 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
     }
   }
 
+  /// What kind of failure (and so the exit status, ``Code/exitCode``).
   public var code: Code
   /// What went wrong and how to fix it.
   public var message: String
@@ -65,6 +85,8 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
   /// Byte offset in a binary input.
   public var byteOffset: Int?
 
+  /// An error of kind `code` with a `message` saying what was expected and what to do, and as much
+  /// of its place as is known.
   public init(_ code: Code, _ message: String, path: String? = nil, line: Int? = nil,
               column: String? = nil, byteOffset: Int? = nil) {
     self.code = code

@@ -49,6 +49,7 @@ public struct IngestReport: Sendable, Hashable, Codable {
   /// Things a user should know; each says what to do.
   public var warnings: [String]
 
+  /// An empty report for a reader of `format`.
   public init(format: String) {
     self.format = format
     columns = [:]
@@ -73,7 +74,7 @@ public struct IngestReport: Sendable, Hashable, Codable {
 
 extension IngestReport {
   /// Counts a block a source hands out: a jump in the sample index is a
-  /// ``Gap``; `nextIndex` advances to the block's end.
+  /// `Gap`; `nextIndex` advances to the block's end.
   public mutating func account(_ b: SampleBlock, rateHz: Double, nextIndex: inout Int) {
     if b.startIndex > nextIndex {
       gaps.append(Gap(resumeIndex: b.startIndex, startS: Double(nextIndex) / rateHz,
@@ -98,7 +99,7 @@ public protocol SampleSource: AnyObject {
 }
 
 extension SampleSource {
-  /// Reads the rest of the input into one ``Recording``.
+  /// Reads the rest of the input into one `Recording`.
   public func readAll() throws -> Recording {
     var blocks: [SampleBlock] = []
     while let block = try nextBlock() {

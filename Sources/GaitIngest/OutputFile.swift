@@ -25,6 +25,7 @@ public struct ProtectedPaths: Sendable {
   /// Nothing protected: only the non-regular-file check applies.
   public static let none = ProtectedPaths()
 
+  /// Nothing protected (the same as ``none``).
   public init() {}
 
   /// The inputs of a run (files; a directory protects itself, not its files).
@@ -306,9 +307,12 @@ public func shortenedName(_ name: String, maxBytes: Int) -> String {
 /// held until `release()` or the end of the process. A second writer fails
 /// at once with a message naming the folder (exit status 74).
 public final class OutputFolderLock {
+  /// The lock file, `FOLDER/.gaitline.lock`.
   public let path: String
   private var fd: Int32
 
+  /// Takes the lock of `folder`; throws ``IngestError`` (`writeFailed`) when another writer
+  /// holds it or the file cannot be made.
   public init(folder: String) throws {
     path = (folder as NSString).appendingPathComponent(".gaitline.lock")
     fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)

@@ -24,6 +24,7 @@ public struct StreamCounters: Sendable, Hashable {
   /// Samples bridged by linear interpolation across a hole of at most three
   /// samples (a lost line); longer holes are gaps.
   public var interpolatedSamples = 0
+  /// All counters at zero.
   public init() {}
 }
 
@@ -79,7 +80,9 @@ func append(_ a: SIMD3<Float>, _ g: SIMD3<Float>?, at index: Int, to out: inout 
 /// the configured rate. Resync as the vendor SDK does: on a bad frame drop
 /// one byte and rescan (0x55 also occurs inside payloads).
 public struct WitMotionDecoder: StreamDecoder {
+  /// A sensor at the configured rate, acceleration only until a 0x52 frame arrives, ±16 g range.
   public private(set) var info: RecordingInfo
+  /// What was decoded and discarded so far.
   public private(set) var counters = StreamCounters()
   private var buffer: [UInt8] = []
   private var gyro: SIMD3<Float>?
@@ -87,10 +90,12 @@ public struct WitMotionDecoder: StreamDecoder {
   static let accelScale = 16 * standardGravity / 32768
   static let gyroScale = Float(2000.0 * Double.pi / 180 / 32768)
 
+  /// A decoder for a sensor sending at `rateHz` (the packets carry no time).
   public init(rateHz: Double) {
     info = RecordingInfo(sampleRateHz: rateHz, hasGyroscope: false, accelerometerRangeG: 16)
   }
 
+  /// Decodes 11-byte packets from `bytes`; a bad checksum drops one byte and rescans.
   public mutating func decode(_ bytes: UnsafeRawBufferPointer, emit out: inout [SampleBlock]) throws {
     buffer.append(contentsOf: bytes)
     var i = 0
@@ -125,6 +130,7 @@ public struct WitMotionDecoder: StreamDecoder {
     buffer.removeFirst(i)
   }
 
+  /// End of stream: a partial packet still buffered is counted as discarded.
   public mutating func decodeLast(emit out: inout [SampleBlock]) throws {
     // A packet is emitted as soon as it is whole: what is left is partial.
     counters.discardedBytes += buffer.count
@@ -140,15 +146,19 @@ public struct WitMotionDecoder: StreamDecoder {
 /// Damaged blocks are skipped; the sample index in each block places it, so
 /// a lost block is a gap, not a shift.
 public struct GLBStreamDecoder: StreamDecoder {
+  /// The rate given, then the `.glb` header's description once it has been received.
   public private(set) var info: RecordingInfo
+  /// What was decoded and discarded so far.
   public private(set) var counters = StreamCounters()
   private var decoder: GLBDecoder?
   private var buffer: [UInt8] = []
 
+  /// A decoder for a link at `rateHz` until the stream's own header arrives.
   public init(rateHz: Double) {
     info = RecordingInfo(sampleRateHz: rateHz)
   }
 
+  /// Decodes header and blocks from `bytes`; damaged blocks are skipped and counted.
   public mutating func decode(_ bytes: UnsafeRawBufferPointer, emit out: inout [SampleBlock]) throws {
     if decoder == nil {
       buffer.append(contentsOf: bytes)
@@ -191,6 +201,7 @@ public struct GLBStreamDecoder: StreamDecoder {
     }
   }
 
+  /// End of stream: a partial block still buffered is counted as discarded.
   public mutating func decodeLast(emit out: inout [SampleBlock]) throws {
     // Blocks have a fixed size and are emitted when whole: what is left is
     // a partial block (or a header never found).
@@ -210,8 +221,12 @@ public struct GLBStreamDecoder: StreamDecoder {
 /// 25 lines (g, m/s², milli-g). A time column is not needed: samples are
 /// indexed by arrival at `--rate`.
 public struct TextLineDecoder: StreamDecoder {
+  /// The rate given, with a gyroscope once lines of six or seven fields are seen.
   public private(set) var info: RecordingInfo
+  /// What was decoded and skipped so far.
   public private(set) var counters = StreamCounters()
+  /// The acceleration unit the lines were read in (`g`, `m/s2`, `mg`): the option's, or the one
+  /// judged from gravity over the first lines; `nil` until known.
   public private(set) var unitsDetected: String?
   private var line: [UInt8] = []
   private var overflow = false
@@ -231,6 +246,9 @@ public struct TextLineDecoder: StreamDecoder {
   static let maxLine = 512
 
   /// - Parameters:
+  ///   - rateHz: The sensor's sample rate, Hz (lines carry no time the decoder relies on).
+  ///   - units: The acceleration unit of the lines; `nil` = judged from gravity over the first lines.
+  ///   - gyroUnits: The gyroscope unit; `nil` = degrees per second.
   ///   - columns: 1-based column numbers; empty = by field count (3: ax,ay,az;
   ///     4: t,ax,ay,az; 6: ax..gz; 7: t,ax..gz).
   public init(rateHz: Double, units: AccelerationUnit? = nil, gyroUnits: GyroUnit? = nil, columns: [Channel: String] = [:]) {
@@ -243,6 +261,7 @@ public struct TextLineDecoder: StreamDecoder {
     self.columns = map
   }
 
+  /// Decodes the lines in `bytes`; a line is taken at its LF (a CR before it is dropped).
   public mutating func decode(_ bytes: UnsafeRawBufferPointer, emit out: inout [SampleBlock]) throws {
     for b in bytes {
       if b == 0x0A {
@@ -403,6 +422,8 @@ public struct TextLineDecoder: StreamDecoder {
     counters.frames += 1
   }
 
+  /// End of stream: an unterminated last line is discarded (it may be cut mid-number), and the
+  /// samples still held back to judge the unit and layout are emitted.
   public mutating func decodeLast(emit out: inout [SampleBlock]) throws {
     // An unterminated last line may have been cut mid-number: discarded.
     counters.discardedBytes += line.count

@@ -7,8 +7,11 @@ import Foundation
 
 /// The serial protocols gaitline understands.
 public enum StreamProtocol: String, Sendable, CaseIterable {
+  /// One sample per text line (``TextLineDecoder``).
   case text
+  /// gaitline's binary `.glb` frames (``GLBStreamDecoder``).
   case glb
+  /// WitMotion 0x55 packets (``WitMotionDecoder``).
   case witmotion
 
   /// A fresh decoder for this protocol.
@@ -33,7 +36,9 @@ public enum StreamProtocol: String, Sendable, CaseIterable {
 /// capture.raw --protocol witmotion --rate 100` gives exactly the samples
 /// the live analysis saw.
 public final class StreamFileSource: SampleSource {
+  /// The decoder's description of the stream (the rate given).
   public private(set) var info: RecordingInfo
+  /// What was read so far: rate, decoder counters, gaps.
   public private(set) var report: IngestReport
   private var decoder: any StreamDecoder
   private let handle: FileHandle
@@ -42,6 +47,8 @@ public final class StreamFileSource: SampleSource {
   private var done = false
   private var nextIndex = 0
 
+  /// Opens the capture at `path` to be read through `decoder`; `protocolName` names the format
+  /// in the report (`stream-NAME`).
   public init(path: String, decoder: any StreamDecoder, protocolName: String) throws {
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
@@ -58,6 +65,8 @@ public final class StreamFileSource: SampleSource {
     report.timestampUnit = "none"
   }
 
+  /// The next decoded block of samples, or `nil` once the file is read and the decoder has
+  /// flushed.
   public func nextBlock() throws -> SampleBlock? {
     while queueNext >= queue.count && !done {
       let data = try handle.read(upToCount: 1 << 16) ?? Data()

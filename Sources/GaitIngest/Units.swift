@@ -11,8 +11,11 @@ import Darwin
 
 /// The acceleration unit of a source.
 public enum AccelerationUnit: String, Sendable, CaseIterable {
+  /// Standard gravities (9.80665 m/s²).
   case g
+  /// Metres per second squared.
   case metresPerSecondSquared = "m/s2"
+  /// Thousandths of a standard gravity.
   case milliG = "mg"
 
   /// Multiplier to m/s².
@@ -27,7 +30,9 @@ public enum AccelerationUnit: String, Sendable, CaseIterable {
 
 /// The angular-velocity unit of a source.
 public enum GyroUnit: String, Sendable, CaseIterable {
+  /// Radians per second.
   case radiansPerSecond = "rad/s"
+  /// Degrees per second.
   case degreesPerSecond = "deg/s"
 }
 

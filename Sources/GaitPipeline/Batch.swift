@@ -31,7 +31,7 @@ public enum BatchOutcome<Value: Sendable>: Sendable {
     return nil
   }
 
-  /// A failure as a person reads it: an ``IngestError``'s description (file,
+  /// A failure as a person reads it: an `IngestError`'s description (file,
   /// line, what and why), else the error as Swift prints it.
   public var failureMessage: String? {
     error.map { ($0 as? IngestError)?.description ?? "\($0)" }

@@ -65,6 +65,7 @@ public func specialFileKind(_ mode: mode_t) -> String {
 /// The header lines of the tables gaitline writes.
 public let summaryHeader = "input,status,error,report,placement,sample_rate_hz,duration_s,steps,running_steps," + metricColumnsHeader
   + "," + speedColumnNames.joined(separator: ",") + "\n"
+/// `training_load.csv`: one row per training-load finding of a batch.
 public let trainingLoadHeader = "id,severity,week,message\n"
 
 /// The merged table's columns. The metric columns are those of
@@ -72,6 +73,7 @@ public let trainingLoadHeader = "id,severity,week,message\n"
 public let mergeHeader = "index,input,unit,bout,start_s,end_s,placement,sample_rate_hz,duration_s,steps,running_steps,"
   + metricColumnsHeader + ",flags,alerts,warnings,input_sha256,gaitline_version\n"
 
+/// The failures table of `cohort merge`: one row per input that is failed, stale or missing.
 public let failuresHeader = "index,input,state,code,exit_status,error\n"
 
 /// Whether the file starts with the header of a table gaitline writes.
@@ -86,13 +88,21 @@ func isGaitlineTable(_ path: String) -> Bool {
 /// How to read and analyse one input: the command-line options of
 /// `analyze`, as values. `nil` means automatic.
 public struct InputSettings: Codable, Sendable, Hashable {
+  /// `hip`, `foot` or `shank` (and their aliases); `nil` = detected from the signal.
   public var placement: String?
+  /// `left` or `right`: the sensor's side for a foot or shank sensor.
   public var side: String?
+  /// Running speed, m/s (`--speed`), for the vertical ratio.
   public var speedMps: Double?
+  /// Sample rate, Hz: required for inputs without timestamps (a raw serial capture).
   public var rateHz: Double?
+  /// Acceleration unit (`g`, `m/s2`, `mg`); `nil` = judged from gravity.
   public var units: String?
+  /// Gyroscope unit (`deg/s` or `rad/s`); `nil` = judged from the values.
   public var gyroUnits: String?
+  /// Column mapping, e.g. `ax=2,ay=3,az=4` (names or 1-based numbers).
   public var columns: String?
+  /// `--protocol` of a raw serial capture: `text`, `glb` or `witmotion`.
   public var streamProtocol: String?
 
   enum CodingKeys: String, CodingKey {
@@ -100,6 +110,7 @@ public struct InputSettings: Codable, Sendable, Hashable {
     case columns, streamProtocol = "protocol"
   }
 
+  /// Settings with the given options; each left out is automatic.
   public init(placement: String? = nil, side: String? = nil, speedMps: Double? = nil, rateHz: Double? = nil,
               units: String? = nil, gyroUnits: String? = nil, columns: String? = nil, streamProtocol: String? = nil) {
     self.placement = placement
@@ -208,9 +219,12 @@ public struct InputSettings: Codable, Sendable, Hashable {
 
 /// A file a folder scan passed over.
 public struct SkippedFile: Codable, Sendable, Hashable {
+  /// The file's path.
   public var path: String
+  /// Why it is not a recording (for the note and the manifest).
   public var reason: String
 
+  /// A skipped file and why.
   public init(path: String, reason: String) {
     self.path = path
     self.reason = reason

@@ -8,15 +8,23 @@ import GaitScoring
 
 /// Everything known about one analysed input.
 public struct AnalysisResult: Sendable {
+  /// The input's path, as given.
   public var path: String
+  /// The recording's description (rate, placement given, axes, start time).
   public var info: RecordingInfo
+  /// What reading found: format, rates, units, gaps, clipping, warnings.
   public var ingest: IngestReport
+  /// The placement analysed as (given, from the file, or detected).
   public var placement: Placement
   /// `option`, `file` or `detected`.
   public var placementSource: String
+  /// The options of the analysis (placement, side, speed, threads).
   public var options: AnalysisOptions
+  /// Every detected step, in time order.
   public var steps: [Step]
+  /// The analysis segments, in time order.
   public var segments: [SegmentResult]
+  /// The run in numbers (over running steps when there are enough).
   public var summary: RunSummary
   /// Warnings from the analysis (not from reading).
   public var warnings: [String]

@@ -8,11 +8,14 @@ import Foundation
 
 /// One reference contact (force plate, instrumented treadmill, insoles).
 public struct TruthContact: Sendable, Hashable {
+  /// Reference initial contact (foot strike), seconds on the recording's clock.
   public var icS: Double
+  /// Reference terminal contact (toe-off), s; `nil` when the reference has no toe-off.
   public var tcS: Double?
   /// The step's true vertical oscillation (from this contact to the next),
   /// cm, when the reference knows it (a `vo_cm` column, or force).
   public var verticalOscillationCm: Double?
+  /// A reference contact; only the initial contact is required.
   public init(icS: Double, tcS: Double? = nil, verticalOscillationCm: Double? = nil) {
     self.icS = icS
     self.tcS = tcS
@@ -22,24 +25,35 @@ public struct TruthContact: Sendable, Hashable {
 
 /// How detected steps compare with reference contacts.
 public struct Evaluation: Sendable {
+  /// The matching tolerance: a detection within this many ms of a reference initial contact may match it.
   public var toleranceMs: Double
+  /// Reference contacts given.
   public var truthContacts: Int
   /// Detections inside the reference's time span (± tolerance).
   public var detections: Int
+  /// Reference contacts matched one-to-one by a detection.
   public var matched: Int
+  /// Matched / reference contacts (0–1).
   public var recall: Double
+  /// Matched / detections inside the reference's span (0–1).
   public var precision: Double
   /// Detected minus reference initial contact, ms.
   public var icBiasMs: Double?
+  /// Standard deviation of the initial-contact errors, ms (`nil` without matches, 0 with one).
   public var icSdMs: Double?
   /// Detected minus reference contact time, ms, with 95 % limits of agreement.
   public var contactBiasMs: Double?
+  /// Standard deviation of the contact-time errors, ms.
   public var contactSdMs: Double?
+  /// Root-mean-square contact-time error, ms.
   public var contactRmseMs: Double?
+  /// Matched pairs that have a contact time on both sides.
   public var contactPairs: Int
   /// Steps/min from the mean interval between contacts.
   public var cadenceReferenceSpm: Double?
+  /// Contacts per minute of the detections in the reference's span, from the first to the last.
   public var cadenceDetectedSpm: Double?
+  /// Detected minus reference cadence, % of the reference; `nil` when either is unknown.
   public var cadenceErrorPct: Double?
   /// Each matched pair: the reference contact (index into the reference
   /// sorted by time) and the detected step.
@@ -49,6 +63,7 @@ public struct Evaluation: Sendable {
   /// Detected minus reference contact time of every pair that has both, ms.
   public var contactErrorsMs: [Double] = []
 
+  /// 95 % limits of agreement of the contact time (bias ± 1.96 SD), ms; `nil` without pairs.
   public var limitsOfAgreementMs: (Double, Double)? {
     guard let b = contactBiasMs, let s = contactSdMs else { return nil }
     return (b - 1.96 * s, b + 1.96 * s)
@@ -60,7 +75,7 @@ public struct Evaluation: Sendable {
 /// the reference covers, since references rarely cover a whole recording.
 /// Cadence compares the rate of the reference contacts with the rate of the
 /// detected contacts in that span (both one foot's contacts for a foot
-/// or shank sensor; for a reference of stride boundaries use ``evaluateStrides``).
+/// or shank sensor; for a reference of stride boundaries use ``evaluateStrides(steps:strideStartsS:strideEndsS:)``).
 public func evaluate(steps: [Step], truth: [TruthContact], toleranceS: Double) -> Evaluation {
   let t = truth.sorted { $0.icS < $1.icS }
   let lo = (t.first?.icS ?? 0) - toleranceS, hi = (t.last?.icS ?? 0) + toleranceS
@@ -111,11 +126,17 @@ public func evaluate(steps: [Step], truth: [TruthContact], toleranceS: Double) -
 /// (method − reference), their mean (bias), standard deviation, 95 % limits
 /// of agreement (bias ± 1.96 SD) and root-mean-square.
 public struct Agreement: Sendable, Hashable {
+  /// Number of paired differences.
   public var n: Int
+  /// Mean difference (method − reference), in the measurement's unit.
   public var bias: Double
+  /// Standard deviation of the differences (n − 1); 0 for a single pair.
   public var sd: Double
+  /// Root-mean-square of the differences.
   public var rmse: Double
+  /// Lower 95 % limit of agreement: bias − 1.96 SD.
   public var lowerLimit: Double { bias - 1.96 * sd }
+  /// Upper 95 % limit of agreement: bias + 1.96 SD.
   public var upperLimit: Double { bias + 1.96 * sd }
 
   /// `nil` without differences.
@@ -266,20 +287,29 @@ public func loadTruth(path: String, where conditions: [String: String] = [:]) th
 /// The pooled accuracy of one validation data set (many recordings): what
 /// docs/VALIDATION.md shows per data set and metric.
 public struct ValidationSet: Sendable {
+  /// The data set's name, as shown in docs/VALIDATION.md.
   public var name: String
+  /// Recordings added.
   public var recordings = 0
+  /// Reference contacts over all recordings.
   public var referenceContacts = 0
+  /// Detections inside the references' spans, over all recordings.
   public var detections = 0
+  /// Reference contacts matched, over all recordings.
   public var matched = 0
+  /// The matching tolerance used, ms (the last one added).
   public var toleranceMs = 0.0
   /// Detected − reference, pooled over the recordings.
   public var icErrorsMs: [Double] = []
+  /// Detected − reference contact time of every pair, ms.
   public var contactErrorsMs: [Double] = []
+  /// Detected − reference vertical oscillation of every step with a reference value, cm.
   public var verticalOscillationErrorsCm: [Double] = []
   /// Reference VO of the same pairs (for the relative error), cm.
   public var verticalOscillationReferenceCm: [Double] = []
   /// Per recording: cadence error, %; stride-time error, %.
   public var cadenceErrorsPct: [Double] = []
+  /// Per recording: detected − reference stride time, % of the reference.
   public var strideErrorsPct: [Double] = []
   /// Per recording with a known true trunk lean: the median lean minus it, degrees.
   public var leanErrorsDeg: [Double] = []
@@ -288,9 +318,12 @@ public struct ValidationSet: Sendable {
   /// Steps detected while the reference says nobody moved (standing).
   public var stepsWhileStanding = 0
 
+  /// An empty set named `name`.
   public init(name: String) { self.name = name }
 
+  /// Pooled recall (matched / reference contacts); `nil` before any reference contact.
   public var recall: Double? { referenceContacts > 0 ? Double(matched) / Double(referenceContacts) : nil }
+  /// Pooled precision (matched / detections); `nil` before any detection.
   public var precision: Double? { detections > 0 ? Double(matched) / Double(detections) : nil }
 
   /// Adds one recording's contact evaluation.

@@ -11,6 +11,7 @@ import Foundation
 /// The numbers of a finished analysis, for the rules over a runner's
 /// history (GaitScoring).
 extension PastRun {
+  /// The summary of one analysed run, as an earlier run to compare with.
   public init(_ r: AnalysisResult) {
     self.init(
       path: r.path, dateUnixS: r.info.startTimeUnixS ?? dateFromName(r.path) ?? fileDate(r.path),

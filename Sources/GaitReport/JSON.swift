@@ -6,13 +6,20 @@ import Foundation
 
 /// A JSON value whose objects keep their key order.
 public indirect enum JSONValue: Sendable, Equatable {
+  /// JSON `null`.
   case null
+  /// `true` or `false`.
   case bool(Bool)
+  /// A number: whole values below 10¹⁵ written as integers, others as Swift prints a `Double`.
   case number(Double)
+  /// A string (escaped on writing).
   case string(String)
+  /// An array, in order.
   case array([JSONValue])
+  /// An object whose pairs keep their order (keys are not sorted or deduplicated).
   case object([(String, JSONValue)])
 
+  /// Equal values: numbers by value, objects by their pairs in order.
   public static func == (a: JSONValue, b: JSONValue) -> Bool {
     switch (a, b) {
     case (.null, .null): return true

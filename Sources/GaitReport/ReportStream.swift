@@ -11,6 +11,7 @@ import GaitDSP
 
 /// One column of the per-step table.
 public struct StepColumn: Sendable {
+  /// How a column's cell is computed from a step.
   public enum Value: Sendable {
     /// A number rounded to `digits` decimals; `nil` is JSON `null` and an
     /// empty CSV cell.
@@ -28,8 +29,10 @@ public struct StepColumn: Sendable {
 
   /// The JSON key and CSV header, with the unit (`ground_contact_ms`).
   public let name: String
+  /// How the cell is computed.
   public let value: Value
 
+  /// A column named `name` (with its unit) computed by `value`.
   public init(_ name: String, _ value: Value) {
     self.name = name
     self.value = value

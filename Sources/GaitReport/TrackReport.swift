@@ -15,7 +15,7 @@ import GaitIngest
 /// Without a `--speed`, the summary's vertical ratio becomes the median of
 /// the per-step ratios.
 ///
-/// Throws an ``IngestError`` naming both time spans when the recording has
+/// Throws an `IngestError` naming both time spans when the recording has
 /// no start time or the spans do not overlap.
 public func attachTrack(_ track: Track, to r: inout AnalysisResult, startTimeUnixS: Double? = nil, offsetS: Double = 0) throws {
   guard let start = startTimeUnixS ?? r.info.startTimeUnixS else {

@@ -22,7 +22,9 @@ public struct TrendRun: Sendable, Hashable {
   /// The numbers the training-load checks use.
   public var past: PastRun
 
+  /// The same run: the same report and date.
   public static func == (a: TrendRun, b: TrendRun) -> Bool { a.reportPath == b.reportPath && a.dateUnixS == b.dateUnixS }
+  /// Hashes the report path.
   public func hash(into h: inout Hasher) { h.combine(reportPath) }
 }
 

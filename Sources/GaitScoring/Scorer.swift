@@ -6,18 +6,30 @@ import GaitDSP
 
 /// What the scorer needs to know about one run.
 public struct RunFacts: Sendable {
+  /// Where the sensor was worn (decides which flags apply).
   public var placement: Placement
+  /// Sample rate of the analysed grid, Hz (judged by `sample-rate-low`).
   public var sampleRateHz: Double
+  /// Samples analysed.
   public var samples: Int
+  /// Samples at the sensor's range on any axis (judged by `clipping`).
   public var clippedSamples: Int
+  /// Gaps in the input (stretches without samples).
   public var gapCount: Int
+  /// Total duration of the gaps, s.
   public var gapSeconds: Double
+  /// Whether the input has a mediolateral axis (needed for balance and sway).
   public var hasMediolateral: Bool
+  /// Running speed, m/s, when known (`--speed` or a track).
   public var speedMps: Double?
+  /// Every detected step, in time order (the drift flags compare early and late steps).
   public var steps: [Step]
+  /// The analysis segments (the drift of trunk lean uses theirs).
   public var segments: [SegmentResult]
+  /// The run's summary, whose medians the flags judge.
   public var summary: RunSummary
 
+  /// The facts of one run; see each property.
   public init(placement: Placement, sampleRateHz: Double, samples: Int, clippedSamples: Int, gapCount: Int,
               gapSeconds: Double, hasMediolateral: Bool, speedMps: Double?, steps: [Step],
               segments: [SegmentResult], summary: RunSummary) {
@@ -38,13 +50,20 @@ public struct RunFacts: Sendable {
 /// A runner's usual values from earlier runs at similar speed (medians of
 /// the runs' medians).
 public struct PersonalBaseline: Sendable, Hashable {
+  /// Earlier runs the baseline was built from.
   public var runs: Int
+  /// Usual cadence, steps/min.
   public var cadenceSpm: Double?
+  /// Usual ground contact time, ms.
   public var groundContactMs: Double?
+  /// Usual braking (forward velocity lost per step), m/s.
   public var brakingMps: Double?
+  /// Usual trunk forward lean, degrees.
   public var trunkLeanDeg: Double?
+  /// Usual peak-to-peak lateral sway, cm.
   public var lateralSwayCm: Double?
 
+  /// A baseline from its values; `nil` values are judged against the population instead.
   public init(runs: Int, cadenceSpm: Double?, groundContactMs: Double?, brakingMps: Double?,
               trunkLeanDeg: Double?, lateralSwayCm: Double?) {
     self.runs = runs
@@ -59,20 +78,28 @@ public struct PersonalBaseline: Sendable, Hashable {
 /// Evidence texts shown with the flags (and in the HTML report); the full
 /// references are in docs/EVIDENCE.md.
 public enum Evidence {
+  /// Step rate: its link with loading and with low back pain.
   public static let cadence =
     "Heiderscheit et al. 2011 (Med Sci Sports Exerc 43:296): raising step rate 5–10 % lowers hip and knee loading, braking impulse and vertical excursion. Drozda et al. 2024 (Gait Posture 113:184): runners with low back pain ran at 166 ± 10 vs 171 ± 9 steps/min."
+  /// Overstriding: landing ahead of the hip, braking force and injury.
   public static let overstride =
     "Lieberman et al. 2015 (J Exp Biol 218:3406): braking force rises with the foot landing ahead of the hip, which a low step rate lengthens. Napier et al. 2018 (Scand J Med Sci Sports): the top tertile of braking force carried a 5–8× injury rate. Bramah et al. 2018 (Am J Sports Med 46:3023): injured runners landed with a more extended knee and leaned forward more."
+  /// Trunk forward lean: typical and flexed values, and its link with injury.
   public static let lean =
     "Teng & Powers 2014 (JOSPT): self-selected trunk flexion 7.3 ± 3.6°, flexed 14.1 ± 4.8°; 2015: low- vs high-flexion runners 3.6° vs 10.8°. Bramah et al. 2018: injured runners showed more forward trunk lean at midstance. Hart et al. 2009 (J Athl Train 44:475): back-extensor fatigue changes trunk flexion while jogging."
+  /// Lateral sway: the centre-of-mass displacement of runners with and without low back pain.
   public static let sway =
     "Drozda et al. 2024 (Gait Posture 113:184): lateral centre-of-mass displacement 1.4 ± 0.5 cm in runners with low back pain vs 1.2 ± 0.3 cm without."
+  /// Ground-contact-time balance: Garmin's bands.
   public static let balance =
     "Garmin ground-contact-time balance bands: green 49.3–50.7 % (40 % of runners), red beyond 52.2 % either side (5 %). Coaches treat > 2 % left/right difference as poor symmetry."
+  /// Fatigue: how form drifts late in a run.
   public static let fatigue =
     "Schütte et al. 2015 (PLOS ONE 10:e0141957): fatigue raises trunk mediolateral and anteroposterior variability; Clermont et al. 2019 (J Appl Biomech 35:401): marathon gait deviates from its early-race baseline from 20–22 km. Trunk-muscle fatigue is one of the links between running and back pain. Amounts used here are gaitline heuristics."
+  /// Tibial shock: its link with tibial stress fracture, and why a clipped peak is a lower bound.
   public static let tibialShock =
     "Milner et al. 2006 (Med Sci Sports Exerc 38:323): female runners with a history of tibial stress fracture had higher peak tibial acceleration and loading rates than controls. Crowell & Davis 2011 (Clin Biomech 26:78): real-time feedback on tibial acceleration lowered peak tibial shock and impact loading in runners selected for high shock. Peak values depend on the sensor, its mounting and the surface; a clipped peak is a lower bound."
+  /// Data quality: the sample rate contact times need.
   public static let quality =
     "Contact times need ≥ 100 Hz (one sample is 10 ms of a 200–300 ms contact); 200 Hz or more is recommended. Peer packages refuse input below 50 Hz (GaitPy)."
 }
@@ -86,6 +113,7 @@ public enum Evidence {
 /// since all of them scale with speed and person (Van Hooren 2024: weak
 /// absolute links).
 public struct Scorer: Sendable {
+  /// The thresholds the flags use (``ScoringPolicy/populationDefaults`` unless overridden).
   public var policy: ScoringPolicy
 
   /// Flags that judge running form against runners' values (not data
@@ -95,21 +123,32 @@ public struct Scorer: Sendable {
     "contact-asymmetry", "form-breakdown-cadence", "form-breakdown-contact", "form-breakdown-lean", "form-breakdown-sway",
   ]
 
+  /// A scorer with `policy` (population defaults when omitted).
   public init(policy: ScoringPolicy = .populationDefaults) { self.policy = policy }
 
+  /// The flags of `run`, in the order they were judged (data quality, placement notes, running form,
+  /// asymmetry, drift). With `baseline`, cadence, contact, braking and lean are judged as changes
+  /// from the runner's own runs; without enough running steps only data-quality, placement and
+  /// `not-running` flags are given.
   public func score(_ run: RunFacts, baseline: PersonalBaseline? = nil) -> [RiskFlag] {
     var flags: [RiskFlag] = []
     let s = run.summary
     let span = runSpan(run)
     let p = policy
+    // A flag over the whole run (its first to its last step).
+    func add(_ id: String, _ severity: Severity, _ metric: String, value: Double?, threshold: Double?, unit: String,
+             message: String, evidence: String, advice: String) {
+      flags.append(RiskFlag(id: id, severity: severity, metric: metric, value: value, threshold: threshold, unit: unit,
+                            startS: span?.0, endS: span?.1, message: message, evidence: evidence, advice: advice))
+    }
 
     // Data quality first: it qualifies everything else.
     if run.sampleRateHz < p.minimumRateForContactHz {
-      flags.append(RiskFlag(
-        id: "sample-rate-low", severity: .warning, metric: "sample_rate_hz", value: run.sampleRateHz,
-        threshold: p.minimumRateForContactHz, unit: "Hz", startS: span?.0, endS: span?.1,
-        message: "The recording is sampled at \(fmt(run.sampleRateHz)) Hz: contact and flight times are coarse.",
-        evidence: Evidence.quality, advice: "Record at 100 Hz or more (200 Hz is better) to trust contact times."))
+      add("sample-rate-low", .warning, "sample_rate_hz", value: run.sampleRateHz,
+          threshold: p.minimumRateForContactHz, unit: "Hz",
+          message: "The recording is sampled at \(fmt(run.sampleRateHz)) Hz: contact and flight times are coarse.",
+          evidence: Evidence.quality,
+          advice: "Record at 100 Hz or more (200 Hz is better) to trust contact times.")
     }
     if run.samples > 0 {
       let fraction = Double(run.clippedSamples) / Double(run.samples)
@@ -151,31 +190,26 @@ public struct Scorer: Sendable {
     // walking, and a walking step rate, contact time or sway says nothing
     // about running form.
     guard s.basis == "running" else {
-      flags.append(RiskFlag(
-        id: "not-running", severity: .info, metric: "running_steps", value: Double(s.runningSteps),
-        threshold: Double(RunSummary.minimumRunningSteps), unit: "steps", startS: span?.0, endS: span?.1,
-        message: "No running found (\(s.runningSteps) of \(s.steps) steps in running bouts): the recording is walking, so no running-form flags are judged.",
-        evidence: "Running thresholds (cadence, contact time, lean, sway) come from studies of runners and do not apply to walking.",
-        advice: "Record a run (with a flight phase) to get running-form feedback."))
+      add("not-running", .info, "running_steps", value: Double(s.runningSteps),
+          threshold: Double(RunSummary.minimumRunningSteps), unit: "steps",
+          message: "No running found (\(s.runningSteps) of \(s.steps) steps in running bouts): the recording is walking, so no running-form flags are judged.",
+          evidence: "Running thresholds (cadence, contact time, lean, sway) come from studies of runners and do not apply to walking.",
+          advice: "Record a run (with a flight phase) to get running-form feedback.")
       return flags
     }
     // Tibial shock, from a shank sensor on running bouts.
     if run.placement == .shank {
       if let shock = s.tibialShockG?.median, shock >= p.tibialShockHighG {
         let bound = s.tibialShockClippedSteps > 0 ? " \(s.tibialShockClippedSteps) step(s) reached the sensor's range, so the true peak is higher still." : ""
-        flags.append(RiskFlag(
-          id: "tibial-shock-high", severity: .warning, metric: "tibial_shock_g", value: shock,
-          threshold: p.tibialShockHighG, unit: "g", startS: span?.0, endS: span?.1,
-          message: "Median tibial shock \(fmt(shock, 1)) g is at or above \(fmt(p.tibialShockHighG, 1)) g.\(bound) High tibial shock is associated with tibial stress fracture in runners; it is not a diagnosis.",
-          evidence: Evidence.tibialShock,
-          advice: "Softer, quieter landings lower tibial shock (Crowell & Davis 2011 used real-time feedback); a slightly higher step rate also helps. Change gradually."))
+        add("tibial-shock-high", .warning, "tibial_shock_g", value: shock, threshold: p.tibialShockHighG, unit: "g",
+            message: "Median tibial shock \(fmt(shock, 1)) g is at or above \(fmt(p.tibialShockHighG, 1)) g.\(bound) High tibial shock is associated with tibial stress fracture in runners; it is not a diagnosis.",
+            evidence: Evidence.tibialShock,
+            advice: "Softer, quieter landings lower tibial shock (Crowell & Davis 2011 used real-time feedback); a slightly higher step rate also helps. Change gradually.")
       } else if let shock = s.tibialShockG?.median, s.tibialShockClippedSteps * 2 > (s.tibialShockG?.count ?? 0) {
-        flags.append(RiskFlag(
-          id: "tibial-shock-lower-bound", severity: .info, metric: "tibial_shock_g", value: shock,
-          threshold: nil, unit: "g", startS: span?.0, endS: span?.1,
-          message: "Most steps' tibial shock reached the sensor's range: the median \(fmt(shock, 1)) g is a lower bound.",
-          evidence: Evidence.tibialShock,
-          advice: "Record with a wider accelerometer range (±16 g or more) to measure tibial shock."))
+        add("tibial-shock-lower-bound", .info, "tibial_shock_g", value: shock, threshold: nil, unit: "g",
+            message: "Most steps' tibial shock reached the sensor's range: the median \(fmt(shock, 1)) g is a lower bound.",
+            evidence: Evidence.tibialShock,
+            advice: "Record with a wider accelerometer range (±16 g or more) to measure tibial shock.")
       }
     }
 
@@ -209,19 +243,15 @@ public struct Scorer: Sendable {
       let cText = fmt(c, fmt(c) == fmt(cadenceThreshold) ? 1 : 0)
       if !secondSigns.isEmpty {
         let severe = c < p.cadenceVeryLowSpm || secondSigns.count >= 2
-        flags.append(RiskFlag(
-          id: "overstriding", severity: severe ? .alert : .warning, metric: "cadence_spm", value: c,
-          threshold: cadenceThreshold, unit: "spm", startS: span?.0, endS: span?.1,
-          message: "Overstriding pattern: cadence \(cText) spm is low (below \(fmt(cadenceThreshold)), \(cadenceBasis)) together with \(secondSigns.joined(separator: " and ")). This pattern is associated with higher braking forces and with low back pain in runners; it is not a diagnosis.",
-          evidence: Evidence.cadence + " " + Evidence.overstride,
-          advice: "Try a 5 % higher step rate at the same speed (a metronome or music helps): shorter steps land the foot closer under the hips. Change gradually over a few weeks."))
+        add("overstriding", severe ? .alert : .warning, "cadence_spm", value: c, threshold: cadenceThreshold, unit: "spm",
+            message: "Overstriding pattern: cadence \(cText) spm is low (below \(fmt(cadenceThreshold)), \(cadenceBasis)) together with \(secondSigns.joined(separator: " and ")). This pattern is associated with higher braking forces and with low back pain in runners; it is not a diagnosis.",
+            evidence: Evidence.cadence + " " + Evidence.overstride,
+            advice: "Try a 5 % higher step rate at the same speed (a metronome or music helps): shorter steps land the foot closer under the hips. Change gradually over a few weeks.")
       } else {
-        flags.append(RiskFlag(
-          id: "cadence-low", severity: .info, metric: "cadence_spm", value: c, threshold: cadenceThreshold,
-          unit: "spm", startS: span?.0, endS: span?.1,
-          message: "Cadence \(cText) spm is below \(fmt(cadenceThreshold)) (\(cadenceBasis)); without high braking or long contact this alone does not indicate overstriding.",
-          evidence: Evidence.cadence,
-          advice: "If you also feel you reach forward with your foot, a 5 % higher step rate is a low-risk change to try."))
+        add("cadence-low", .info, "cadence_spm", value: c, threshold: cadenceThreshold, unit: "spm",
+            message: "Cadence \(cText) spm is below \(fmt(cadenceThreshold)) (\(cadenceBasis)); without high braking or long contact this alone does not indicate overstriding.",
+            evidence: Evidence.cadence,
+            advice: "If you also feel you reach forward with your foot, a 5 % higher step rate is a low-risk change to try.")
       }
     }
 
@@ -248,45 +278,37 @@ public struct Scorer: Sendable {
         let severe = baseline == nil && lean > p.leanFlexedDeg
         var sev: Severity = severe ? .alert : .warning
         if !calibrated && baseline == nil { sev = .info }
-        flags.append(RiskFlag(
-          id: leanId, severity: sev, metric: "trunk_lean_deg", value: baseline == nil ? lean : leanValue,
-          threshold: leanHigh, unit: "deg", startS: span?.0, endS: span?.1,
-          message: (baseline == nil
+        add(leanId, sev, "trunk_lean_deg", value: baseline == nil ? lean : leanValue, threshold: leanHigh, unit: "deg",
+            message: (baseline == nil
             ? "Trunk forward lean \(fmt(lean, 1))° is above \(basis)."
             : "Trunk forward lean is \(fmt(leanValue, 1))° more than \(basis).")
             + " More forward lean is associated with higher back-extensor demand and was seen in injured runners."
             + (calibrated ? "" : " Measured against the sensor's own axis (no standing moment found), so a tilted clip shifts it: stand still for 5 s at the start to calibrate."),
-          evidence: Evidence.lean,
-          advice: "Run tall: think of a slight lean from the ankles, not a bend at the hips; core and hip-extensor strength work helps hold it when tired."))
+            evidence: Evidence.lean,
+            advice: "Run tall: think of a slight lean from the ankles, not a bend at the hips; core and hip-extensor strength work helps hold it when tired.")
       } else if baseline == nil, lean < p.leanTypicalLowDeg, calibrated {
-        flags.append(RiskFlag(
-          id: "trunk-lean-low", severity: .info, metric: "trunk_lean_deg", value: lean, threshold: p.leanTypicalLowDeg,
-          unit: "deg", startS: span?.0, endS: span?.1,
-          message: "Trunk forward lean \(fmt(lean, 1))° is below the typical range: a very upright or backward-leaning trunk shifts work to the knees.",
-          evidence: Evidence.lean,
-          advice: "A slight forward lean (5–10°) is typical; no change is needed if you are comfortable."))
+        add("trunk-lean-low", .info, "trunk_lean_deg", value: lean, threshold: p.leanTypicalLowDeg, unit: "deg",
+            message: "Trunk forward lean \(fmt(lean, 1))° is below the typical range: a very upright or backward-leaning trunk shifts work to the knees.",
+            evidence: Evidence.lean,
+            advice: "A slight forward lean (5–10°) is typical; no change is needed if you are comfortable.")
       }
     }
     if run.placement == .hip, let sway = s.lateralSwayCm?.median, sway > p.swayHighCm {
-      flags.append(RiskFlag(
-        id: "lateral-sway-high", severity: .warning, metric: "lateral_sway_cm", value: sway, threshold: p.swayHighCm,
-        unit: "cm", startS: span?.0, endS: span?.1,
-        message: "Side-to-side trunk motion of \(fmt(sway, 1)) cm per stride is above \(fmt(p.swayHighCm, 1)) cm, the mean of runners with low back pain (association, not a diagnosis).",
-        evidence: Evidence.sway,
-        advice: "Hip-abductor and trunk-stability exercises (side planks, single-leg work) reduce pelvic drop and sway."))
+      add("lateral-sway-high", .warning, "lateral_sway_cm", value: sway, threshold: p.swayHighCm, unit: "cm",
+          message: "Side-to-side trunk motion of \(fmt(sway, 1)) cm per stride is above \(fmt(p.swayHighCm, 1)) cm, the mean of runners with low back pain (association, not a diagnosis).",
+          evidence: Evidence.sway,
+          advice: "Hip-abductor and trunk-stability exercises (side planks, single-leg work) reduce pelvic drop and sway.")
     }
 
     // Left/right asymmetry of contact time.
     if let b = s.gctBalanceLeftPct, b < p.balanceGreenLowPct || b > p.balanceGreenHighPct {
       let red = b < p.balanceRedLowPct || b > p.balanceRedHighPct
       let side = b > 50 ? "left" : "right"
-      flags.append(RiskFlag(
-        id: "contact-asymmetry", severity: red ? .warning : .info, metric: "gct_balance_left_pct", value: b,
-        threshold: b > 50 ? (red ? p.balanceRedHighPct : p.balanceGreenHighPct) : (red ? p.balanceRedLowPct : p.balanceGreenLowPct),
-        unit: "% left", startS: span?.0, endS: span?.1,
-        message: "The \(side) foot stays on the ground longer (\(fmt(b, 1)) % of contact time on the left).",
-        evidence: Evidence.balance,
-        advice: "A persistent asymmetry is worth a look by a physio, especially with pain on one side; compare with earlier runs before acting on one."))
+      add("contact-asymmetry", red ? .warning : .info, "gct_balance_left_pct", value: b,
+          threshold: b > 50 ? (red ? p.balanceRedHighPct : p.balanceGreenHighPct) : (red ? p.balanceRedLowPct : p.balanceGreenLowPct), unit: "% left",
+          message: "The \(side) foot stays on the ground longer (\(fmt(b, 1)) % of contact time on the left).",
+          evidence: Evidence.balance,
+          advice: "A persistent asymmetry is worth a look by a physio, especially with pain on one side; compare with earlier runs before acting on one.")
     }
 
     flags += drift(run)
@@ -301,49 +323,49 @@ public struct Scorer: Sendable {
           last - first >= p.driftMinimumRunS else { return [] }
     let early = Array(running.filter { $0.icS >= first + 60 && $0.icS < first + 240 })
     let late = Array(running.filter { $0.icS >= last - 180 })
-    func median(_ x: [Double]) -> Double? { Statistics.median(x) }
-    var flags: [RiskFlag] = []
     let lateSpan = (last - 180, last)
-    if let a = median(early.compactMap { $0.stepTimeMs.map { 60_000 / $0 } }),
-       let b = median(late.compactMap { $0.stepTimeMs.map { 60_000 / $0 } }), (a - b) / a * 100 > p.driftCadenceDropPct {
-      flags.append(RiskFlag(
-        id: "form-breakdown-cadence", severity: .warning, metric: "cadence_spm", value: (a - b) / a * 100,
-        threshold: p.driftCadenceDropPct, unit: "% drop", startS: lateSpan.0, endS: lateSpan.1,
-        message: "Cadence fell from \(fmt(a)) to \(fmt(b)) spm between the start and the end of the run: a sign of fatigue.",
-        evidence: Evidence.fatigue + " " + Evidence.cadence,
-        advice: "Shorten the run or add walk breaks until form holds; focus on quick, light steps when tired."))
+    // One row per drift: the early and late values, the change judged
+    // against its threshold, and the texts of the flag.
+    func flag(_ id: String, _ metric: String, unit: String, threshold: Double, early: [Double], late: [Double],
+              change: (Double, Double) -> Double, message: (Double, Double) -> String,
+              evidence: String, advice: String) -> RiskFlag? {
+      guard let a = Statistics.median(early), let b = Statistics.median(late), change(a, b) > threshold else { return nil }
+      return RiskFlag(
+        id: id, severity: .warning, metric: metric, value: change(a, b), threshold: threshold, unit: unit,
+        startS: lateSpan.0, endS: lateSpan.1, message: message(a, b), evidence: evidence, advice: advice)
     }
-    if let a = median(early.compactMap(\.groundContactMs)), let b = median(late.compactMap(\.groundContactMs)),
-       (b - a) / a * 100 > p.driftContactRisePct {
-      flags.append(RiskFlag(
-        id: "form-breakdown-contact", severity: .warning, metric: "ground_contact_ms", value: (b - a) / a * 100,
-        threshold: p.driftContactRisePct, unit: "% rise", startS: lateSpan.0, endS: lateSpan.1,
-        message: "Ground contact grew from \(fmt(a)) to \(fmt(b)) ms towards the end of the run.",
-        evidence: Evidence.fatigue,
-        advice: "Fatigue shows in longer contacts; build volume gradually and add strength work for the calves and hips."))
-    }
+    let drop: (Double, Double) -> Double = { a, b in (a - b) / a * 100 }
+    let rise: (Double, Double) -> Double = { a, b in (b - a) / a * 100 }
+    let cadence = { (s: [Step]) in s.compactMap { $0.stepTimeMs.map { 60_000 / $0 } } }
+    var flags = [
+      flag("form-breakdown-cadence", "cadence_spm", unit: "% drop", threshold: p.driftCadenceDropPct,
+           early: cadence(early), late: cadence(late), change: drop,
+           message: { "Cadence fell from \(fmt($0)) to \(fmt($1)) spm between the start and the end of the run: a sign of fatigue." },
+           evidence: Evidence.fatigue + " " + Evidence.cadence,
+           advice: "Shorten the run or add walk breaks until form holds; focus on quick, light steps when tired."),
+      flag("form-breakdown-contact", "ground_contact_ms", unit: "% rise", threshold: p.driftContactRisePct,
+           early: early.compactMap(\.groundContactMs), late: late.compactMap(\.groundContactMs), change: rise,
+           message: { "Ground contact grew from \(fmt($0)) to \(fmt($1)) ms towards the end of the run." },
+           evidence: Evidence.fatigue,
+           advice: "Fatigue shows in longer contacts; build volume gradually and add strength work for the calves and hips."),
+    ]
     if run.placement == .hip {
       let leansEarly = run.segments.filter { $0.steps > 0 && $0.startS >= first + 60 && $0.startS < first + 240 }.compactMap(\.trunkLeanDeg)
       let leansLate = run.segments.filter { $0.steps > 0 && $0.startS >= last - 180 }.compactMap(\.trunkLeanDeg)
-      if let a = median(leansEarly), let b = median(leansLate), b - a > p.driftLeanRiseDeg {
-        flags.append(RiskFlag(
-          id: "form-breakdown-lean", severity: .warning, metric: "trunk_lean_deg", value: b - a,
-          threshold: p.driftLeanRiseDeg, unit: "deg rise", startS: lateSpan.0, endS: lateSpan.1,
-          message: "The trunk leaned \(fmt(b - a, 1))° further forward at the end than at the start: back-muscle fatigue is associated with this change.",
-          evidence: Evidence.fatigue + " " + Evidence.lean,
-          advice: "Back-extensor and core endurance training helps hold posture late in runs."))
-      }
-      if let a = median(early.compactMap(\.lateralSwayCm)), let b = median(late.compactMap(\.lateralSwayCm)),
-         (b - a) / a * 100 > p.driftSwayRisePct {
-        flags.append(RiskFlag(
-          id: "form-breakdown-sway", severity: .warning, metric: "lateral_sway_cm", value: (b - a) / a * 100,
-          threshold: p.driftSwayRisePct, unit: "% rise", startS: lateSpan.0, endS: lateSpan.1,
-          message: "Side-to-side trunk motion rose from \(fmt(a, 1)) to \(fmt(b, 1)) cm by the end of the run.",
-          evidence: Evidence.fatigue + " " + Evidence.sway,
-          advice: "Hip-abductor endurance work (side planks, band walks) helps control sway when tired."))
-      }
+      flags += [
+        flag("form-breakdown-lean", "trunk_lean_deg", unit: "deg rise", threshold: p.driftLeanRiseDeg,
+             early: leansEarly, late: leansLate, change: { a, b in b - a },
+             message: { "The trunk leaned \(fmt($1 - $0, 1))° further forward at the end than at the start: back-muscle fatigue is associated with this change." },
+             evidence: Evidence.fatigue + " " + Evidence.lean,
+             advice: "Back-extensor and core endurance training helps hold posture late in runs."),
+        flag("form-breakdown-sway", "lateral_sway_cm", unit: "% rise", threshold: p.driftSwayRisePct,
+             early: early.compactMap(\.lateralSwayCm), late: late.compactMap(\.lateralSwayCm), change: rise,
+             message: { "Side-to-side trunk motion rose from \(fmt($0, 1)) to \(fmt($1, 1)) cm by the end of the run." },
+             evidence: Evidence.fatigue + " " + Evidence.sway,
+             advice: "Hip-abductor endurance work (side planks, band walks) helps control sway when tired."),
+      ]
     }
-    return flags
+    return flags.compactMap { $0 }
   }
 
   private func runSpan(_ run: RunFacts) -> (Double, Double)? {

@@ -24,6 +24,7 @@ public struct ScoringPolicy: Sendable, Hashable, Codable {
   /// Typical trunk forward lean while running, degrees: Teng & Powers 2014
   /// self-selected 7.3 ± 3.6°, 2015 low/high-flexion groups 3.6° and 10.8°.
   public var leanTypicalLowDeg: Double = 3
+  /// Upper end of the typical trunk forward lean, degrees (see ``leanTypicalLowDeg``).
   public var leanTypicalHighDeg: Double = 11
   /// Flexed trunk, degrees: Teng & Powers 2014 "flexed" condition 14.1 ± 4.8°.
   public var leanFlexedDeg: Double = 14
@@ -33,24 +34,35 @@ public struct ScoringPolicy: Sendable, Hashable, Codable {
   /// Ground-contact balance outside this band is asymmetric, % left:
   /// Garmin green 49.3–50.7 %, red beyond 52.2 % either side.
   public var balanceGreenLowPct: Double = 49.3
+  /// Upper end of Garmin's green band of ground-contact balance, % left.
   public var balanceGreenHighPct: Double = 50.7
+  /// Below this, % left, the asymmetry is in Garmin's red band (a warning, not info).
   public var balanceRedLowPct: Double = 47.8
+  /// Above this, % left, the asymmetry is in Garmin's red band (a warning, not info).
   public var balanceRedHighPct: Double = 52.2
   /// Form breakdown: the run must last this long, s, and is compared between
   /// its minutes 1–4 and its last 3 minutes. *Heuristic* amounts below;
   /// Clermont 2019 saw marathon gait deviate from the early baseline after
   /// 20–22 km, Schütte 2015 fatigue raised trunk ML/AP variability.
   public var driftMinimumRunS: Double = 480
+  /// Form breakdown: cadence drop from early to late that is flagged, % (heuristic).
   public var driftCadenceDropPct: Double = 3
+  /// Form breakdown: ground contact time rise that is flagged, % (heuristic).
   public var driftContactRisePct: Double = 5
+  /// Form breakdown: trunk lean rise that is flagged, degrees (heuristic; hip only).
   public var driftLeanRiseDeg: Double = 2
+  /// Form breakdown: lateral sway rise that is flagged, % (heuristic; hip only).
   public var driftSwayRisePct: Double = 20
   /// Against a personal baseline at similar speed: Heiderscheit 2011 showed
   /// joint loading changes at ±5 % and ±10 % step rate.
   public var baselineCadenceDropPct: Double = 5
+  /// Against a personal baseline: ground contact time rise that counts as long contact, %.
   public var baselineContactRisePct: Double = 5
+  /// Against a personal baseline: braking rise that counts as high braking, %.
   public var baselineBrakingRisePct: Double = 15
+  /// Against a personal baseline: trunk lean increase that is flagged, degrees.
   public var baselineLeanChangeDeg: Double = 3
+  /// Earlier runs whose median speed is within this of the run's, m/s, form the baseline.
   public var baselineSpeedToleranceMps: Double = 0.3
   /// Data quality: contact times need this rate, Hz (docs/EVIDENCE.md: ≥ 100 Hz
   /// for GCT, 200+ recommended).
@@ -84,6 +96,7 @@ public struct ScoringPolicy: Sendable, Hashable, Codable {
   /// training-load checks, s.
   public var minimumSessionRunningS: Double = 120
 
+  /// The population defaults (the same as ``populationDefaults``).
   public init() {}
 
   /// The population defaults.
@@ -109,6 +122,8 @@ public struct ScoringPolicy: Sendable, Hashable, Codable {
     case weeklyVolumeRiseWithSpeedPct = "weekly_volume_rise_with_speed_pct", trainingHistoryWeeks = "training_history_weeks"
   }
 
+  /// Reads a policy from JSON (snake_case keys, see docs/POLICY.md); a key left out keeps its
+  /// population default.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let d = ScoringPolicy()

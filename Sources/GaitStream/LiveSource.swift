@@ -14,6 +14,7 @@ import Synchronization
 
 /// Process-wide stop request, set from the SIGINT/SIGTERM handler.
 public enum StreamControl {
+  /// Set to `true` to make every live source finish at its next read (a signal handler does it).
   public static let stopRequested = Atomic<Bool>(false)
 
   /// Installs SIGINT and SIGTERM handlers that ask the live source to finish
@@ -39,6 +40,8 @@ public func unblockTerminationSignals() {
 
 /// Why a live stream ended.
 public enum StreamEnd: String, Sendable {
+  /// `interrupted`: Ctrl-C or SIGTERM; `hang-up`: the device went away (without `--reconnect`);
+  /// `duration`: `--duration` elapsed; `end-of-stream`: the input ended (a pseudo-terminal or file closed).
   case interrupted, hangUp = "hang-up", duration, endOfStream = "end-of-stream"
 }
 
@@ -51,11 +54,17 @@ public enum StreamEnd: String, Sendable {
 /// come back (re-opening every 0.5 s); the time lost becomes a gap, so no
 /// step is measured across it.
 public final class SerialSource: SampleSource {
+  /// The stream's description: the rate given and what the decoder learnt.
   public private(set) var info: RecordingInfo
+  /// What was received: rates, units, gaps, decoder counters.
   public private(set) var report: IngestReport
+  /// Why the stream ended; `nil` while it runs.
   public private(set) var end: StreamEnd?
+  /// Raw bytes received (and recorded) so far.
   public private(set) var bytesReceived = 0
+  /// Times the device came back after a hang-up.
   public private(set) var reconnects = 0
+  /// The decoder's counts of frames decoded and bytes discarded.
   public var counters: StreamCounters { decoder.counters }
   /// Called with a status line for the person watching (hang-up, reconnect).
   public var onEvent: ((String) -> Void)?
@@ -173,6 +182,8 @@ public final class SerialSource: SampleSource {
 
   deinit { if recordFD >= 0 { close(recordFD) } }
 
+  /// The next decoded block, waiting for the device as long as needed; `nil` once the stream
+  /// ended (interrupt, hang-up without `reconnect`, `--duration`, end of stream).
   public func nextBlock() throws -> SampleBlock? {
     while queueNext >= queue.count {
       queue.removeAll(keepingCapacity: true)

@@ -26,8 +26,11 @@ public enum ReadOutcome: Equatable {
 /// it, and names the problem when not: missing device, permission (the
 /// `dialout` group), busy, not a serial device.
 public final class SerialPort {
+  /// The device path.
   public let path: String
+  /// The baud rate set.
   public let baud: Int
+  /// The open file descriptor; -1 after ``close()``.
   public private(set) var fd: Int32
 
   /// Baud rates and their termios constants (asm-generic/termbits.h).
@@ -38,6 +41,8 @@ public final class SerialPort {
     576_000: speed_t(B576000), 921_600: speed_t(B921600),
   ]
 
+  /// Opens `path` at `baud` (8N1, raw, exclusive); throws ``StreamError`` naming the problem
+  /// (missing device, permission, busy, not a tty, an unsupported baud rate).
   public init(path: String, baud: Int) throws {
     self.path = path
     self.baud = baud
@@ -121,10 +126,14 @@ public final class SerialPort {
 /// A pseudo-terminal pair: the emulator writes to `master`; readers open
 /// `slavePath` like a real serial device.
 public final class PseudoTerminal {
+  /// The emulator's end: bytes written here are read from ``slavePath``.
   public let master: Int32
+  /// The reader's end of the pair, set to raw mode; closed with the pair.
   public let slave: Int32
+  /// The device path readers open (`/dev/pts/N`).
   public let slavePath: String
 
+  /// Opens a new pseudo-terminal pair in raw mode.
   public init() throws {
     var m: Int32 = -1, s: Int32 = -1
     var name = [CChar](repeating: 0, count: 256)

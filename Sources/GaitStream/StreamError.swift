@@ -4,7 +4,7 @@
 
 /// A serial device could not be used, or a `--record` file could not be
 /// created. (What the device sends is decoded by GaitIngest's decoders,
-/// whose errors stay ``IngestError``s.) Printed in the form compilers use,
+/// whose errors stay `IngestError`s.) Printed in the form compilers use,
 /// `path: error[code]: message`; the CLI maps ``Code/exitCode`` to the
 /// process's exit status in one place.
 public struct StreamError: Error, Sendable, CustomStringConvertible {
@@ -24,7 +24,7 @@ public struct StreamError: Error, Sendable, CustomStringConvertible {
     /// The code's name, as shown in `error[…]`.
     public var description: String { rawValue }
 
-    /// The process exit status (BSD sysexits), as for ``IngestError``.
+    /// The process exit status (BSD sysexits), as for `IngestError`.
     public var exitCode: Int32 {
       switch self {
       case .fileNotFound, .unreadable: return 66

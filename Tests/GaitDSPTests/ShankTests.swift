@@ -133,6 +133,25 @@ private func strides_median(_ t: [Double]) -> Double {
     #expect(abs(e.icBiasMs ?? .infinity) <= max(5, 1000 / rate), "bias \(e.icBiasMs ?? .nan) ms")
     #expect(r.summary.runningSteps == (running ? r.summary.steps : 0))
   }
+
+  /// Walking toe-off from the accelerometer alone: the push-off's two bursts
+  /// vary in which is larger from stride to stride; toe-off is the one that
+  /// ends the push-off. At most one stride (the last, cut by the recording's
+  /// end) is off by more than 30 ms, and the others' contact-time RMSE is
+  /// within 12 ms plus half a sample (taking the peak after the largest
+  /// burst put one stride in ten, at 50 Hz most, 60–80 ms late).
+  @Test(arguments: rates)
+  func walkingContactTimeWithoutGyroscope(rate: Double) {
+    var gen = SyntheticShank(rateHz: rate, running: false)
+    gen.rotation = SyntheticRun.rotation(yawDeg: 30, pitchDeg: 15, rollDeg: -10)
+    let (e, _) = Self.check(gen)
+    #expect(e.contactPairs >= e.truthContacts - 3, "\(rate) Hz: \(e.contactPairs) of \(e.truthContacts)")
+    let off = e.contactErrorsMs.filter { abs($0) > 30 }
+    let rest = e.contactErrorsMs.filter { abs($0) <= 30 }
+    let rmse = (rest.reduce(0) { $0 + $1 * $1 } / Double(max(rest.count, 1))).squareRoot()
+    #expect(off.count <= 1, "\(rate) Hz: strides off by > 30 ms: \(off)")
+    #expect(rmse <= 12 + 500 / rate, "\(rate) Hz: contact RMSE \(rmse) ms")
+  }
 }
 
 /// With a gyroscope (the tibia's sagittal angular velocity) the shank is
@@ -339,6 +358,12 @@ private func strides_median(_ t: [Double]) -> Double {
       let rec = try readRecording(sampleData("pyshoe-foot-run/\(name)_imu.csv"))
       shoe += Self.margins(rec) + Self.margins(rec, hideGyro: true)
     }
+    // A slow shoe walk (peak below 3.5 g) is a foot by its foot-flat alone:
+    // within the stricter margin that test asks for.
+    var slowWalk: [Double?] = []
+    for rate in [100.0, 200] { slowWalk += Self.margins(SlowShoeWalkPlacement.shoeWalk(rateHz: rate, gyroscope: true)) }
+    #expect(slowWalk.count >= 4 && slowWalk.allSatisfy { ($0 ?? .infinity) <= 0.5 }, "slow shoe walk margins \(slowWalk)")
+    shoe += slowWalk
     #expect(shank.count >= 40 && shoe.count >= 10)
     // A shank window without a measurable quiet stretch is a shank (nil).
     let shankMin = shank.compactMap { $0 }.min() ?? .infinity
@@ -355,4 +380,74 @@ private func readRecording(_ path: String) throws -> Recording {
   var blocks: [SampleBlock] = []
   while let b = try reader.nextBlock() { blocks.append(b) }
   return Recording(info: reader.info, blocks: blocks)
+}
+
+/// Slow walking in a shoe peaks below the 3.5 g a foot otherwise needs, but
+/// its foot-flat — a still 1-g stretch in every stride — marks it as a foot
+/// (the PyShoe walks, 2.8–3.2 g, were taken for a hip). A synthetic shoe
+/// walk with exact geometry: 1.1-s strides, heel strike peaking near 2.9 g,
+/// foot-flat for 30 % of the stride, the foot pitching 50° at push-off and
+/// swinging back through 65°.
+@Suite struct SlowShoeWalkPlacement {
+  static func shoeWalk(rateHz: Double, gyroscope: Bool, seconds: Double = 40) -> Recording {
+    let n = Int(seconds * rateHz)
+    let g = Double(standardGravity)
+    let stride = 1.1
+    var ax = [Float](), ay = [Float](), az = [Float](), gx = [Float](), gy = [Float](), gz = [Float]()
+    // Foot pitch (rad) over the stride phase τ: loading 15° → 0, flat, push-off 0 → −50°, swing −50° → +15°.
+    func pitch(_ tau: Double) -> Double {
+      let d = Double.pi / 180
+      switch tau {
+      case ..<0.08: return 15 * d * (1 + cos(.pi * tau / 0.08)) / 2
+      case ..<0.38: return 0
+      case ..<0.62: return -50 * d * (1 - cos(.pi * (tau - 0.38) / 0.24)) / 2
+      default: return (-50 + 65 * (1 - cos(.pi * (tau - 0.62) / 0.38)) / 2) * d
+      }
+    }
+    var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func noise() -> Double {
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return (Double(seed >> 11) / Double(1 << 53) - 0.5) * 0.02
+    }
+    for i in 0..<n {
+      let t = Double(i) / rateHz
+      let tau = (t / stride).truncatingRemainder(dividingBy: 1)
+      let theta = pitch(tau)
+      let h = 1e-3 / stride
+      let omega = (pitch(min(1 - 1e-9, tau + h)) - pitch(max(0, tau - h))) / (2e-3)
+      // Linear acceleration (g, world frame): heel-strike transient, push-off
+      // thrust, swing acceleration then deceleration.
+      let s = tau * stride
+      var up = 1.9 * exp(-s / 0.03) * sin(2 * .pi * 12 * s) / exp(-0.0208 / 0.03)
+      var fwd = 0.0
+      if tau >= 0.38, tau < 0.62 { fwd += 1.2 * sin(.pi * (tau - 0.38) / 0.24); up += 0.8 * sin(.pi * (tau - 0.38) / 0.24) }
+      if tau >= 0.62 { fwd += 1.2 * sin(2 * .pi * (tau - 0.62) / 0.38); up += 0.3 * sin(.pi * (tau - 0.62) / 0.38) }
+      // Gravity plus motion, in the foot frame (x forward, z up, pitch about y).
+      let wx = fwd, wz = 1 + up
+      let fx = cos(theta) * wx - sin(theta) * wz, fz = sin(theta) * wx + cos(theta) * wz
+      ax.append(Float((fx + noise()) * g)); ay.append(Float(noise() * g)); az.append(Float((fz + noise()) * g))
+      if gyroscope { gx.append(Float(noise())); gy.append(Float(omega + noise())); gz.append(Float(noise())) }
+    }
+    return Recording(info: RecordingInfo(sampleRateHz: rateHz, hasGyroscope: gyroscope),
+                     blocks: [SampleBlock(startIndex: 0, ax: ax, ay: ay, az: az, gx: gx, gy: gy, gz: gz)])
+  }
+
+  @Test(arguments: [100.0, 200.0], [false, true])
+  func slowShoeWalkIsFoot(rate: Double, gyroscope: Bool) {
+    let rec = Self.shoeWalk(rateHz: rate, gyroscope: gyroscope)
+    let m = rec.blocks[0].ax.indices.map { i in
+      let v = SIMD3(rec.blocks[0].ax[i], rec.blocks[0].ay[i], rec.blocks[0].az[i])
+      return (v * v).sum().squareRoot() / standardGravity
+    }
+    let p99 = Statistics.quantile(m, 0.99)
+    #expect(p99 > 2.5 && p99 < 3.5, "p99 \(p99) g: not a slow-walk shoe")
+    #expect(GaitAnalyzer.analyze(rec).placement == .foot, "\(rate) Hz gyroscope \(gyroscope)")
+  }
+
+  /// Every bundled lower-back walk stays a hip (trunk), never a foot.
+  @Test(arguments: ["HA_001_Test5_Trial1", "HA_001_Test5_Trial2", "HA_002_Test5_Trial1", "HA_002_Test5_Trial2",
+                    "MS_001_Test5_Trial1", "MS_001_Test5_Trial2"])
+  func lowerBackWalkIsHip(name: String) throws {
+    #expect(try analyzeFile("mobgap-lowerback-walk/\(name)_lowerback.csv").placement == .hip)
+  }
 }

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Counts, per module, the public declarations in Sources/ without a doc
+# comment (scripts/doc-coverage.py over the symbol graphs).
+#   scripts/doc-coverage.sh [--list]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift package dump-symbol-graph --minimum-access-level public >/dev/null
+dir=$(ls -d .build/*/symbolgraph | head -1)
+exec python3 scripts/doc-coverage.py "$dir" "$@"
