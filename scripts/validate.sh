@@ -71,6 +71,10 @@ synthetic=(
   "mount yaw -45 pitch 20 roll -20|100|stand:6,run:40:172:240|--rotate=-45,20,-20 --lean-deg 6|0-6"
   "clipping at 2.2 g|250|stand:5,run:40:178:230|--clip-g 2.2 --impact-spike 1 --near-far-ratio 1.4|0-5"
   "stops and walking|100|stand:10,walk:30:112,run:40:168:260,stand:15,run:30:180:220,walk:20:108,stand:10|--rotate 30,12,-8|0-10;80-95;145-155"
+  "walk straight into a run 50 Hz|50|stand:5,walk:20:112,stand:4,walk:20:96,run:20:170:250,walk:15:120,stand:5|--rotate 30,12,-8|0-5;25-29;99-104"
+  "walk straight into a run 200 Hz|200|stand:5,walk:20:112,stand:4,walk:20:96,run:20:170:250,walk:15:120,stand:5|--rotate 30,12,-8|0-5;25-29;99-104"
+  "outdoor: step time CV 4 %; noise 0.05 g; belt clip 1.3|100|run:120:172:240|--step-variability 0.04 --noise-g 0.05 --near-far-ratio 1.3 --impact-spike 1 --rotate 20,10,-5|"
+  "outdoor: pace changes; walk break; CV 3 %; noise 0.03 g|100|stand:5,run:60:165:250,run:60:178:230,walk:20:110,run:60:172:240,stand:5|--step-variability 0.03 --noise-g 0.03 --near-far-ratio 1.3 --impact-spike 1 --rotate 30,12,-8|0-5;205-210"
   "standing only|100|stand:60|--rotate 30,12,-8|0-60"
 )
 for k in "${!synthetic[@]}"; do

@@ -95,6 +95,12 @@ struct Simulate: ParsableCommand {
   @Option(name: .customLong("step-asymmetry"), help: "Step-time asymmetry a: near-leg steps last (1+a)× the mean, far-leg ones (1−a)×.")
   var stepAsymmetry: Double = 0
 
+  @Option(name: .customLong("step-variability"), help: "Step-to-step variability of step time (coefficient of variation, e.g. 0.03); 0 = metronomic.")
+  var stepVariability: Double = 0
+
+  @Option(name: .customLong("noise-g"), help: "Sensor noise: uniform ± this many g on each axis.")
+  var noiseG: Double = 0.01
+
   @Option(name: .customLong("lean-deg"), help: "True forward trunk lean while moving, degrees (standing is upright).")
   var leanDeg: Double = 0
 
@@ -117,6 +123,8 @@ struct Simulate: ParsableCommand {
     guard rate >= 1, rate <= 10_000 else { throw ValidationError("--rate must be between 1 and 10000 Hz") }
     guard cadence >= 60, cadence <= 300 else { throw ValidationError("--cadence must be 60–300 steps/min") }
     guard contactMs > 50, contactMs / 1000 < 60 / cadence else { throw ValidationError("--contact-ms must be shorter than a step") }
+    guard stepVariability >= 0, stepVariability <= 0.1 else { throw ValidationError("--step-variability must be 0–0.1") }
+    guard noiseG >= 0, noiseG <= 0.5 else { throw ValidationError("--noise-g must be 0–0.5 g") }
   }
 
   func run() throws {
@@ -200,6 +208,8 @@ extension Simulate {
     synthetic.nearFarPeakRatio = nearFarRatio
     synthetic.impactSpike = impactSpike
     synthetic.stepAsymmetry = stepAsymmetry
+    synthetic.stepVariability = stepVariability
+    synthetic.noiseG = noiseG
     synthetic.leanDeg = leanDeg
     synthetic.clipG = clipG
     return synthetic

@@ -8,13 +8,20 @@ import GaitCore
 /// closer than `distance` samples to a taller one (the rule of
 /// `scipy.signal.find_peaks(distance=)`). Returns ascending indices.
 func pickPeaks(_ x: [Float], minimum: Float, distance: Int) -> [Int] {
+  pickPeaks(x, minimum: minimum) { _ in distance }
+}
+
+/// ``pickPeaks(_:minimum:distance:)`` with a distance that varies along the
+/// signal: two peaks must be further apart than the smaller of their
+/// distances.
+func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int) -> [Int] {
   var candidates: [Int] = []
   let n = x.count
   guard n >= 3 else { return [] }
   for i in 1..<(n - 1) where x[i] > minimum && x[i] > x[i - 1] && x[i] >= x[i + 1] { candidates.append(i) }
   candidates.sort { x[$0] > x[$1] || (x[$0] == x[$1] && $0 < $1) }
   var taken: [Int] = []
-  for c in candidates where !taken.contains(where: { abs($0 - c) < distance }) { taken.append(c) }
+  for c in candidates where !taken.contains(where: { abs($0 - c) < min(distance($0), distance(c)) }) { taken.append(c) }
   return taken.sorted()
 }
 
@@ -110,12 +117,15 @@ struct HipContactDetector: ContactDetector {
     let n = segment.vertical.count
     guard n >= 3 else { return [] }
     let vg = segment.vertical.map { $0 / g }
-    let candidates = pickPeaks(vg, minimum: minimumPeakG, distance: max(1, Int(peakSpacingPeriods * period)))
-    let step = max(1, Int(period.rounded()))
+    // The step period around a sample: the segment's, or a local one where
+    // the cadence changes within the segment (LocalPeriod.swift).
+    func periodAt(_ i: Int) -> Double { segment.stepPeriod(near: i, segmentPeriod: period) }
+    let candidates = pickPeaks(vg, minimum: minimumPeakG) { max(1, Int(peakSpacingPeriods * periodAt($0))) }
     // Rise of each candidate from the lowest point within the step before
     // it (a stance rises out of a flight or a trough; the overshoot of the
     // filter before a take-off from standing does not).
     let swings = candidates.map { p -> Float in
+      let step = max(1, Int(periodAt(p).rounded()))
       var low = vg[p]
       for i in max(0, p - step)...p { low = min(low, vg[i]) }
       return vg[p] - low
@@ -123,6 +133,7 @@ struct HipContactDetector: ContactDetector {
     var peaks: [Int] = []
     peaks.reserveCapacity(candidates.count)
     for (k, p) in candidates.enumerated() where swings[k] >= minimumSwingG {
+      let step = max(1, Int(periodAt(p).rounded()))
       var largest = swings[k]
       var j = k - 1
       while j >= 0, p - candidates[j] <= 2 * step { largest = max(largest, swings[j]); j -= 1 }
@@ -133,13 +144,14 @@ struct HipContactDetector: ContactDetector {
     var contacts: [Contact] = []
     contacts.reserveCapacity(peaks.count)
     let thr = thresholdG
-    let reach = Int(crossingSearchPeriods * period)
     func trough(_ a: Int, _ b: Int) -> Int {
       var m = a
       for i in a...b where vg[i] < vg[m] { m = i }
       return m
     }
     for (k, p) in peaks.enumerated() {
+      let local = periodAt(p)
+      let reach = Int(crossingSearchPeriods * local)
       // The flight troughs on either side bound the searches.
       let lo = k > 0 && p - peaks[k - 1] <= reach ? trough(peaks[k - 1], p) : max(0, p - reach)
       let hi = k + 1 < peaks.count && peaks[k + 1] - p <= reach ? trough(p, peaks[k + 1]) : min(n - 1, p + reach)
@@ -164,7 +176,7 @@ struct HipContactDetector: ContactDetector {
       if let ic, let tc {
         contacts.append(Contact(icIndex: ic, tcIndex: tc, anchorIndex: p))
       } else {
-        contacts.append(Contact(icIndex: walkingOnset(segment, peak: p, from: max(0, lo, p - Int(walkingOnsetPeriods * period))),
+        contacts.append(Contact(icIndex: walkingOnset(segment, peak: p, from: max(0, lo, p - Int(walkingOnsetPeriods * local))),
                                 tcIndex: nil, anchorIndex: p))
       }
     }

@@ -91,10 +91,12 @@ struct TrunkProfile: PlacementProfile {
   var metrics = TrunkStepMetrics()
   var forwardSign = ForwardSignFromBraking()
   var lean = TrunkLeanCalculator()
+  var localPeriod = LocalPeriodModel()
 
   func analyse(_ segment: inout SegmentWorkspace, stepPeriodSamples: Double?, coreRange: Range<Int>,
                offsetIndex: Int, side: Side?) -> PlacementSteps {
     guard let period = stepPeriodSamples else { return PlacementSteps(steps: [], trunkLean: lean.lean(of: segment)) }
+    segment.estimateLocalPeriods(periodicity, segmentPeriod: period, local: localPeriod)
     let contacts = detector.detectContacts(in: segment, stepPeriodSamples: period, coreRange: coreRange)
     if forwardSign.pointsBackward(segment, contacts: contacts) { segment.flipForward() }
     let trunkLean = lean.lean(of: segment)

@@ -42,6 +42,12 @@ struct SegmentWorkspace {
   private var fft: RealFFT?
   private var levelScratch: [Float] = []
   private var intervalScratch: [Double] = []
+  /// Step periods around the sub-windows' centres (LocalPeriod.swift),
+  /// samples; empty = the segment's one period holds throughout.
+  var localPeriods: [Double] = []
+  /// Sample index of the first sub-window's centre, and their spacing.
+  var localFirstCentre = 0
+  var localHop = 1
 
   init() {}
 
@@ -58,6 +64,7 @@ struct SegmentWorkspace {
     if let gyroAxes { self.gyroAxes.append(contentsOf: gyroAxes) }
     bodyFrame = info.frame == .body
     hasMediolateral = info.hasMediolateral
+    localPeriods.removeAll(keepingCapacity: true)
     let n = rawX.count
     // One pass: sums for the mean, and |a|.
     if magnitude.count != n { magnitude = [Float](repeating: 0, count: n) }
@@ -272,15 +279,15 @@ struct SegmentWorkspace {
   }
 
   /// The step period in samples from the spectrum, or `nil` when the segment
-  /// shows no periodic gait.
+  /// (or its samples `range`) shows no periodic gait.
   ///
   /// At the trunk the fundamental of vertical acceleration is the step rate;
   /// at the foot it is the stride rate (docs/EVIDENCE.md, methods). The
   /// spectral peak is checked against the autocorrelation (step regularity,
   /// Moe-Nilssen & Helbostad 2004) to catch a half or double rate, then
   /// refined by parabolic interpolation of the log power.
-  mutating func stepPeriod(_ model: PeriodicityModel) -> Double? {
-    let source = signal(model.signal)
+  mutating func stepPeriod(_ model: PeriodicityModel, in range: Range<Int>? = nil) -> Double? {
+    let source = range.map { Array(signal(model.signal)[$0]) } ?? signal(model.signal)
     let n = source.count
     guard n >= Int(2 * rateHz) else { return nil }
     // Levels for the activity gate and the hump count, from every second

@@ -27,13 +27,15 @@ struct TrunkStepMetrics: Sendable {
     let g = standardGravity
     var steps: [Step] = []
     steps.reserveCapacity(contacts.count)
-    let maxStep = maxStepPeriods * period
     for (k, c) in contacts.enumerated() where coreRange.contains(c.anchorIndex) {
+      // The segment's period, or the local one where the cadence changes.
+      let local = segment.stepPeriod(near: c.anchorIndex, segmentPeriod: period)
+      let maxStep = maxStepPeriods * local
       var s = Step(icS: (Double(offsetIndex) + c.icIndex) / rate, running: c.tcIndex != nil)
       if let tc = c.tcIndex { s.tcS = (Double(offsetIndex) + tc) / rate; s.groundContactMs = (tc - c.icIndex) / rate * 1000 }
       let icIndex = Int(c.icIndex.rounded())
       if k + 1 < contacts.count, contacts[k + 1].icIndex - c.icIndex <= maxStep,
-         contacts[k + 1].icIndex - c.icIndex >= minStepPeriods * period {
+         contacts[k + 1].icIndex - c.icIndex >= minStepPeriods * local {
         let next = contacts[k + 1]
         let stepSamples = next.icIndex - c.icIndex
         s.stepTimeMs = stepSamples / rate * 1000

@@ -79,6 +79,12 @@ public struct SyntheticRun: Sendable {
   public var groundedEvery: Int?
   /// True forward trunk lean during gait, degrees (standing is upright).
   public var leanDeg: Double = 0
+  /// Step-to-step variability of step time (runs and walks built from
+  /// ``phases``): each step lasts (1 + v·r) × its nominal time, r a fixed
+  /// pseudo-random sequence with mean 0 and SD 1 (uniform), so v is the
+  /// coefficient of variation. Outdoor runners vary their step time by
+  /// 1–4 % from step to step; 0 = metronomic.
+  public var stepVariability: Double = 0
   /// Sensor range, g (`nil` = no clipping).
   public var clipG: Double?
 
@@ -180,6 +186,16 @@ public struct SyntheticRun: Sendable {
     var out: [TrueStep] = []
     var k = 0
     func side() -> Side { k % 2 == 0 ? .left : .right }
+    // The k-th step's variation: uniform on ±√3 (SD 1), from a fixed hash of k.
+    func varied(_ step: Double) -> Double {
+      guard stepVariability != 0 else { return step }
+      var z = UInt64(k) &+ 0x9E37_79B9_7F4A_7C15
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      z ^= z >> 31
+      let r = (Double(z >> 11) / Double(1 << 53) * 2 - 1) * 3.0.squareRoot()
+      return step * (1 + stepVariability * r)
+    }
     guard let phases else {
       let farPeak = Self.peak(spike: farSpike), nearPeak = Self.peak(spike: nearSpike)
       let step = 60 / cadenceSpm
@@ -209,7 +225,7 @@ public struct SyntheticRun: Sendable {
           let sd = side()
           // Every `groundedEvery`-th step has no flight (contact = step).
           let grounded = groundedEvery.map { k % $0 == $0 - 1 } ?? false
-          let step = mean * (1 + (sd == nearSide ? stepAsymmetry : -stepAsymmetry))
+          let step = varied(mean * (1 + (sd == nearSide ? stepAsymmetry : -stepAsymmetry)))
           guard t + step <= t0 + s + 1e-9 else { break }
           let contact = grounded ? step : contact
           let spike = sd == nearSide ? nearSpike : farSpike
@@ -231,9 +247,10 @@ public struct SyntheticRun: Sendable {
         }
         t0 += s
       case .walking(let s, let cadence):
-        let step = 60 / cadence
         var t = t0
-        while t + step <= t0 + s + 1e-9 {
+        while true {
+          let step = varied(60 / cadence)
+          guard t + step <= t0 + s + 1e-9 else { break }
           var st = TrueStep(icS: t, tcS: t + 1.24 * step, stepS: step, side: side(), kind: .walking,
                             verticalOscillationCm: 0, amplitude: 0.6, spike: 0)
           st.verticalOscillationCm = vo(st)

@@ -250,8 +250,10 @@ func analyse(_ run: SyntheticRun, toleranceS: Double = 0.02)
   /// the segment alike). Unwindowed, the autocorrelation at the walking
   /// period was diluted by the run in the margin, and at 50 Hz the whole
   /// segment was dropped as aperiodic (recall 0.89). The first running
-  /// steps are still searched with the walking period: a step or two per
-  /// transition can be lost (a known limit, 0.987–0.994 here).
+  /// steps were then searched with the walking period (96 spm: peaks at
+  /// least 0.375 s apart, the run's steps 0.353 s), losing a step or two per
+  /// transition (0.987–0.994); the local period of the sub-windows where
+  /// the cadence changed (LocalPeriod.swift) keeps them.
   @Test func walkIntoRunKeepsTheSegment() {
     for rate in [50.0, 100, 200, 1000] {
       var run = SyntheticRun(rateHz: rate, phases: [
@@ -261,7 +263,7 @@ func analyse(_ run: SyntheticRun, toleranceS: Double = 0.02)
       ])
       run.rotation = SyntheticRun.rotation(yawDeg: 30, pitchDeg: 12, rollDeg: -8)
       let r = analyse(run)
-      #expect(r.evaluation.recall >= 0.98 && r.evaluation.precision >= 0.99,
+      #expect(r.evaluation.recall >= 0.99 && r.evaluation.precision >= 0.99,
               "\(rate) Hz: recall \(r.evaluation.recall), precision \(r.evaluation.precision)")
     }
   }
@@ -277,5 +279,34 @@ func analyse(_ run: SyntheticRun, toleranceS: Double = 0.02)
       #expect(r.evaluation.recall >= 0.99 && r.evaluation.precision >= 0.99,
               "\(rate) Hz: recall \(r.evaluation.recall), precision \(r.evaluation.precision)")
     }
+  }
+
+  /// Outdoor mess the other cases lack: step times that vary from step to
+  /// step (CV 3–6 %), a noisier sensor (±0.03–0.1 g) and changes of pace
+  /// with a walk break. The real-outdoor targets hold: running steps within
+  /// 3 % of the true count, median cadence within 1 % of the true median.
+  @Test(arguments: [(100.0, 0.04, 0.05), (50, 0.04, 0.05), (200, 0.06, 0.1)])
+  func variableStepsAndNoiseKeepCountAndCadence(rate: Double, variability: Double, noise: Double) throws {
+    var run = SyntheticRun(rateHz: rate, phases: [
+      .standing(seconds: 5), .running(seconds: 60, cadenceSpm: 165, contactS: 0.25),
+      .running(seconds: 60, cadenceSpm: 178, contactS: 0.23), .walking(seconds: 20, cadenceSpm: 110),
+      .running(seconds: 60, cadenceSpm: 172, contactS: 0.24), .standing(seconds: 5),
+    ])
+    run.stepVariability = variability
+    run.noiseG = noise
+    run.nearFarPeakRatio = 1.3
+    run.impactSpike = 1
+    run.rotation = SyntheticRun.rotation(yawDeg: 30, pitchDeg: 12, rollDeg: -8)
+    let truth = run.trueSteps.filter { $0.kind == .running }
+    let r = analyse(run)
+    let found = r.steps.filter(\.running).count
+    #expect(abs(Double(found - truth.count)) <= 0.03 * Double(truth.count), "\(found) running steps of \(truth.count)")
+    // Running contacts within 20 ms (the walk break's contacts are timed by
+    // the walking onset, which sensor noise blurs: docs/EVIDENCE.md).
+    let running = evaluate(steps: r.steps, truth: truth.map { TruthContact(icS: $0.icS, tcS: $0.tcS) }, toleranceS: 0.02)
+    #expect(running.recall >= 0.99, "running recall \(running.recall)")
+    let trueCadence = Statistics.quantile(truth.map { Float(60 / $0.stepS) }, 0.5)
+    let cadence = try #require(r.summary.cadenceSpm?.median)
+    #expect(abs(cadence - Double(trueCadence)) / Double(trueCadence) < 0.01, "cadence \(cadence), true \(trueCadence)")
   }
 }

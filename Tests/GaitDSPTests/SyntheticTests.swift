@@ -98,6 +98,22 @@ import Testing
     #expect(!r.steps.contains { s in s.icS < 15 && (s.stepTimeMs ?? 0) / 1000 + s.icS > 15.5 })
   }
 
+  /// Step-time variability: the true steps vary with the requested
+  /// coefficient of variation, each step starts where the last one ended,
+  /// and the sequence is the same every time.
+  @Test func stepVariabilityHasTheRequestedSpread() {
+    var run = SyntheticRun(rateHz: 100, phases: [.running(seconds: 120, cadenceSpm: 170, contactS: 0.24)])
+    run.stepVariability = 0.04
+    let steps = run.trueSteps
+    let times = steps.map(\.stepS)
+    let mean = times.reduce(0, +) / Double(times.count)
+    let sd = (times.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(times.count - 1)).squareRoot()
+    #expect(sd / mean > 0.03 && sd / mean < 0.05, "CV \(sd / mean)")
+    #expect(abs(mean - 60.0 / 170) < 0.01 * 60 / 170, "mean step \(mean) s")
+    for k in 1..<steps.count { #expect(abs(steps[k].icS - steps[k - 1].icS - steps[k - 1].stepS) < 1e-9) }
+    #expect(run.trueSteps == steps)
+  }
+
   @Test func noGaitGivesNoSteps() {
     let n = 3000
     let still = SampleBlock(startIndex: 0, ax: [Float](repeating: 0, count: n), ay: [Float](repeating: 0, count: n),
