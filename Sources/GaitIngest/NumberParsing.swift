@@ -201,31 +201,72 @@ func parsePlainDecimal(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) ->
     if p[i] == 0x2D { negative = true; i += 1 } else if p[i] == 0x2B { i += 1 }
   }
   var mantissa: UInt64 = 0
-  let digitsStart = i
+  var digits = appendDigits(p, &i, end, to: &mantissa)
+  var fraction = 0
+  if i < end, p[i] == 0x2E {
+    i += 1
+    fraction = appendDigits(p, &i, end, to: &mantissa)
+    digits += fraction
+  }
+  guard digits > 0, digits <= 19 else { return nil }
+  // The same correctly rounded conversion either way; the signed one is a
+  // single instruction on x86-64.
+  var value = mantissa <= UInt64(Int64.max) ? Double(Int64(bitPattern: mantissa)) : Double(mantissa)
+  if fraction != 0 { value /= exactPowerOfTen(fraction) }
+  return negative ? -value : value
+}
+
+/// Reads the run of decimal digits at `p[i...]` (before `end`), appends
+/// them to `mantissa` (`mantissa * 10^n + digits`, wrapping: the caller
+/// rejects more than 19 digits in all) and returns how many there were;
+/// `i` is left at the first byte after them. Eight bytes at a time while
+/// eight remain (SWAR: one load, a digit mask, three multiplies), then byte
+/// by byte.
+@inline(__always)
+func appendDigits(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int, to mantissa: inout UInt64) -> Int {
+  let start = i
+  while end - i >= 8 {
+    let x = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+    // A byte is a digit when its high nibble is 3 and its low nibble is
+    // below 10; `other` has a non-zero byte for every other byte (no carry
+    // crosses bytes: 0x0F + 0x06 < 0x100).
+    let other = ((x & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
+      | (((x & 0x0F0F_0F0F_0F0F_0F0F) &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0)
+    let n = other.trailingZeroBitCount &>> 3  // leading digits, 0...8
+    if n > 0 {
+      // The n digits to the top bytes (first digit most significant), then
+      // pairs, quads and the octet combined.
+      var v = (x & 0x0F0F_0F0F_0F0F_0F0F) &<< UInt64(64 &- 8 &* n)
+      v = (v &* 2561) &>> 8
+      v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) &>> 16
+      v = ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) &>> 32
+      mantissa = mantissa &* smallPowerOfTen(n) &+ v
+      i &+= n
+    }
+    if n < 8 { return i - start }
+  }
   while i < end {
     let d = p[i] &- 0x30
     if d >= 10 { break }
     mantissa = mantissa &* 10 &+ UInt64(d)
-    i += 1
+    i &+= 1
   }
-  var digits = i - digitsStart
-  var fraction = 0
-  if i < end, p[i] == 0x2E {
-    i += 1
-    let fractionStart = i
-    while i < end {
-      let d = p[i] &- 0x30
-      if d >= 10 { break }
-      mantissa = mantissa &* 10 &+ UInt64(d)
-      i += 1
-    }
-    fraction = i - fractionStart
-    digits += fraction
+  return i - start
+}
+
+/// 10^n for 1 ≤ n ≤ 8, as an integer.
+@inline(__always)
+private func smallPowerOfTen(_ n: Int) -> UInt64 {
+  switch n {
+  case 1: return 10
+  case 2: return 100
+  case 3: return 1000
+  case 4: return 10_000
+  case 5: return 100_000
+  case 6: return 1_000_000
+  case 7: return 10_000_000
+  default: return 100_000_000
   }
-  guard digits > 0, digits <= 19 else { return nil }
-  var value = Double(mantissa)
-  if fraction != 0 { value /= exactPowerOfTen(fraction) }
-  return negative ? -value : value
 }
 
 /// 10^n for 1 ≤ n ≤ 19, the same exact binary64 values as
