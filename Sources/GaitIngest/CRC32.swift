@@ -25,12 +25,10 @@ public enum CRC32 {
     var i = 0
     let n = bytes.count
     // One flat table of 8 × 256 entries: slice-by-8, eight bytes per step.
-    flat.withUnsafeBufferPointer { table in
-      // Every index below is a byte plus a multiple of 256 < 2048: in range.
-      let t = table.baseAddress!
+    flat.withUnsafeBufferPointer { t in
       while i + 8 <= n {
-        let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-        let lo = UInt32(truncatingIfNeeded: word), hi = UInt32(truncatingIfNeeded: word >> 32)
+        let lo = UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
+        let hi = UInt32(bytes[i + 4]) | UInt32(bytes[i + 5]) << 8 | UInt32(bytes[i + 6]) << 16 | UInt32(bytes[i + 7]) << 24
         let x = c ^ lo
         c = t[7 * 256 + Int(x & 0xFF)] ^ t[6 * 256 + Int((x >> 8) & 0xFF)]
           ^ t[5 * 256 + Int((x >> 16) & 0xFF)] ^ t[4 * 256 + Int(x >> 24)]

@@ -685,26 +685,25 @@ public final class CSVReader: SampleSource {
     var rs = Resampler(blockSize: 0)
     swap(&rs, &resampler)
     var i = 0, rows = 0
+    let fieldCount = gyro6 ? 7 : 4
+    let fields = UnsafeMutablePointer<Double>.allocate(capacity: 8)
+    defer { fields.deallocate() }
     while i < end {
       var j = i
-      guard let t = parsePlainDecimal(p, &j, end), j < end, p[j] == delimiter else { break }
-      j += 1
-      guard let x = parsePlainDecimal(p, &j, end), j < end, p[j] == delimiter else { break }
-      j += 1
-      guard let y = parsePlainDecimal(p, &j, end), j < end, p[j] == delimiter else { break }
-      j += 1
-      guard let z = parsePlainDecimal(p, &j, end), j < end else { break }
-      var g = SIMD3<Double>.zero
-      if gyro6 {
+      // The fields in one loop with one call of the number reader, so it
+      // is inlined (seven call sites were not).
+      var k = 0
+      var complete = false
+      while let v = parsePlainDecimal(p, &j, end), j < end {
+        fields[k] = v
+        k &+= 1
+        if k == fieldCount { complete = true; break }
         guard p[j] == delimiter else { break }
-        j += 1
-        guard let gx = parsePlainDecimal(p, &j, end), j < end, p[j] == delimiter else { break }
-        j += 1
-        guard let gy = parsePlainDecimal(p, &j, end), j < end, p[j] == delimiter else { break }
-        j += 1
-        guard let gz = parsePlainDecimal(p, &j, end), j < end else { break }
-        g = SIMD3(gx, gy, gz)
+        j &+= 1
       }
+      guard complete else { break }
+      let t = fields[0], x = fields[1], y = fields[2], z = fields[3]
+      let g = gyro6 ? SIMD3<Double>(fields[4], fields[5], fields[6]) : .zero
       if trailing, p[j] == delimiter {
         // Unused columns: the general path stops after the last used one.
         while p[j] != 0x0A { j += 1 }
