@@ -93,8 +93,8 @@ private func randomDecimal(_ state: inout UInt64) -> [UInt8] {
 }
 
 @Suite struct CSVFastPath {
-  /// The fast number reader (eight digits at a time while eight bytes
-  /// remain) against the general one on random texts, each read with a
+  /// The fast number reader against the general one on random texts of up
+  /// to 44 digits (leading zeros, signs, stray bytes), each read with a
   /// delimiter and bytes after it and again at the very end of the buffer:
   /// the same bits whenever it accepts, and it refuses exactly what has no
   /// digit or more than 19.
