@@ -687,31 +687,30 @@ public final class CSVReader: SampleSource {
     let first = firstRawTime ?? 0
     let period = 1 / info.sampleRateHz
     let gapLimit = Self.gapFactor * period
-    var last = lastRawTime, jitter = jitterMax, count = intervals, seconds = intervalSeconds
+    var last = lastRawTime, deviation = 0.0, count = intervals, seconds = intervalSeconds
     var clip = self.clip
     var rs = Resampler(blockSize: 0)
     swap(&rs, &resampler)
     var i = 0, rows = 0
+    let fieldCount = gyro6 ? 7 : 4
+    let fields = UnsafeMutablePointer<Double>.allocate(capacity: 8)
+    defer { fields.deallocate() }
     while i < end {
       var j = i
-      guard let t = parsePlainDecimal(p, &j, end), j < end, p[j] == delimiter else { break }
-      j += 1
-      guard let x = parsePlainDecimal(p, &j, end), j < end, p[j] == delimiter else { break }
-      j += 1
-      guard let y = parsePlainDecimal(p, &j, end), j < end, p[j] == delimiter else { break }
-      j += 1
-      guard let z = parsePlainDecimal(p, &j, end), j < end else { break }
-      var g = SIMD3<Double>.zero
-      if gyro6 {
+      // The fields in one loop with one call of the number reader, so it
+      // is inlined (seven call sites were not).
+      var k = 0
+      var complete = false
+      while let v = parsePlainDecimal(p, &j, end), j < end {
+        fields[k] = v
+        k &+= 1
+        if k == fieldCount { complete = true; break }
         guard p[j] == delimiter else { break }
-        j += 1
-        guard let gx = parsePlainDecimal(p, &j, end), j < end, p[j] == delimiter else { break }
-        j += 1
-        guard let gy = parsePlainDecimal(p, &j, end), j < end, p[j] == delimiter else { break }
-        j += 1
-        guard let gz = parsePlainDecimal(p, &j, end), j < end else { break }
-        g = SIMD3(gx, gy, gz)
+        j &+= 1
       }
+      guard complete else { break }
+      let t = fields[0], x = fields[1], y = fields[2], z = fields[3]
+      let g = gyro6 ? SIMD3<Double>(fields[4], fields[5], fields[6]) : .zero
       if trailing, p[j] == delimiter {
         // Unused columns: the general path stops after the last used one.
         while p[j] != 0x0A { j += 1 }
@@ -726,7 +725,9 @@ public final class CSVReader: SampleSource {
       if useTimestamps {
         let dt = (t - last) * timeScale
         if dt <= gapLimit {
-          jitter = max(jitter, abs(dt - period) / period)
+          // max(|dt - period|) / period is max(|dt - period| / period):
+          // a correctly rounded division by a positive number is monotonic.
+          deviation = max(deviation, abs(dt - period))
           count += 1
           seconds += dt
         }
@@ -742,7 +743,7 @@ public final class CSVReader: SampleSource {
     swap(&rs, &resampler)
     self.clip = clip
     lastRawTime = last
-    jitterMax = jitter
+    jitterMax = max(jitterMax, deviation / period)
     intervals = count
     intervalSeconds = seconds
     report.records += rows
@@ -842,6 +843,13 @@ struct ClipCounter {
 
   @inline(__always)
   mutating func observe(_ a: SIMD3<Float>) {
+    // Almost every sample is below the limit on all axes: then every run
+    // ends, as the loop below would find.
+    if Swift.abs(a.x) < Self.limit, Swift.abs(a.y) < Self.limit, Swift.abs(a.z) < Self.limit {
+      run = .zero
+      last = a
+      return
+    }
     var any = false
     for k in 0..<3 {
       if a[k] == last[k], abs(a[k]) >= Self.limit {
@@ -856,6 +864,21 @@ struct ClipCounter {
   }
 }
 
+/// The samples of the block being filled, one row of `capacity` floats per
+/// channel (ax, ay, az, gx, gy, gz), written through a pointer: no
+/// uniqueness or capacity check per sample.
+final class SampleScratch {
+  let base: UnsafeMutablePointer<Float>
+  let capacity: Int
+
+  init(capacity: Int) {
+    self.capacity = max(1, capacity)
+    base = .allocate(capacity: 6 * self.capacity)
+  }
+
+  deinit { base.deallocate() }
+}
+
 /// Puts timestamped samples on a uniform grid (linear interpolation inside
 /// gaps of up to ``CSVReader/gapFactor`` periods; a longer hole is a ``Gap``).
 struct Resampler {
@@ -865,13 +888,19 @@ struct Resampler {
   private(set) var gaps: [Gap] = []
   private(set) var emitted = 0
   private(set) var nextIndex = 0
-  private var block: SampleBlock
+  private let scratch: SampleScratch
+  /// Samples in `scratch`, and the grid index of the first.
+  private var filled = 0
+  private var blockStart = 0
   private var ready: [SampleBlock] = []
-  private var previous: (t: Double, acc: SIMD3<Float>, gyro: SIMD3<Float>)?
+  private var hasPrevious = false
+  private var previousT = 0.0
+  private var previousAcc = SIMD3<Float>.zero
+  private var previousGyro = SIMD3<Float>.zero
 
   init(blockSize: Int) {
     self.blockSize = blockSize
-    block = SampleBlock(startIndex: 0)
+    scratch = SampleScratch(capacity: blockSize)
   }
 
   var hasReadyBlock: Bool { !ready.isEmpty }
@@ -882,53 +911,77 @@ struct Resampler {
 
   @inline(__always)
   private mutating func emit(_ acc: SIMD3<Float>, _ gyro: SIMD3<Float>) {
-    if block.count == 0 { block.startIndex = nextIndex }
-    block.ax.append(acc.x); block.ay.append(acc.y); block.az.append(acc.z)
-    if hasGyro { block.gx.append(gyro.x); block.gy.append(gyro.y); block.gz.append(gyro.z) }
-    nextIndex += 1
-    emitted += 1
-    if block.count >= blockSize { cut() }
+    if filled == 0 { blockStart = nextIndex }
+    let p = scratch.base + filled, c = scratch.capacity
+    p[0] = acc.x; p[c] = acc.y; p[2 &* c] = acc.z
+    if hasGyro { p[3 &* c] = gyro.x; p[4 &* c] = gyro.y; p[5 &* c] = gyro.z }
+    filled &+= 1
+    nextIndex &+= 1
+    emitted &+= 1
+    if filled >= blockSize { cut() }
   }
 
   private mutating func cut() {
-    if block.count > 0 { ready.append(block) }
-    block = SampleBlock(startIndex: nextIndex)
-    block.ax.reserveCapacity(blockSize); block.ay.reserveCapacity(blockSize); block.az.reserveCapacity(blockSize)
+    guard filled > 0 else { return }
+    let base = scratch.base, c = scratch.capacity, n = filled
+    func channel(_ k: Int) -> [Float] { Array(UnsafeBufferPointer(start: base + k * c, count: n)) }
+    ready.append(hasGyro
+      ? SampleBlock(startIndex: blockStart, ax: channel(0), ay: channel(1), az: channel(2),
+                    gx: channel(3), gy: channel(4), gz: channel(5))
+      : SampleBlock(startIndex: blockStart, ax: channel(0), ay: channel(1), az: channel(2)))
+    filled = 0
   }
 
   /// A sample with no timestamp: it is the next grid sample.
+  @inline(__always)
   mutating func appendDirect(acc: SIMD3<Float>, gyro: SIMD3<Float>) { emit(acc, gyro) }
 
   /// A sample at `timeS` seconds after the first.
+  @inline(__always)
   mutating func push(timeS t: Double, acc: SIMD3<Float>, gyro: SIMD3<Float>) {
     let period = 1 / rateHz
-    guard let prev = previous else {
+    guard hasPrevious else {
       // The grid's origin is time zero: a first sample later than that
       // starts at its own grid index.
       nextIndex = max(0, Int((t * rateHz).rounded()))
       emit(acc, gyro)
-      previous = (t, acc, gyro)
+      setPrevious(t, acc, gyro)
       return
     }
-    let dt = t - prev.t
+    let dt = t - previousT
     if dt > CSVReader.gapFactor * period {
-      var resume = Int((t * rateHz).rounded())
-      if resume < nextIndex { resume = nextIndex }
-      gaps.append(Gap(resumeIndex: resume, startS: prev.t, durationS: dt, missingSamples: resume - nextIndex))
-      cut()
-      nextIndex = resume
+      gap(to: t, dt: dt)
       emit(acc, gyro)
-      previous = (t, acc, gyro)
+      setPrevious(t, acc, gyro)
       return
     }
     let tolerance = 1e-6 * period
+    let prevT = previousT, prevAcc = previousAcc, prevGyro = previousGyro
     while true {
       let g = Double(nextIndex) * period
       if g > t + tolerance { break }
-      let w = Float(max(0, min(1, (g - prev.t) / dt)))
-      emit(prev.acc + (acc - prev.acc) * w, prev.gyro + (gyro - prev.gyro) * w)
+      let w = Float(max(0, min(1, (g - prevT) / dt)))
+      emit(prevAcc + (acc - prevAcc) * w, prevGyro + (gyro - prevGyro) * w)
     }
-    previous = (t, acc, gyro)
+    setPrevious(t, acc, gyro)
+  }
+
+  @inline(__always)
+  private mutating func setPrevious(_ t: Double, _ acc: SIMD3<Float>, _ gyro: SIMD3<Float>) {
+    hasPrevious = true
+    previousT = t
+    previousAcc = acc
+    previousGyro = gyro
+  }
+
+  /// A hole of `dt` seconds before the sample at `t`: a ``Gap``, and the
+  /// grid resumes at the sample's own index.
+  private mutating func gap(to t: Double, dt: Double) {
+    var resume = Int((t * rateHz).rounded())
+    if resume < nextIndex { resume = nextIndex }
+    gaps.append(Gap(resumeIndex: resume, startS: previousT, durationS: dt, missingSamples: resume - nextIndex))
+    cut()
+    nextIndex = resume
   }
 
   mutating func flush() { cut() }

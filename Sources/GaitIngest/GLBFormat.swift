@@ -283,6 +283,13 @@ public struct GLBDecoder: Sendable {
           if current.startIndex < 0 || current.endIndex != first {
             if current.count > 0 { out.append(current) }
             current = SampleBlock(startIndex: first)
+            // Room for every block left in the chunk: the arrays are not
+            // regrown (and copied) block after block.
+            let room = (pending.count - start) / size * header.samplesPerBlock
+            current.ax.reserveCapacity(room); current.ay.reserveCapacity(room); current.az.reserveCapacity(room)
+            if header.channels == 6 {
+              current.gx.reserveCapacity(room); current.gy.reserveCapacity(room); current.gz.reserveCapacity(room)
+            }
           }
           decodeSamples(at: start, count: n, header: header, into: &current)
           decodedSamples += n
@@ -436,7 +443,7 @@ public final class GLBReader: SampleSource {
   /// are skipped and counted in ``report``.
   public func nextBlock() throws -> SampleBlock? {
     while queueNext >= queue.count && !done {
-      let data = try handle.read(upToCount: 1 << 20) ?? Data()
+      let data = try readChunk()
       if data.isEmpty {
         done = true
         let left = decoder.finish()
@@ -446,7 +453,7 @@ public final class GLBReader: SampleSource {
         finishReport()
         break
       }
-      queue = try decoder.feed([UInt8](data))
+      queue = try decoder.feed(data)
       queueNext = 0
     }
     guard queueNext < queue.count else { return nil }
@@ -457,13 +464,44 @@ public final class GLBReader: SampleSource {
       report.gaps.append(Gap(resumeIndex: block.startIndex, startS: Double(nextIndex) / info.sampleRateHz,
                              durationS: Double(missing) / info.sampleRateHz, missingSamples: missing))
     }
-    for i in 0..<block.count where abs(block.ax[i]) >= clipLimit || abs(block.ay[i]) >= clipLimit || abs(block.az[i]) >= clipLimit {
-      report.clippedSamples += 1
-    }
+    report.clippedSamples += clippedCount(block)
     nextIndex = block.endIndex
     report.samples += block.count
     report.records += 1
     return block
+  }
+
+  /// Up to 1 MiB read straight into an array (no `Data` in between);
+  /// empty at the end of the file.
+  private func readChunk() throws -> [UInt8] {
+    let fd = handle.fileDescriptor
+    return try [UInt8](unsafeUninitializedCapacity: 1 << 20) { buffer, count in
+      count = 0
+      while count < buffer.count {
+        let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
+        if n > 0 { count += n; continue }
+        if n == 0 { break }
+        if errno == EINTR { continue }
+        throw IngestError(.unreadable, "read failed: \(String(cString: strerror(errno)))", path: path)
+      }
+    }
+  }
+
+  /// Samples of `block` at the accelerometer's limit on any axis.
+  private func clippedCount(_ block: SampleBlock) -> Int {
+    let limit = clipLimit
+    var n = 0
+    block.ax.withUnsafeBufferPointer { ax in
+      block.ay.withUnsafeBufferPointer { ay in
+        block.az.withUnsafeBufferPointer { az in
+          for i in 0..<min(ax.count, ay.count, az.count)
+          where Swift.abs(ax[i]) >= limit || Swift.abs(ay[i]) >= limit || Swift.abs(az[i]) >= limit {
+            n += 1
+          }
+        }
+      }
+    }
+    return n
   }
 
   private func finishReport() {

@@ -100,8 +100,28 @@ struct ByteWriter: ~Copyable {
   }
 
   /// Makes room for `n` bytes (`n` ≤ capacity).
-  @inline(__always) private mutating func reserve(_ n: Int) throws {
+  @inline(__always) mutating func reserve(_ n: Int) throws {
     if count + n > capacity { try flush() }
+  }
+
+  /// Copies `n` bytes from `source` in 16-byte pieces, into space reserved
+  /// for `n + 16` bytes; `source` must be readable up to `n` rounded up to
+  /// a multiple of 16 (a padded table). Short copies without a call to
+  /// `memcpy`.
+  @inline(__always) mutating func copyPadded(_ source: UnsafeRawPointer, count n: Int) {
+    var o = 0
+    while o < n {
+      (base + count + o).storeBytes(of: source.loadUnaligned(fromByteOffset: o, as: SIMD16<UInt8>.self),
+                                    as: SIMD16<UInt8>.self)
+      o &+= 16
+    }
+    count &+= n
+  }
+
+  /// One byte into reserved space.
+  @inline(__always) mutating func put(_ byte: UInt8) {
+    base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+    count &+= 1
   }
 
   mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -167,23 +187,38 @@ struct ByteWriter: ~Copyable {
   mutating func writeJSONNumber(_ v: Double?, digits: Int) throws {
     guard let v, v.isFinite else { try write(literal: "null"); return }
     guard digits >= 0, digits <= 4 else { try writeJSONFallback(v, digits); return }
-    let p = Self.power(digits)
-    let scaled = (v * p).rounded()
-    // Below 10^14 the rounded value has at most 14 significant digits, so
-    // its shortest round-trip form (Swift's description) is exactly this
-    // decimal; larger values take the general path.
-    guard abs(scaled) < 1e14 else { try writeJSONFallback(v, digits); return }
+    let x = v * Self.power(digits)
+    // `x.rounded()` (half away from zero) in integers: below 10^15 < 2^52
+    // the fraction `x - trunc(x)` is exact. Below 10^14 the rounded value
+    // has at most 14 significant digits, so its shortest round-trip form
+    // (Swift's description) is exactly this decimal; larger values take
+    // the general path.
+    guard Swift.abs(x) < 1e15 else { try writeJSONFallback(v, digits); return }
+    let t = Int64(x)
+    let f = x - Double(t)
+    let k = f >= 0.5 ? t + 1 : f <= -0.5 ? t - 1 : t
+    guard k.magnitude < 100_000_000_000_000 else { try writeJSONFallback(v, digits); return }
     try reserve(24)
-    let k = Int64(scaled)
-    if k < 0 { base.storeBytes(of: UInt8(ascii: "-"), toByteOffset: count, as: UInt8.self); count += 1 }
-    let m = k.magnitude, q = UInt64(p)
-    var frac = m % q
-    writeDigits(m / q)
+    if k < 0 { put(UInt8(ascii: "-")) }
+    // One case per scale, so the divisions are by constants.
+    switch digits {
+    case 0: writeDigits(k.magnitude)
+    case 1: writeDecimal(k.magnitude, scale: 10, places: 1)
+    case 2: writeDecimal(k.magnitude, scale: 100, places: 2)
+    case 3: writeDecimal(k.magnitude, scale: 1000, places: 3)
+    default: writeDecimal(k.magnitude, scale: 10_000, places: 4)
+    }
+  }
+
+  /// `m / scale` with its fraction of `places` digits, trailing zeros (and
+  /// a point with nothing after it) dropped, into reserved space.
+  @inline(__always) private mutating func writeDecimal(_ m: UInt64, scale: UInt64, places: Int) {
+    var frac = m % scale
+    writeDigits(m / scale)
     if frac == 0 { return }
-    var places = digits
+    var places = places
     while frac % 10 == 0 { frac /= 10; places -= 1 }
-    base.storeBytes(of: UInt8(ascii: "."), toByteOffset: count, as: UInt8.self)
-    count += 1
+    put(UInt8(ascii: "."))
     writeDigits(frac, minDigits: places)
   }
 
@@ -233,13 +268,25 @@ struct ByteWriter: ~Copyable {
 /// ``stepColumns`` with their JSON keys quoted and indented once.
 struct StepTableEncoding: Sendable {
   let columns: [StepColumn]
-  /// `      "name": ` for each column (inside a step object at depth 2).
-  let jsonKeys: [[UInt8]]
+  /// `      "name": ` for each column (inside a step object at depth 2),
+  /// one after another, each padded with zeros to a multiple
+  /// of 16 bytes (for ``ByteWriter/copyPadded(_:count:)``), and where each
+  /// starts and how long it is.
+  let paddedKeys: [UInt8]
+  let keySpans: [(start: Int, count: Int)]
   let csvHeader: [UInt8]
 
   init(_ columns: [StepColumn]) {
     self.columns = columns
-    jsonKeys = columns.map { Array(("      " + JSONValue.quote($0.name) + ": ").utf8) }
+    let jsonKeys = columns.map { Array(("      " + JSONValue.quote($0.name) + ": ").utf8) }
+    var padded: [UInt8] = [], spans: [(start: Int, count: Int)] = []
+    for key in jsonKeys {
+      spans.append((padded.count, key.count))
+      padded += key
+      padded += repeatElement(0, count: (16 - key.count % 16) % 16)
+    }
+    paddedKeys = padded
+    keySpans = spans
     csvHeader = Array((columns.map { csvField($0.name) }.joined(separator: ",") + "\n").utf8)
   }
 
@@ -259,23 +306,31 @@ struct StepTableEncoding: Sendable {
     try w.write(literal: "[\n")
     let last = columns.count - 1
     try columns.withUnsafeBufferPointer { columns in
-      try jsonKeys.withUnsafeBufferPointer { keys in
-        for (k, s) in steps.enumerated() {
-          try w.write(literal: columns.isEmpty ? "    {}" : "    {\n")
-          for i in 0..<columns.count {
-            try w.write(keys[i])
-            switch columns[i].value {
-            case .number(let f, let digits): try w.writeJSONNumber(f(s), digits: digits)
-            case .text(let f):
-              if let t = f(s) { try w.writeJSONString(t) } else { try w.write(literal: "null") }
-            case .flag(let f):
-              if let b = f(s) { try w.write(literal: b ? "true" : "false") } else { try w.write(literal: "null") }
-            case .indexed(let f, let digits): try w.writeJSONNumber(f(k), digits: digits)
+      try keySpans.withUnsafeBufferPointer { spans in
+        try paddedKeys.withUnsafeBytes { keys in
+          for (k, s) in steps.enumerated() {
+            try w.write(literal: columns.isEmpty ? "    {}" : "    {\n")
+            for i in 0..<columns.count {
+              let span = spans[i]
+              try w.reserve(span.count + 16)
+              w.copyPadded(keys.baseAddress! + span.start, count: span.count)
+              switch columns[i].value {
+              case .number(let f, let digits): try w.writeJSONNumber(f(s), digits: digits)
+              case .text(let f):
+                if let t = f(s) { try w.writeJSONString(t) } else { try w.write(literal: "null") }
+              case .flag(let f):
+                if let b = f(s) { try w.write(literal: b ? "true" : "false") } else { try w.write(literal: "null") }
+              case .indexed(let f, let digits): try w.writeJSONNumber(f(k), digits: digits)
+              }
+              try w.reserve(2)
+              if i < last { w.put(UInt8(ascii: ",")) }
+              w.put(UInt8(ascii: "\n"))
             }
-            try w.write(literal: i < last ? ",\n" : "\n")
+            if !columns.isEmpty { try w.write(literal: "    }") }
+            try w.reserve(2)
+            if k + 1 < steps.count { w.put(UInt8(ascii: ",")) }
+            w.put(UInt8(ascii: "\n"))
           }
-          if !columns.isEmpty { try w.write(literal: "    }") }
-          try w.write(literal: k + 1 < steps.count ? ",\n" : "\n")
         }
       }
     }

@@ -72,7 +72,76 @@ private func synthetic(rows: Int, rateHz: Double = 100, gyro: Bool = false, head
   return text
 }
 
+/// A random decimal text: an optional sign, 0–22 integer digits (leading
+/// zeros often), an optional point with 0–22 digits, sometimes a stray byte.
+private func randomDecimal(_ state: inout UInt64) -> [UInt8] {
+  func next(_ n: UInt64) -> Int {
+    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    return Int((state >> 33) % n)
+  }
+  var text: [UInt8] = []
+  switch next(4) { case 0: text.append(UInt8(ascii: "-")); case 1: text.append(UInt8(ascii: "+")); default: break }
+  let lengths = [0, 1, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 19, 20, 22]
+  let whole = lengths[next(UInt64(lengths.count))]
+  for k in 0..<whole { text.append(UInt8(ascii: "0") + UInt8(k == 0 && next(3) == 0 ? 0 : next(10))) }
+  if next(4) != 0 {
+    text.append(UInt8(ascii: "."))
+    for _ in 0..<lengths[next(UInt64(lengths.count))] { text.append(UInt8(ascii: "0") + UInt8(next(10))) }
+  }
+  if next(8) == 0 { text.append([UInt8(ascii: "e"), UInt8(ascii: "x"), UInt8(ascii: "/"), UInt8(ascii: ":"), 0x7F][next(5)]) }
+  return text
+}
+
 @Suite struct CSVFastPath {
+  /// The fast number reader against the general one on random texts of up
+  /// to 44 digits (leading zeros, signs, stray bytes), each read with a
+  /// delimiter and bytes after it and again at the very end of the buffer:
+  /// the same bits whenever it accepts, and it refuses exactly what has no
+  /// digit or more than 19.
+  @Test func plainDecimalsMatchTheGeneralParser() {
+    var state: UInt64 = 7
+    var mismatches: [String] = []
+    for _ in 0..<300_000 {
+      let text = randomDecimal(&state)
+      for tail in [[UInt8](), Array(",12345678\n".utf8)] {
+        let bytes = text + tail
+        bytes.withUnsafeBufferPointer { buf in
+          var i = 0
+          let fast = parsePlainDecimal(buf.baseAddress!, &i, buf.count)
+          let sign = text.first == UInt8(ascii: "-") || text.first == UInt8(ascii: "+") ? 1 : 0
+          let digitCount = text.filter { $0 >= 0x30 && $0 <= 0x39 }.count
+          let plain = text.dropFirst(sign).allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }
+          let expectNil = digitCount == 0 || digitCount > 19
+          let label = String(decoding: text, as: UTF8.self)
+          if expectNil != (fast == nil), mismatches.count < 10 { mismatches.append("\(label): accepted \(fast != nil)") }
+          guard let fast, plain else { return }
+          if i != text.count, mismatches.count < 10 { mismatches.append("\(label): stopped at \(i)") }
+          guard case .value(let general) = parseNumber(buf, 0, text.count) else {
+            if mismatches.count < 10 { mismatches.append("\(label): general parser refused") }
+            return
+          }
+          if fast.bitPattern != general.bitPattern, mismatches.count < 10 { mismatches.append("\(label): \(fast) vs \(general)") }
+        }
+      }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches)")
+  }
+
+  /// Long numbers and the last row of a buffer (fewer than eight bytes
+  /// left) through the whole reader.
+  @Test func longNumbersAndShortTails() {
+    var text = "time_s,ax,ay,az\n"
+    for i in 0..<6000 {
+      let x = Double(i)
+      text += String(format: "%.9f,%.12f,-%.3f,%017.10f\n", Double(i) / 100, 9.81 * sin(x * 0.21), 1 + cos(x * 0.13), 0.5 + sin(x * 0.07))
+    }
+    let fast = expectSameAsGeneralPath(temporaryFile(text))
+    #expect(fast.fastRows > 3000)
+    // The last row is short: "60,1,2,3" with and without a line end.
+    #expect(expectSameAsGeneralPath(temporaryFile(text + "60,1,2,3\n")).fastRows > 3000)
+    #expect(expectSameAsGeneralPath(temporaryFile(text + "60,1,2,3")).fastRows > 3000)
+  }
+
   /// Every CSV bundled in SampleData/ reads to the same bits either way.
   @Test func bundledCSVsAreBitIdentical() throws {
     let root = URL(fileURLWithPath: sampleData(""))

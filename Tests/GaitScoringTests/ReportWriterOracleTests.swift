@@ -165,13 +165,30 @@ private func expectSameReports(_ r: AnalysisResult, _ label: String) {
   }
 
   /// The number writers against `JSONValue.num` and `String(format:)` on a
-  /// million awkward values.
+  /// million awkward values, values at the edges of the integer rounding
+  /// (halves, 10^14 and 10^15 after scaling, 2^52) and random bit patterns.
   @Test func numberFormatsMatch() throws {
     var rng = Rng(state: 99)
     var mismatches: [String] = []
-    for _ in 0..<250_000 {
-      let v = awkward(&rng)
-      for digits in 1...4 {
+    var edges: [Double?] = [0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, 0.49999999999999994, -0.49999999999999994,
+                            4_503_599_627_370_495.5, 4_503_599_627_370_496, 9_007_199_254_740_994,
+                            .ulpOfOne, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
+    for p in 0...4 {
+      let scale = pow(10.0, Double(p))
+      for base in [1e14, 1e15] {
+        for delta in [-1.0, -0.5, -0.49999999999999994, 0, 0.5, 1] {
+          edges.append((base + delta) / scale)
+          edges.append(-(base + delta) / scale)
+          edges.append((base + delta).nextUp / scale)
+          edges.append((base + delta).nextDown / scale)
+        }
+      }
+    }
+    for _ in 0..<50_000 { edges.append(Double(bitPattern: rng.next() << 11 | rng.next() & 0x7FF)) }
+    var values: [Double?] = edges
+    for _ in 0..<250_000 { values.append(awkward(&rng)) }
+    for v in values {
+      for digits in 0...4 {
         var bytes: [UInt8] = []
         var w = ByteWriter(capacity: 64) { bytes.append(contentsOf: $0) }
         try w.writeJSONNumber(v, digits: digits)
