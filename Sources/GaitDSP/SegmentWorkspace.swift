@@ -40,6 +40,12 @@ struct SegmentWorkspace {
   private var windowed: [Float] = []
   private var hann: [Float] = []  // the Hann window of the last length used
   private var fft: RealFFT?
+  // The window and transform of the other length in use (a segment and its
+  // local sub-windows alternate), and the sub-window's samples: reused, so
+  // the local period estimate neither plans nor allocates per call.
+  private var spareHann: [Float] = []
+  private var spareFFT: RealFFT?
+  private var subWindow: [Float] = []
   private var levelScratch: [Float] = []
   private var intervalScratch: [Double] = []
   /// Step periods around the sub-windows' centres (LocalPeriod.swift),
@@ -287,7 +293,11 @@ struct SegmentWorkspace {
   /// Moe-Nilssen & Helbostad 2004) to catch a half or double rate, then
   /// refined by parabolic interpolation of the log power.
   mutating func stepPeriod(_ model: PeriodicityModel, in range: Range<Int>? = nil) -> Double? {
-    let source = range.map { Array(signal(model.signal)[$0]) } ?? signal(model.signal)
+    if let range {
+      subWindow.removeAll(keepingCapacity: true)
+      subWindow.append(contentsOf: signal(model.signal)[range])
+    }
+    let source = range == nil ? signal(model.signal) : subWindow
     let n = source.count
     guard n >= Int(2 * rateHz) else { return nil }
     // Levels for the activity gate and the hump count, from every second
@@ -310,13 +320,19 @@ struct SegmentWorkspace {
     for x in source { mean += x }
     mean /= Float(n)
     if hann.count != n {
-      hann = (0..<n).map { i in 0.5 - 0.5 * cos(2 * Float.pi * Float(i) / Float(n - 1)) }
+      swap(&hann, &spareHann)
+      if hann.count != n {
+        hann = (0..<n).map { i in 0.5 - 0.5 * cos(2 * Float.pi * Float(i) / Float(n - 1)) }
+      }
     }
     windowed.removeAll(keepingCapacity: true)
     for i in 0..<n { windowed.append((source[i] - mean) * hann[i]) }
     var size = 1
     while size < n { size <<= 1 }  // next power of two; the peak is interpolated
-    if fft?.count != size { fft = RealFFT(count: size) }
+    if fft?.count != size {
+      swap(&fft, &spareFFT)
+      if fft?.count != size { fft = RealFFT(count: size) }
+    }
     windowed.withUnsafeBufferPointer { fft!.powerSpectrum(of: $0, into: &spectrum) }
     let binHz = rateHz / Double(size)
     let band = model.bandHz
