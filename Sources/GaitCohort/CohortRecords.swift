@@ -10,9 +10,17 @@ import GaitReport
 /// The `cohort` block of a shard's report or error record: what a rerun
 /// compares to decide whether the result is current (docs/COHORTS.md).
 public struct ReportCohort: Codable, Sendable, Equatable {
+  /// `manifest_index`: the input's position in the manifest's inputs
+  /// (0-based); `nil` when the block lacks it.
   public var manifestIndex: Int?
+  /// `input_sha256`: the SHA-256 of the input file the report was made from;
+  /// a rerun redoes the input when it differs.
   public var inputSha256: String
+  /// `input_bytes`: the input file's size, bytes; `nil` when the block lacks it.
   public var inputBytes: Int?
+  /// `options_key`: the input's options and the scoring policy as one key
+  /// (``CohortManifest/optionsKey(_:)``); a rerun redoes the input when it
+  /// differs.
   public var optionsKey: String
   /// The input's options as the manifest gave them.
   public var options: InputSettings?
@@ -26,7 +34,11 @@ public struct ReportCohort: Codable, Sendable, Equatable {
 /// The head of a report or error record: its version and `cohort` block,
 /// all that a cohort's status needs.
 public struct ReportHead: Decodable, Sendable, Equatable {
+  /// `gaitline_version`: the version of gaitline that wrote the record; a
+  /// report of another version is not current.
   public var gaitlineVersion: String
+  /// `cohort`: the cohort block; `nil` for a report not written by a cohort
+  /// shard.
   public var cohort: ReportCohort?
 
   enum CodingKeys: String, CodingKey {
@@ -43,13 +55,17 @@ public struct ReportHead: Decodable, Sendable, Equatable {
 
 /// A shard's report: the report and its `cohort` block, decoded in one pass.
 public struct ShardReport: Decodable, Sendable, Equatable {
+  /// `cohort`: the report's cohort block; `nil` when it has none (a report
+  /// not written by a cohort shard).
   public var cohort: ReportCohort?
+  /// The report itself, decoded from the same JSON object.
   public var report: ReportDocument
 
   enum CodingKeys: String, CodingKey {
     case cohort
   }
 
+  /// Decodes the `cohort` member and the report from the same object.
   public init(from decoder: any Decoder) throws {
     cohort = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(ReportCohort.self, forKey: .cohort)
     report = try ReportDocument(from: decoder)
@@ -67,15 +83,26 @@ public struct ShardReport: Decodable, Sendable, Equatable {
 public struct ErrorRecord: Codable, Sendable, Equatable {
   /// `gaitline.error/1`.
   public var schema: String
+  /// `gaitline_version`: the version of gaitline that wrote the record.
   public var gaitlineVersion: String
+  /// `cohort`: the input's cohort block, the same as its report would carry
+  /// (a rerun tries a failed input again).
   public var cohort: ReportCohort
   /// The input's path.
   public var input: String
   /// The `IngestError` code as text.
   public var code: String
+  /// `exit_status`: the exit status `gaitline analyze` gives this error (BSD
+  /// sysexits: 64 usage, 65 content, 66 missing or unreadable input, 74
+  /// failed write).
   public var exitStatus: Int
+  /// `message`: what went wrong and how to fix it (``error`` adds the file
+  /// and the position).
   public var message: String
+  /// `line`: the 1-based line in a text input; `nil` when the error has none.
   public var line: Int?
+  /// `byte_offset`: the byte offset in a binary input; `nil` when the error
+  /// has none.
   public var byteOffset: Int?
   /// The whole error as a person reads it (file, position, what and why).
   public var error: String

@@ -19,21 +19,32 @@ import GaitScoring
 public struct ReportDocument: Codable, Sendable, Equatable {
   /// Always ``reportSchema``.
   public var schema: String
+  /// `gaitline_version`: the version of gaitline that wrote the report
+  /// (``gaitlineVersion`` of that build).
   public var gaitlineVersion: String
+  /// `input`: what was read and how (format, placement, rate, units, gaps).
   public var input: ReportInput
+  /// `options`: the analysis options the report was made with.
   public var options: ReportOptions
+  /// `summary`: the whole run in numbers (step counts and metric distributions).
   public var summary: ReportSummary
   /// Only with `--track`.
   public var track: ReportTrack?
+  /// `running_stretches`: the stretches of consecutive analysis segments in
+  /// which most steps are in running bouts, in time order; empty when none.
   public var runningStretches: [ReportStretch]
   /// Absent from reports written before bouts were added.
   public var bouts: [ReportBout]?
+  /// `cadence_over_time`: one entry per analysis segment (`options.segment_s`
+  /// long), in time order.
   public var cadenceOverTime: [ReportSegment]
   /// `nil` when the report was read with `steps: false`
   /// (``ReportDocument/load(path:steps:)``).
   public var steps: [ReportStep]?
   /// Only with `--baseline`.
   public var baseline: ReportBaseline?
+  /// `flags`: the evidence-based flags, most severe first (docs/POLICY.md);
+  /// empty when none was raised.
   public var flags: [ReportFlag]
 
   enum CodingKeys: String, CodingKey {
@@ -46,6 +57,9 @@ public struct ReportDocument: Codable, Sendable, Equatable {
   /// not need them).
   package static let readsSteps = CodingUserInfoKey(rawValue: "gaitline.report.steps")!
 
+  /// Decodes a report; throws a `DecodingError` when `schema` is not
+  /// ``reportSchema`` or a key does not read. `steps` stays `nil` when the decoder's
+  /// `userInfo` says not to read them (`readsSteps` is `false`).
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     schema = try c.decode(String.self, forKey: .schema)
@@ -81,10 +95,16 @@ public struct ReportDocument: Codable, Sendable, Equatable {
 /// Mean, median, standard deviation, 10th/90th percentiles and count of a
 /// metric, as rounded in the report.
 public struct ReportDistribution: Codable, Sendable, Equatable {
+  /// Arithmetic mean, in the metric's unit.
   public var mean: Double
+  /// Median (the 0.5 quantile, linear interpolation between closest ranks),
+  /// in the metric's unit.
   public var median: Double
+  /// Sample standard deviation (n − 1), in the metric's unit; 0 for a single value.
   public var sd: Double
+  /// 10th percentile, in the metric's unit.
   public var p10: Double
+  /// 90th percentile, in the metric's unit.
   public var p90: Double
   /// The number of values.
   public var n: Int
@@ -104,32 +124,63 @@ public enum PlacementSource: String, Codable, Sendable {
 
 /// The report's `input`: what was read and how.
 public struct ReportInput: Codable, Sendable, Equatable {
+  /// `path`: the input file, as it was given.
   public var path: String
   /// `csv`, `glb`, `cwa`, `gt3x`, `fit`, …
   public var format: String
+  /// `placement`: where the sensor was worn as analysed: `hip`, `foot` or
+  /// `shank`.
   public var placement: Placement
+  /// `placement_source`: how ``placement`` was decided.
   public var placementSource: PlacementSource
   /// Absent from reports written before placement detection reported it.
   public var placementFeatureDeg: Double?
+  /// `side`: `left` or `right` (from `--side` or the file); `nil` when
+  /// unknown.
   public var side: Side?
+  /// `frame`: the axis frame of the samples, `sensor` or `body`.
   public var frame: AxisFrame
+  /// `sample_rate_hz`: the rate of the uniform grid the samples were put on,
+  /// Hz.
   public var sampleRateHz: Double
+  /// `measured_rate_hz`: the rate measured from the timestamps over the
+  /// whole input, Hz; `nil` when it was not measured.
   public var measuredRateHz: Double?
+  /// `nominal_rate_hz`: a commonly used rate within 0.5 % of the measured
+  /// one, Hz; `nil` when there is none.
   public var nominalRateHz: Double?
+  /// `duration_s`: the duration of the grid, s.
   public var durationS: Double
+  /// `samples`: the number of samples on the grid.
   public var samples: Int
+  /// `start_time_unix_s`: wall-clock time of the first sample, Unix seconds;
+  /// `nil` when the input does not have it.
   public var startTimeUnixS: Double?
   /// `g`, `m/s2` or `mg`.
   public var unitsDetected: String
+  /// `units_source`: how the acceleration unit was decided: `header`,
+  /// `gravity`, `option` or `format`.
   public var unitsSource: String
+  /// `gyro_units`: `rad/s` or `deg/s` when the input has a gyroscope, else
+  /// `nil`.
   public var gyroUnits: String?
+  /// `timestamp_unit`: how the input's times were read: `s`, `ms`, `us`,
+  /// `iso8601`, `unix-s`, `unix-ms` or `none`.
   public var timestampUnit: String
   /// Which input column each axis came from.
   public var columns: [String: String]
+  /// `resampled`: `true` when samples with irregular timing were placed on
+  /// the grid by linear interpolation between their neighbours.
   public var resampled: Bool
+  /// `gaps`: holes in time larger than a few samples (not filled), in time
+  /// order; empty when none.
   public var gaps: [ReportGap]
+  /// `clipped_samples`: samples at the sensor's range (its limit).
   public var clippedSamples: Int
+  /// `skipped_blocks`: damaged blocks skipped (binary formats); 0 otherwise.
   public var skippedBlocks: Int
+  /// `warnings`: what the user should know, from reading the input and from
+  /// the analysis; empty when nothing.
   public var warnings: [String]
 
   enum CodingKeys: String, CodingKey {
@@ -144,8 +195,12 @@ public struct ReportInput: Codable, Sendable, Equatable {
 
 /// A stretch without samples in the input.
 public struct ReportGap: Codable, Sendable, Equatable {
+  /// `start_s`: time of the last sample before the gap, s from the first
+  /// sample.
   public var startS: Double
+  /// `duration_s`: the length of the hole, s.
   public var durationS: Double
+  /// `missing_samples`: grid samples that are missing.
   public var missingSamples: Int
 
   enum CodingKeys: String, CodingKey {
@@ -155,11 +210,21 @@ public struct ReportGap: Codable, Sendable, Equatable {
 
 /// The analysis options a report was made with.
 public struct ReportOptions: Codable, Sendable, Equatable {
+  /// `placement`: the `--placement` given; `nil` when it was detected from
+  /// the signal.
   public var placement: Placement?
+  /// `side`: the `--side` given (`left` or `right`, for a foot or shank
+  /// sensor); `nil` when none.
   public var side: Side?
+  /// `speed_mps`: the running speed given with `--speed`, m/s (for the
+  /// vertical ratio); `nil` when none.
   public var speedMps: Double?
+  /// `segment_s`: the length of the core of each analysis segment, s.
   public var segmentS: Double?
+  /// `low_pass_hz`: the low-pass cut-off for trunk and foot acceleration, Hz.
   public var lowPassHz: Double?
+  /// `contact_threshold_g`: the vertical specific force below which a hip
+  /// sensor is taken to be in flight, g.
   public var contactThresholdG: Double?
 
   enum CodingKeys: String, CodingKey {
@@ -171,42 +236,92 @@ public struct ReportOptions: Codable, Sendable, Equatable {
 /// The metrics a summary and a bout both hold, by the names of
 /// ``metricColumns`` (summary.csv and the merged cohort table).
 public protocol ReportMetrics: Sendable {
+  /// `cadence_spm`: steps of both feet per minute (60 000 / step time), spm.
   var cadenceSpm: ReportDistribution? { get }
+  /// `ground_contact_ms`: initial contact to toe-off, ms.
   var groundContactMs: ReportDistribution? { get }
+  /// `flight_ms`: toe-off to the next initial contact, ms.
   var flightMs: ReportDistribution? { get }
+  /// `duty_factor`: ground contact / stride time (0–1).
   var dutyFactor: ReportDistribution? { get }
+  /// `vertical_oscillation_cm`: peak-to-peak vertical displacement of the
+  /// trunk per step, cm (hip only; `nil` otherwise).
   var verticalOscillationCm: ReportDistribution? { get }
+  /// `trunk_lean_deg`: forward trunk lean, deg (hip only; `nil` otherwise).
   var trunkLeanDeg: ReportDistribution? { get }
+  /// `lateral_sway_cm`: peak-to-peak mediolateral displacement of the trunk
+  /// per step, cm (hip only; `nil` otherwise).
   var lateralSwayCm: ReportDistribution? { get }
+  /// `braking_mps`: forward velocity lost during stance, m/s (hip only;
+  /// `nil` otherwise).
   var brakingMps: ReportDistribution? { get }
+  /// `gct_balance_left_pct`: the left foot's share of ground contact time
+  /// (Garmin "GCT balance"), %; `nil` unless both sides' contacts are known.
   var gctBalanceLeftPct: Double? { get }
 }
 
 /// The report's `summary`.
 public struct ReportSummary: ReportMetrics, Codable, Equatable {
+  /// `steps`: steps detected, running and walking.
   public var steps: Int
+  /// `running_steps`: steps in running bouts.
   public var runningSteps: Int
+  /// `basis`: `running` when the distributions are over running steps (at
+  /// least 8 of them), `all` when there were fewer.
   public var basis: SummaryBasis
+  /// `cadence_spm`: steps of both feet per minute (60 000 / step time), spm;
+  /// for a foot or shank sensor 2 × the stride rate.
   public var cadenceSpm: ReportDistribution?
+  /// `cadence_spectral_spm`: the median of the segments' spectral step rate
+  /// (both feet), spm; `nil` when no segment showed periodic gait.
   public var cadenceSpectralSpm: Double?
+  /// `step_time_ms`: step time, ms (for a foot or shank sensor half the stride
+  /// time).
   public var stepTimeMs: ReportDistribution?
+  /// `ground_contact_ms`: ground contact time (initial contact to toe-off), ms.
   public var groundContactMs: ReportDistribution?
+  /// `flight_ms`: flight time (toe-off to the next initial contact), ms.
   public var flightMs: ReportDistribution?
+  /// `duty_factor`: ground contact / stride time (0–1).
   public var dutyFactor: ReportDistribution?
+  /// `vertical_oscillation_cm`: peak-to-peak vertical displacement of the
+  /// trunk per step, cm (hip only; `nil` otherwise).
   public var verticalOscillationCm: ReportDistribution?
+  /// `vertical_ratio_pct`: vertical oscillation / step length × 100, %: with
+  /// `--speed` the median oscillation / (speed × median step time), with
+  /// `--track` the median of the per-step ratios; `nil` otherwise.
   public var verticalRatioPct: Double?
+  /// `trunk_lean_deg`: forward trunk lean per segment, deg (hip only; `nil`
+  /// otherwise), relative to ``trunkLeanReference``.
   public var trunkLeanDeg: ReportDistribution?
   /// Absent from reports written before lean was calibrated from standing.
   public var trunkLeanReference: TrunkLeanReference?
+  /// `lateral_sway_cm`: peak-to-peak mediolateral displacement of the trunk
+  /// per step, cm (hip only; `nil` otherwise).
   public var lateralSwayCm: ReportDistribution?
+  /// `braking_mps`: forward velocity lost during stance, m/s (hip only; `nil`
+  /// otherwise).
   public var brakingMps: ReportDistribution?
+  /// `impact_g`: peak vertical acceleration in the first half of stance, g.
   public var impactG: ReportDistribution?
   /// Shank only; absent from reports written before shank sensors.
   public var tibialShockG: ReportDistribution?
+  /// `tibial_shock_rate_gps`: shank only: the mean rate of rise of the axial
+  /// tibial acceleration from initial contact to its peak, g/s; absent from
+  /// reports written before shank sensors.
   public var tibialShockRateGps: ReportDistribution?
+  /// `tibial_shock_clipped_steps`: shank: steps whose shock window holds a
+  /// sample at the sensor's range (their peak is a lower bound); 0 for other
+  /// placements; absent from reports written before shank sensors.
   public var tibialShockClippedSteps: Int?
+  /// `gct_balance_left_pct`: the left foot's share of ground contact time
+  /// (Garmin "GCT balance"), %: 100 × mean left contact / (mean left + mean
+  /// right); `nil` unless at least 4 contacts of each side are known.
   public var gctBalanceLeftPct: Double?
+  /// `mounting_tilt_deg`: the median angle between gravity and the nearest
+  /// sensor axis over the segments with gait, deg.
   public var mountingTiltDeg: Double?
+  /// `running_s`: total time in running stretches, s.
   public var runningS: Double?
 
   enum CodingKeys: String, CodingKey {
@@ -224,7 +339,9 @@ public struct ReportSummary: ReportMetrics, Codable, Equatable {
 
 /// A running stretch: `[start_s, end_s)` of the recording.
 public struct ReportStretch: Codable, Sendable, Equatable {
+  /// `start_s`: start of the stretch, s from the input's first sample.
   public var startS: Double
+  /// `end_s`: end of the stretch (exclusive), s from the input's first sample.
   public var endS: Double
 
   enum CodingKeys: String, CodingKey {
@@ -234,24 +351,46 @@ public struct ReportStretch: Codable, Sendable, Equatable {
 
 /// Whether a bout is running or walking.
 public enum BoutKind: String, Codable, Sendable {
+  /// `running`: a running bout; `walking`: a walking bout (`bouts[].kind`;
+  /// steps are labelled per bout, with hysteresis).
   case running, walking
 }
 
 /// One continuous stretch of gait with its own summary.
 public struct ReportBout: ReportMetrics, Codable, Equatable {
+  /// `start_s`: start of the bout, s from the input's first sample.
   public var startS: Double
+  /// `end_s`: end of the bout, s from the input's first sample.
   public var endS: Double
+  /// `kind`: whether the bout is running or walking. The bout's distributions
+  /// are its own metrics, computed as for a whole run (``ReportSummary``).
   public var kind: BoutKind
+  /// `steps`: steps in the bout.
   public var steps: Int
+  /// `running_steps`: of the bout's steps, those labelled running.
   public var runningSteps: Int
+  /// `cadence_spm`: the bout's cadence (both feet, 60 000 / step time), spm.
   public var cadenceSpm: ReportDistribution?
+  /// `ground_contact_ms`: the bout's ground contact time, ms.
   public var groundContactMs: ReportDistribution?
+  /// `flight_ms`: the bout's flight time, ms.
   public var flightMs: ReportDistribution?
+  /// `duty_factor`: the bout's ground contact / stride time (0–1).
   public var dutyFactor: ReportDistribution?
+  /// `vertical_oscillation_cm`: the bout's vertical oscillation of the trunk,
+  /// cm (hip only; `nil` otherwise).
   public var verticalOscillationCm: ReportDistribution?
+  /// `trunk_lean_deg`: the bout's forward trunk lean, deg (hip only; `nil`
+  /// otherwise).
   public var trunkLeanDeg: ReportDistribution?
+  /// `lateral_sway_cm`: the bout's mediolateral sway of the trunk, cm (hip
+  /// only; `nil` otherwise).
   public var lateralSwayCm: ReportDistribution?
+  /// `braking_mps`: the bout's forward velocity lost during stance, m/s (hip
+  /// only; `nil` otherwise).
   public var brakingMps: ReportDistribution?
+  /// `gct_balance_left_pct`: the left foot's share of the bout's ground
+  /// contact time, %; `nil` unless both sides' contacts are known.
   public var gctBalanceLeftPct: Double?
 
   enum CodingKeys: String, CodingKey {
@@ -265,12 +404,19 @@ public struct ReportBout: ReportMetrics, Codable, Equatable {
 
 /// One analysis segment of `cadence_over_time`.
 public struct ReportSegment: Codable, Sendable, Equatable {
+  /// `start_s`: start of the segment's core, s from the input's first sample.
   public var startS: Double
+  /// `end_s`: end of the segment's core, s from the input's first sample.
   public var endS: Double
   /// Spectral cadence of the segment.
   public var cadenceSpm: Double?
+  /// `steps`: steps whose initial contact lies in the segment.
   public var steps: Int
+  /// `running_steps`: of them, the steps in running bouts.
   public var runningSteps: Int
+  /// `trunk_lean_deg`: forward inclination of the sensor from the gravity
+  /// direction, deg, positive leaning forward, relative to the sensor's own
+  /// upright axis; `nil` when not measured.
   public var trunkLeanDeg: Double?
 
   enum CodingKeys: String, CodingKey {
@@ -283,25 +429,55 @@ public struct ReportSegment: Codable, Sendable, Equatable {
 /// One entry of `steps[]` (the columns of ``stepColumns``, and with a
 /// track those of ``trackStepColumns(_:)``).
 public struct ReportStep: Codable, Sendable, Equatable {
+  /// `ic_s`: initial contact (foot strike), s from the input's first sample.
   public var icS: Double
+  /// `tc_s`: terminal contact (toe-off), s from the input's first sample;
+  /// `nil` when it was not found.
   public var tcS: Double?
+  /// `side`: which foot, `left` or `right`, when it can be told.
   public var side: Side?
+  /// `running`: whether the step belongs to a running bout (else a walking
+  /// one).
   public var running: Bool
+  /// `step_time_ms`: to the next contact of either foot (hip), or half the
+  /// time to the next contact of the same foot (foot, shank), ms.
   public var stepTimeMs: Double?
+  /// `ground_contact_ms`: ground contact time (tc − ic), ms.
   public var groundContactMs: Double?
+  /// `flight_ms`: flight time (next ic − tc), ms; 0 when the feet overlap.
   public var flightMs: Double?
+  /// `duty_factor`: ground contact / stride time (0–1).
   public var dutyFactor: Double?
+  /// `vertical_oscillation_cm`: peak-to-peak vertical displacement of the
+  /// trunk over the step, cm (hip only).
   public var verticalOscillationCm: Double?
+  /// `lateral_sway_cm`: peak-to-peak mediolateral displacement of the trunk
+  /// over the step, cm (hip only).
   public var lateralSwayCm: Double?
+  /// `braking_mps`: forward velocity lost during stance, m/s (hip only).
   public var brakingMps: Double?
+  /// `impact_g`: peak vertical acceleration in the first half of stance, g.
   public var impactG: Double?
+  /// `tibial_shock_g`: shank only: peak axial (tibial) acceleration after
+  /// contact, gravity included, g; a lower bound when ``tibialShockClipped``.
+  /// Absent from reports written before shank sensors.
   public var tibialShockG: Double?
+  /// `tibial_shock_rate_gps`: shank only: mean rate of rise of the axial
+  /// acceleration from contact to its peak, g/s. Absent from reports written
+  /// before shank sensors.
   public var tibialShockRateGps: Double?
+  /// `tibial_shock_clipped`: shank only: the shock window holds a sample at
+  /// the sensor's range. Absent from reports written before shank sensors.
   public var tibialShockClipped: Bool?
   /// With a track only.
   public var speedMps: Double?
+  /// `distance_m`: track distance at the step's initial contact, m; with a
+  /// track only (`nil` without one, or outside the track's time span).
   public var distanceM: Double?
+  /// `step_length_m`: track speed × step time, m; with a track only.
   public var stepLengthM: Double?
+  /// `vertical_ratio_pct`: vertical oscillation / step length × 100, %; with
+  /// a track only.
   public var verticalRatioPct: Double?
 
   enum CodingKeys: String, CodingKey {
@@ -317,11 +493,22 @@ public struct ReportStep: Codable, Sendable, Equatable {
 
 /// The personal baseline a report's flags were judged against.
 public struct ReportBaseline: Codable, Sendable, Equatable {
+  /// `runs`: the earlier runs the baseline was built from.
   public var runs: Int
+  /// `cadence_spm`: the usual cadence, spm; `nil` when the population
+  /// threshold was used instead.
   public var cadenceSpm: Double?
+  /// `ground_contact_ms`: the usual ground contact time, ms; `nil` when the
+  /// population threshold was used instead.
   public var groundContactMs: Double?
+  /// `braking_mps`: the usual braking (forward velocity lost per step), m/s;
+  /// `nil` when the population threshold was used instead.
   public var brakingMps: Double?
+  /// `trunk_lean_deg`: the usual forward trunk lean, deg; `nil` when the
+  /// population threshold was used instead.
   public var trunkLeanDeg: Double?
+  /// `lateral_sway_cm`: the usual peak-to-peak lateral sway, cm; `nil` when
+  /// the population threshold was used instead.
   public var lateralSwayCm: Double?
 
   enum CodingKeys: String, CodingKey {
@@ -335,7 +522,10 @@ public struct ReportBaseline: Codable, Sendable, Equatable {
 public struct ReportFlag: Codable, Sendable, Equatable {
   /// The stretch of the run a flag applies to.
   public struct Span: Codable, Sendable, Equatable {
+    /// `start_s`: start of the stretch, s from the input's first sample.
     public var startS: Double
+    /// `end_s`: end of the stretch, s from the input's first sample; `nil`
+    /// when the flag gives none.
     public var endS: Double?
 
     enum CodingKeys: String, CodingKey {
@@ -343,21 +533,36 @@ public struct ReportFlag: Codable, Sendable, Equatable {
     }
   }
 
+  /// `id`: the flag's stable identifier, e.g. `overstriding`,
+  /// `trunk-lean-high`.
   public var id: String
+  /// `severity`: `info`, `warning` or `alert`.
   public var severity: Severity
+  /// `metric`: the report metric the flag is about (`cadence_spm`,
+  /// `trunk_lean_deg`, …).
   public var metric: String
+  /// `value`: the measured value (median over the stretch, or the change),
+  /// in ``unit``; `nil` when the flag has none.
   public var value: Double?
+  /// `threshold`: the threshold the value crossed, in ``unit``; `nil` when
+  /// the flag has none.
   public var threshold: Double?
+  /// `unit`: the unit of ``value`` and ``threshold`` (`spm`, `ms`, `deg`, …).
   public var unit: String
   /// `nil` for a flag about the whole recording.
   public var span: Span?
+  /// `message`: one sentence on what was found.
   public var message: String
+  /// `evidence`: the study or reference behind the threshold
+  /// (docs/EVIDENCE.md).
   public var evidence: String
+  /// `advice`: what the runner can do.
   public var advice: String
 }
 
 /// The report's `track` block (`analyze --track`).
 public struct ReportTrack: Codable, Sendable, Equatable {
+  /// `path`: the track file given with `--track`.
   public var path: String
   /// `gpx`, `tcx` or `fit`.
   public var format: String
@@ -365,17 +570,34 @@ public struct ReportTrack: Codable, Sendable, Equatable {
   public var distanceSource: String
   /// `file` or `distance`.
   public var speedSource: String
+  /// `track_start_unix_s`: start of the track's time span, Unix seconds.
   public var trackStartUnixS: Double?
+  /// `track_end_unix_s`: end of the track's time span, Unix seconds.
   public var trackEndUnixS: Double?
+  /// `recording_start_unix_s`: the recording's first sample on the track's
+  /// clock (its start time plus ``offsetS``), Unix seconds.
   public var recordingStartUnixS: Double?
   /// `file` or `option`.
   public var startTimeSource: String
+  /// `offset_s`: seconds added to the recording's clock (`--track-offset`).
   public var offsetS: Double?
+  /// `steps_outside`: steps outside the track's time span (they have no
+  /// speed or distance).
   public var stepsOutside: Int
+  /// `distance_m`: track distance from the first to the last step on the
+  /// track, m; `nil` when there is none.
   public var distanceM: Double?
+  /// `speed_mps`: track speed of the steps on the track, m/s (over running
+  /// steps when there are at least 8, as `summary.basis`).
   public var speedMps: ReportDistribution?
+  /// `step_length_m`: step length (speed × step time) of the steps on the
+  /// track, m (same steps as ``speedMps``).
   public var stepLengthM: ReportDistribution?
+  /// `vertical_ratio_pct`: vertical oscillation / step length × 100 of the
+  /// steps on the track, % (same steps as ``speedMps``).
   public var verticalRatioPct: ReportDistribution?
+  /// `splits`: one per kilometre of track distance that the recording
+  /// covers, in order; the first and last cover only part of theirs.
   public var splits: [ReportSplit]
 
   enum CodingKeys: String, CodingKey {
@@ -389,18 +611,33 @@ public struct ReportTrack: Codable, Sendable, Equatable {
 
 /// One kilometre of the track.
 public struct ReportSplit: Codable, Sendable, Equatable {
+  /// `km`: the kilometre of the track, 1 for its first.
   public var km: Int
+  /// `start_m`: track distance of the split's first step contact, m.
   public var startM: Double
+  /// `end_m`: track distance of the split's last step contact, m.
   public var endM: Double
+  /// `start_s`: recording time of the split's first step contact, s.
   public var startS: Double
+  /// `end_s`: recording time of the split's last step contact, s.
   public var endS: Double
+  /// `steps`: steps whose initial contact lies in the split.
   public var steps: Int
+  /// `running_steps`: of them, the steps in running bouts.
   public var runningSteps: Int
+  /// `cadence_spm`: median cadence over the split's steps, spm.
   public var cadenceSpm: Double?
+  /// `ground_contact_ms`: median ground contact time, ms.
   public var groundContactMs: Double?
+  /// `vertical_oscillation_cm`: median vertical oscillation, cm (hip only).
   public var verticalOscillationCm: Double?
+  /// `step_length_m`: median step length (speed × step time), m.
   public var stepLengthM: Double?
+  /// `vertical_ratio_pct`: median vertical ratio (vertical oscillation /
+  /// step length × 100), %.
   public var verticalRatioPct: Double?
+  /// `pace_s_per_km`: (end_s − start_s) / (end_m − start_m) × 1000, s/km;
+  /// `nil` when the split covers no distance.
   public var paceSPerKm: Double?
 
   enum CodingKeys: String, CodingKey {
