@@ -4,6 +4,8 @@
 #   scripts/doc-coverage.sh [--list]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# dump-symbol-graph also loads the test modules, so they must be built.
+swift build --build-tests >/dev/null
 swift package dump-symbol-graph --minimum-access-level public >/dev/null
 dir=$(ls -d .build/*/symbolgraph | head -1)
 exec python3 scripts/doc-coverage.py "$dir" "$@"
