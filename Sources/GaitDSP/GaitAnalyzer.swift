@@ -34,6 +34,10 @@ public struct AnalysisOptions: Sendable, Hashable {
   /// held back until ``concurrencyBatchCores`` per thread are ready (more
   /// latency, so live analysis keeps 1).
   public var concurrency: Int
+  /// How a shank accelerometer's initial contacts are timed within each
+  /// impact (default: the impact onset; the others are published rules kept
+  /// for comparison, docs/REPORT.md).
+  public var shankInitialContact = ShankInitialContactMethod.impactOnset
 
   /// Options with the given values; the defaults are those of `gaitline analyze`.
   public init(placement: Placement? = nil, side: Side? = nil, speedMps: Double? = nil,

@@ -77,7 +77,8 @@ func profile(for placement: Placement, options: AnalysisOptions, rangeG: Float? 
   switch placement {
   case .hip: TrunkProfile(detector: HipContactDetector(thresholdG: Float(options.contactThresholdG)))
   case .foot: FootProfile()
-  case .shank: ShankProfile(metrics: ShankStepMetrics(rangeG: rangeG))
+  case .shank: ShankProfile(detector: ShankContactDetector(icMethod: options.shankInitialContact),
+                            metrics: ShankStepMetrics(rangeG: rangeG))
   }
 }
 

@@ -70,6 +70,8 @@ struct ShankContactDetector: ContactDetector {
   var runningToeOffStrides = 0.2...0.6
   var walkingToeOffStrides = 0.2...0.75
   var classifier = ShankGaitClassifier()
+  /// How initial contact is timed within each impact (``ShankInitialContactMethod``).
+  var icMethod = ShankInitialContactMethod.impactOnset
 
   func detectContacts(in segment: SegmentWorkspace, stepPeriodSamples period: Double, coreRange: Range<Int>) -> [Contact] {
     let gait = classifier.classify(segment, strideSamples: 2 * period)
@@ -110,10 +112,22 @@ struct ShankContactDetector: ContactDetector {
     bursts = bursts.filter { envelope[$0] > minimumBurstFraction * typical }
 
     let reach = max(2, Int((onsetSearchS * rate).rounded()))
-    var ics: [Int] = []
-    for p in bursts {
+    // The largest jerk sample of each burst.
+    let peaks = bursts.map { p in
       var j = max(1, p - w)
       for k in max(1, p - w)...min(n - 1, p + w) where jerk[k] > jerk[j] { j = k }
+      return j
+    }
+    let rule = icMethod == .impactOnset
+      ? nil : ShankInitialContactRule(method: icMethod, segment: segment, impacts: peaks, strideSamples: stride)
+    var ics: [Int] = []
+    for j in peaks {
+      if let rule {
+        // A published rule times the contact; impacts where it finds no
+        // feature are dropped, and contacts must stay in order.
+        if let ic = rule.initialContact(jerkPeak: j, strideSamples: stride), ic > (ics.last ?? -1) { ics.append(ic) }
+        continue
+      }
       let s = max(0, j - reach)
       guard j > s + 1 else { ics.append(j); continue }
       // Knee of the cumulative jerk: farthest below the chord.
