@@ -76,6 +76,15 @@ synthetic=(
   "outdoor: step time CV 4 %; noise 0.05 g; belt clip 1.3|100|run:120:172:240|--step-variability 0.04 --noise-g 0.05 --near-far-ratio 1.3 --impact-spike 1 --rotate 20,10,-5|"
   "outdoor: pace changes; walk break; CV 3 %; noise 0.03 g|100|stand:5,run:60:165:250,run:60:178:230,walk:20:110,run:60:172:240,stand:5|--step-variability 0.03 --noise-g 0.03 --near-far-ratio 1.3 --impact-spike 1 --rotate 30,12,-8|0-5;205-210"
   "standing only|100|stand:60|--rotate 30,12,-8|0-60"
+  # Outdoor messiness (issue 13's red-team): pace drift, belt bounce, a rotating belt, a weak far leg,
+  # a cheap ±2 g sensor at 50 Hz, a shuffling runner (almost no flight), stops at traffic lights.
+  "outdoor: pace drift 160 to 185 spm; CV 3 %; noise 0.03 g|100|run:300:160:260|--cadence-drift 25 --step-variability 0.03 --noise-g 0.03 --near-far-ratio 1.3 --impact-spike 1 --rotate 20,8,-5|"
+  "outdoor: belt bounce 0.5 g at 15 Hz|100|run:120:172:240|--resonance-g 0.5 --resonance-hz 15 --near-far-ratio 1.3 --impact-spike 1 --rotate 20,8,-5|"
+  "outdoor: belt rotating 20° (pitch drift)|100|run:300:172:240|--orientation-drift 20 --step-variability 0.02 --noise-g 0.03 --rotate 20,8,-5|"
+  "outdoor: far leg 0.5x (near/far 2) 50 Hz|50|run:120:172:240|--near-far-ratio 2 --impact-spike 1 --step-variability 0.02 --noise-g 0.03 --rotate 20,8,-5|"
+  "outdoor: ±2 g sensor at 50 Hz|50|run:120:172:240|--clip-g 2 --step-variability 0.02 --noise-g 0.03 --near-far-ratio 1.3 --impact-spike 1 --rotate 20,8,-5|"
+  "outdoor: shuffle (170 spm; 340 ms contact); noise 0.05 g|100|run:120:170:340|--step-variability 0.03 --noise-g 0.05 --near-far-ratio 1.3 --rotate 20,8,-5|"
+  "outdoor: stop and go at traffic lights|100|run:90:172:240,stand:25,run:90:175:235,stand:40,run:60:170:245|--step-variability 0.02 --noise-g 0.03 --rotate 20,8,-5|90-115;205-245"
 )
 for k in "${!synthetic[@]}"; do
   IFS='|' read -r name rate phases extra standing <<< "${synthetic[$k]}"

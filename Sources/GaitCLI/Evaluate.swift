@@ -184,7 +184,9 @@ extension Evaluate {
         for span in (cs.map { row[$0] } ?? "").split(separator: ";") {
           let ab = span.split(separator: "-").compactMap { Double($0) }
           guard ab.count == 2 else { continue }
-          sets[k].stepsWhileStanding += result.steps.filter { $0.icS > ab[0] + 0.5 && $0.icS < ab[1] }.count
+          // A run that stops lands at the span's start (one contact, timed a
+          // sample or two early); anything later than 0.1 s in is a phantom.
+          sets[k].stepsWhileStanding += result.steps.filter { $0.icS > ab[0] + 0.1 && $0.icS < ab[1] }.count
         }
         if let trueLean = clean.flatMap({ Double(row[$0]) }), let lean = result.summary.trunkLeanDeg?.median {
           sets[k].leanErrorsDeg.append(lean - trueLean)

@@ -115,6 +115,20 @@ struct Simulate: ParsableCommand {
 
   @Flag(help: "With --shank: also write a gyroscope (gx, gy, gz in rad/s; the tibia's sagittal angular velocity, minima at contact and toe-off, mid-swing peak).")
   var gyro = false
+
+  // Outdoor messiness (issue 13's red-team): pace drift, belt bounce, mounting drift.
+  @Option(name: .customLong("cadence-drift"), help: "Gradual pace change: each running phase's cadence drifts linearly by this many steps/min from its start to its end (duty factor kept).")
+  var cadenceDrift: Double = 0
+
+  @Option(name: .customLong("resonance-g"), help: "Belt bounce: each running contact starts a damped vertical oscillation of this amplitude, g (damping ratio 0.15).")
+  var resonanceG: Double = 0
+
+  @Option(name: .customLong("resonance-hz"), help: "Frequency of the belt bounce, Hz.")
+  var resonanceHz: Double = 20
+
+  @Option(name: .customLong("orientation-drift"), help: "The mounting pitches forward by this many degrees, linearly over the recording (a belt that rotates).")
+  var orientationDrift: Double = 0
+
   @OptionGroup var output: OutputOptions
 
   func validate() throws {
@@ -212,6 +226,10 @@ extension Simulate {
     synthetic.noiseG = noiseG
     synthetic.leanDeg = leanDeg
     synthetic.clipG = clipG
+    synthetic.cadenceDriftSpm = cadenceDrift
+    synthetic.resonanceG = resonanceG
+    synthetic.resonanceHz = resonanceHz
+    synthetic.orientationDriftDeg = orientationDrift
     return synthetic
   }
 

@@ -15,13 +15,27 @@ func pickPeaks(_ x: [Float], minimum: Float, distance: Int) -> [Int] {
 /// signal: two peaks must be further apart than the smaller of their
 /// distances.
 func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int) -> [Int] {
+  pickPeaks(x, minimum: minimum, distanceAt: distance, separatedBelow: nil)
+}
+
+/// ``pickPeaks(_:minimum:distanceAt:)``, except that two peaks closer than
+/// their distance are both kept when `x` falls to `separatedBelow` or below
+/// between them (they lie in separate humps, whatever their spacing).
+func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int, separatedBelow: Float?) -> [Int] {
   var candidates: [Int] = []
   let n = x.count
   guard n >= 3 else { return [] }
   for i in 1..<(n - 1) where x[i] > minimum && x[i] > x[i - 1] && x[i] >= x[i + 1] { candidates.append(i) }
   candidates.sort { x[$0] > x[$1] || (x[$0] == x[$1] && $0 < $1) }
   var taken: [Int] = []
-  for c in candidates where !taken.contains(where: { abs($0 - c) < min(distance($0), distance(c)) }) { taken.append(c) }
+  func separated(_ a: Int, _ b: Int) -> Bool {
+    guard let level = separatedBelow else { return false }
+    for i in min(a, b)...max(a, b) where x[i] <= level { return true }
+    return false
+  }
+  for c in candidates where !taken.contains(where: { abs($0 - c) < min(distance($0), distance(c)) && !separated($0, c) }) {
+    taken.append(c)
+  }
   return taken.sorted()
 }
 
@@ -120,14 +134,24 @@ struct HipContactDetector: ContactDetector {
     // The step period around a sample: the segment's, or a local one where
     // the cadence changes within the segment (LocalPeriod.swift).
     func periodAt(_ i: Int) -> Double { segment.stepPeriod(near: i, segmentPeriod: period) }
-    let candidates = pickPeaks(vg, minimum: minimumPeakG) { max(1, Int(peakSpacingPeriods * periodAt($0))) }
+    // Stance peaks closer than the spacing still count twice when the force
+    // falls to the flight threshold between them: by the contact's own
+    // definition they are two contacts. (A shuffling runner's far-leg stance
+    // is a flat plateau whose tallest sample can lie just before the near
+    // leg's impact spike, within the spacing of it.)
+    let candidates = pickPeaks(vg, minimum: minimumPeakG, distanceAt: { max(1, Int(peakSpacingPeriods * periodAt($0))) },
+                               separatedBelow: thresholdG)
     // Rise of each candidate from the lowest point within the step before
     // it (a stance rises out of a flight or a trough; the overshoot of the
     // filter before a take-off from standing does not).
-    let swings = candidates.map { p -> Float in
+    // The search stops at the previous candidate: a new stance needs an
+    // unloading between it and the last one, so a bump of noise in standing
+    // just after a landing does not borrow the landing's flight as its own.
+    let swings = candidates.indices.map { k -> Float in
+      let p = candidates[k]
       let step = max(1, Int(periodAt(p).rounded()))
       var low = vg[p]
-      for i in max(0, p - step)...p { low = min(low, vg[i]) }
+      for i in max(0, p - step, k > 0 ? candidates[k - 1] : 0)...p { low = min(low, vg[i]) }
       return vg[p] - low
     }
     var peaks: [Int] = []

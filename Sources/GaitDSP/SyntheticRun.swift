@@ -87,6 +87,21 @@ public struct SyntheticRun: Sendable {
   public var stepVariability: Double = 0
   /// Sensor range, g (`nil` = no clipping).
   public var clipG: Double?
+  /// Gradual pace change: the cadence of every running phase drifts
+  /// linearly by this many steps/min from its start to its end (contact
+  /// times scale with the step, so the duty factor stays); 0 = steady.
+  public var cadenceDriftSpm: Double = 0
+  /// Belt bounce / soft-tissue resonance: each running contact starts a
+  /// damped vertical oscillation of this amplitude, g (0 = none), at
+  /// ``resonanceHz`` with damping ratio 0.15 (it is part of the vertical
+  /// force, so the true vertical oscillation includes it).
+  public var resonanceG: Double = 0
+  /// Frequency of the belt's resonance, Hz.
+  public var resonanceHz: Double = 20
+  /// Slow mounting drift: the sensor pitches forward by this many degrees,
+  /// linearly from 0 at the start of the recording to the end (a belt that
+  /// rotates while running); 0 = fixed mounting.
+  public var orientationDriftDeg: Double = 0
 
   /// One part of a synthetic recording.
   public enum Phase: Sendable, Hashable {
@@ -125,6 +140,8 @@ public struct SyntheticRun: Sendable {
     public var verticalOscillationCm: Double
     var amplitude: Double
     var spike: Double
+    var resonanceG = 0.0
+    var resonanceHz = 20.0
   }
 
   /// A legacy run: one running phase at `cadenceSpm` with `contactS` contacts from 0.5 s to
@@ -169,7 +186,7 @@ public struct SyntheticRun: Sendable {
     // Steps of one phase and side are alike: their oscillation is computed once.
     var cache: [[Double]: Double] = [:]
     func vo(_ st: TrueStep) -> Double {
-      let key = [st.tcS - st.icS, st.stepS, st.amplitude, st.spike, st.kind == .walking ? 1 : 0]
+      let key = [st.tcS - st.icS, st.stepS, st.amplitude, st.spike, st.kind == .walking ? 1 : 0, st.resonanceG, st.resonanceHz]
       if let v = cache[key] { return v }
       let v = Self.verticalOscillationCm(st)
       cache[key] = v
@@ -217,22 +234,24 @@ public struct SyntheticRun: Sendable {
       switch p {
       case .standing(let s):
         t0 += s
-      case .running(let s, let cadence, let contact):
-        let mean = 60 / cadence
+      case .running(let s, let cadence, let contact0):
         // A run starts with a flight (the take-off from standing or walking).
-        var t = t0 + (mean - contact)
+        var t = t0 + (60 / cadence - contact0)
         while true {
           let sd = side()
           // Every `groundedEvery`-th step has no flight (contact = step).
           let grounded = groundedEvery.map { k % $0 == $0 - 1 } ?? false
+          // The cadence at this step's start (a drifting pace keeps its duty factor).
+          let now = cadence + cadenceDriftSpm * min(1, max(0, (t - t0) / s))
+          let mean = 60 / now
           let step = varied(mean * (1 + (sd == nearSide ? stepAsymmetry : -stepAsymmetry)))
           guard t + step <= t0 + s + 1e-9 else { break }
-          let contact = grounded ? step : contact
+          let contact = grounded ? step : contact0 * cadence / now
           let spike = sd == nearSide ? nearSpike : farSpike
           // Impulse balance: A·contact·∫s = step (in g·s).
           let a = step / (contact * shapeIntegral(spike))
           var st = TrueStep(icS: t, tcS: t + contact, stepS: step, side: sd, kind: .running, verticalOscillationCm: 0,
-                            amplitude: a, spike: spike)
+                            amplitude: a, spike: spike, resonanceG: resonanceG, resonanceHz: resonanceHz)
           st.verticalOscillationCm = vo(st)
           out.append(st)
           t += step
@@ -298,7 +317,11 @@ public struct SyntheticRun: Sendable {
   static func verticalG(_ s: TrueStep, _ u: Double) -> Double {
     switch s.kind {
     case .running:
-      return u < s.tcS - s.icS ? s.amplitude * shape(u / (s.tcS - s.icS), spike: s.spike) : 0
+      let stance = u < s.tcS - s.icS ? s.amplitude * shape(u / (s.tcS - s.icS), spike: s.spike) : 0
+      guard s.resonanceG != 0 else { return stance }
+      // A damped oscillation (damping ratio 0.15) started by the impact.
+      let w = 2 * .pi * s.resonanceHz
+      return stance + s.resonanceG * exp(-0.15 * w * u) * sin(w * u)
     case .landing:
       return 1
     case .walking:
@@ -372,8 +395,16 @@ public struct SyntheticRun: Sendable {
     let lean = leanDeg * .pi / 180
     let (cl, sl) = (cos(lean), sin(lean))
     var c = 0
+    var rotation = rotation
     for i in 0..<n {
       let t = Double(i) / rateHz
+      if orientationDriftDeg != 0 && i % 10 == 0 {
+        // The mounting pitches forward slowly: a pitch (about the body's
+        // left axis) before the fixed mounting rotation.
+        let d = orientationDriftDeg * .pi / 180 * t / seconds
+        let (cd, sd) = (cos(d), sin(d))
+        rotation = self.rotation.map { r in SIMD3(cd * r.x - sd * r.y, sd * r.x + cd * r.y, r.z) }
+      }
       var up = 0.0, fwd = 0.0, right = 0.0
       var moving = false
       if legacy {
