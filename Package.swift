@@ -63,7 +63,7 @@ let package = Package(
       path: "Tests/GaitFuzzChecks"),
     .testTarget(
       name: "GaitIngestTests",
-      dependencies: ["GaitCore", "GaitIngest", "GaitTestSupport", "GaitFuzzChecks", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+      dependencies: ["GaitCore", "GaitIngest", "CGzip", "GaitTestSupport", "GaitFuzzChecks", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     .testTarget(
       name: "GaitDSPTests", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitPipeline", "GaitTestSupport"]),
     .testTarget(

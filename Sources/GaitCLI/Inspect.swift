@@ -68,7 +68,7 @@ struct Inspect: ParsableCommand {
             + (r.nominalRateHz.map { String(format: ", nominal %g Hz", $0) } ?? ""))
       out("rate from:       \(r.rateSource ?? "the file's header")")
       out(String(format: "duration:        %.3f s, %d samples from %d records", r.durationS, r.samples, r.records))
-      out("gaps:            \(r.gaps.isEmpty ? "none" : r.gaps.map { String(format: "%.3f s at %.3f s", $0.durationS, $0.startS) }.joined(separator: "; "))")
+      out("gaps:            \(gapSummary(r.gaps))")
       out("clipped samples: \(r.clippedSamples)")
       if r.skippedBlocks > 0 { out("skipped blocks:  \(r.skippedBlocks) at byte offsets \(r.skippedBlockOffsets.map(String.init).joined(separator: ", "))" + (r.skippedBlockOffsets.count < r.skippedBlocks ? " (the first \(r.skippedBlockOffsets.count))" : "")) }
       for w in r.warnings { out("warning:         \(w)") }
