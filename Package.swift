@@ -55,7 +55,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .target(name: "GaitTestSupport", dependencies: ["GaitCore", "GaitDSP"], path: "Tests/GaitTestSupport"),
+    .target(name: "GaitTestSupport", dependencies: ["GaitCore", "GaitDSP", "CGzip"], path: "Tests/GaitTestSupport"),
     // The invariants of the fuzz targets (Fuzz/), replayed by the tests.
     .target(
       name: "GaitFuzzChecks",
@@ -63,7 +63,7 @@ let package = Package(
       path: "Tests/GaitFuzzChecks"),
     .testTarget(
       name: "GaitIngestTests",
-      dependencies: ["GaitCore", "GaitIngest", "CGzip", "GaitTestSupport", "GaitFuzzChecks", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+      dependencies: ["GaitCore", "GaitIngest", "GaitTestSupport", "GaitFuzzChecks", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     .testTarget(
       name: "GaitDSPTests", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitPipeline", "GaitTestSupport"]),
     .testTarget(

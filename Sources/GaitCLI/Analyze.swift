@@ -329,7 +329,7 @@ struct Analyze: ParsableCommand {
 /// share one; a number never gives a name another input has (`a`, `a`,
 /// `a-2` → `a`, `a-3`, `a-2`). Compared case-insensitively (macOS folders).
 func reportNames(for files: [String]) -> [String] {
-  let bases = files.map { shortenedName(((($0 as NSString).lastPathComponent) as NSString).deletingPathExtension, maxBytes: 200) }
+  let bases = files.map { shortenedName(((nameInsideGzip($0) as NSString).lastPathComponent as NSString).deletingPathExtension, maxBytes: 200) }
   var taken = Set(bases.map { $0.lowercased() })
   var first = Set<String>()
   return bases.map { base in

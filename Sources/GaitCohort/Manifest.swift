@@ -57,7 +57,7 @@ public struct CohortInput: Codable, Sendable, Hashable {
   public var reportName: String {
     // At most 200 bytes of the base name: with the hash and `.json` the
     // name stays under NAME_MAX (255) however long the input's name.
-    let base = shortenedName(((path as NSString).lastPathComponent as NSString).deletingPathExtension, maxBytes: 200)
+    let base = shortenedName(((nameInsideGzip(path) as NSString).lastPathComponent as NSString).deletingPathExtension, maxBytes: 200)
     var h = SHA256()
     h.update(Array(path.utf8))
     return base + "-" + h.finalize().prefix(12)
