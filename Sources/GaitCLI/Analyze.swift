@@ -25,7 +25,7 @@ struct Analyze: ParsableCommand {
       and the others go on (exit status 1).
       """)
 
-  @Argument(help: "Recordings or directories of recordings (.csv, .tsv, .txt, .glb, .cwa, .gt3x).")
+  @Argument(help: "Recordings or directories of recordings (.csv, .tsv, .txt, also gzip-compressed as .csv.gz; .glb, .cwa, .gt3x).")
   var inputs: [String] = []
 
   @Option(help: "A cohort manifest (`gaitline cohort plan`): analyse its inputs, with its options, into --out-dir.")

@@ -9,8 +9,8 @@ struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Show how a recording is read: format, columns, units, rate, duration, gaps, clipping.")
 
-  @Argument(help: ArgumentHelp("A recording: a .csv/.tsv/.txt text export, .glb, Axivity .cwa, ActiGraph .gt3x, or a captured serial stream with --protocol.",
-    discussion: "Text exports: comma, semicolon or tab delimited, with or without a preamble (for example Xsens MT Manager exports). FIT activities hold no raw samples: see `gaitline compare`."))
+  @Argument(help: ArgumentHelp("A recording: a .csv/.tsv/.txt text export (also gzip-compressed, .csv.gz), .glb, Axivity .cwa, ActiGraph .gt3x, or a captured serial stream with --protocol.",
+    discussion: "Text exports: comma, semicolon or tab delimited, with or without a preamble (for example Xsens MT Manager and ActiLife RAW exports). FIT activities hold no raw samples: see `gaitline compare`."))
   var file: String
 
   @OptionGroup var input: InputOptions
