@@ -35,8 +35,10 @@ let package = Package(
       pkgConfig: "fftw3f",
       providers: [.apt(["libfftw3-dev"]), .brew(["fftw"])]
     ),
+    // System zlib (named apart from ZIPFoundation's own CZlib module): gzip-compressed inputs (`run.csv.gz`) are inflated while they are read.
+    .systemLibrary(name: "CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     .target(name: "GaitCore"),
-    .target(name: "GaitIngest", dependencies: ["GaitCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+    .target(name: "GaitIngest", dependencies: ["GaitCore", "CGzip", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     .target(name: "GaitDSP", dependencies: ["GaitCore", "CFFTW"]),
     .target(name: "GaitScoring", dependencies: ["GaitCore", "GaitDSP"]),
     .target(name: "GaitStream", dependencies: ["GaitCore", "GaitIngest"]),
@@ -53,7 +55,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .target(name: "GaitTestSupport", dependencies: ["GaitCore", "GaitDSP"], path: "Tests/GaitTestSupport"),
+    .target(name: "GaitTestSupport", dependencies: ["GaitCore", "GaitDSP", "CGzip"], path: "Tests/GaitTestSupport"),
     // The invariants of the fuzz targets (Fuzz/), replayed by the tests.
     .target(
       name: "GaitFuzzChecks",

@@ -25,7 +25,7 @@ struct Analyze: ParsableCommand {
       and the others go on (exit status 1).
       """)
 
-  @Argument(help: "Recordings or directories of recordings (.csv, .tsv, .txt, .glb, .cwa, .gt3x).")
+  @Argument(help: "Recordings or directories of recordings (.csv, .tsv, .txt, also gzip-compressed as .csv.gz; .glb, .cwa, .gt3x).")
   var inputs: [String] = []
 
   @Option(help: "A cohort manifest (`gaitline cohort plan`): analyse its inputs, with its options, into --out-dir.")
@@ -329,7 +329,7 @@ struct Analyze: ParsableCommand {
 /// share one; a number never gives a name another input has (`a`, `a`,
 /// `a-2` → `a`, `a-3`, `a-2`). Compared case-insensitively (macOS folders).
 func reportNames(for files: [String]) -> [String] {
-  let bases = files.map { shortenedName(((($0 as NSString).lastPathComponent) as NSString).deletingPathExtension, maxBytes: 200) }
+  let bases = files.map { shortenedName(((nameInsideGzip($0) as NSString).lastPathComponent as NSString).deletingPathExtension, maxBytes: 200) }
   var taken = Set(bases.map { $0.lowercased() })
   var first = Set<String>()
   return bases.map { base in

@@ -9,8 +9,8 @@ struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Show how a recording is read: format, columns, units, rate, duration, gaps, clipping.")
 
-  @Argument(help: ArgumentHelp("A recording: a .csv/.tsv/.txt text export, .glb, Axivity .cwa, ActiGraph .gt3x, or a captured serial stream with --protocol.",
-    discussion: "Text exports: comma, semicolon or tab delimited, with or without a preamble (for example Xsens MT Manager exports). FIT activities hold no raw samples: see `gaitline compare`."))
+  @Argument(help: ArgumentHelp("A recording: a .csv/.tsv/.txt text export (also gzip-compressed, .csv.gz), .glb, Axivity .cwa, ActiGraph .gt3x, or a captured serial stream with --protocol.",
+    discussion: "Text exports: comma, semicolon or tab delimited, with or without a preamble (for example Xsens MT Manager and ActiLife RAW exports). FIT activities hold no raw samples: see `gaitline compare`."))
   var file: String
 
   @OptionGroup var input: InputOptions
@@ -68,7 +68,7 @@ struct Inspect: ParsableCommand {
             + (r.nominalRateHz.map { String(format: ", nominal %g Hz", $0) } ?? ""))
       out("rate from:       \(r.rateSource ?? "the file's header")")
       out(String(format: "duration:        %.3f s, %d samples from %d records", r.durationS, r.samples, r.records))
-      out("gaps:            \(r.gaps.isEmpty ? "none" : r.gaps.map { String(format: "%.3f s at %.3f s", $0.durationS, $0.startS) }.joined(separator: "; "))")
+      out("gaps:            \(gapSummary(r.gaps))")
       out("clipped samples: \(r.clippedSamples)")
       if r.skippedBlocks > 0 { out("skipped blocks:  \(r.skippedBlocks) at byte offsets \(r.skippedBlockOffsets.map(String.init).joined(separator: ", "))" + (r.skippedBlockOffsets.count < r.skippedBlocks ? " (the first \(r.skippedBlockOffsets.count))" : "")) }
       for w in r.warnings { out("warning:         \(w)") }

@@ -57,7 +57,7 @@ public struct CohortInput: Codable, Sendable, Hashable {
   public var reportName: String {
     // At most 200 bytes of the base name: with the hash and `.json` the
     // name stays under NAME_MAX (255) however long the input's name.
-    let base = shortenedName(((path as NSString).lastPathComponent as NSString).deletingPathExtension, maxBytes: 200)
+    let base = shortenedName(((nameInsideGzip(path) as NSString).lastPathComponent as NSString).deletingPathExtension, maxBytes: 200)
     var h = SHA256()
     h.update(Array(path.utf8))
     return base + "-" + h.finalize().prefix(12)
@@ -292,7 +292,7 @@ public func planCohort(inputs: [String], settings: InputSettings, overrides: Ove
   let results = Mutex<[Result<(String, Int, Double), IngestError>?]>(Array(repeating: nil, count: paths.count))
   let skippedBecause = Mutex<[String?]>(Array(repeating: nil, count: paths.count))
   parallelForEach(paths.count, jobs: jobs) { i in
-    let ext = (paths[i] as NSString).pathExtension.lowercased()
+    let ext = recordingExtension(of: paths[i])
     if inFolder[i], settingsOf[i].streamProtocol == nil, ["csv", "tsv", "txt"].contains(ext) {
       do { _ = try settingsOf[i].open(paths[i]) } catch {
         if let why = notARecordingReason(error, path: paths[i], settings: settingsOf[i]) {
@@ -326,7 +326,8 @@ public func planCohort(inputs: [String], settings: InputSettings, overrides: Ove
     }
     let (hex, bytes, mtime) = try r!.get()
     let options = settingsOf[i]
-    let ext = (paths[i] as NSString).pathExtension.lowercased()
+    let ext = (paths[i] as NSString).pathExtension.lowercased() == "gz" ? recordingExtension(of: paths[i]) + ".gz"
+      : (paths[i] as NSString).pathExtension.lowercased()
     let type = options.streamProtocol.map { "stream-" + $0.lowercased() } ?? (ext.isEmpty ? "unknown" : ext)
     out.append(CohortInput(index: out.count, path: paths[i], type: type, bytes: bytes, modifiedUnixS: mtime, sha256: hex, options: options))
   }

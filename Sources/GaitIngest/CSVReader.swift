@@ -234,6 +234,7 @@ public final class CSVReader: SampleSource {
     }
     headerNames = headerLine.map { fieldsOf($0.bytes) } ?? (1...fieldCount).map { "column\($0)" }
     pendingLines = Array(sniffed[firstData...])
+    let actiLife = try ActiLifePreamble(sniffed[..<(headerLine == nil ? firstData : firstData - 1)])  // ActiLifeCSV.swift
 
     // Column mapping.
     var mapping: [Channel: Int] = [:]
@@ -334,7 +335,7 @@ public final class CSVReader: SampleSource {
       case .metresPerSecondSquared: return .metresPerSecondSquared
       default: return nil
       }
-    }
+    } ?? actiLife?.unit
     let unit: AccelerationUnit
     if let u = options.units {
       unit = u
@@ -380,7 +381,7 @@ public final class CSVReader: SampleSource {
 
     // Time base.
     let timeColumn = mapping[.time]
-    let stated = statedRate(in: sniffed[..<(headerLine.map { _ in firstData - 1 } ?? firstData)])
+    let stated = statedRate(in: sniffed[..<(headerLine.map { _ in firstData - 1 } ?? firstData)]) ?? actiLife?.stated
     var rate: Double
     if let r = options.rateHz ?? (counterColumn != nil ? stated?.hz : nil) {
       guard r.isFinite, r > 0 else {
@@ -473,6 +474,7 @@ public final class CSVReader: SampleSource {
       throw IngestError(.badTimestamps, "the timestamps give an impossible sample rate of \(rate) Hz; pass --rate HZ")
     }
     info.sampleRateHz = rate
+    actiLife?.apply(to: &report, info: &info, usesTimestamps: useTimestamps, unitsFromOption: options.units != nil)
     info.frame = hasSensorAxes ? .sensor : .body
     info.hasMediolateral = !bodyFrameTwoAxis
     info.hasGyroscope = hasGyro
@@ -1012,6 +1014,8 @@ struct LineReader {
   private var checkedTerminator = false
   /// The line end: LF (CRLF lines lose their CR), or CR for CR-only files.
   private var terminator: Int32 = 0x0A
+  /// Inflates the file when it is gzip (Gzip.swift).
+  private var gzip: GzipReader?
   static let chunk = 1 << 20
   static let maxLine = 1 << 20
 
@@ -1038,10 +1042,11 @@ struct LineReader {
     guard fd >= 0 else {
       throw IngestError(.unreadable, "cannot open: \(String(cString: strerror(errno))); check its permissions", path: path)
     }
+    if startsWithGzipMagic(fd: fd) { gzip = try GzipReader(fd: fd, path: path) }
     // Small files get a small buffer (a batch of many short exports, and
     // the csv fuzz target, paid 2 MiB each); it grows when a file needs it.
     var st = stat()
-    let size = fstat(fd, &st) == 0 ? Int(st.st_size) : Self.chunk * 2
+    let size = fstat(fd, &st) == 0 ? Int(st.st_size) * (gzip == nil ? 1 : 8) : Self.chunk * 2
     buffer = [UInt8](repeating: 0, count: min(Self.chunk * 2, max(1 << 16, size + 1)))
   }
 
@@ -1056,7 +1061,7 @@ struct LineReader {
     }
     if end == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: Self.chunk)) }
     let capacity = buffer.count - end
-    let n = buffer.withUnsafeMutableBufferPointer { p in read(fd, p.baseAddress! + end, capacity) }
+    let n = try buffer.withUnsafeMutableBufferPointer { p in try gzip?.read(into: p.baseAddress! + end, count: capacity) ?? read(fd, p.baseAddress! + end, capacity) }
     if n < 0 { throw IngestError(.unreadable, "read failed: \(String(cString: strerror(errno)))") }
     if n == 0 { eof = true }
     end += n

@@ -570,6 +570,7 @@ func isFITActivity(path: String) -> Bool {
 
 /// Opens any supported recording by extension and magic bytes.
 public func openRecording(path: String, options: CSVOptions = CSVOptions()) throws -> any SampleSource {
+  if isGzipFile(path: path) { return try openGzipRecording(path: path, options: options) }
   if path.lowercased().hasSuffix(".fit") || isFITActivity(path: path) {
     throw IngestError(.noRawSamples,
       "this is a FIT activity (a Garmin, Coros or Stryd watch or pod file): it stores the device's own per-second "

@@ -11,7 +11,7 @@ import GaitIngest
 import GaitReport
 import Synchronization
 
-/// File extensions a folder scan picks up as recordings.
+/// File extensions a folder scan picks up as recordings, also gzip-compressed (`run.csv.gz`).
 public let recordingExtensions: Set<String> = ["csv", "tsv", "txt", "glb", "cwa", "gt3x"]
 
 /// Every recording below `dir` (by extension, hidden files left out), sorted
@@ -31,7 +31,7 @@ public func recordingFiles(in dir: String, skipped: inout [SkippedFile]) -> [Str
   var out: [String] = []
   while let rel = e.nextObject() as? String {
     let full = (dir as NSString).appendingPathComponent(rel)
-    guard recordingExtensions.contains((rel as NSString).pathExtension.lowercased()),
+    guard recordingExtensions.contains(recordingExtension(of: rel)),
           !(rel as NSString).lastPathComponent.hasPrefix(".") else { continue }
     var st = stat()
     guard stat(full, &st) == 0 else { continue }
@@ -244,7 +244,7 @@ func isNotARecording(_ e: IngestError) -> Bool {
 /// recording and the error is a real failure. Only text files read without
 /// a stream protocol are judged. `cohort plan` and `analyze FOLDER` share it.
 public func notARecordingReason(_ error: any Error, path: String, settings: InputSettings) -> String? {
-  guard settings.streamProtocol == nil, ["csv", "tsv", "txt"].contains((path as NSString).pathExtension.lowercased()),
+  guard settings.streamProtocol == nil, ["csv", "tsv", "txt"].contains(recordingExtension(of: path)),
         let e = error as? IngestError, isNotARecording(e) else { return nil }
   return e.message
 }
