@@ -41,11 +41,10 @@ struct SegmentWorkspace {
   private var hann: [Float] = []  // the Hann window of the last length used
   private var fft: RealFFT?
   // The window and transform of the other length in use (a segment and its
-  // local sub-windows alternate), and the sub-window's samples: reused, so
+  // local sub-windows alternate): reused, so
   // the local period estimate neither plans nor allocates per call.
   private var spareHann: [Float] = []
   private var spareFFT: RealFFT?
-  private var subWindow: [Float] = []
   private var levelScratch: [Float] = []
   private var intervalScratch: [Double] = []
   /// Step periods around the sub-windows' centres (LocalPeriod.swift),
@@ -75,16 +74,12 @@ struct SegmentWorkspace {
     // One pass: sums for the mean, and |a|.
     if magnitude.count != n { magnitude = [Float](repeating: 0, count: n) }
     var sx: Float = 0, sy: Float = 0, sz: Float = 0
-    rawX.withUnsafeBufferPointer { x in
-      rawY.withUnsafeBufferPointer { y in
-        rawZ.withUnsafeBufferPointer { z in
-          magnitude.withUnsafeMutableBufferPointer { m in
-            for i in 0..<n {
-              let a = x[i], b = y[i], c = z[i]
-              sx += a; sy += b; sz += c
-              m[i] = (a * a + b * b + c * c).squareRoot()
-            }
-          }
+    withBuffers(rawX, rawY, rawZ) { x, y, z in
+      magnitude.withUnsafeMutableBufferPointer { m in
+        for i in 0..<n {
+          let a = x[i], b = y[i], c = z[i]
+          sx += a; sy += b; sz += c
+          m[i] = (a * a + b * b + c * c).squareRoot()
         }
       }
     }
@@ -107,16 +102,12 @@ struct SegmentWorkspace {
     let e1 = normalize(cross(g, helper))
     let e2 = cross(g, e1)
     var c11: Float = 0, c22: Float = 0, c12: Float = 0, m1: Float = 0, m2: Float = 0
-    rawX.withUnsafeBufferPointer { x in
-      rawY.withUnsafeBufferPointer { y in
-        rawZ.withUnsafeBufferPointer { z in
-          for i in 0..<n {
-            let h1 = x[i] * e1.x + y[i] * e1.y + z[i] * e1.z
-            let h2 = x[i] * e2.x + y[i] * e2.y + z[i] * e2.z
-            m1 += h1; m2 += h2
-            c11 += h1 * h1; c22 += h2 * h2; c12 += h1 * h2
-          }
-        }
+    withBuffers(rawX, rawY, rawZ) { x, y, z in
+      for i in 0..<n {
+        let h1 = x[i] * e1.x + y[i] * e1.y + z[i] * e1.z
+        let h2 = x[i] * e2.x + y[i] * e2.y + z[i] * e2.z
+        m1 += h1; m2 += h2
+        c11 += h1 * h1; c22 += h2 * h2; c12 += h1 * h2
       }
     }
     m1 /= count; m2 /= count
@@ -138,19 +129,15 @@ struct SegmentWorkspace {
       mediolateral = vertical
     }
     let (u, f) = (up, forward)
-    rawX.withUnsafeBufferPointer { x in
-      rawY.withUnsafeBufferPointer { y in
-        rawZ.withUnsafeBufferPointer { z in
-          vertical.withUnsafeMutableBufferPointer { v in
-            anteroposterior.withUnsafeMutableBufferPointer { a in
-              mediolateral.withUnsafeMutableBufferPointer { m in
-                for i in 0..<n {
-                  let px = x[i], py = y[i], pz = z[i]
-                  v[i] = px * u.x + py * u.y + pz * u.z
-                  a[i] = px * f.x + py * f.y + pz * f.z
-                  m[i] = px * right.x + py * right.y + pz * right.z
-                }
-              }
+    withBuffers(rawX, rawY, rawZ) { x, y, z in
+      vertical.withUnsafeMutableBufferPointer { v in
+        anteroposterior.withUnsafeMutableBufferPointer { a in
+          mediolateral.withUnsafeMutableBufferPointer { m in
+            for i in 0..<n {
+              let px = x[i], py = y[i], pz = z[i]
+              v[i] = px * u.x + py * u.y + pz * u.z
+              a[i] = px * f.x + py * f.y + pz * f.z
+              m[i] = px * right.x + py * right.y + pz * right.z
             }
           }
         }
@@ -237,7 +224,7 @@ struct SegmentWorkspace {
     var mean: Float = 0
     for x in signal { mean += x }
     mean /= Float(max(signal.count, 1))
-    return autocorrelation(signal, mean: mean, lag: Int(lag.rounded()))
+    return signal.withUnsafeBufferPointer { Self.autocorrelation($0, mean: mean, lag: Int(lag.rounded())) }
   }
 
   /// Zero-phase low-pass of the body-frame signals and the magnitude.
@@ -293,23 +280,29 @@ struct SegmentWorkspace {
   /// Moe-Nilssen & Helbostad 2004) to catch a half or double rate, then
   /// refined by parabolic interpolation of the log power.
   mutating func stepPeriod(_ model: PeriodicityModel, in range: Range<Int>? = nil) -> Double? {
-    if let range {
-      subWindow.removeAll(keepingCapacity: true)
-      subWindow.append(contentsOf: signal(model.signal)[range])
-    }
-    let source = range == nil ? signal(model.signal) : subWindow
+    // The samples are read in place (a sub-window is not copied).
+    let samples = signal(model.signal)
+    let range = range ?? samples.indices
+    return samples.withUnsafeBufferPointer { stepPeriod(model, of: UnsafeBufferPointer(rebasing: $0[range])) }
+  }
+
+  /// ``stepPeriod(_:in:)`` of the samples `source`.
+  private mutating func stepPeriod(_ model: PeriodicityModel, of source: UnsafeBufferPointer<Float>) -> Double? {
     let n = source.count
     guard n >= Int(2 * rateHz) else { return nil }
     // Levels for the activity gate and the hump count, from every second
-    // sample (coarse levels suffice) in a reused buffer.
+    // sample (coarse levels suffice) in a reused buffer (grown, never
+    // shrunk; its first `(n + 1) / 2` elements are this call's).
     var levels: (low: Float, top: Float)?
     if model.fundamental == .step {
-      levelScratch.removeAll(keepingCapacity: true)
-      for i in stride(from: 0, to: n, by: 2) { levelScratch.append(source[i]) }
-      levels = levelScratch.withUnsafeMutableBufferPointer {
+      let half = (n + 1) / 2
+      if levelScratch.count < half { levelScratch = [Float](repeating: 0, count: half) }
+      levels = levelScratch.withUnsafeMutableBufferPointer { all in
+        let l = UnsafeMutableBufferPointer(rebasing: all[0..<half])
+        for k in 0..<half { l[k] = source[2 * k] }
         var settled = -1  // the 99th percentile is searched above the lower level
-        let low = Statistics.interpolatedQuantile($0, model.humpLowQuantile, settled: &settled)
-        return (low, Statistics.interpolatedQuantile($0, 0.99, settled: &settled))
+        let low = Statistics.interpolatedQuantile(l, model.humpLowQuantile, settled: &settled)
+        return (low, Statistics.interpolatedQuantile(l, 0.99, settled: &settled))
       }
     }
     // Activity gate: rest (standing, sitting) has no gait period.
@@ -325,15 +318,20 @@ struct SegmentWorkspace {
         hann = (0..<n).map { i in 0.5 - 0.5 * cos(2 * Float.pi * Float(i) / Float(n - 1)) }
       }
     }
-    windowed.removeAll(keepingCapacity: true)
-    for i in 0..<n { windowed.append((source[i] - mean) * hann[i]) }
+    // The windowed samples: the first n elements of a reused buffer.
+    if windowed.count < n { windowed = [Float](repeating: 0, count: n) }
+    windowed.withUnsafeMutableBufferPointer { w in
+      hann.withUnsafeBufferPointer { h in
+        for i in 0..<n { w[i] = (source[i] - mean) * h[i] }
+      }
+    }
     var size = 1
     while size < n { size <<= 1 }  // next power of two; the peak is interpolated
     if fft?.count != size {
       swap(&fft, &spareFFT)
       if fft?.count != size { fft = RealFFT(count: size) }
     }
-    windowed.withUnsafeBufferPointer { fft!.powerSpectrum(of: $0, into: &spectrum) }
+    windowed.withUnsafeBufferPointer { fft!.powerSpectrum(of: UnsafeBufferPointer(rebasing: $0[0..<n]), into: &spectrum) }
     let binHz = rateHz / Double(size)
     let band = model.bandHz
     let lo = max(1, Int(band.lowerBound / binHz)), hi = min(spectrum.count - 2, Int(band.upperBound / binHz))
@@ -352,12 +350,12 @@ struct SegmentWorkspace {
     // spectrum found, and the segment was dropped as aperiodic).
     // The same lag is asked for up to three times: each is computed once
     // (kept in registers, no allocation).
-    let this = self
+    let win = windowed  // a reference, not a copy: nothing below writes it
     var memoLags = SIMD8<Int>(repeating: -1), memoValues = SIMD8<Double>(), memoCount = 0
     func at(_ lag: Double) -> Double {
       let l = Int(lag.rounded())
       for k in 0..<memoCount where memoLags[k] == l { return memoValues[k] }
-      let v = this.autocorrelation(this.windowed, mean: 0, lag: l)
+      let v = win.withUnsafeBufferPointer { Self.autocorrelation(UnsafeBufferPointer(rebasing: $0[0..<n]), mean: 0, lag: l) }
       if memoCount < 8 { memoLags[memoCount] = l; memoValues[memoCount] = v; memoCount += 1 }
       return v
     }
@@ -395,7 +393,7 @@ struct SegmentWorkspace {
   /// (its 99th percentile) after a drop to `low` (a Schmitt trigger, so
   /// the two humps of one stance count once). Intervals over three periods
   /// (pauses) are ignored; `nil` with fewer than four intervals.
-  mutating func medianHumpInterval(_ x: [Float], period: Double, low: Float, top: Float, model: PeriodicityModel) -> Double? {
+  mutating func medianHumpInterval(_ x: UnsafeBufferPointer<Float>, period: Double, low: Float, top: Float, model: PeriodicityModel) -> Double? {
     let high = low + Float(model.humpLevel) * (top - low)
     var armed = false
     var last: Int?
@@ -412,38 +410,43 @@ struct SegmentWorkspace {
   }
 
   /// The fraction of samples of `x` (m/s²) below the flight level.
-  func flightFraction(_ x: [Float], model: PeriodicityModel) -> Double {
+  func flightFraction(_ x: UnsafeBufferPointer<Float>, model: PeriodicityModel) -> Double {
     let level = Float(model.flightG) * standardGravity
     var count = 0
     for v in x where v < level { count += 1 }
     return Double(count) / Double(max(1, x.count))
   }
 
-  private func autocorrelation(_ x: [Float], mean: Float, lag: Int) -> Double {
-    let n = x.count
+  private static func autocorrelation(_ p: UnsafeBufferPointer<Float>, mean: Float, lag: Int) -> Double {
+    let n = p.count
     guard lag > 0, lag < n / 2 else { return 0 }
     // Eight float lanes; each lane sums ≤ n/8 products of O(1) values.
-    return x.withUnsafeBufferPointer { p -> Double in
-      var num = SIMD8<Float>(), d0 = SIMD8<Float>(), d1 = SIMD8<Float>()
-      let m = SIMD8<Float>(repeating: mean)
-      let count = n - lag
-      var i = 0
-      while i + 8 <= count {
-        let a = SIMD8<Float>(p[i], p[i + 1], p[i + 2], p[i + 3], p[i + 4], p[i + 5], p[i + 6], p[i + 7]) - m
-        let j = i + lag
-        let b = SIMD8<Float>(p[j], p[j + 1], p[j + 2], p[j + 3], p[j + 4], p[j + 5], p[j + 6], p[j + 7]) - m
-        num += a * b; d0 += a * a; d1 += b * b
-        i += 8
-      }
-      var sn = Double(num.sum()), s0 = Double(d0.sum()), s1 = Double(d1.sum())
-      while i < count {
-        let a = Double(p[i] - mean), b = Double(p[i + lag] - mean)
-        sn += a * b; s0 += a * a; s1 += b * b
-        i += 1
-      }
-      return sn / max((s0 * s1).squareRoot(), 1e-12)
+    var num = SIMD8<Float>(), d0 = SIMD8<Float>(), d1 = SIMD8<Float>()
+    let m = SIMD8<Float>(repeating: mean)
+    let count = n - lag
+    var i = 0
+    while i + 8 <= count {
+      let a = SIMD8<Float>(p[i], p[i + 1], p[i + 2], p[i + 3], p[i + 4], p[i + 5], p[i + 6], p[i + 7]) - m
+      let j = i + lag
+      let b = SIMD8<Float>(p[j], p[j + 1], p[j + 2], p[j + 3], p[j + 4], p[j + 5], p[j + 6], p[j + 7]) - m
+      num += a * b; d0 += a * a; d1 += b * b
+      i += 8
     }
+    var sn = Double(num.sum()), s0 = Double(d0.sum()), s1 = Double(d1.sum())
+    while i < count {
+      let a = Double(p[i] - mean), b = Double(p[i + lag] - mean)
+      sn += a * b; s0 += a * a; s1 += b * b
+      i += 1
+    }
+    return sn / max((s0 * s1).squareRoot(), 1e-12)
   }
+}
+
+/// `body` with the storage of three arrays (the raw axes), read-only.
+@inline(__always)
+private func withBuffers<R>(_ x: [Float], _ y: [Float], _ z: [Float],
+                            _ body: (UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>) -> R) -> R {
+  x.withUnsafeBufferPointer { px in y.withUnsafeBufferPointer { py in z.withUnsafeBufferPointer { pz in body(px, py, pz) } } }
 }
 
 @inline(__always) func dot(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> Float { (a * b).sum() }
