@@ -41,7 +41,8 @@ else
 fi
 
 echo "== Instruction count (callgrind)"
-swift build -c release --product gaitline 2>&1 | grep -E "error|warning: " || true
+# The release binary as documented (README): Swift runtime and Foundation linked statically.
+swift build -c release --static-swift-stdlib --product gaitline 2>&1 | grep -E "error|warning: " || true
 bin=.build/release/gaitline
 work=$(mktemp -d)
 "$bin" simulate --out "$work/min10.csv" --seconds 600 --rate 100

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build -c release --product gaitline 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
+swift build -c release --static-swift-stdlib --product gaitline 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
 bin=.build/release/gaitline
 echo "== One raw 3-axis sacrum recording (512 Hz, m/s²): summary, JSON report, per-step CSV"
 "$bin" analyze SampleData/alcantara-sacrum-run/sample_test_raw.csv \

@@ -17,7 +17,7 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import skdh" 2>/dev/n
   "$venv/bin/pip" install -q scikit-digital-health
 fi
 bin=.build/release/gaitline
-[ -x "$bin" ] || swift build -c release --product gaitline 2>&1 | grep -E "error|warning: " || true
+[ -x "$bin" ] || swift build -c release --static-swift-stdlib --product gaitline 2>&1 | grep -E "error|warning: " || true
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$bin" simulate --out "$work/hour1.csv" --seconds 3600 --rate 100 >/dev/null

@@ -13,6 +13,7 @@ import Synchronization
 
 struct Analyze: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "analyze",
     abstract: "Find every step and measure running form; write a JSON report.",
     discussion: """
       One input: prints a summary and writes --json/--steps-csv/--html if asked. Several inputs, \

@@ -12,6 +12,7 @@ import GaitScoring
 
 struct Cohort: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "cohort",
     abstract: "Analyse a cohort of many recordings as shards (Slurm job arrays); see docs/COHORTS.md.",
     discussion: """
       plan → a manifest of every input (size, SHA-256, options); `analyze --manifest M --shard I/N \
@@ -22,6 +23,7 @@ struct Cohort: ParsableCommand {
 
   struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "plan",
       abstract: "List every input with its size, content hash and options, in a fixed order.")
 
     @Argument(help: "Recordings, or folders searched recursively for .csv .tsv .txt .glb .cwa .gt3x.")
@@ -70,6 +72,7 @@ struct Cohort: ParsableCommand {
 
   struct Slurm: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "slurm",
       abstract: "Print (or submit) the sbatch script of a job array, one task per shard.",
       discussion: """
         The script pins the shard count, so `sbatch --array=3 SCRIPT` resubmits task 3 alone; a \
@@ -207,6 +210,7 @@ struct Cohort: ParsableCommand {
 
   struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "status",
       abstract: "Show done, failed, stale and missing inputs of a cohort output folder.",
       discussion: "Exit status 0 when every input has a current report or a recorded error, else 1.")
 
@@ -258,6 +262,7 @@ struct Cohort: ParsableCommand {
 
   struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "merge",
       abstract: "One table of every run (or running bout), plus a table of failures.",
       discussion: "Exit status 0 when the cohort is complete, 1 when inputs are missing or stale (the tables are written anyway).")
 

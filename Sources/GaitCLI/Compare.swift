@@ -6,6 +6,7 @@ import GaitReport
 
 struct Compare: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "compare",
     abstract: "Show a Garmin/Stryd FIT activity's running dynamics beside gaitline's report of the same run.",
     discussion: """
       FIT stores cadence in strides/min; it is shown here in steps/min (both feet), as gaitline \

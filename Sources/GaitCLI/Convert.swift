@@ -7,6 +7,7 @@ import GaitReport
 
 struct Convert: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "convert",
     abstract: "Write any readable recording as .glb or as canonical CSV (time_s,ax,ay,az in m/s², gx,gy,gz in rad/s).",
     discussion: "The output type follows OUT's extension: .glb, or .csv. Samples stream through; memory stays flat.")
 

@@ -10,6 +10,7 @@ import GaitScoring
 
 struct Evaluate: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "evaluate",
     abstract: "Compare detected steps with a lab reference (force plate, insoles, motion capture).",
     discussion: """
       --truth is a CSV with ic_time_s (and optionally tc_time_s) in seconds from the recording's \

@@ -7,6 +7,7 @@ import GaitReport
 
 struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "inspect",
     abstract: "Show how a recording is read: format, columns, units, rate, duration, gaps, clipping.")
 
   @Argument(help: ArgumentHelp("A recording: a .csv/.tsv/.txt text export (also gzip-compressed, .csv.gz), .glb, Axivity .cwa, ActiGraph .gt3x, or a captured serial stream with --protocol.",

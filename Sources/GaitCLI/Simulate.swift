@@ -9,6 +9,7 @@ import GaitStream
 
 struct Simulate: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "simulate",
     abstract: "Generate a synthetic run with exactly known steps (for trying gaitline, tests and benchmarks).",
     discussion: """
       Writes --out as CSV (time_s,ax,ay,az in m/s²) or .glb, by extension. The vertical force \

@@ -12,6 +12,7 @@ import GaitStream
 
 struct Stream: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "stream",
     abstract: "Analyse a sensor live from a serial port (USB serial, /dev/ttyUSB0, /dev/ttyACM0).",
     discussion: """
       The live path runs the same analysis as `analyze`. --record PATH.raw keeps every byte received \

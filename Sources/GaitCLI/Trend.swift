@@ -7,6 +7,7 @@ import GaitScoring
 
 struct Trend: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "trend",
     abstract: "A runner's metrics and flags over dates, from their JSON reports, with training-load checks.",
     discussion: """
       Give the reports of one runner (`analyze --json`, or the folder of a batch). Runs are put in \

@@ -124,7 +124,17 @@ public struct RunSummary: Sendable, Hashable {
     // same order): one array alive at a time, not thirteen (13 MB for the
     // 100 000 steps of a 10-hour run, at the process's memory peak).
     let counted = all.lazy.filter { !onlyRunning || $0.running }
-    func distribution(_ value: @escaping (Step) -> Double?) -> Distribution? { Distribution(counted.compactMap(value)) }
+    let countedSteps = onlyRunning ? all.reduce(0) { $0 + ($1.running ? 1 : 0) } : all.count
+    // A plain loop into one array: a lazy filter-compactMap chain through
+    // key paths cost more than the quantiles themselves.
+    func distribution(_ value: (Step) -> Double?) -> Distribution? {
+      var values: [Double] = []
+      values.reserveCapacity(countedSteps)
+      for st in all where !onlyRunning || st.running {
+        if let v = value(st) { values.append(v) }
+      }
+      return Distribution(values)
+    }
     var leftContact: [Double] = [], rightContact: [Double] = []
     var shockClipped = 0
     for st in counted {
@@ -133,19 +143,19 @@ public struct RunSummary: Sendable, Hashable {
       }
       if st.tibialShockClipped == true { shockClipped += 1 }
     }
-    tibialShockG = distribution(\.tibialShockG)
-    tibialShockRateGps = distribution(\.tibialShockRateGps)
+    tibialShockG = distribution { $0.tibialShockG }
+    tibialShockRateGps = distribution { $0.tibialShockRateGps }
     tibialShockClippedSteps = shockClipped
     cadenceSpm = distribution { st in st.stepTimeMs.map { 60_000 / $0 } }
     cadenceSpectralSpm = Statistics.median(segments.compactMap(\.cadenceSpectralSpm))
-    stepTimeMs = distribution(\.stepTimeMs)
-    groundContactMs = distribution(\.groundContactMs)
-    flightMs = distribution(\.flightMs)
-    dutyFactor = distribution(\.dutyFactor)
-    verticalOscillationCm = distribution(\.verticalOscillationCm)
-    lateralSwayCm = distribution(\.lateralSwayCm)
-    brakingMps = distribution(\.brakingMps)
-    impactG = distribution(\.impactG)
+    stepTimeMs = distribution { $0.stepTimeMs }
+    groundContactMs = distribution { $0.groundContactMs }
+    flightMs = distribution { $0.flightMs }
+    dutyFactor = distribution { $0.dutyFactor }
+    verticalOscillationCm = distribution { $0.verticalOscillationCm }
+    lateralSwayCm = distribution { $0.lateralSwayCm }
+    brakingMps = distribution { $0.brakingMps }
+    impactG = distribution { $0.impactG }
     let gaitSegments = segments.filter { $0.steps > 0 }
     // Lean relative to standing when the recording has a still stance
     // (the mounting tilt found in standing, Moe-Nilssen 1998; docs/EVIDENCE.md);

@@ -186,14 +186,31 @@ func svgSeries(id: String, title: String, unit: String, points: [(Double, Double
     let stride = max(1, (points.count + 799) / 800)
     let faint = points.count > 200 ? " faint" : ""
     for k in Swift.stride(from: 0, to: points.count, by: stride) {
-      svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.8\" class=\"dot%@\"/>", X(points[k].0), Y(points[k].1), faint)
+      svg += "<circle cx=\""
+      appendFixed(X(points[k].0), digits: 1, to: &svg)
+      svg += "\" cy=\""
+      appendFixed(Y(points[k].1), digits: 1, to: &svg)
+      svg += "\" r=\"1.8\" class=\"dot" + faint + "\"/>"
     }
   }
   if line.count > 1 {
-    svg += "<polyline class=\"line\" points=\"" + line.map { String(format: "%.1f,%.1f", X($0.0), Y($0.1)) }.joined(separator: " ") + "\"/>"
+    svg += "<polyline class=\"line\" points=\""
+    for (k, p) in line.enumerated() {
+      if k > 0 { svg += " " }
+      appendFixed(X(p.0), digits: 1, to: &svg)
+      svg += ","
+      appendFixed(Y(p.1), digits: 1, to: &svg)
+    }
+    svg += "\"/>"
   }
   if perSegment {
-    for p in line { svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" class=\"dot strong\"/>", X(p.0), Y(p.1)) }
+    for p in line {
+      svg += "<circle cx=\""
+      appendFixed(X(p.0), digits: 1, to: &svg)
+      svg += "\" cy=\""
+      appendFixed(Y(p.1), digits: 1, to: &svg)
+      svg += "\" r=\"2.5\" class=\"dot strong\"/>"
+    }
   }
   svg += "</g></svg>"
   return "<figure class=\"chart\" id=\"\(id)\">\(svg)</figure>"

@@ -51,8 +51,9 @@ public indirect enum JSONValue: Sendable, Equatable {
   }
 
   private func write(into out: inout String, level: Int, pretty: Bool) {
-    let pad = pretty ? String(repeating: "  ", count: level + 1) : ""
-    let closePad = pretty ? String(repeating: "  ", count: level) : ""
+    // The indentation, only for containers (most values are scalars).
+    var pad: String { pretty ? String(repeating: "  ", count: level + 1) : "" }
+    var closePad: String { pretty ? String(repeating: "  ", count: level) : "" }
     let nl = pretty ? "\n" : ""
     switch self {
     case .null: out += "null"
@@ -68,8 +69,9 @@ public indirect enum JSONValue: Sendable, Equatable {
         return
       }
       out += "[" + nl
+      let indent = pad
       for (k, item) in items.enumerated() {
-        out += pad
+        out += indent
         item.write(into: &out, level: level + 1, pretty: pretty)
         out += k + 1 < items.count ? "," + nl : nl
       }
@@ -77,8 +79,9 @@ public indirect enum JSONValue: Sendable, Equatable {
     case .object(let pairs):
       if pairs.isEmpty { out += "{}"; return }
       out += "{" + nl
+      let indent = pad
       for (k, (key, value)) in pairs.enumerated() {
-        out += pad + JSONValue.quote(key) + (pretty ? ": " : ":")
+        out += indent + JSONValue.quote(key) + (pretty ? ": " : ":")
         value.write(into: &out, level: level + 1, pretty: pretty)
         out += k + 1 < pairs.count ? "," + nl : nl
       }
@@ -87,6 +90,8 @@ public indirect enum JSONValue: Sendable, Equatable {
   }
 
   static func quote(_ s: String) -> String {
+    // Most keys and values need no escape.
+    if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) { return "\"" + s + "\"" }
     var r = "\""
     for u in s.unicodeScalars {
       switch u {

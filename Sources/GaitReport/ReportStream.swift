@@ -155,17 +155,7 @@ struct ByteWriter: ~Copyable {
   /// Writes the digits of `k`, at least `minDigits` of them (zero-padded),
   /// into reserved space.
   @inline(__always) private mutating func writeDigits(_ k: UInt64, minDigits: Int = 1) {
-    var n = 1, limit: UInt64 = 10
-    while n < 20, k >= limit { n += 1; limit &*= 10 }
-    if n < minDigits { n = minDigits }
-    let out = (base + count).assumingMemoryBound(to: UInt8.self)
-    var v = k, i = n
-    while i > 0 {
-      i -= 1
-      out[i] = UInt8(truncatingIfNeeded: v % 10) &+ 48
-      v /= 10
-    }
-    count += n
+    count += writeDecimalDigits(k, minDigits: minDigits, into: (base + count).assumingMemoryBound(to: UInt8.self))
   }
 
   /// 10^digits for 0...6.
@@ -230,27 +220,12 @@ struct ByteWriter: ~Copyable {
   /// binary value rounded half to even, `-0.0` for small negatives); near a
   /// tie, or for large values, through `String(format:)` itself.
   mutating func writeFixed(_ v: Double, digits: Int) throws {
-    guard v.isFinite, digits >= 1, digits <= 4 else { try writeFixedFallback(v, digits); return }
-    let scaled = v * Self.power(digits)
-    let a = abs(scaled)
-    // The product is within 1.2e-7 of the exact value below 10^9: unless the
-    // fraction is that close to one half, the rounding goes the same way.
-    guard a < 1e9 else { try writeFixedFallback(v, digits); return }
-    let whole = a.rounded(.down)
-    let f = a - whole
-    guard abs(f - 0.5) > 1e-6 else { try writeFixedFallback(v, digits); return }
-    let m = UInt64(whole) + (f > 0.5 ? 1 : 0)
-    try reserve(24)
-    if v.sign == .minus { base.storeBytes(of: UInt8(ascii: "-"), toByteOffset: count, as: UInt8.self); count += 1 }
-    let q = UInt64(Self.power(digits))
-    writeDigits(m / q)
-    base.storeBytes(of: UInt8(ascii: "."), toByteOffset: count, as: UInt8.self)
-    count += 1
-    writeDigits(m % q, minDigits: digits)
-  }
-
-  private mutating func writeFixedFallback(_ v: Double, _ digits: Int) throws {
-    try write(String(format: "%.\(digits)f", v))
+    try reserve(fixedTextCapacity)
+    if let n = formatFixed(v, digits: digits, into: (base + count).assumingMemoryBound(to: UInt8.self)) {
+      count += n
+    } else {
+      try write(String(format: "%.\(digits)f", v))
+    }
   }
 
   /// A JSON string with quotes and escapes.
@@ -261,6 +236,61 @@ struct ByteWriter: ~Copyable {
       try write(byte: UInt8(ascii: "\""))
     } else {
       try write(JSONValue.quote(s))
+    }
+  }
+}
+
+/// Bytes ``formatFixed(_:digits:into:)`` may write.
+let fixedTextCapacity = 24
+
+/// Writes `v` as `String(format: "%.<digits>f", v)` prints it (the exact
+/// binary value rounded half to even, `-0.0` for small negatives) into
+/// `out` (room for ``fixedTextCapacity`` bytes) and returns the byte count;
+/// `nil` (nothing written) near a tie, for large or non-finite values and
+/// for `digits` outside 1...4, which `String(format:)` itself must print.
+@inline(__always) func formatFixed(_ v: Double, digits: Int, into out: UnsafeMutablePointer<UInt8>) -> Int? {
+  guard v.isFinite, digits >= 1, digits <= 4 else { return nil }
+  let scaled = v * ByteWriter.power(digits)
+  let a = abs(scaled)
+  // The product is within 1.2e-7 of the exact value below 10^9: unless the
+  // fraction is that close to one half, the rounding goes the same way.
+  guard a < 1e9 else { return nil }
+  let whole = a.rounded(.down)
+  let f = a - whole
+  guard abs(f - 0.5) > 1e-6 else { return nil }
+  let m = UInt64(whole) + (f > 0.5 ? 1 : 0)
+  var n = 0
+  if v.sign == .minus { out[0] = UInt8(ascii: "-"); n = 1 }
+  let q = UInt64(ByteWriter.power(digits))
+  n += writeDecimalDigits(m / q, minDigits: 1, into: out + n)
+  out[n] = UInt8(ascii: ".")
+  n += 1
+  n += writeDecimalDigits(m % q, minDigits: digits, into: out + n)
+  return n
+}
+
+/// Writes the digits of `k`, at least `minDigits` of them (zero-padded),
+/// into `out`; returns their count.
+@inline(__always) func writeDecimalDigits(_ k: UInt64, minDigits: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
+  var n = 1, limit: UInt64 = 10
+  while n < 20, k >= limit { n += 1; limit &*= 10 }
+  if n < minDigits { n = minDigits }
+  var v = k, i = n
+  while i > 0 {
+    i -= 1
+    out[i] = UInt8(truncatingIfNeeded: v % 10) &+ 48
+    v /= 10
+  }
+  return n
+}
+
+/// Appends `v` to `s` as `String(format: "%.<digits>f", v)` would.
+func appendFixed(_ v: Double, digits: Int, to s: inout String) {
+  withUnsafeTemporaryAllocation(of: UInt8.self, capacity: fixedTextCapacity) { buf in
+    if let n = formatFixed(v, digits: digits, into: buf.baseAddress!) {
+      s += String(decoding: UnsafeBufferPointer(rebasing: buf[..<n]), as: UTF8.self)
+    } else {
+      s += String(format: "%.\(digits)f", v)
     }
   }
 }

@@ -176,28 +176,27 @@ public func textSummary(_ r: AnalysisResult) -> String {
   let name = (r.path as NSString).lastPathComponent
   lines.append("\(name): \(r.placement.rawValue) sensor (\(r.placementSource)), \(String(format: "%.4g", r.ingest.sampleRateHz)) Hz, \(String(format: "%.1f", r.ingest.durationS)) s, units \(r.ingest.unitsDetected)")
   lines.append("  steps \(s.steps) (\(s.runningSteps) running), metrics over \(s.basis == .running ? "running steps" : "all steps")")
-  func row(_ label: String, _ d: Distribution?, _ unit: String, _ digits: Int) {
-    guard let d else { lines.append("  \(label.padding(toLength: 22, withPad: " ", startingAt: 0)) n/a"); return }
-    let fmt = "%.\(digits)f"
-    lines.append("  \(label.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(format: fmt, d.median)) \(unit)  (p10 \(String(format: fmt, d.p10)), p90 \(String(format: fmt, d.p90)))")
-  }
-  row("cadence", s.cadenceSpm, "spm", 0)
-  row("ground contact", s.groundContactMs, "ms", 0)
-  row("flight", s.flightMs, "ms", 0)
-  row("duty factor", s.dutyFactor, "", 2)
+  // The metric rows: the common ones, then those of the placement.
+  var rows: [(label: String, value: Distribution?, unit: String, digits: Int)] = [
+    ("cadence", s.cadenceSpm, "spm", 0), ("ground contact", s.groundContactMs, "ms", 0),
+    ("flight", s.flightMs, "ms", 0), ("duty factor", s.dutyFactor, "", 2),
+  ]
   if r.placement == .hip {
-    row("vertical oscillation", s.verticalOscillationCm, "cm", 1)
-    row("trunk lean", s.trunkLeanDeg, "deg", 1)
-    row("lateral sway", s.lateralSwayCm, "cm", 1)
-    row("braking", s.brakingMps, "m/s", 2)
+    rows += [("vertical oscillation", s.verticalOscillationCm, "cm", 1), ("trunk lean", s.trunkLeanDeg, "deg", 1),
+             ("lateral sway", s.lateralSwayCm, "cm", 1), ("braking", s.brakingMps, "m/s", 2)]
   }
-  row("impact", s.impactG, "g", 1)
+  rows.append(("impact", s.impactG, "g", 1))
   if r.placement == .shank {
-    row("tibial shock", s.tibialShockG, "g", 1)
-    row("tibial shock rise", s.tibialShockRateGps, "g/s", 0)
-    if s.tibialShockClippedSteps > 0 {
-      lines.append("  tibial shock: \(s.tibialShockClippedSteps) step(s) hit the sensor's range; their peak is a lower bound")
-    }
+    rows += [("tibial shock", s.tibialShockG, "g", 1), ("tibial shock rise", s.tibialShockRateGps, "g/s", 0)]
+  }
+  for row in rows {
+    let label = row.label.padding(toLength: 22, withPad: " ", startingAt: 0)
+    guard let d = row.value else { lines.append("  \(label) n/a"); continue }
+    let fmt = "%.\(row.digits)f"
+    lines.append("  \(label) \(String(format: fmt, d.median)) \(row.unit)  (p10 \(String(format: fmt, d.p10)), p90 \(String(format: fmt, d.p90)))")
+  }
+  if r.placement == .shank, s.tibialShockClippedSteps > 0 {
+    lines.append("  tibial shock: \(s.tibialShockClippedSteps) step(s) hit the sensor's range; their peak is a lower bound")
   }
   if let b = s.gctBalanceLeftPct { lines.append("  GCT balance            \(String(format: "%.1f", b)) % left") }
   if let t = r.track { lines += trackSummaryLines(t) }

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 hours=${1:-24}
 scripts/setup.sh >/dev/null
-swift build -c release --product gaitline 2>&1 | grep -E "error:" && exit 1
+swift build -c release --static-swift-stdlib --product gaitline 2>&1 | grep -E "error:" && exit 1
 g=$PWD/.build/release/gaitline
 work=$(mktemp -d /tmp/gaitline-soak.XXXXXX)
 trap 'kill $emu $reader 2>/dev/null || true' EXIT
