@@ -52,7 +52,8 @@ private func readingHash(_ path: String, _ options: CSVOptions = CSVOptions()) -
     h.add(info.startTimeUnixS?.bitPattern ?? 1)
     h.add("\(info.frame) \(info.hasMediolateral) \(info.hasGyroscope)")
   } catch {
-    h.add("error: \(error)")
+    // Without the (temporary) path: the message, line and column.
+    h.add("error: " + "\(error)".replacingOccurrences(of: path, with: "INPUT"))
   }
   return String(h.value, radix: 16)
 }
