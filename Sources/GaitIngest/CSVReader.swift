@@ -695,15 +695,17 @@ public final class CSVReader: SampleSource {
     swap(&rs, &resampler)
     var i = 0, rows = 0
     let fieldCount = gyro6 ? 7 : 4
-    let fields = UnsafeMutablePointer<Double>.allocate(capacity: 8)
+    let fields = UnsafeMutablePointer<Double>.allocate(capacity: 8 + 20)
     defer { fields.deallocate() }
+    let powersOfTen = fields + 8
+    for k in 0..<20 { powersOfTen[k] = exactPowersOfTen[k] }
     while i < end {
       var j = i
       // The fields in one loop with one call of the number reader, so it
       // is inlined (seven call sites were not).
       var k = 0
       var complete = false
-      while let v = parsePlainDecimal(p, &j, end), j < end {
+      while let v = parsePlainDecimal(p, &j, end, powersOfTen: powersOfTen), j < end {
         fields[k] = v
         k &+= 1
         if k == fieldCount { complete = true; break }
@@ -712,7 +714,6 @@ public final class CSVReader: SampleSource {
       }
       guard complete else { break }
       let t = fields[0], x = fields[1], y = fields[2], z = fields[3]
-      let g = gyro6 ? SIMD3<Double>(fields[4], fields[5], fields[6]) : .zero
       if trailing, p[j] == delimiter {
         // Unused columns: the general path stops after the last used one.
         while p[j] != 0x0A { j += 1 }
@@ -721,9 +722,12 @@ public final class CSVReader: SampleSource {
         guard p[j] == 0x0A else { break }
       }
       if useTimestamps, t <= last { break }
-      let acc = SIMD3<Float>(Float(x), Float(y), Float(z)) * accScale
-      let gyro = gyro6 ? SIMD3<Float>(Float(g.x), Float(g.y), Float(g.z)) * gyroScale : .zero
-      clip.observe(acc)
+      // Lane by lane, the same float operations as the SIMD3 ones of
+      // consume(_:lineNumber:) (bit-identical), without shuffles and spills.
+      let ax = Float(x) * accScale, ay = Float(y) * accScale, az = Float(z) * accScale
+      var gx: Float = 0, gy: Float = 0, gz: Float = 0
+      if gyro6 { gx = Float(fields[4]) * gyroScale; gy = Float(fields[5]) * gyroScale; gz = Float(fields[6]) * gyroScale }
+      clip.observe(ax, ay, az)
       if useTimestamps {
         let dt = (t - last) * timeScale
         if dt <= gapLimit {
@@ -734,9 +738,9 @@ public final class CSVReader: SampleSource {
           seconds += dt
         }
         last = t
-        rs.push(timeS: (t - first) * timeScale, acc: acc, gyro: gyro)
+        rs.push(timeS: (t - first) * timeScale, ax, ay, az, gx, gy, gz, period: period, gapLimit: gapLimit)
       } else {
-        rs.appendDirect(acc: acc, gyro: gyro)
+        rs.emit(ax, ay, az, gx, gy, gz)
       }
       i = j + 1
       rows += 1
@@ -843,6 +847,18 @@ struct ClipCounter {
   private(set) var clipped = 0
   private static let limit: Float = 1.5 * standardGravity
 
+  /// ``observe(_:)`` of `SIMD3(x, y, z)`, the common case (all axes below
+  /// the limit) on scalars.
+  @inline(__always)
+  mutating func observe(_ x: Float, _ y: Float, _ z: Float) {
+    if Swift.abs(x) < Self.limit, Swift.abs(y) < Self.limit, Swift.abs(z) < Self.limit {
+      run = .zero
+      last = SIMD3(x, y, z)
+      return
+    }
+    observe(SIMD3(x, y, z))
+  }
+
   @inline(__always)
   mutating func observe(_ a: SIMD3<Float>) {
     // Almost every sample is below the limit on all axes: then every run
@@ -921,6 +937,54 @@ struct Resampler {
     nextIndex &+= 1
     emitted &+= 1
     if filled >= blockSize { cut() }
+  }
+
+  /// ``emit(_:_:)`` with the channels as scalars (the gyroscope ones are
+  /// ignored without a gyroscope).
+  @inline(__always)
+  mutating func emit(_ ax: Float, _ ay: Float, _ az: Float, _ gx: Float, _ gy: Float, _ gz: Float) {
+    if filled == 0 { blockStart = nextIndex }
+    let p = scratch.base + filled, c = scratch.capacity
+    p[0] = ax; p[c] = ay; p[2 &* c] = az
+    if hasGyro { p[3 &* c] = gx; p[4 &* c] = gy; p[5 &* c] = gz }
+    filled &+= 1
+    nextIndex &+= 1
+    emitted &+= 1
+    if filled >= blockSize { cut() }
+  }
+
+  /// ``push(timeS:acc:gyro:)`` for the CSV fast loop: `period` and
+  /// `gapLimit` computed once by the caller (`1 / rateHz` and
+  /// `CSVReader.gapFactor * period`, the same values), and the interpolation
+  /// lane by lane on scalars: the same float operations in the same order
+  /// as the SIMD3 ones, so the samples are bit-identical. The first sample
+  /// and a gap take ``push(timeS:acc:gyro:)``.
+  @inline(__always)
+  mutating func push(timeS t: Double, _ ax: Float, _ ay: Float, _ az: Float, _ gx: Float, _ gy: Float, _ gz: Float,
+                     period: Double, gapLimit: Double) {
+    let dt = t - previousT
+    if !hasPrevious || dt > gapLimit {
+      push(timeS: t, acc: SIMD3(ax, ay, az), gyro: SIMD3(gx, gy, gz))
+      return
+    }
+    let tolerance = 1e-6 * period
+    let prevT = previousT
+    let px = previousAcc.x, py = previousAcc.y, pz = previousAcc.z
+    let qx = previousGyro.x, qy = previousGyro.y, qz = previousGyro.z
+    while true {
+      let g = Double(nextIndex) * period
+      if g > t + tolerance { break }
+      let w = Float(max(0, min(1, (g - prevT) / dt)))
+      if hasGyro {
+        emit(px + (ax - px) * w, py + (ay - py) * w, pz + (az - pz) * w,
+             qx + (gx - qx) * w, qy + (gy - qy) * w, qz + (gz - qz) * w)
+      } else {
+        emit(px + (ax - px) * w, py + (ay - py) * w, pz + (az - pz) * w, 0, 0, 0)
+      }
+    }
+    previousT = t
+    previousAcc = SIMD3(ax, ay, az)
+    previousGyro = SIMD3(gx, gy, gz)
   }
 
   private mutating func cut() {

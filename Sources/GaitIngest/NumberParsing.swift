@@ -11,7 +11,7 @@ enum ParsedNumber {
 }
 
 /// Powers of ten that are exact in binary64.
-private let exactPowersOfTen: [Double] = (0...22).map { p in
+let exactPowersOfTen: [Double] = (0...22).map { p in
   var v = 1.0
   for _ in 0..<p { v *= 10 }
   return v
@@ -40,33 +40,10 @@ func parseNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
   var digits = 0
   var exponent = 0
   var sawDigit = false
-  while i < e {
-    let d = bytes[i] &- 0x30
-    if d < 10 {
-      sawDigit = true
-      if digits < 19 {
-        if mantissa != 0 || d != 0 { digits += 1 }
-        mantissa = mantissa &* 10 &+ UInt64(d)
-      } else {
-        exponent += 1
-      }
-      i += 1
-    } else { break }
-  }
+  readDigits(bytes, &i, e, fraction: false, &mantissa, &digits, &exponent, &sawDigit)
   if i < e, bytes[i] == separator || (decimalComma && bytes[i] == 0x2E) {
     i += 1
-    while i < e {
-      let d = bytes[i] &- 0x30
-      if d < 10 {
-        sawDigit = true
-        if digits < 19 {
-          if mantissa != 0 || d != 0 { digits += 1 }
-          mantissa = mantissa &* 10 &+ UInt64(d)
-          exponent -= 1
-        }
-        i += 1
-      } else { break }
-    }
+    readDigits(bytes, &i, e, fraction: true, &mantissa, &digits, &exponent, &sawDigit)
   }
   if !sawDigit { return classifyWord(bytes, i, e) }
   if i < e, bytes[i] == 0x65 || bytes[i] == 0x45 {
@@ -93,6 +70,29 @@ func parseNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
   }
   if !value.isFinite { return .nonFinite }
   return .value(negative ? -value : value)
+}
+
+/// Reads the run of digits at `bytes[i..<e]` into a mantissa of up to 19
+/// significant digits (leading zeros do not count). A digit of the integer
+/// part past the 19th is dropped and scales the value (`exponent` + 1); a
+/// kept digit of the fraction (`fraction`) divides it (`exponent` - 1), a
+/// dropped one is lost. `i` is left at the first byte that is not a digit.
+@inline(__always)
+private func readDigits(_ bytes: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ e: Int, fraction: Bool,
+                        _ mantissa: inout UInt64, _ digits: inout Int, _ exponent: inout Int, _ sawDigit: inout Bool) {
+  while i < e {
+    let d = bytes[i] &- 0x30
+    guard d < 10 else { break }
+    sawDigit = true
+    if digits < 19 {
+      if mantissa != 0 || d != 0 { digits += 1 }
+      mantissa = mantissa &* 10 &+ UInt64(d)
+      if fraction { exponent -= 1 }
+    } else if !fraction {
+      exponent += 1
+    }
+    i += 1
+  }
 }
 
 private func pow10(_ p: Int) -> Double {
@@ -193,28 +193,37 @@ func parseISO8601(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
 /// ``parseNumber(_:_:_:decimalComma:)``: with at most 19 digits every digit
 /// is significant-or-leading-zero within its 19-digit mantissa, the
 /// exponent is minus the fraction digits (≤ 19 ≤ 22), and the division is
-/// the same one by the same exact power of ten. Transparent: always inlined
-/// into the row loop (`@inline(__always)` left it a call, measured with
-/// callgrind).
-@_transparent
+/// the same one by the same exact power of ten.
 func parsePlainDecimal(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Double? {
+  exactPowersOfTen.withUnsafeBufferPointer { parsePlainDecimal(p, &i, end, powersOfTen: $0.baseAddress!) }
+}
+
+/// ``parsePlainDecimal(_:_:_:)`` with `exactPowersOfTen` at `powersOfTen`
+/// (the row loop copies them once per call: one load instead of a switch
+/// per field; 10^0 = 1 divides exactly, so no test for a fraction).
+/// Transparent: always inlined into the row loop (`@inline(__always)` left
+/// it a call, measured with callgrind).
+@_transparent
+func parsePlainDecimal(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int,
+                       powersOfTen: UnsafePointer<Double>) -> Double? {
   var negative = false
   if i < end {
-    if p[i] == 0x2D { negative = true; i += 1 } else if p[i] == 0x2B { i += 1 }
+    if p[i] == 0x2D { negative = true; i &+= 1 } else if p[i] == 0x2B { i &+= 1 }
   }
   var mantissa: UInt64 = 0
   var digits = appendDigits(p, &i, end, to: &mantissa)
   var fraction = 0
   if i < end, p[i] == 0x2E {
-    i += 1
+    i &+= 1
     fraction = appendDigits(p, &i, end, to: &mantissa)
-    digits += fraction
+    digits &+= fraction
   }
   guard digits > 0, digits <= 19 else { return nil }
   // The same correctly rounded conversion either way; the signed one is a
-  // single instruction on x86-64.
-  var value = mantissa <= UInt64(Int64.max) ? Double(Int64(bitPattern: mantissa)) : Double(mantissa)
-  if fraction != 0 { value /= exactPowerOfTen(fraction) }
+  // single instruction on x86-64 (up to 18 digits the mantissa is below
+  // 10^18 < Int64.max).
+  var value = digits <= 18 ? Double(Int64(bitPattern: mantissa)) : Double(mantissa)
+  value /= powersOfTen[fraction]
   return negative ? -value : value
 }
 
@@ -236,32 +245,4 @@ func appendDigits(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int, to mant
   }
   i = k
   return k &- start
-}
-
-/// 10^n for 1 ≤ n ≤ 19, the same exact binary64 values as
-/// `exactPowersOfTen` (every power of ten up to 10^22 is exact), without the
-/// array's lazy initialisation and bounds check on the hot path.
-@inline(__always)
-private func exactPowerOfTen(_ n: Int) -> Double {
-  switch n {
-  case 1: return 1e1
-  case 2: return 1e2
-  case 3: return 1e3
-  case 4: return 1e4
-  case 5: return 1e5
-  case 6: return 1e6
-  case 7: return 1e7
-  case 8: return 1e8
-  case 9: return 1e9
-  case 10: return 1e10
-  case 11: return 1e11
-  case 12: return 1e12
-  case 13: return 1e13
-  case 14: return 1e14
-  case 15: return 1e15
-  case 16: return 1e16
-  case 17: return 1e17
-  case 18: return 1e18
-  default: return 1e19
-  }
 }
