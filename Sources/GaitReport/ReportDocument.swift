@@ -79,7 +79,7 @@ public struct ReportDocument: Codable, Sendable, Equatable {
     flags = try c.decode([ReportFlag].self, forKey: .flags)
   }
 
-  /// Decodes a report from `data`; a failure is an ``IngestError``
+  /// Decodes a report from `data`; a failure is an `IngestError`
   /// (`corrupt`) naming `path` and the key that did not read.
   public static func decode(_ data: Data, path: String, steps: Bool = true) throws -> ReportDocument {
     try decodeReportJSON(ReportDocument.self, from: data, path: path, userInfo: [readsSteps: steps],
@@ -492,10 +492,10 @@ public struct ReportStep: Codable, Sendable, Equatable {
 }
 
 /// The personal baseline a report's flags were judged against: the
-/// scorer's own ``PersonalBaseline``, whose coding keys are the report's.
+/// scorer's own `PersonalBaseline` (GaitScoring), whose coding keys are the report's.
 public typealias ReportBaseline = PersonalBaseline
 
-/// One flag of the report: the scorer's own ``RiskFlag``, whose coding
+/// One flag of the report: the scorer's own `RiskFlag` (GaitScoring), whose coding
 /// is the report's (its stretch in a `span` object).
 public typealias ReportFlag = RiskFlag
 
@@ -549,7 +549,7 @@ public struct ReportTrack: Codable, Sendable, Equatable {
 }
 
 /// One kilometre of the track as the report holds it: the analysis's own
-/// ``TrackSplit``, whose coding keys are the report's.
+/// `TrackSplit` (GaitDSP), whose coding keys are the report's.
 public typealias ReportSplit = TrackSplit
 
 /// The bytes of the file at `path`, or an ``IngestError`` naming it.
