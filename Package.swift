@@ -59,7 +59,7 @@ let package = Package(
       name: "GaitFuzzChecks",
       dependencies: ["GaitCore", "GaitIngest", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
       path: "Tests/GaitFuzzChecks"),
-    .testTarget(name: "GaitCoreTests", dependencies: ["GaitCore"]),
+    .testTarget(name: "GaitCoreTests", dependencies: ["GaitCore", "GaitTestSupport"]),
     .testTarget(
       name: "GaitIngestTests",
       dependencies: ["GaitCore", "GaitIngest", "GaitTestSupport", "GaitFuzzChecks", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),

@@ -4,6 +4,7 @@
 // reference that sorts and interpolates between the closest ranks.
 //===----------------------------------------------------------------------===//
 import GaitCore
+import GaitTestSupport
 import Testing
 
 /// Definition 7 the plain way: sort, h = (n − 1)·q, interpolate.
@@ -13,18 +14,6 @@ func referenceQuantile(_ values: [Double], _ q: Double) -> Double {
   let lo = Int(h.rounded(.down))
   let hi = min(lo + 1, s.count - 1)
   return s[lo] + (h - Double(lo)) * (s[hi] - s[lo])
-}
-
-/// A deterministic generator (SplitMix64), so a failure can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
 }
 
 @Suite struct StatisticsTests {
@@ -47,7 +36,7 @@ struct SplitMix64: RandomNumberGenerator {
   }
 
   @Test func randomSamplesMatchTheReference() {
-    var rng = SplitMix64(state: 18)
+    var rng = SplitMix(state: 18)
     for n in [2, 3, 8, 9, 100, 1001] {
       for _ in 0..<20 {
         // Repeated values too: selection must handle ties.
@@ -62,7 +51,7 @@ struct SplitMix64: RandomNumberGenerator {
   }
 
   @Test func severalQuantilesOfOneBufferEqualSeparateCalls() {
-    var rng = SplitMix64(state: 7)
+    var rng = SplitMix(state: 7)
     var values = (0..<257).map { _ in Double.random(in: -3...3, using: &rng) }
     let qs = [0.1, 0.5, 0.9]
     let separate = qs.map { Statistics.quantile(values, $0)! }
