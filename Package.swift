@@ -61,6 +61,7 @@ let package = Package(
       name: "GaitFuzzChecks",
       dependencies: ["GaitCore", "GaitIngest", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
       path: "Tests/GaitFuzzChecks"),
+    .testTarget(name: "GaitCoreTests", dependencies: ["GaitCore", "GaitTestSupport"]),
     .testTarget(
       name: "GaitIngestTests",
       dependencies: ["GaitCore", "GaitIngest", "GaitTestSupport", "GaitFuzzChecks", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
@@ -72,6 +73,7 @@ let package = Package(
     .testTarget(
       name: "GaitReportTests",
       dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitPipeline", "GaitTestSupport"]),
+    .testTarget(name: "GaitPipelineTests", dependencies: ["GaitIngest", "GaitPipeline"]),
     .testTarget(name: "GaitStreamTests", dependencies: ["GaitCore", "GaitIngest", "GaitStream", "GaitTestSupport"]),
     .testTarget(name: "GaitCohortTests", dependencies: ["GaitCohort", "GaitCore", "GaitDSP", "GaitIngest", "GaitPipeline", "GaitReport", "GaitTestSupport"]),
     .testTarget(name: "GaitlineTests", dependencies: ["Gaitline"]),

@@ -214,8 +214,7 @@ struct Cohort: ParsableCommand {
       abstract: "Show done, failed, stale and missing inputs of a cohort output folder.",
       discussion: "Exit status 0 when every input has a current report or a recorded error, else 1.")
 
-    @Argument(help: "The --out-dir of the shards.")
-    var dir: String
+    @OptionGroup var folder: CohortFolder
 
     @Flag(help: "List every input that is not done (default: the first 20 of each kind).")
     var all = false
@@ -228,9 +227,9 @@ struct Cohort: ParsableCommand {
     func run() throws {
       silenceStandardOutputIfQuiet()
       let st: CohortStatus
-      do { st = try cohortStatus(CohortLayout(root: dir), jobs: allottedCores(environment: ProcessInfo.processInfo.environment)) } catch let e as IngestError { throw fail(e) }
+      do { st = try cohortStatus(folder.layout, jobs: allottedCores(environment: ProcessInfo.processInfo.environment)) } catch let e as IngestError { throw fail(e) }
       let m = st.manifest
-      let layout = CohortLayout(root: dir)
+      let layout = folder.layout
       if json {
         func list(_ s: InputState) -> JSONValue { .array(st.indices(s).map { .string(m.inputs[$0].path) }) }
         let v: JSONValue = .object([
@@ -266,8 +265,7 @@ struct Cohort: ParsableCommand {
       abstract: "One table of every run (or running bout), plus a table of failures.",
       discussion: "Exit status 0 when the cohort is complete, 1 when inputs are missing or stale (the tables are written anyway).")
 
-    @Argument(help: "The --out-dir of the shards.")
-    var dir: String
+    @OptionGroup var folder: CohortFolder
 
     @Option(help: "The merged table (CSV).")
     var out: String
@@ -283,10 +281,10 @@ struct Cohort: ParsableCommand {
     func run() throws {
       if out != "-" { silenceStandardOutputIfQuiet() }
       let merged: (table: String, failures: String, status: CohortStatus)
-      do { merged = try mergeCohort(CohortLayout(root: dir), rows: rows, jobs: allottedCores(environment: ProcessInfo.processInfo.environment)) } catch let e as IngestError { throw fail(e) }
+      do { merged = try mergeCohort(folder.layout, rows: rows, jobs: allottedCores(environment: ProcessInfo.processInfo.environment)) } catch let e as IngestError { throw fail(e) }
       let failuresPath = failures ?? ((out as NSString).deletingPathExtension + "-failures.csv")
       // Neither table may replace the other, the manifest or an input.
-      let layout = CohortLayout(root: dir)
+      let layout = folder.layout
       var protected = ProtectedPaths(inputs: [layout.manifest] + merged.status.manifest.inputs.map(\.path))
       protected.add(failuresPath)
       if absolutePath(out) == absolutePath(failuresPath) {
@@ -304,6 +302,16 @@ struct Cohort: ParsableCommand {
       if !st.isComplete { throw ExitCode(1) }
     }
   }
+}
+
+/// The output folder of a cohort's shards, the argument of `status` and
+/// `merge`.
+struct CohortFolder: ParsableArguments {
+  @Argument(help: "The --out-dir of the shards.")
+  var dir: String
+
+  /// Where the manifest, reports and errors lie in it.
+  var layout: CohortLayout { CohortLayout(root: dir) }
 }
 
 extension MergeRows: ExpressibleByArgument {}

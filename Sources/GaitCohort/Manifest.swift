@@ -5,7 +5,6 @@
 // report remembers the hash and options it was made from, so a resubmitted
 // task redoes only what is missing, failed or out of date. docs/COHORTS.md.
 //===----------------------------------------------------------------------===//
-import Dispatch
 import Foundation
 import GaitCore
 import GaitDSP
@@ -13,7 +12,6 @@ import GaitIngest
 import GaitPipeline
 import GaitReport
 import GaitScoring
-import Synchronization
 
 /// The manifest schema identifier.
 public let manifestSchema = "gaitline.manifest/1"
@@ -289,42 +287,45 @@ public func planCohort(inputs: [String], settings: InputSettings, overrides: Ove
   let paths = files.map(\.path)
   let inFolder = files.map { $0.root != nil }
   let settingsOf = perInput.map { $0.map { settings.overridden(by: $0) } ?? settings }
-  let results = Mutex<[Result<(String, Int, Double), IngestError>?]>(Array(repeating: nil, count: paths.count))
-  let skippedBecause = Mutex<[String?]>(Array(repeating: nil, count: paths.count))
-  parallelForEach(paths.count, jobs: jobs) { i in
+  // Each input, on the batch runner's pool: skipped (why), or hashed (or the error hashing it).
+  enum Scanned: Sendable {
+    case skipped(String)
+    case hashed(Result<(String, Int, Double), IngestError>)
+  }
+  let scanned = parallelMap(paths.count, jobs: jobs) { i -> Scanned in
     let ext = recordingExtension(of: paths[i])
     if inFolder[i], settingsOf[i].streamProtocol == nil, ["csv", "tsv", "txt"].contains(ext) {
       do { _ = try settingsOf[i].open(paths[i]) } catch {
         if let why = notARecordingReason(error, path: paths[i], settings: settingsOf[i]) {
-          skippedBecause.withLock { $0[i] = why }
-          return
+          return .skipped(why)
         }
       }
     }
-    let r: Result<(String, Int, Double), IngestError>
     do {
       let mtime = modificationTime(paths[i]) ?? 0
       let (hex, bytes) = try sha256(ofFile: paths[i])
-      r = .success((hex, bytes, mtime))
+      return .hashed(.success((hex, bytes, mtime)))
     } catch let e as IngestError {
-      r = .failure(e)
+      return .hashed(.failure(e))
     } catch {
-      r = .failure(IngestError(.unreadable, "\(error)", path: paths[i]))
+      return .hashed(.failure(IngestError(.unreadable, "\(error)", path: paths[i])))
     }
-    results.withLock { $0[i] = r }
   }
   var out: [CohortInput] = []
   var skipped: [SkippedFile] = special
-  let reasons = skippedBecause.withLock { $0 }
-  for (i, r) in results.withLock({ $0 }).enumerated() {
-    if let why = reasons[i] {
+  for (i, s) in scanned.enumerated() {
+    let r: Result<(String, Int, Double), IngestError>
+    switch s {
+    case .skipped(let why):
       if perInput[i] != nil {
         throw IngestError(.invalidArgument, "the overrides name a file that is not a recording: \(why)", path: paths[i])
       }
       skipped.append(SkippedFile(path: paths[i], reason: why))
       continue
+    case .hashed(let result):
+      r = result
     }
-    let (hex, bytes, mtime) = try r!.get()
+    let (hex, bytes, mtime) = try r.get()
     let options = settingsOf[i]
     let ext = (paths[i] as NSString).pathExtension.lowercased() == "gz" ? recordingExtension(of: paths[i]) + ".gz"
       : (paths[i] as NSString).pathExtension.lowercased()

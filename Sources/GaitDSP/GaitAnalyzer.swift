@@ -72,7 +72,7 @@ public struct AnalysisOptions: Sendable, Hashable {
 /// anteroposterior (sign from braking); zero-phase 4th-order Butterworth
 /// low-pass; the step frequency from a Hann-windowed FFTW spectrum with
 /// harmonic check by autocorrelation; then the placement's
-/// ``PlacementProfile``: its ``ContactDetector`` constrained by that step
+/// profile (`PlacementProfile`): its contact detector constrained by that step
 /// period, and its step-metrics and trunk-lean calculators.
 public struct GaitAnalyzer {
   /// The sample rate of the grid being analysed, Hz.

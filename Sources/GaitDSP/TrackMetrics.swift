@@ -29,35 +29,48 @@ public struct StepTrack: Sendable, Hashable {
 
 /// One kilometre of the track (the part the recording covers): the steps
 /// whose initial contact lies at track distance [1000·(km−1), 1000·km).
+/// Its JSON form is an entry of the report's `track.splits` (the keys
+/// below); the first and last split cover only part of their kilometre.
 public struct TrackSplit: Sendable, Hashable {
-  /// 1 for the first kilometre of the track.
+  /// `km`: the kilometre of the track, 1 for its first.
   public var km: Int
-  /// Track distance of the split's first and last step contacts, m.
+  /// `start_m`: track distance of the split's first step contact, m.
   public var startM: Double
-  /// Track distance of the split's last step contact, m.
+  /// `end_m`: track distance of the split's last step contact, m.
   public var endM: Double
-  /// Recording time of the split's first and last step contacts, s.
+  /// `start_s`: recording time of the split's first step contact, s.
   public var startS: Double
-  /// Recording time of the split's last step contact, s.
+  /// `end_s`: recording time of the split's last step contact, s.
   public var endS: Double
-  /// Steps whose initial contact lies in the split.
+  /// `steps`: steps whose initial contact lies in the split.
   public var steps: Int
-  /// Of them, steps in running bouts.
+  /// `running_steps`: of them, the steps in running bouts.
   public var runningSteps: Int
-  /// Medians over the split's steps (running steps when the run has
-  /// enough, as ``RunSummary/basis``).
+  /// `cadence_spm`: median cadence over the split's steps (running steps
+  /// when the run has enough, as ``RunSummary/basis``), spm.
   public var cadenceSpm: Double?
-  /// Median ground contact time, ms.
+  /// `ground_contact_ms`: median ground contact time, ms.
   public var groundContactMs: Double?
-  /// Median vertical oscillation, cm (hip only).
+  /// `vertical_oscillation_cm`: median vertical oscillation, cm (hip only).
   public var verticalOscillationCm: Double?
-  /// Median step length (speed × step time), m.
+  /// `step_length_m`: median step length (speed × step time), m.
   public var stepLengthM: Double?
-  /// Median vertical ratio (vertical oscillation / step length × 100), %.
+  /// `vertical_ratio_pct`: median vertical ratio (vertical oscillation /
+  /// step length × 100), %.
   public var verticalRatioPct: Double?
-  /// Time per kilometre over the split: (endS − startS) / (endM − startM)
-  /// × 1000, s/km; `nil` when the split covers no distance.
+  /// `pace_s_per_km`: time per kilometre over the split, (endS − startS) /
+  /// (endM − startM) × 1000, s/km; `nil` when the split covers no distance.
   public var paceSPerKm: Double?
+}
+
+/// A split is coded as the report writes it (`track.splits[]`).
+extension TrackSplit: Codable {
+  enum CodingKeys: String, CodingKey {
+    case km, steps
+    case startM = "start_m", endM = "end_m", startS = "start_s", endS = "end_s", runningSteps = "running_steps"
+    case cadenceSpm = "cadence_spm", groundContactMs = "ground_contact_ms", verticalOscillationCm = "vertical_oscillation_cm"
+    case stepLengthM = "step_length_m", verticalRatioPct = "vertical_ratio_pct", paceSPerKm = "pace_s_per_km"
+  }
 }
 
 /// The steps of one analysis on a track.

@@ -62,7 +62,7 @@ public struct CSVOptions: Sendable {
 /// the file.
 ///
 /// Irregular timestamps are put on a uniform grid by linear interpolation;
-/// holes longer than ``gapFactor`` sample periods are recorded as ``Gap``s
+/// holes longer than ``gapFactor`` sample periods are recorded as gaps (`Gap`)
 /// and not filled.
 public final class CSVReader: SampleSource {
   /// A hole longer than this many sample periods is a gap.

@@ -57,7 +57,6 @@ public final class GT3XReader: SampleSource {
   private var startTime: Double
   private var anchored = false
   private var resampler: Resampler
-  private var chunks: [Data] = []
   private var done = false
   private var pending: [UInt8] = []
   private var lastSampleTime = -Double.infinity
@@ -69,6 +68,8 @@ public final class GT3XReader: SampleSource {
   private let nhanes: Bool
   private var extracted = false
   private var activityIndex = 0
+  /// Inflated bytes per chunk handed from the extracting thread.
+  static let chunkBytes = 1 << 16
   private let pipe = ChunkPipe(capacity: 8)
 
   /// Opens the `.gt3x` archive at `path` and reads info.txt; throws ``IngestError`` when it is
@@ -141,15 +142,23 @@ public final class GT3XReader: SampleSource {
       if let b = resampler.takeReadyBlock() { return b }
       if done { return nil }
       if !extracted {
-        // ZIPFoundation pushes the decompressed entry in chunks; a producer
-        // thread hands them over through a pipe of at most 8 chunks, so a
-        // week-long log.bin is never held whole.
+        // Why a producer thread: ZIPFoundation only pushes. `Archive.extract`
+        // and `Data.decompress` both inflate in one call that hands every
+        // chunk to a consumer closure; its zlib module (CZlib) is not a
+        // product we can import, and a pull inflater would mean a new
+        // dependency. Calling extract here would either hold the whole
+        // recording's samples (a week-long log.bin: gigabytes) or need the
+        // caller to stop mid-call. So one thread runs extract and hands the
+        // chunks over through `ChunkPipe` (one lock, back-pressure). Bound:
+        // at most `capacity` (8) chunks of `bufferSize` (64 KiB) in flight,
+        // 512 KiB of inflated data, plus `pending` (under one log record)
+        // and the resampler's blocks — independent of the file's size.
         extracted = true
         let box = UncheckedBox((archive, entry, pipe))
         let t = Thread {
           let (archive, entry, pipe) = box.value
           do {
-            _ = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { pipe.put($0) }
+            _ = try archive.extract(entry, bufferSize: Self.chunkBytes, skipCRC32: false) { try pipe.put($0) }
             pipe.close(error: nil)
           } catch {
             pipe.close(error: "\(error)")
@@ -307,23 +316,36 @@ struct UncheckedBox<T>: @unchecked Sendable {
 }
 
 /// A bounded producer–consumer queue of data chunks (back-pressure: `put`
-/// waits while `capacity` chunks are pending).
+/// waits while `capacity` chunks are pending). Every field is read and
+/// written only under `condition`'s one lock; the consumer going away
+/// (`cancel`) makes the producer's next `put` throw, which ends the
+/// extraction instead of inflating the rest of the entry for nobody.
 final class ChunkPipe: @unchecked Sendable {
+  /// Thrown by `put` once the consumer cancelled.
+  struct Cancelled: Error {}
+
   private let condition = NSCondition()
   private var chunks: [Data] = []
   private var closed = false
   private var cancelled = false
-  private(set) var error: String?
+  private var failure: String?
+  /// Why the producer stopped early, once it closed the pipe.
+  var error: String? {
+    condition.lock()
+    defer { condition.unlock() }
+    return failure
+  }
   let capacity: Int
 
   init(capacity: Int) { self.capacity = capacity }
 
-  func put(_ data: Data) {
+  func put(_ data: Data) throws {
     condition.lock()
+    defer { condition.unlock() }
     while chunks.count >= capacity && !cancelled { condition.wait() }
-    if !cancelled { chunks.append(data) }
+    guard !cancelled else { throw Cancelled() }
+    chunks.append(data)
     condition.broadcast()
-    condition.unlock()
   }
 
   /// The next chunk, or `nil` once the producer closed and all were taken.
@@ -340,7 +362,7 @@ final class ChunkPipe: @unchecked Sendable {
   func close(error: String?) {
     condition.lock()
     closed = true
-    self.error = error
+    failure = error
     condition.broadcast()
     condition.unlock()
   }

@@ -1,15 +1,13 @@
 //===--- Inputs.swift -----------------------------------------------------===//
 // What a batch reads: the options of one input as values (InputSettings),
-// folder scans that tell recordings from the notes and tables beside them,
-// and the thread pool every batch runs on.
+// and folder scans that tell recordings from the notes and tables beside
+// them (the thread pool every batch runs on is Batch.swift's).
 //===----------------------------------------------------------------------===//
-import Dispatch
 import Foundation
 import GaitCore
 import GaitDSP
 import GaitIngest
 import GaitReport
-import Synchronization
 
 /// File extensions a folder scan picks up as recordings, also gzip-compressed (`run.csv.gz`).
 public let recordingExtensions: Set<String> = ["csv", "tsv", "txt", "glb", "cwa", "gt3x"]
@@ -247,19 +245,4 @@ public func notARecordingReason(_ error: any Error, path: String, settings: Inpu
   guard settings.streamProtocol == nil, ["csv", "tsv", "txt"].contains(recordingExtension(of: path)),
         let e = error as? IngestError, isNotARecording(e) else { return nil }
   return e.message
-}
-
-/// Calls `body` for 0..<count on at most `jobs` threads, each taking the
-/// next index as it finishes the last (inputs differ in size, so a fixed
-/// split would leave threads idle).
-public func parallelForEach(_ count: Int, jobs: Int, _ body: @Sendable (Int) -> Void) {
-  guard count > 0 else { return }
-  let next = Atomic<Int>(0)
-  DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, count))) { _ in
-    while true {
-      let i = next.add(1, ordering: .relaxed).oldValue
-      guard i < count else { return }
-      body(i)
-    }
-  }
 }

@@ -127,9 +127,10 @@ func svgSeries(id: String, title: String, unit: String, points: [(Double, Double
   }
   // The y range holds the line, the central 96 % of the points and the band;
   // stray points beyond it are clipped at the plot's edge.
-  let sortedValues = points.map(\.1).sorted()
-  func q(_ p: Double) -> Double { sortedValues[min(sortedValues.count - 1, Int(p * Double(sortedValues.count - 1)))] }
-  var ymin = min(q(0.02), line.map(\.1).min()!), ymax = max(q(0.98), line.map(\.1).max()!)
+  // Quantiles by the one definition (`Statistics`, Hyndman & Fan 7).
+  let values = points.lazy.map(\.1)
+  let q02 = Statistics.quantile(values, 0.02)!, q98 = Statistics.quantile(values, 0.98)!
+  var ymin = min(q02, line.map(\.1).min()!), ymax = max(q98, line.map(\.1).max()!)
   if let band { ymin = min(ymin, band.low); ymax = max(ymax, band.high) }
   if ymax - ymin < 1e-6 { ymin -= 1; ymax += 1 }
   let pad = (ymax - ymin) * 0.08

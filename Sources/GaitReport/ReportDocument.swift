@@ -79,7 +79,7 @@ public struct ReportDocument: Codable, Sendable, Equatable {
     flags = try c.decode([ReportFlag].self, forKey: .flags)
   }
 
-  /// Decodes a report from `data`; a failure is an ``IngestError``
+  /// Decodes a report from `data`; a failure is an `IngestError`
   /// (`corrupt`) naming `path` and the key that did not read.
   public static func decode(_ data: Data, path: String, steps: Bool = true) throws -> ReportDocument {
     try decodeReportJSON(ReportDocument.self, from: data, path: path, userInfo: [readsSteps: steps],
@@ -491,74 +491,13 @@ public struct ReportStep: Codable, Sendable, Equatable {
   }
 }
 
-/// The personal baseline a report's flags were judged against.
-public struct ReportBaseline: Codable, Sendable, Equatable {
-  /// `runs`: the earlier runs the baseline was built from.
-  public var runs: Int
-  /// `cadence_spm`: the usual cadence, spm; `nil` when the population
-  /// threshold was used instead.
-  public var cadenceSpm: Double?
-  /// `ground_contact_ms`: the usual ground contact time, ms; `nil` when the
-  /// population threshold was used instead.
-  public var groundContactMs: Double?
-  /// `braking_mps`: the usual braking (forward velocity lost per step), m/s;
-  /// `nil` when the population threshold was used instead.
-  public var brakingMps: Double?
-  /// `trunk_lean_deg`: the usual forward trunk lean, deg; `nil` when the
-  /// population threshold was used instead.
-  public var trunkLeanDeg: Double?
-  /// `lateral_sway_cm`: the usual peak-to-peak lateral sway, cm; `nil` when
-  /// the population threshold was used instead.
-  public var lateralSwayCm: Double?
+/// The personal baseline a report's flags were judged against: the
+/// scorer's own `PersonalBaseline` (GaitScoring), whose coding keys are the report's.
+public typealias ReportBaseline = PersonalBaseline
 
-  enum CodingKeys: String, CodingKey {
-    case runs
-    case cadenceSpm = "cadence_spm", groundContactMs = "ground_contact_ms", brakingMps = "braking_mps"
-    case trunkLeanDeg = "trunk_lean_deg", lateralSwayCm = "lateral_sway_cm"
-  }
-}
-
-/// One flag of the report (``RiskFlag`` as written).
-public struct ReportFlag: Codable, Sendable, Equatable {
-  /// The stretch of the run a flag applies to.
-  public struct Span: Codable, Sendable, Equatable {
-    /// `start_s`: start of the stretch, s from the input's first sample.
-    public var startS: Double
-    /// `end_s`: end of the stretch, s from the input's first sample; `nil`
-    /// when the flag gives none.
-    public var endS: Double?
-
-    enum CodingKeys: String, CodingKey {
-      case startS = "start_s", endS = "end_s"
-    }
-  }
-
-  /// `id`: the flag's stable identifier, e.g. `overstriding`,
-  /// `trunk-lean-high`.
-  public var id: String
-  /// `severity`: `info`, `warning` or `alert`.
-  public var severity: Severity
-  /// `metric`: the report metric the flag is about (`cadence_spm`,
-  /// `trunk_lean_deg`, …).
-  public var metric: String
-  /// `value`: the measured value (median over the stretch, or the change),
-  /// in ``unit``; `nil` when the flag has none.
-  public var value: Double?
-  /// `threshold`: the threshold the value crossed, in ``unit``; `nil` when
-  /// the flag has none.
-  public var threshold: Double?
-  /// `unit`: the unit of ``value`` and ``threshold`` (`spm`, `ms`, `deg`, …).
-  public var unit: String
-  /// `nil` for a flag about the whole recording.
-  public var span: Span?
-  /// `message`: one sentence on what was found.
-  public var message: String
-  /// `evidence`: the study or reference behind the threshold
-  /// (docs/EVIDENCE.md).
-  public var evidence: String
-  /// `advice`: what the runner can do.
-  public var advice: String
-}
+/// One flag of the report: the scorer's own `RiskFlag` (GaitScoring), whose coding
+/// is the report's (its stretch in a `span` object).
+public typealias ReportFlag = RiskFlag
 
 /// The report's `track` block (`analyze --track`).
 public struct ReportTrack: Codable, Sendable, Equatable {
@@ -609,44 +548,9 @@ public struct ReportTrack: Codable, Sendable, Equatable {
   }
 }
 
-/// One kilometre of the track.
-public struct ReportSplit: Codable, Sendable, Equatable {
-  /// `km`: the kilometre of the track, 1 for its first.
-  public var km: Int
-  /// `start_m`: track distance of the split's first step contact, m.
-  public var startM: Double
-  /// `end_m`: track distance of the split's last step contact, m.
-  public var endM: Double
-  /// `start_s`: recording time of the split's first step contact, s.
-  public var startS: Double
-  /// `end_s`: recording time of the split's last step contact, s.
-  public var endS: Double
-  /// `steps`: steps whose initial contact lies in the split.
-  public var steps: Int
-  /// `running_steps`: of them, the steps in running bouts.
-  public var runningSteps: Int
-  /// `cadence_spm`: median cadence over the split's steps, spm.
-  public var cadenceSpm: Double?
-  /// `ground_contact_ms`: median ground contact time, ms.
-  public var groundContactMs: Double?
-  /// `vertical_oscillation_cm`: median vertical oscillation, cm (hip only).
-  public var verticalOscillationCm: Double?
-  /// `step_length_m`: median step length (speed × step time), m.
-  public var stepLengthM: Double?
-  /// `vertical_ratio_pct`: median vertical ratio (vertical oscillation /
-  /// step length × 100), %.
-  public var verticalRatioPct: Double?
-  /// `pace_s_per_km`: (end_s − start_s) / (end_m − start_m) × 1000, s/km;
-  /// `nil` when the split covers no distance.
-  public var paceSPerKm: Double?
-
-  enum CodingKeys: String, CodingKey {
-    case km, steps
-    case startM = "start_m", endM = "end_m", startS = "start_s", endS = "end_s", runningSteps = "running_steps"
-    case cadenceSpm = "cadence_spm", groundContactMs = "ground_contact_ms", verticalOscillationCm = "vertical_oscillation_cm"
-    case stepLengthM = "step_length_m", verticalRatioPct = "vertical_ratio_pct", paceSPerKm = "pace_s_per_km"
-  }
-}
+/// One kilometre of the track as the report holds it: the analysis's own
+/// `TrackSplit` (GaitDSP), whose coding keys are the report's.
+public typealias ReportSplit = TrackSplit
 
 /// The bytes of the file at `path`, or an ``IngestError`` naming it.
 package func readReportFile(_ path: String, what: String) throws -> Data {

@@ -16,31 +16,64 @@ public enum Severity: String, Sendable, Hashable, Codable, Comparable {
 /// the stretch of the run, the published evidence and plain advice.
 ///
 /// Flags say what a pattern is *associated with*; they never diagnose.
+/// Its JSON form is an entry of the report's `flags` (docs/REPORT.md), the
+/// keys of the properties.
 public struct RiskFlag: Sendable, Hashable, Codable {
-  /// Stable identifier, e.g. `overstriding`, `trunk-lean-high`.
+  /// The stretch of the run a flag applies to.
+  public struct Span: Sendable, Hashable, Codable {
+    /// `start_s`: start of the stretch, s from the input's first sample.
+    public var startS: Double
+    /// `end_s`: end of the stretch, s from the input's first sample; `nil`
+    /// when the flag gives none.
+    public var endS: Double?
+
+    /// A stretch from `startS` to `endS`.
+    public init(startS: Double, endS: Double?) {
+      self.startS = startS
+      self.endS = endS
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case startS = "start_s", endS = "end_s"
+    }
+  }
+
+  /// `id`: stable identifier, e.g. `overstriding`, `trunk-lean-high`.
   public var id: String
-  /// `info`, `warning` or `alert`; flags are listed most severe first.
+  /// `severity`: `info`, `warning` or `alert`; flags are listed most severe
+  /// first.
   public var severity: Severity
-  /// The report metric the flag is about (`cadence_spm`, `trunk_lean_deg`, …).
+  /// `metric`: the report metric the flag is about (`cadence_spm`,
+  /// `trunk_lean_deg`, …).
   public var metric: String
-  /// The measured value (median over the stretch, or the change).
+  /// `value`: the measured value (median over the stretch, or the change),
+  /// in ``unit``; `nil` when the flag has none.
   public var value: Double?
-  /// The threshold it crossed.
+  /// `threshold`: the threshold the value crossed, in ``unit``; `nil` when
+  /// the flag has none.
   public var threshold: Double?
-  /// The unit of `value` and `threshold`.
+  /// `unit`: the unit of ``value`` and ``threshold`` (`spm`, `ms`, `deg`, …).
   public var unit: String
-  /// The stretch of the run the flag applies to, seconds from the start.
-  public var startS: Double?
-  /// End of the stretch the flag applies to, seconds from the start.
-  public var endS: Double?
-  /// One sentence on what was found.
+  /// `span`: the stretch of the run the flag applies to; `nil` for a flag
+  /// about the whole recording.
+  public var span: Span?
+  /// `message`: one sentence on what was found.
   public var message: String
-  /// The study or reference behind the threshold (references: docs/EVIDENCE.md).
+  /// `evidence`: the study or reference behind the threshold (references:
+  /// docs/EVIDENCE.md).
   public var evidence: String
-  /// What the runner can do.
+  /// `advice`: what the runner can do.
   public var advice: String
 
-  /// A flag; see each property.
+  /// Start of the stretch the flag applies to, seconds from the start
+  /// (``span``); `nil` for the whole recording.
+  public var startS: Double? { span?.startS }
+  /// End of the stretch the flag applies to, seconds from the start
+  /// (``span``).
+  public var endS: Double? { span?.endS }
+
+  /// A flag; see each property. The stretch is `startS` to `endS` (none
+  /// without `startS`).
   public init(id: String, severity: Severity, metric: String, value: Double?, threshold: Double?, unit: String,
               startS: Double? = nil, endS: Double? = nil, message: String, evidence: String, advice: String) {
     self.id = id
@@ -49,8 +82,7 @@ public struct RiskFlag: Sendable, Hashable, Codable {
     self.value = value
     self.threshold = threshold
     self.unit = unit
-    self.startS = startS
-    self.endS = endS
+    self.span = startS.map { Span(startS: $0, endS: endS) }
     self.message = message
     self.evidence = evidence
     self.advice = advice

@@ -48,19 +48,25 @@ public struct RunFacts: Sendable {
 }
 
 /// A runner's usual values from earlier runs at similar speed (medians of
-/// the runs' medians).
+/// the runs' medians). Its JSON form is the report's `baseline` block (the
+/// keys below).
 public struct PersonalBaseline: Sendable, Hashable {
-  /// Earlier runs the baseline was built from.
+  /// `runs`: the earlier runs the baseline was built from.
   public var runs: Int
-  /// Usual cadence, steps/min.
+  /// `cadence_spm`: the usual cadence, steps/min; `nil` when the population
+  /// threshold is used instead.
   public var cadenceSpm: Double?
-  /// Usual ground contact time, ms.
+  /// `ground_contact_ms`: the usual ground contact time, ms; `nil` when the
+  /// population threshold is used instead.
   public var groundContactMs: Double?
-  /// Usual braking (forward velocity lost per step), m/s.
+  /// `braking_mps`: the usual braking (forward velocity lost per step), m/s;
+  /// `nil` when the population threshold is used instead.
   public var brakingMps: Double?
-  /// Usual trunk forward lean, degrees.
+  /// `trunk_lean_deg`: the usual trunk forward lean, degrees; `nil` when the
+  /// population threshold is used instead.
   public var trunkLeanDeg: Double?
-  /// Usual peak-to-peak lateral sway, cm.
+  /// `lateral_sway_cm`: the usual peak-to-peak lateral sway, cm; `nil` when
+  /// the population threshold is used instead.
   public var lateralSwayCm: Double?
 
   /// A baseline from its values; `nil` values are judged against the population instead.
@@ -72,6 +78,15 @@ public struct PersonalBaseline: Sendable, Hashable {
     self.brakingMps = brakingMps
     self.trunkLeanDeg = trunkLeanDeg
     self.lateralSwayCm = lateralSwayCm
+  }
+}
+
+/// A baseline is coded as the report writes it (`baseline`).
+extension PersonalBaseline: Codable {
+  enum CodingKeys: String, CodingKey {
+    case runs
+    case cadenceSpm = "cadence_spm", groundContactMs = "ground_contact_ms", brakingMps = "braking_mps"
+    case trunkLeanDeg = "trunk_lean_deg", lateralSwayCm = "lateral_sway_cm"
   }
 }
 
@@ -321,45 +336,45 @@ public struct Scorer: Sendable {
     let running = run.steps.lazy.filter(\.running)
     guard let first = running.first?.icS, let last = run.steps.last(where: \.running)?.icS,
           last - first >= p.driftMinimumRunS else { return [] }
-    let early = Array(running.filter { $0.icS >= first + 60 && $0.icS < first + 240 })
-    let late = Array(running.filter { $0.icS >= last - 180 })
-    let lateSpan = (last - 180, last)
-    // One row per drift: the early and late values, the change judged
-    // against its threshold, and the texts of the flag.
-    func flag(_ id: String, _ metric: String, unit: String, threshold: Double, early: [Double], late: [Double],
-              change: (Double, Double) -> Double, message: (Double, Double) -> String,
-              evidence: String, advice: String) -> RiskFlag? {
-      guard let a = Statistics.median(early), let b = Statistics.median(late), change(a, b) > threshold else { return nil }
-      return RiskFlag(
-        id: id, severity: .warning, metric: metric, value: change(a, b), threshold: threshold, unit: unit,
-        startS: lateSpan.0, endS: lateSpan.1, message: message(a, b), evidence: evidence, advice: advice)
+    // The windows compared: minutes 1–4 of running, and the last 3 minutes.
+    let isEarly = { (t: Double) in t >= first + 60 && t < first + 240 }
+    let isLate = { (t: Double) in t >= last - 180 }
+    let early = Array(running.filter { isEarly($0.icS) }), late = Array(running.filter { isLate($0.icS) })
+    // A metric of the steps in each window.
+    func ofSteps(_ value: (Step) -> Double?) -> (early: [Double], late: [Double]) {
+      (early.compactMap(value), late.compactMap(value))
     }
-    let drop: (Double, Double) -> Double = { a, b in (a - b) / a * 100 }
-    let rise: (Double, Double) -> Double = { a, b in (b - a) / a * 100 }
-    let cadence = { (s: [Step]) in s.compactMap { $0.stepTimeMs.map { 60_000 / $0 } } }
+    // One drift: the change of the metric's median from the early to the
+    // late window judged against its threshold, and the texts of the flag.
+    func flag(_ id: String, _ metric: String, _ change: DriftChange, threshold: Double, _ values: (early: [Double], late: [Double]),
+              message: (Double, Double) -> String, evidence: String, advice: String) -> RiskFlag? {
+      guard let a = Statistics.median(values.early), let b = Statistics.median(values.late),
+            change.of(a, b) > threshold else { return nil }
+      return RiskFlag(
+        id: id, severity: .warning, metric: metric, value: change.of(a, b), threshold: threshold, unit: change.unit,
+        startS: last - 180, endS: last, message: message(a, b), evidence: evidence, advice: advice)
+    }
     var flags = [
-      flag("form-breakdown-cadence", "cadence_spm", unit: "% drop", threshold: p.driftCadenceDropPct,
-           early: cadence(early), late: cadence(late), change: drop,
+      flag("form-breakdown-cadence", "cadence_spm", .percentDrop, threshold: p.driftCadenceDropPct,
+           ofSteps { $0.stepTimeMs.map { 60_000 / $0 } },
            message: { "Cadence fell from \(fmt($0)) to \(fmt($1)) spm between the start and the end of the run: a sign of fatigue." },
            evidence: Evidence.fatigue + " " + Evidence.cadence,
            advice: "Shorten the run or add walk breaks until form holds; focus on quick, light steps when tired."),
-      flag("form-breakdown-contact", "ground_contact_ms", unit: "% rise", threshold: p.driftContactRisePct,
-           early: early.compactMap(\.groundContactMs), late: late.compactMap(\.groundContactMs), change: rise,
+      flag("form-breakdown-contact", "ground_contact_ms", .percentRise, threshold: p.driftContactRisePct, ofSteps(\.groundContactMs),
            message: { "Ground contact grew from \(fmt($0)) to \(fmt($1)) ms towards the end of the run." },
            evidence: Evidence.fatigue,
            advice: "Fatigue shows in longer contacts; build volume gradually and add strength work for the calves and hips."),
     ]
     if run.placement == .hip {
-      let leansEarly = run.segments.filter { $0.steps > 0 && $0.startS >= first + 60 && $0.startS < first + 240 }.compactMap(\.trunkLeanDeg)
-      let leansLate = run.segments.filter { $0.steps > 0 && $0.startS >= last - 180 }.compactMap(\.trunkLeanDeg)
+      // Lean is measured per segment, not per step.
+      let leaning = run.segments.filter { $0.steps > 0 }
+      let leans = (leaning.filter { isEarly($0.startS) }.compactMap(\.trunkLeanDeg), leaning.filter { isLate($0.startS) }.compactMap(\.trunkLeanDeg))
       flags += [
-        flag("form-breakdown-lean", "trunk_lean_deg", unit: "deg rise", threshold: p.driftLeanRiseDeg,
-             early: leansEarly, late: leansLate, change: { a, b in b - a },
+        flag("form-breakdown-lean", "trunk_lean_deg", .riseDeg, threshold: p.driftLeanRiseDeg, leans,
              message: { "The trunk leaned \(fmt($1 - $0, 1))° further forward at the end than at the start: back-muscle fatigue is associated with this change." },
              evidence: Evidence.fatigue + " " + Evidence.lean,
              advice: "Back-extensor and core endurance training helps hold posture late in runs."),
-        flag("form-breakdown-sway", "lateral_sway_cm", unit: "% rise", threshold: p.driftSwayRisePct,
-             early: early.compactMap(\.lateralSwayCm), late: late.compactMap(\.lateralSwayCm), change: rise,
+        flag("form-breakdown-sway", "lateral_sway_cm", .percentRise, threshold: p.driftSwayRisePct, ofSteps(\.lateralSwayCm),
              message: { "Side-to-side trunk motion rose from \(fmt($0, 1)) to \(fmt($1, 1)) cm by the end of the run." },
              evidence: Evidence.fatigue + " " + Evidence.sway,
              advice: "Hip-abductor endurance work (side planks, band walks) helps control sway when tired."),
@@ -371,6 +386,33 @@ public struct Scorer: Sendable {
   private func runSpan(_ run: RunFacts) -> (Double, Double)? {
     guard let a = run.steps.first?.icS, let b = run.steps.last?.icS else { return nil }
     return (a, b)
+  }
+}
+
+/// How a drift flag measures the change from the early median `a` to the
+/// late median `b`, and the unit it reports it in.
+enum DriftChange {
+  /// (a − b) / a × 100, `% drop`.
+  case percentDrop
+  /// (b − a) / a × 100, `% rise`.
+  case percentRise
+  /// b − a in degrees, `deg rise`.
+  case riseDeg
+
+  var unit: String {
+    switch self {
+    case .percentDrop: "% drop"
+    case .percentRise: "% rise"
+    case .riseDeg: "deg rise"
+    }
+  }
+
+  func of(_ a: Double, _ b: Double) -> Double {
+    switch self {
+    case .percentDrop: (a - b) / a * 100
+    case .percentRise: (b - a) / a * 100
+    case .riseDeg: b - a
+    }
   }
 }
 

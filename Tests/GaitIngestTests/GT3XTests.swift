@@ -93,3 +93,26 @@ func activity3(_ values: [Int]) -> [UInt8] {
     }
   }
 }
+
+/// The pipe between the extracting thread and the reader.
+@Suite struct GT3XChunkPipe {
+  @Test func handsChunksOverInOrderAndReportsTheProducersError() throws {
+    let pipe = ChunkPipe(capacity: 2)
+    try pipe.put(Data([1]))
+    try pipe.put(Data([2]))
+    pipe.close(error: "damaged")
+    #expect(pipe.take() == Data([1]))
+    #expect(pipe.take() == Data([2]))
+    #expect(pipe.take() == nil)
+    #expect(pipe.error == "damaged")
+  }
+
+  @Test func aCancelledConsumerStopsTheProducer() throws {
+    let pipe = ChunkPipe(capacity: 1)
+    try pipe.put(Data([1]))
+    pipe.cancel()
+    // A full pipe would block this put; cancelled, it throws at once so the
+    // extraction ends instead of inflating the rest for nobody.
+    #expect(throws: ChunkPipe.Cancelled.self) { try pipe.put(Data([2])) }
+  }
+}

@@ -37,3 +37,18 @@ public func temporaryFile(bytes: [UInt8], name: String) -> String {
   return url.path
 }
 
+/// A deterministic generator (SplitMix64), so a failing case can be replayed.
+public struct SplitMix: RandomNumberGenerator {
+  /// The generator's state; the seed at first.
+  public var state: UInt64
+  /// A generator seeded with `state`.
+  public init(state: UInt64) { self.state = state }
+  /// The next 64 random bits.
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
