@@ -67,6 +67,9 @@ public struct CSVOptions: Sendable {
 public final class CSVReader: SampleSource {
   /// A hole longer than this many sample periods is a gap.
   public static let gapFactor = 4.0
+  /// The longest a recording may span, in seconds (400 days): a row whose
+  /// time lies further from the first row's is corrupt, not a gap.
+  public static let maxRecordingS = 400.0 * 86_400
 
   /// The recording's description: rate (measured or given), axes, gyroscope, placement from the file.
   public private(set) var info: RecordingInfo
@@ -721,7 +724,9 @@ public final class CSVReader: SampleSource {
         if p[j] == 0x0D, j + 1 < end { j += 1 }
         guard p[j] == 0x0A else { break }
       }
-      if useTimestamps, t <= last { break }
+      // Backwards, repeated or corrupt (beyond maxRecordingS, NaN): the
+      // general path reports the row.
+      if useTimestamps, t <= last || !((t - first) * timeScale <= Self.maxRecordingS) { break }
       // Lane by lane, the same float operations as the SIMD3 ones of
       // consume(_:lineNumber:) (bit-identical), without shuffles and spills.
       let ax = Float(x) * accScale, ay = Float(y) * accScale, az = Float(z) * accScale
@@ -792,6 +797,15 @@ public final class CSVReader: SampleSource {
         + "or pass --rate HZ to ignore the timestamps", line: lineNumber, column: report.columns["time"])
     }
     let dt = (raw - lastRawTime) * timeScale
+    let elapsedS = (raw - first) * timeScale
+    // A corrupt time field (1e300, inf, a year later) must fail on its row,
+    // not trap when the grid index is computed as an Int.
+    guard dt.isFinite, elapsedS.isFinite, elapsedS <= Self.maxRecordingS else {
+      throw IngestError(.badTimestamps,
+        "the timestamp \(raw) lies \(elapsedS) s after the first row's "
+        + "(more than \(Int(Self.maxRecordingS / 86_400)) days): a corrupt row? fix or delete it, or pass --rate HZ to ignore the timestamps",
+        line: lineNumber, column: report.columns["time"])
+    }
     let period = 1 / info.sampleRateHz
     if dt <= Self.gapFactor * period {
       jitterMax = max(jitterMax, abs(dt - period) / period)
@@ -799,7 +813,7 @@ public final class CSVReader: SampleSource {
       intervalSeconds += dt
     }
     lastRawTime = raw
-    resampler.push(timeS: (raw - first) * timeScale, acc: acc, gyro: gyro)
+    resampler.push(timeS: elapsedS, acc: acc, gyro: gyro)
   }
 
   private func finish() {

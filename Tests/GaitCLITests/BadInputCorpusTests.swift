@@ -115,6 +115,16 @@ let badInputs: [BadInput] = {
     var lines = goodCSV().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     lines[400] = lines[399]; return lines.joined(separator: "\n")
   }
+  // Found by the CSV golden test: a 61-digit time field trapped converting
+  // the grid index to Int (both the fast row loop and the general path).
+  csv("csv-timestamp-beyond-int-range", exit: 65, code: "badTimestamps", message: "after the first row's (more than 400 days)", position: ":701 column 'time_s'") {
+    var lines = goodCSV().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    lines[700] = String(repeating: "9", count: 61) + ".00,0.01,0.02,1.0"; return lines.joined(separator: "\n")
+  }
+  csv("csv-timestamp-thousands-of-years-on", exit: 65, code: "badTimestamps", message: "lies 1000000000000.0 s after the first row's", position: ":301", args: ["analyze", "IN"]) {
+    var lines = goodCSV().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    lines[300] = "1e12,0.01,0.02,1.0"; return lines.joined(separator: "\n")
+  }
   csv("csv-timestamps-jump-hours", exit: 0, code: nil, message: "gaps:            7194.010 s at 5.990 s") {
     var s = "time_s,ax,ay,az\n"
     for i in 0..<600 { s += String(format: "%.2f,0.01,0.02,1.0\n", Double(i) / 100) }
