@@ -45,6 +45,9 @@ struct Simulate: ParsableCommand {
   @Option(name: .customLong("start-delay"), help: "With --serial: seconds to wait before sending.")
   var startDelay: Double = 1
 
+  @Flag(name: .customLong("wait-for-reader"), help: "With --serial: wait (up to 60 s) until a reader opens the device, then --start-delay, then send; a reader flushes what arrived before it opened.")
+  var waitForReader = false
+
   @Option(name: .customLong("garbage-every"), help: "With --serial: insert 9 garbage bytes every N samples.")
   var garbageEvery: Int?
 
@@ -249,7 +252,11 @@ extension Simulate {
       throw fail(error)
     }
     let pty = try PseudoTerminal()
+    let watching = waitForReader && pty.watchForReader()
     writeLine(pty.slavePath)
+    if watching, !pty.waitForReader(timeoutMs: 60_000) {
+      note("no reader opened \(pty.slavePath) within 60 s; sending anyway")
+    }
     note("emulating a \(streamProtocol.rawValue) sensor at \(rec.info.sampleRateHz) Hz on \(pty.slavePath)")
     var sentFile: FileHandle?
     if let sent {

@@ -150,6 +150,30 @@ public final class PseudoTerminal {
     tcsetattr(s, TCSANOW, &t)
   }
 
+  private var openWatch: Int32 = -1
+
+  /// Starts watching for a reader opening ``slavePath`` (inotify `IN_OPEN`).
+  /// Call it before the path is published, then ``waitForReader(timeout:)``;
+  /// false when the kernel cannot watch the device.
+  public func watchForReader() -> Bool {
+    let fd = inotify_init1(Int32(IN_CLOEXEC))
+    guard fd >= 0 else { return false }
+    guard inotify_add_watch(fd, slavePath, UInt32(IN_OPEN)) >= 0 else { _ = Glibc.close(fd); return false }
+    openWatch = fd
+    return true
+  }
+
+  /// Waits until a reader has opened ``slavePath`` since
+  /// ``watchForReader()``, at most `timeoutMs`: true when one did. A reader
+  /// flushes its input when it opens the port (stale bytes from before), so an
+  /// emulator that sends before a slow reader has opened loses the start.
+  public func waitForReader(timeoutMs: Int32) -> Bool {
+    guard openWatch >= 0 else { return false }
+    defer { _ = Glibc.close(openWatch); openWatch = -1 }
+    var p = pollfd(fd: openWatch, events: Int16(POLLIN), revents: 0)
+    return poll(&p, 1, timeoutMs) > 0
+  }
+
   /// Writes all of `bytes` to the master side; false when the reader side is gone.
   @discardableResult
   public func write(_ bytes: [UInt8]) -> Bool {
