@@ -726,7 +726,8 @@ public final class CSVReader: SampleSource {
       }
       // Backwards, repeated or corrupt (beyond maxRecordingS, NaN): the
       // general path reports the row.
-      if useTimestamps, t <= last || !((t - first) * timeScale <= Self.maxRecordingS) { break }
+      let elapsed = (t - first) * timeScale
+      if useTimestamps, t <= last || !(elapsed <= Self.maxRecordingS) { break }
       // Lane by lane, the same float operations as the SIMD3 ones of
       // consume(_:lineNumber:) (bit-identical), without shuffles and spills.
       let ax = Float(x) * accScale, ay = Float(y) * accScale, az = Float(z) * accScale
@@ -743,7 +744,7 @@ public final class CSVReader: SampleSource {
           seconds += dt
         }
         last = t
-        rs.push(timeS: (t - first) * timeScale, ax, ay, az, gx, gy, gz, period: period, gapLimit: gapLimit)
+        rs.push(timeS: elapsed, ax, ay, az, gx, gy, gz, period: period, gapLimit: gapLimit)
       } else {
         rs.emit(ax, ay, az, gx, gy, gz)
       }
