@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI's performance gates, on what is stable on a shared machine:
 #  1. allocation counts of every benchmark (ordo-one/benchmark static thresholds,
-#     Benchmarks/Thresholds/6.3, 1 % slack), and
+#     Benchmarks/Thresholds/6.3, 1 % slack; 10 % for the analyses, whose
+#     count varies from machine to machine, see GaitBenchmarks.swift), and
 #  2. instruction counts (valgrind callgrind) of the whole `gaitline analyze`
 #     process on a simulated 10-minute 100 Hz run, without outputs and with
 #     --json --html --steps-csv, and of a 10-hour run without outputs

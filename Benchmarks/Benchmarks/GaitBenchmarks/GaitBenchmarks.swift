@@ -101,9 +101,18 @@ let benchmarks: @Sendable () -> Void = {
   Benchmark.defaultConfiguration.maxDuration = .seconds(3)
   Benchmark.defaultConfiguration.maxIterations = 15
   Benchmark.defaultConfiguration.warmupIterations = 1
-  // CI gates on allocation counts: exact for the same code on any machine;
-  // 1 % slack covers hash-seed-dependent dictionary growth.
+  // CI gates on allocation counts: 1 % slack covers hash-seed-dependent
+  // dictionary growth.
   Benchmark.defaultConfiguration.thresholds = [.mallocCountTotal: BenchmarkThresholds(relative: [.p90: 1.0])]
+  // The analyses allocate about twice per 10-s core (its steps and result),
+  // and that count is not exact from machine to machine: the same commit
+  // counted 75 778 allocations for Analysis.hour10.100Hz here and 79 000 on
+  // CI's machine (+4.2 %), and the two-thread run 76 000-78 600 depending
+  // on how the cores fall to the threads. 10 % slack still fails on any
+  // allocation per step (10 h: ~100 000 steps, +130 %) or per sample
+  // (3.6 M, +4 700 %), which is what this gate is for.
+  let analysisConfiguration = Benchmark.Configuration(
+    thresholds: [.mallocCountTotal: BenchmarkThresholds(relative: [.p90: 10.0])])
 
   // Ingest.
   Benchmark("CSV.parse.hour1.100Hz") { benchmark in
@@ -211,7 +220,7 @@ let benchmarks: @Sendable () -> Void = {
   // Alignment + events + per-step metrics, after parsing, in memory.
   for (name, seconds, rate) in [("min1.100Hz", 60.0, 100.0), ("min10.100Hz", 600.0, 100.0), ("hour1.100Hz", 3600.0, 100.0),
                                 ("hour10.100Hz", 36_000.0, 100.0), ("hour1.1000Hz", 3600.0, 1000.0)] {
-    Benchmark("Analysis.\(name)") { benchmark in
+    Benchmark("Analysis.\(name)", configuration: analysisConfiguration) { benchmark in
       let rec = recording(seconds: seconds, rateHz: rate)
       benchmark.startMeasurement()
       for _ in benchmark.scaledIterations {
@@ -225,7 +234,7 @@ let benchmarks: @Sendable () -> Void = {
 
   // One long recording on two threads (issue #16 target: 10 h in at most
   // 0.6 x the time of Analysis.hour10.100Hz, on a machine with 2 free cores).
-  Benchmark("Analysis.hour10.100Hz.threads2") { benchmark in
+  Benchmark("Analysis.hour10.100Hz.threads2", configuration: analysisConfiguration) { benchmark in
     let rec = recording(seconds: 36_000, rateHz: 100)
     var options = AnalysisOptions()
     options.concurrency = 2
