@@ -3,7 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build -c release --static-swift-stdlib --product gaitline 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
+# Progress lines hidden; a failed build stops here with the compiler's status.
+set +e
+swift build -c release --static-swift-stdlib --product gaitline 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]'
+build=${PIPESTATUS[0]}
+set -e
+if [ "$build" -ne 0 ]; then
+  echo "demo: the release build failed (swift build exit $build); see the messages above" >&2
+  exit "$build"
+fi
 bin=.build/release/gaitline
 echo "== One raw 3-axis sacrum recording (512 Hz, m/s²): summary, JSON report, per-step CSV"
 "$bin" analyze SampleData/alcantara-sacrum-run/sample_test_raw.csv \
