@@ -11,6 +11,7 @@ import Testing
   /// provisional steps carry their step time.
   @Test func tenMinuteStreamHasStatusValuesAllTheTime() throws {
     let emu = try Emulator.start(["--protocol", "text", "--seconds", "600", "--rate", "100", "--playback-speed", "20"])
+    defer { emu.stop() }
     let r = try gaitline(["stream", emu.device, "--protocol", "text", "--rate", "100", "--json-lines"])
     emu.process.waitUntilExit()
     #expect(r.status == 0, "\(r.stderr)")
@@ -36,6 +37,7 @@ import Testing
   /// The status line a person reads (stdout not a terminal: one per line).
   @Test func statusLineShowsNumbersNotDashes() throws {
     let emu = try Emulator.start(["--protocol", "text", "--seconds", "120", "--rate", "100", "--speed", "20"])
+    defer { emu.stop() }
     let r = try gaitline(["stream", emu.device, "--protocol", "text", "--rate", "100"])
     emu.process.waitUntilExit()
     #expect(r.status == 0, "\(r.stderr)")

@@ -111,6 +111,7 @@ import Testing
 
   @Test func aSecondStreamCannotWriteIntoALiveRecord() throws {
     let emu = try Emulator.start(["--protocol", "text", "--seconds", "6", "--rate", "100"])
+    defer { emu.stop() }
     let dir = temporaryDirectory().path
     let rec = dir + "/live.raw"
     let first = Process()
@@ -126,6 +127,7 @@ import Testing
     #expect(r.stderr.contains("the port is busy"), "\(r.stderr)")
     // Another port, the same record (even with --force): the record is locked.
     let emu2 = try Emulator.start(["--protocol", "text", "--seconds", "1", "--rate", "100"])
+    defer { emu2.stop() }
     r = try gaitline(["stream", emu2.device, "--protocol", "text", "--rate", "100", "--record", rec, "--force"])
     #expect(r.status == 64, "\(r.stderr)")
     #expect(r.stderr.contains("\(rec): error[invalidArgument]: another gaitline stream is recording into this file; choose another --record name"), "\(r.stderr)")

@@ -23,6 +23,7 @@ import Testing
     let dir = temporaryDirectory()
     let emu = try Emulator.start(["--protocol", proto, "--seconds", "40", "--rate", "100", "--speed", "8",
                                   "--stall-every", "8", "--stall-for", "2", "--drop-every", "900"])
+    defer { emu.stop() }
     let raw = dir.appendingPathComponent("cap.raw").path, live = dir.appendingPathComponent("live.json").path
     let r = try gaitline(["stream", emu.device, "--protocol", proto, "--rate", "100", "--record", raw, "--json", live])
     emu.process.waitUntilExit()
@@ -49,6 +50,7 @@ import Testing
   @Test func sigtermFinishesCleanlyWithTheReport() throws {
     let dir = temporaryDirectory()
     let emu = try Emulator.start(["--protocol", "witmotion", "--seconds", "120", "--rate", "100", "--speed", "1"])
+    defer { emu.stop() }
     let raw = dir.appendingPathComponent("cap.raw").path, report = dir.appendingPathComponent("r.json").path
     let p = Process()
     p.executableURL = URL(fileURLWithPath: binary)
@@ -85,6 +87,7 @@ import Testing
     }
     defer { _ = try? gaitline(["-c", "umount '\(mnt)'"], shell: true) }
     let emu = try Emulator.start(["--protocol", "text", "--seconds", "40", "--rate", "100", "--speed", "10"])
+    defer { emu.stop() }
     let raw = mnt + "/run.raw", report = dir.appendingPathComponent("r.json").path
     let r = try gaitline(["stream", emu.device, "--protocol", "text", "--rate", "100", "--record", raw, "--json", report])
     emu.process.waitUntilExit()

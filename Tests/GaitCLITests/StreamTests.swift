@@ -8,6 +8,16 @@ struct Emulator {
   let device: String
   let sent: String
 
+  /// Terminates the emulator if it still runs (`defer { emu.stop() }` after
+  /// each start, so a test that fails or throws before its reader opens the
+  /// port leaves no process behind).
+  func stop() {
+    if process.isRunning {
+      process.terminate()
+      process.waitUntilExit()
+    }
+  }
+
   static func start(_ args: [String]) throws -> Emulator {
     let sent = temporaryDirectory().appendingPathComponent("sent.bin").path
     let p = Process()
@@ -58,6 +68,7 @@ func json(_ path: String) throws -> [String: Any] {
   func protocolEndToEnd(_ c: Case) throws {
     let dir = temporaryDirectory()
     let emu = try Emulator.start(["--protocol", c.proto, "--seconds", "30", "--rate", "100", "--speed", "10"] + c.faults)
+    defer { emu.stop() }
     let raw = dir.appendingPathComponent("cap.raw").path
     let live = dir.appendingPathComponent("live.json").path
     let r = try gaitline(["stream", emu.device, "--protocol", c.proto, "--rate", "100", "--record", raw, "--json", live, "--json-lines"])
@@ -88,6 +99,7 @@ func json(_ path: String) throws -> [String: Any] {
   /// and agree with the final ones.
   @Test func provisionalStepsAreTimely() throws {
     let emu = try Emulator.start(["--protocol", "glb", "--seconds", "20", "--rate", "100", "--speed", "4"])
+    defer { emu.stop() }
     let r = try gaitline(["stream", emu.device, "--protocol", "glb", "--json-lines"])
     emu.process.waitUntilExit()
     #expect(r.status == 0)
@@ -108,6 +120,7 @@ func json(_ path: String) throws -> [String: Any] {
   @Test func hangUpMidRunKeepsWhatArrived() throws {
     let dir = temporaryDirectory()
     let emu = try Emulator.start(["--protocol", "glb", "--seconds", "60", "--rate", "200", "--speed", "10", "--hangup-after", "20"])
+    defer { emu.stop() }
     let raw = dir.appendingPathComponent("cap.raw").path
     let report = dir.appendingPathComponent("r.json").path
     let r = try gaitline(["stream", emu.device, "--protocol", "glb", "--record", raw, "--json", report])
@@ -130,6 +143,7 @@ func json(_ path: String) throws -> [String: Any] {
   @Test func lateReaderGetsEveryByte() throws {
     let dir = temporaryDirectory()
     let emu = try Emulator.start(["--protocol", "text", "--seconds", "30", "--rate", "100", "--speed", "10"])
+    defer { emu.stop() }
     Thread.sleep(forTimeInterval: 2)
     let raw = dir.appendingPathComponent("cap.raw").path
     let r = try gaitline(["stream", emu.device, "--protocol", "text", "--rate", "100", "--record", raw, "-q"])
@@ -142,6 +156,7 @@ func json(_ path: String) throws -> [String: Any] {
   @Test func ctrlCFinishesCleanlyWithTheReport() throws {
     let dir = temporaryDirectory()
     let emu = try Emulator.start(["--protocol", "text", "--seconds", "120", "--rate", "100", "--speed", "1"])
+    defer { emu.stop() }
     let raw = dir.appendingPathComponent("cap.raw").path
     let report = dir.appendingPathComponent("r.json").path
     let p = Process()
@@ -168,6 +183,7 @@ func json(_ path: String) throws -> [String: Any] {
   @Test func reconnectAfterHangUp() throws {
     let dir = temporaryDirectory()
     let a = try Emulator.start(["--protocol", "glb", "--seconds", "30", "--rate", "100", "--speed", "1", "--hangup-after", "4"])
+    defer { a.stop() }
     let report = dir.appendingPathComponent("r.json").path
     let p = Process()
     p.executableURL = URL(fileURLWithPath: binary)
@@ -179,6 +195,7 @@ func json(_ path: String) throws -> [String: Any] {
     a.process.waitUntilExit()
     Thread.sleep(forTimeInterval: 1.5)
     let b = try Emulator.start(["--protocol", "glb", "--seconds", "6", "--rate", "100", "--speed", "1"])
+    defer { b.stop() }
     let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     p.waitUntilExit()
     b.process.waitUntilExit()
@@ -204,6 +221,7 @@ func json(_ path: String) throws -> [String: Any] {
     #expect(r.stderr.contains("--rate"))
     // Busy: a second reader of the same port.
     let emu = try Emulator.start(["--protocol", "text", "--seconds", "20", "--rate", "100", "--speed", "2"])
+    defer { emu.stop() }
     let first = Process()
     first.executableURL = URL(fileURLWithPath: binary)
     first.arguments = ["stream", emu.device, "--rate", "100", "--duration", "4"]
