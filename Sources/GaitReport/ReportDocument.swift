@@ -81,7 +81,7 @@ public struct ReportDocument: Codable, Sendable, Equatable {
     flags = try c.decode([ReportFlag].self, forKey: .flags)
   }
 
-  /// Decodes a report from `data`; a failure is an `IngestError`
+  /// Decodes a report from `data`; a failure is a `ReportError`
   /// (`corrupt`) naming `path` and the key that did not read.
   public static func decode(_ data: Data, path: String, steps: Bool = true) throws -> ReportDocument {
     try decodeReportJSON(ReportDocument.self, from: data, path: path, userInfo: [readsSteps: steps],
@@ -532,15 +532,15 @@ public struct ReportTrack: Codable, Sendable, Equatable {
 /// `TrackSplit` (GaitDSP), whose coding keys are the report's.
 public typealias ReportSplit = TrackSplit
 
-/// The bytes of the file at `path`, or an ``IngestError`` naming it.
+/// The bytes of the file at `path`, or a ``ReportError`` naming it.
 package func readReportFile(_ path: String, what: String) throws -> Data {
   guard let data = FileManager.default.contents(atPath: path) else {
-    throw IngestError(.fileNotFound, what, path: path)
+    throw ReportError(.fileNotFound, what, path: path)
   }
   return data
 }
 
-/// Decodes `type` from `data`; a failure is an ``IngestError`` (`corrupt`)
+/// Decodes `type` from `data`; a failure is a ``ReportError`` (`corrupt`)
 /// naming `path`, saying `what` and which key (or which byte) did not read.
 package func decodeReportJSON<T: Decodable>(_ type: T.Type, from data: Data, path: String, userInfo: [CodingUserInfoKey: any Sendable],
                                     what: String) throws -> T {
@@ -549,7 +549,7 @@ package func decodeReportJSON<T: Decodable>(_ type: T.Type, from data: Data, pat
   do {
     return try decoder.decode(type, from: data)
   } catch let error as DecodingError {
-    throw IngestError(.corrupt, "\(what): \(decodingErrorText(error))", path: path)
+    throw ReportError(.corrupt, "\(what): \(decodingErrorText(error))", path: path)
   }
 }
 
