@@ -14,6 +14,11 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 plan=$work/plan.csv
+# Rows whose data is not bundled in the repository read it from GAITLINE_EXTERNAL_DATA, by default
+# ../shared/data relative to the repository (the folder above this checkout), only when it is there;
+# a row whose files are missing is skipped with a note on standard error.
+external=${GAITLINE_EXTERNAL_DATA:-../shared/data}
+skipped() { echo "validate.sh: skipped $1: $2 not found (set GAITLINE_EXTERNAL_DATA or the row's variable)" >&2; }
 echo "dataset,recording,truth,truth_where,force_column,mode,standing,tolerance_ms,lean_deg" > "$plan"
 
 # --- Sacrum on a force-plate treadmill (Alcantara 2022): contacts and centre-of-mass VO from the force.
@@ -39,11 +44,14 @@ done
 
 # PyShoe's two walking trials (slow shoe walking, peaks below 3.5 g) are not bundled: the original data's
 # licence is unverified. Their rows appear only where a copy of the exported trials is present
-# (GAITLINE_PYSHOE_WALK_DIR, default ../shared/data/pyshoe-foot-run/exported beside the repository).
-shoe_walk=${GAITLINE_PYSHOE_WALK_DIR:-../shared/data/pyshoe-foot-run/exported}
+# (GAITLINE_PYSHOE_WALK_DIR, default $external/pyshoe-foot-run/exported); otherwise they are skipped with a note.
+shoe_walk=${GAITLINE_PYSHOE_WALK_DIR:-$external/pyshoe-foot-run/exported}
 for t in 2017-11-22-11-22-03 2017-11-22-11-25-20; do
-  [[ -f $shoe_walk/${t}_imu.csv && -f $shoe_walk/ground_truth_strides.csv ]] || continue
-  echo "pyshoe-foot-walk (strides; not bundled),$shoe_walk/${t}_imu.csv,$shoe_walk/ground_truth_strides.csv,trial=$t,,strides,,," >> "$plan"
+  if [[ -f $shoe_walk/${t}_imu.csv && -f $shoe_walk/ground_truth_strides.csv ]]; then
+    echo "pyshoe-foot-walk (strides; not bundled),$shoe_walk/${t}_imu.csv,$shoe_walk/ground_truth_strides.csv,trial=$t,,strides,,," >> "$plan"
+  else
+    skipped "pyshoe-foot-walk trial $t" "$shoe_walk/${t}_imu.csv and ground_truth_strides.csv"
+  fi
 done
 
 # --- Shank (tibia) on a force-belt treadmill (Bach 2022, one participant): contacts of the sensor leg,

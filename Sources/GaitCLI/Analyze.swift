@@ -319,7 +319,7 @@ struct Analyze: ParsableCommand {
         say(String(format: "%@: analysed %d, skipped %d (current), failed %d, in %.2f s", label, s.analysed, s.skipped, s.failed, s.seconds))
         if s.failed > 0 { say("failures are recorded in \(outDir)/errors; `gaitline cohort status \(outDir)` lists them") }
       }
-    } catch let e as IngestError {
+    } catch let e as any GaitlineError {
       throw fail(e)
     }
   }

@@ -5,6 +5,7 @@
 import ArgumentParser
 import Foundation
 import GaitCohort
+import GaitCore
 import GaitIngest
 import GaitPipeline
 import GaitReport
@@ -64,7 +65,7 @@ struct Cohort: ParsableCommand {
         for i in m.inputs { types[i.type, default: 0] += 1 }
         print("planned \(m.inputs.count) inputs (\(types.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")); \(bytes) bytes) into \(out)"
               + (m.skipped.isEmpty ? "" : "; \(m.skipped.count) files are not recordings (listed under \"skipped\")"))
-      } catch let e as IngestError {
+      } catch let e as any GaitlineError {
         throw fail(e)
       }
     }
@@ -122,7 +123,7 @@ struct Cohort: ParsableCommand {
       guard shards > 0 else { throw ValidationError("--shards must be at least 1") }
       guard cpus > 0 else { throw ValidationError("--cpus must be at least 1") }
       let m: CohortManifest
-      do { m = try CohortManifest.load(path: manifest) } catch let e as IngestError { throw fail(e) }
+      do { m = try CohortManifest.load(path: manifest) } catch let e as any GaitlineError { throw fail(e) }
       if shards > m.inputs.count {
         FileHandle.standardError.write(Data("gaitline: note: \(shards) shards for \(m.inputs.count) inputs; some tasks will have nothing to do\n".utf8))
       }
@@ -227,7 +228,7 @@ struct Cohort: ParsableCommand {
     func run() throws {
       silenceStandardOutputIfQuiet()
       let st: CohortStatus
-      do { st = try cohortStatus(folder.layout, jobs: allottedCores(environment: ProcessInfo.processInfo.environment)) } catch let e as IngestError { throw fail(e) }
+      do { st = try cohortStatus(folder.layout, jobs: allottedCores(environment: ProcessInfo.processInfo.environment)) } catch let e as any GaitlineError { throw fail(e) }
       let m = st.manifest
       let layout = folder.layout
       if json {
@@ -281,7 +282,7 @@ struct Cohort: ParsableCommand {
     func run() throws {
       if out != "-" { silenceStandardOutputIfQuiet() }
       let merged: (table: String, failures: String, status: CohortStatus)
-      do { merged = try mergeCohort(folder.layout, rows: rows, jobs: allottedCores(environment: ProcessInfo.processInfo.environment)) } catch let e as IngestError { throw fail(e) }
+      do { merged = try mergeCohort(folder.layout, rows: rows, jobs: allottedCores(environment: ProcessInfo.processInfo.environment)) } catch let e as any GaitlineError { throw fail(e) }
       let failuresPath = failures ?? ((out as NSString).deletingPathExtension + "-failures.csv")
       // Neither table may replace the other, the manifest or an input.
       let layout = folder.layout

@@ -18,13 +18,7 @@ struct Convert: ParsableCommand {
   var output: String
 
   @OptionGroup var inputOptions: InputOptions
-
-  @Option(help: "Placement to record in a .glb header: hip or foot.")
-  var placement: Placement?
-
-  @Option(help: "Side to record in a .glb header: left or right.")
-  var side: Side?
-
+  @OptionGroup var header: GLBHeaderOptions
   @OptionGroup var logging: OutputOptions
 
   func run() throws {
@@ -43,10 +37,7 @@ struct Convert: ParsableCommand {
         var writer: GLBWriter?
         while let block = try source.nextBlock() {
           if writer == nil {
-            var info = source.info
-            info.placement = placement ?? info.placement
-            info.side = side ?? info.side
-            writer = try GLBWriter(path: output, info: info, protecting: protected)
+            writer = try GLBWriter(path: output, info: header.applied(to: source.info), protecting: protected)
           }
           try writer!.write(block)
         }
@@ -83,6 +74,23 @@ struct Convert: ParsableCommand {
     } catch {
       throw fail(error)
     }
+  }
+}
+
+/// What `convert` records in a .glb header over what the input says.
+struct GLBHeaderOptions: ParsableArguments {
+  @Option(help: "Placement to record in a .glb header: hip or foot.")
+  var placement: Placement?
+
+  @Option(help: "Side to record in a .glb header: left or right.")
+  var side: Side?
+
+  /// `info` with the placement and side given, where given.
+  func applied(to info: RecordingInfo) -> RecordingInfo {
+    var info = info
+    info.placement = placement ?? info.placement
+    info.side = side ?? info.side
+    return info
   }
 }
 

@@ -59,7 +59,7 @@ struct InputOptions: ParsableArguments {
   }
 
   func csvOptions() throws -> CSVOptions {
-    do { return try settings.csvOptions() } catch let e as IngestError { throw ValidationError(e.message) }
+    do { return try settings.csvOptions() } catch let e as any GaitlineError { throw ValidationError(e.message) }
   }
 }
 
@@ -79,7 +79,7 @@ struct AnalysisArguments: ParsableArguments {
   }
 
   func analysisOptions() throws -> AnalysisOptions {
-    do { return try settings.analysisOptions() } catch let e as IngestError { throw ValidationError(e.message) }
+    do { return try settings.analysisOptions() } catch let e as any GaitlineError { throw ValidationError(e.message) }
   }
 }
 
@@ -89,13 +89,10 @@ extension StreamProtocol: ExpressibleByArgument {}
 /// Prints an error the way compilers do and exits with its status: the one
 /// place where each module's error type meets a sysexits status.
 func fail(_ error: any Error) -> ExitCode {
-  if let e = error as? IngestError {
+  // IngestError, ReportError, PipelineError, StreamError: each code's own status.
+  if let e = error as? any GaitlineError {
     FileHandle.standardError.write(Data("gaitline: \(sanitizedForTerminal(e.description))\n".utf8))
-    return ExitCode(e.code.exitCode)
-  }
-  if let e = error as? StreamError {
-    FileHandle.standardError.write(Data("gaitline: \(sanitizedForTerminal(e.description))\n".utf8))
-    return ExitCode(e.code.exitCode)
+    return ExitCode(e.exitStatus)
   }
   if let e = error as? SchedulerError {
     FileHandle.standardError.write(Data("gaitline: \(sanitizedForTerminal(e.description))\n".utf8))

@@ -27,89 +27,8 @@ struct Simulate: ParsableCommand {
   @Option(help: "Output file (.csv or .glb).")
   var out: String?
 
-  @Flag(help: "Emulate a sensor on a pseudo-terminal instead of writing a file.")
-  var serial = false
-
-  @Option(name: .customLong("protocol"), help: "With --serial: text, glb or witmotion.")
-  var streamProtocol: StreamProtocol = .text
-
-  @Option(help: "With --serial: play this recording instead of a synthetic run.")
-  var input: String?
-
-  // `--speed` is the old spelling: it meant m/s in `analyze` and playback
-  // speed here, so the name is now `--playback-speed`, with `--speed` kept.
-  @Option(name: [.customLong("playback-speed"), .customLong("speed")],
-          help: "With --serial: playback speed (1 = real time, 0 = as fast as possible; --speed is the old spelling).")
-  var speed: Double = 1
-
-  @Option(name: .customLong("start-delay"), help: "With --serial: seconds to wait before sending.")
-  var startDelay: Double = 1
-
-  @Flag(name: .customLong("wait-for-reader"), help: "With --serial: wait (up to 60 s) until a reader opens the device, then --start-delay, then send; a reader flushes what arrived before it opened.")
-  var waitForReader = false
-
-  @Option(name: .customLong("garbage-every"), help: "With --serial: insert 9 garbage bytes every N samples.")
-  var garbageEvery: Int?
-
-  @Option(name: .customLong("corrupt-every"), help: "With --serial: flip a bit in one frame every N samples.")
-  var corruptEvery: Int?
-
-  @Option(name: .customLong("drop-every"), help: "With --serial: drop one byte every N samples.")
-  var dropEvery: Int?
-
-  @Option(name: .customLong("hangup-after"), help: "With --serial: hang up after this many seconds of data.")
-  var hangupAfter: Double?
-
-  @Option(name: .customLong("stall-every"), help: "With --serial: every this many seconds of data the sensor stalls (see --stall-for).")
-  var stallEvery: Double?
-
-  @Option(name: .customLong("stall-for"), help: "With --serial: a stall lasts this many seconds of data, which are lost (the device stopped sampling).")
-  var stallFor: Double = 2
-
-  @Option(help: "With --serial: also write every byte sent to this file.")
-  var sent: String?
-
-  @Flag(name: .customLong("partial-start"), help: "With --serial: begin mid-frame, as when a reader connects to a running sensor.")
-  var partialStart = false
-
-  @Option(help: "Duration, s.")
-  var seconds: Double = 600
-
-  @Option(help: "Sample rate, Hz.")
-  var rate: Double = 100
-
-  @Option(help: "Cadence, steps/min.")
-  var cadence: Double = 172
-
-  @Option(name: .customLong("contact-ms"), help: "Ground contact time, ms.")
-  var contactMs: Double = 240
-
-  @Option(help: "Sensor mounting as yaw,pitch,roll in degrees (docs/FRAMES.md: intrinsic yaw about up, then pitch about left — positive tilts the sensor's up axis forward — then roll about forward).")
-  var rotate: String = "30,12,-8"
-
-  @Option(help: "What happens when, instead of one run: comma-separated stand:SECONDS, run:SECONDS:SPM:CONTACT_MS, walk:SECONDS:SPM (e.g. stand:10,run:60:172:240,walk:30:110,stand:10). Stances are then impulse-balanced, so vertical oscillation is exact.")
-  var phases: String?
-
-  @Option(name: .customLong("near-far-ratio"), help: "Stance peak of the near leg over the far leg's at equal impulse (a belt clip on one side).")
-  var nearFarRatio: Double = 1
-
-  @Option(name: .customLong("impact-spike"), help: "Impact spike of each running stance (0 = single hump; 1–3 = double-humped).")
-  var impactSpike: Double = 0
-
-  @Option(name: .customLong("step-asymmetry"), help: "Step-time asymmetry a: near-leg steps last (1+a)× the mean, far-leg ones (1−a)×.")
-  var stepAsymmetry: Double = 0
-
-  @Option(name: .customLong("step-variability"), help: "Step-to-step variability of step time (coefficient of variation, e.g. 0.03); 0 = metronomic.")
-  var stepVariability: Double = 0
-
-  @Option(name: .customLong("noise-g"), help: "Sensor noise: uniform ± this many g on each axis.")
-  var noiseG: Double = 0.01
-
-  @Option(name: .customLong("lean-deg"), help: "True forward trunk lean while moving, degrees (standing is upright).")
-  var leanDeg: Double = 0
-
-  @Option(name: .customLong("clip-g"), help: "Sensor range: each axis saturates at ± this many g.")
-  var clipG: Double?
+  @OptionGroup var emulator: EmulatorOptions
+  @OptionGroup var shape: SyntheticRunOptions
 
   @Option(help: "Also write the true contacts here (CSV).")
   var truth: String?
@@ -120,48 +39,32 @@ struct Simulate: ParsableCommand {
   @Flag(help: "With --shank: also write a gyroscope (gx, gy, gz in rad/s; the tibia's sagittal angular velocity, minima at contact and toe-off, mid-swing peak).")
   var gyro = false
 
-  // Outdoor messiness (issue 13's red-team): pace drift, belt bounce, mounting drift.
-  @Option(name: .customLong("cadence-drift"), help: "Gradual pace change: each running phase's cadence drifts linearly by this many steps/min from its start to its end (duty factor kept).")
-  var cadenceDrift: Double = 0
-
-  @Option(name: .customLong("resonance-g"), help: "Belt bounce: each running contact starts a damped vertical oscillation of this amplitude, g (damping ratio 0.15).")
-  var resonanceG: Double = 0
-
-  @Option(name: .customLong("resonance-hz"), help: "Frequency of the belt bounce, Hz.")
-  var resonanceHz: Double = 20
-
-  @Option(name: .customLong("orientation-drift"), help: "The mounting pitches forward by this many degrees, linearly over the recording (a belt that rotates).")
-  var orientationDrift: Double = 0
-
+  @OptionGroup var outdoor: OutdoorOptions
   @OptionGroup var output: OutputOptions
 
   func validate() throws {
-    if !serial && out == nil { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
-    guard seconds > 0, seconds <= 7 * 86_400 else { throw ValidationError("--seconds must be between 0 and a week") }
-    guard rate >= 1, rate <= 10_000 else { throw ValidationError("--rate must be between 1 and 10000 Hz") }
-    guard cadence >= 60, cadence <= 300 else { throw ValidationError("--cadence must be 60–300 steps/min") }
-    guard contactMs > 50, contactMs / 1000 < 60 / cadence else { throw ValidationError("--contact-ms must be shorter than a step") }
-    guard stepVariability >= 0, stepVariability <= 0.1 else { throw ValidationError("--step-variability must be 0–0.1") }
-    guard noiseG >= 0, noiseG <= 0.5 else { throw ValidationError("--noise-g must be 0–0.5 g") }
+    if !emulator.serial && out == nil { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
+    try shape.check()
   }
 
   func run() throws {
-    if serial { return try emulate() }
+    if emulator.serial {
+      return try emulator.emulate { try shape.syntheticRun(angles: shape.angles ?? [0, 0, 0], outdoor: outdoor).recording() }
+    }
     guard let out else { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
-    let angles = rotate.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-    guard angles.count == 3 else { throw ValidationError("--rotate takes yaw,pitch,roll in degrees, e.g. 30,12,-8") }
+    guard let angles = shape.angles else { throw ValidationError("--rotate takes yaw,pitch,roll in degrees, e.g. 30,12,-8") }
     var shankRun: SyntheticShank?
     if let shank {
       guard ["run", "walk"].contains(shank.lowercased()) else { throw ValidationError("--shank takes run or walk, not '\(shank)'") }
-      var s = SyntheticShank(rateHz: rate, running: shank.lowercased() == "run", seconds: seconds)
+      var s = SyntheticShank(rateHz: shape.rate, running: shank.lowercased() == "run", seconds: shape.seconds)
       s.rotation = SyntheticRun.rotation(yawDeg: angles[0], pitchDeg: angles[1], rollDeg: angles[2])
-      s.rangeG = clipG
+      s.rangeG = shape.clipG
       s.gyroscope = gyro
       shankRun = s
     } else if gyro {
       throw ValidationError("--gyro needs --shank run or --shank walk")
     }
-    let synthetic = try syntheticRun(angles: angles)
+    let synthetic = try shape.syntheticRun(angles: angles, outdoor: outdoor)
     let rec = shankRun?.recording() ?? synthetic.recording()
     do {
       // Written atomically; the truth table may not be the recording.
@@ -175,7 +78,7 @@ struct Simulate: ParsableCommand {
         let b = rec.blocks[0]
         var text = b.hasGyroscope ? "time_s,ax,ay,az,gx,gy,gz\n" : "time_s,ax,ay,az\n"
         for i in 0..<b.count {
-          text += String(format: "%.4f,%.4f,%.4f,%.4f", Double(i) / rate, b.ax[i], b.ay[i], b.az[i])
+          text += String(format: "%.4f,%.4f,%.4f,%.4f", Double(i) / shape.rate, b.ax[i], b.ay[i], b.az[i])
           text += b.hasGyroscope ? String(format: ",%.5f,%.5f,%.5f\n", b.gx[i], b.gy[i], b.gz[i]) : "\n"
           if text.utf8.count > 1 << 20 { try f.write(text); text = "" }
         }
@@ -202,51 +105,17 @@ struct Simulate: ParsableCommand {
   }
 }
 
-extension Simulate {
-  /// The synthetic run the options describe.
-  func syntheticRun(angles: [Double]) throws -> SyntheticRun {
-    var synthetic = SyntheticRun(rateHz: rate, seconds: seconds, cadenceSpm: cadence, contactS: contactMs / 1000)
-    if let phases {
-      var list: [SyntheticRun.Phase] = []
-      for item in phases.split(separator: ",") {
-        let f = item.split(separator: ":").map(String.init)
-        let n = f.dropFirst().compactMap { Double($0) }
-        switch (f.first, n.count) {
-        case ("stand", 1) where n[0] > 0: list.append(.standing(seconds: n[0]))
-        case ("run", 3) where n[0] > 0 && n[1] >= 60 && n[1] <= 300 && n[2] > 50 && n[2] / 1000 < 60 / n[1]:
-          list.append(.running(seconds: n[0], cadenceSpm: n[1], contactS: n[2] / 1000))
-        case ("walk", 2) where n[0] > 0 && n[1] >= 40 && n[1] <= 200: list.append(.walking(seconds: n[0], cadenceSpm: n[1]))
-        default:
-          throw ValidationError("--phases: '\(item)' is not stand:SECONDS, run:SECONDS:SPM:CONTACT_MS or walk:SECONDS:SPM")
-        }
-      }
-      synthetic = SyntheticRun(rateHz: rate, phases: list)
-    }
-    synthetic.rotation = SyntheticRun.rotation(yawDeg: angles[0], pitchDeg: angles[1], rollDeg: angles[2])
-    synthetic.nearFarPeakRatio = nearFarRatio
-    synthetic.impactSpike = impactSpike
-    synthetic.stepAsymmetry = stepAsymmetry
-    synthetic.stepVariability = stepVariability
-    synthetic.noiseG = noiseG
-    synthetic.leanDeg = leanDeg
-    synthetic.clipG = clipG
-    synthetic.cadenceDriftSpm = cadenceDrift
-    synthetic.resonanceG = resonanceG
-    synthetic.resonanceHz = resonanceHz
-    synthetic.orientationDriftDeg = orientationDrift
-    return synthetic
-  }
-
-  /// Plays samples into a pseudo-terminal like a sensor on a USB serial port.
-  func emulate() throws {
+extension EmulatorOptions {
+  /// Plays samples into a pseudo-terminal like a sensor on a USB serial port:
+  /// those of `--input`, or else of the run `synthetic` makes.
+  func emulate(synthetic: () throws -> Recording) throws {
     unblockTerminationSignals()
     let rec: Recording
     do {
       if let input {
         rec = try openRecording(path: input).readAll()
       } else {
-        let angles = rotate.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        rec = try syntheticRun(angles: angles.count == 3 ? angles : [0, 0, 0]).recording()
+        rec = try synthetic()
       }
     } catch {
       throw fail(error)
@@ -358,5 +227,165 @@ extension Simulate {
     usleep(500_000)
     pty.hangUp()
     note("emulator sent \(sample) samples\(stalls > 0 ? " (\(stalls) stalls)" : "") and hung up")
+  }
+}
+
+/// `simulate --serial`: the emulated sensor, and the faults it injects.
+struct EmulatorOptions: ParsableArguments {
+  @Flag(help: "Emulate a sensor on a pseudo-terminal instead of writing a file.")
+  var serial = false
+
+  @Option(name: .customLong("protocol"), help: "With --serial: text, glb or witmotion.")
+  var streamProtocol: StreamProtocol = .text
+
+  @Option(help: "With --serial: play this recording instead of a synthetic run.")
+  var input: String?
+
+  // `--speed` is the old spelling: it meant m/s in `analyze` and playback
+  // speed here, so the name is now `--playback-speed`, with `--speed` kept.
+  @Option(name: [.customLong("playback-speed"), .customLong("speed")],
+          help: "With --serial: playback speed (1 = real time, 0 = as fast as possible; --speed is the old spelling).")
+  var speed: Double = 1
+
+  @Option(name: .customLong("start-delay"), help: "With --serial: seconds to wait before sending.")
+  var startDelay: Double = 1
+
+  @Flag(name: .customLong("wait-for-reader"), help: "With --serial: wait (up to 60 s) until a reader opens the device, then --start-delay, then send; a reader flushes what arrived before it opened.")
+  var waitForReader = false
+
+  @Option(name: .customLong("garbage-every"), help: "With --serial: insert 9 garbage bytes every N samples.")
+  var garbageEvery: Int?
+
+  @Option(name: .customLong("corrupt-every"), help: "With --serial: flip a bit in one frame every N samples.")
+  var corruptEvery: Int?
+
+  @Option(name: .customLong("drop-every"), help: "With --serial: drop one byte every N samples.")
+  var dropEvery: Int?
+
+  @Option(name: .customLong("hangup-after"), help: "With --serial: hang up after this many seconds of data.")
+  var hangupAfter: Double?
+
+  @Option(name: .customLong("stall-every"), help: "With --serial: every this many seconds of data the sensor stalls (see --stall-for).")
+  var stallEvery: Double?
+
+  @Option(name: .customLong("stall-for"), help: "With --serial: a stall lasts this many seconds of data, which are lost (the device stopped sampling).")
+  var stallFor: Double = 2
+
+  @Option(help: "With --serial: also write every byte sent to this file.")
+  var sent: String?
+
+  @Flag(name: .customLong("partial-start"), help: "With --serial: begin mid-frame, as when a reader connects to a running sensor.")
+  var partialStart = false
+}
+
+/// The synthetic run: its length, rate, pace, mounting and signal shape.
+struct SyntheticRunOptions: ParsableArguments {
+  @Option(help: "Duration, s.")
+  var seconds: Double = 600
+
+  @Option(help: "Sample rate, Hz.")
+  var rate: Double = 100
+
+  @Option(help: "Cadence, steps/min.")
+  var cadence: Double = 172
+
+  @Option(name: .customLong("contact-ms"), help: "Ground contact time, ms.")
+  var contactMs: Double = 240
+
+  @Option(help: "Sensor mounting as yaw,pitch,roll in degrees (docs/FRAMES.md: intrinsic yaw about up, then pitch about left — positive tilts the sensor's up axis forward — then roll about forward).")
+  var rotate: String = "30,12,-8"
+
+  @Option(help: "What happens when, instead of one run: comma-separated stand:SECONDS, run:SECONDS:SPM:CONTACT_MS, walk:SECONDS:SPM (e.g. stand:10,run:60:172:240,walk:30:110,stand:10). Stances are then impulse-balanced, so vertical oscillation is exact.")
+  var phases: String?
+
+  @Option(name: .customLong("near-far-ratio"), help: "Stance peak of the near leg over the far leg's at equal impulse (a belt clip on one side).")
+  var nearFarRatio: Double = 1
+
+  @Option(name: .customLong("impact-spike"), help: "Impact spike of each running stance (0 = single hump; 1–3 = double-humped).")
+  var impactSpike: Double = 0
+
+  @Option(name: .customLong("step-asymmetry"), help: "Step-time asymmetry a: near-leg steps last (1+a)× the mean, far-leg ones (1−a)×.")
+  var stepAsymmetry: Double = 0
+
+  @Option(name: .customLong("step-variability"), help: "Step-to-step variability of step time (coefficient of variation, e.g. 0.03); 0 = metronomic.")
+  var stepVariability: Double = 0
+
+  @Option(name: .customLong("noise-g"), help: "Sensor noise: uniform ± this many g on each axis.")
+  var noiseG: Double = 0.01
+
+  @Option(name: .customLong("lean-deg"), help: "True forward trunk lean while moving, degrees (standing is upright).")
+  var leanDeg: Double = 0
+
+  @Option(name: .customLong("clip-g"), help: "Sensor range: each axis saturates at ± this many g.")
+  var clipG: Double?
+
+  /// The synthetic run the options describe.
+  func syntheticRun(angles: [Double], outdoor: OutdoorOptions) throws -> SyntheticRun {
+    var synthetic = SyntheticRun(rateHz: rate, seconds: seconds, cadenceSpm: cadence, contactS: contactMs / 1000)
+    if let phases {
+      var list: [SyntheticRun.Phase] = []
+      for item in phases.split(separator: ",") {
+        let f = item.split(separator: ":").map(String.init)
+        let n = f.dropFirst().compactMap { Double($0) }
+        switch (f.first, n.count) {
+        case ("stand", 1) where n[0] > 0: list.append(.standing(seconds: n[0]))
+        case ("run", 3) where n[0] > 0 && n[1] >= 60 && n[1] <= 300 && n[2] > 50 && n[2] / 1000 < 60 / n[1]:
+          list.append(.running(seconds: n[0], cadenceSpm: n[1], contactS: n[2] / 1000))
+        case ("walk", 2) where n[0] > 0 && n[1] >= 40 && n[1] <= 200: list.append(.walking(seconds: n[0], cadenceSpm: n[1]))
+        default:
+          throw ValidationError("--phases: '\(item)' is not stand:SECONDS, run:SECONDS:SPM:CONTACT_MS or walk:SECONDS:SPM")
+        }
+      }
+      synthetic = SyntheticRun(rateHz: rate, phases: list)
+    }
+    synthetic.rotation = SyntheticRun.rotation(yawDeg: angles[0], pitchDeg: angles[1], rollDeg: angles[2])
+    synthetic.nearFarPeakRatio = nearFarRatio
+    synthetic.impactSpike = impactSpike
+    synthetic.stepAsymmetry = stepAsymmetry
+    synthetic.stepVariability = stepVariability
+    synthetic.noiseG = noiseG
+    synthetic.leanDeg = leanDeg
+    synthetic.clipG = clipG
+    outdoor.apply(to: &synthetic)
+    return synthetic
+  }
+
+  /// The ranges of the options, in the order `simulate` has always checked them.
+  func check() throws {
+    guard seconds > 0, seconds <= 7 * 86_400 else { throw ValidationError("--seconds must be between 0 and a week") }
+    guard rate >= 1, rate <= 10_000 else { throw ValidationError("--rate must be between 1 and 10000 Hz") }
+    guard cadence >= 60, cadence <= 300 else { throw ValidationError("--cadence must be 60–300 steps/min") }
+    guard contactMs > 50, contactMs / 1000 < 60 / cadence else { throw ValidationError("--contact-ms must be shorter than a step") }
+    guard stepVariability >= 0, stepVariability <= 0.1 else { throw ValidationError("--step-variability must be 0–0.1") }
+    guard noiseG >= 0, noiseG <= 0.5 else { throw ValidationError("--noise-g must be 0–0.5 g") }
+  }
+
+  /// `--rotate` as yaw, pitch, roll in degrees, or `nil` when it is not three numbers.
+  var angles: [Double]? {
+    let angles = rotate.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+    return angles.count == 3 ? angles : nil
+  }
+}
+
+/// Outdoor messiness (issue 13's red-team): pace drift, belt bounce, mounting drift.
+struct OutdoorOptions: ParsableArguments {
+  @Option(name: .customLong("cadence-drift"), help: "Gradual pace change: each running phase's cadence drifts linearly by this many steps/min from its start to its end (duty factor kept).")
+  var cadenceDrift: Double = 0
+
+  @Option(name: .customLong("resonance-g"), help: "Belt bounce: each running contact starts a damped vertical oscillation of this amplitude, g (damping ratio 0.15).")
+  var resonanceG: Double = 0
+
+  @Option(name: .customLong("resonance-hz"), help: "Frequency of the belt bounce, Hz.")
+  var resonanceHz: Double = 20
+
+  @Option(name: .customLong("orientation-drift"), help: "The mounting pitches forward by this many degrees, linearly over the recording (a belt that rotates).")
+  var orientationDrift: Double = 0
+
+  /// Sets these on `synthetic`.
+  func apply(to synthetic: inout SyntheticRun) {
+    synthetic.cadenceDriftSpm = cadenceDrift
+    synthetic.resonanceG = resonanceG
+    synthetic.resonanceHz = resonanceHz
+    synthetic.orientationDriftDeg = orientationDrift
   }
 }

@@ -72,7 +72,7 @@ struct Stream: ParsableCommand {
     let parsed: CSVOptions
     do {
       parsed = try InputSettings(units: units.lowercased() == "auto" ? nil : units, columns: columns).csvOptions()
-    } catch let e as IngestError {
+    } catch let e as any GaitlineError {
       throw ValidationError(e.message)
     }
     let columnMap = parsed.columns

@@ -1,6 +1,7 @@
 //===--- Trend.swift ------------------------------------------------------===//
 import ArgumentParser
 import Foundation
+import GaitCore
 import GaitIngest
 import GaitReport
 import GaitScoring
@@ -44,7 +45,7 @@ struct Trend: ParsableCommand {
     for p in paths {
       do {
         runs.append(try loadTrendRun(path: p))
-      } catch let e as IngestError where reports.contains(where: { $0 != p }) && e.code == .corrupt {
+      } catch let e as ReportError where reports.contains(where: { $0 != p }) && e.code == .corrupt {
         note("\(p): skipped, not a gaitline report")  // a folder's other JSON files
       } catch {
         throw fail(error)

@@ -219,7 +219,9 @@ public struct OverrideTable: Sendable {
       s.gyroUnits = cell("gyro_units")
       s.columns = cell("columns")
       s.streamProtocol = cell("protocol")
-      do { try s.validate() } catch let e as IngestError {
+      do { try s.validate() } catch let e as PipelineError {
+        throw PipelineError(e.code, e.message, path: path, line: line)
+      } catch let e as IngestError {
         throw IngestError(e.code, e.message, path: path, line: line)
       }
       table.rows.append((cells[keyColumn], line, s))

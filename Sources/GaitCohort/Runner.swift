@@ -246,17 +246,19 @@ func processInput(_ manifest: CohortManifest, _ i: Int, key: String, layout: Coh
     try file.commit()
     if FileManager.default.fileExists(atPath: layout.error(input)) { unlink(layout.error(input)) }
     return (.analysed, nil)
-  } catch let e as IngestError where e.code != .writeFailed || e.path == input.path {
+  } catch let e as any GaitlineError where (e as? IngestError)?.code != .writeFailed || e.path == input.path {
+    let line: JSONValue = e.line.map { .number(Double($0)) } ?? .null
+    let byteOffset: JSONValue = e.byteOffset.map { .number(Double($0)) } ?? .null
     let record: JSONValue = .object([
       ("schema", .string("gaitline.error/1")),
       ("gaitline_version", .string(gaitlineVersion)),
       ("cohort", cohort),
       ("input", .string(input.path)),
-      ("code", .string(e.code.description)),
-      ("exit_status", .number(Double(e.code.exitCode))),
+      ("code", .string(e.codeName)),
+      ("exit_status", .number(Double(e.exitStatus))),
       ("message", .string(e.message)),
-      ("line", e.line.map { .number(Double($0)) } ?? .null),
-      ("byte_offset", e.byteOffset.map { .number(Double($0)) } ?? .null),
+      ("line", line),
+      ("byte_offset", byteOffset),
       ("error", .string(e.description)),
     ])
     try atomicWrite(Data((record.serialized() + "\n").utf8), to: layout.error(input))

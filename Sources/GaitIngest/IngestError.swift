@@ -1,6 +1,7 @@
 //===--- IngestError.swift ------------------------------------------------===//
 // One error type for everything that reads recordings.
 //===----------------------------------------------------------------------===//
+import GaitCore
 
 /// A recording could not be read. Carries where (file, line, column or byte
 /// offset), what was expected, and what the user can do about it.
@@ -100,11 +101,7 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
   /// `file:line: error[code]: message`, the form compilers use, so editors
   /// can jump to the place.
   public var description: String {
-    var place = path ?? "<input>"
-    if let line { place += ":\(line)" }
-    if let byteOffset { place += " (byte \(byteOffset))" }
-    if let column { place += " column '\(column)'" }
-    return "\(place): error[\(code)]: \(message)"
+    compilerStyleErrorText(path: path, line: line, byteOffset: byteOffset, column: column, code: code.description, message: message)
   }
 
   /// The same error with a path attached (readers that work on bytes do not
@@ -114,4 +111,11 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
     if copy.path == nil { copy.path = path }
     return copy
   }
+}
+
+extension IngestError: GaitlineError {
+  /// The code's name.
+  public var codeName: String { code.description }
+  /// The code's exit status (``Code/exitCode``).
+  public var exitStatus: Int32 { code.exitCode }
 }

@@ -7,6 +7,7 @@
 // (`parallelMap`).
 //===----------------------------------------------------------------------===//
 import Dispatch
+import GaitCore
 import GaitIngest
 import Synchronization
 
@@ -45,10 +46,10 @@ public enum BatchOutcome<Value: Sendable>: Sendable {
     return nil
   }
 
-  /// A failure as a person reads it: an `IngestError`'s description (file,
+  /// A failure as a person reads it: a module error's description (file,
   /// line, what and why), else the error as Swift prints it.
   public var failureMessage: String? {
-    error.map { ($0 as? IngestError)?.description ?? "\($0)" }
+    error.map { ($0 as? any GaitlineError)?.description ?? "\($0)" }
   }
 }
 

@@ -133,7 +133,7 @@ public struct InputSettings: Codable, Sendable, Hashable {
   public func csvOptions() throws -> CSVOptions {
     var o = CSVOptions()
     if let rateHz {
-      guard rateHz.isFinite, rateHz > 0 else { throw IngestError(.invalidArgument, "--rate must be a positive number of Hz") }
+      guard rateHz.isFinite, rateHz > 0 else { throw PipelineError(.invalidArgument, "--rate must be a positive number of Hz") }
       o.rateHz = rateHz
     }
     switch units?.lowercased() ?? "auto" {
@@ -141,13 +141,13 @@ public struct InputSettings: Codable, Sendable, Hashable {
     case "g": o.units = .g
     case "m/s2", "mps2", "m/s^2", "ms2": o.units = .metresPerSecondSquared
     case "mg": o.units = .milliG
-    case let u: throw IngestError(.invalidArgument, "--units must be g, m/s2, mg or auto, not '\(u)'")
+    case let u: throw PipelineError(.invalidArgument, "--units must be g, m/s2, mg or auto, not '\(u)'")
     }
     switch gyroUnits?.lowercased() ?? "auto" {
     case "auto": break
     case "rad/s", "rads": o.gyroUnits = .radiansPerSecond
     case "deg/s", "dps": o.gyroUnits = .degreesPerSecond
-    case let u: throw IngestError(.invalidArgument, "--gyro-units must be rad/s, deg/s or auto, not '\(u)'")
+    case let u: throw PipelineError(.invalidArgument, "--gyro-units must be rad/s, deg/s or auto, not '\(u)'")
     }
     if let columns { o.columns = try CSVOptions.parseColumns(columns) }
     return o
@@ -157,7 +157,7 @@ public struct InputSettings: Codable, Sendable, Hashable {
   public func protocolValue() throws -> StreamProtocol? {
     guard let streamProtocol else { return nil }
     guard let p = StreamProtocol(rawValue: streamProtocol.lowercased()) else {
-      throw IngestError(.invalidArgument, "--protocol must be text, glb or witmotion, not '\(streamProtocol)'")
+      throw PipelineError(.invalidArgument, "--protocol must be text, glb or witmotion, not '\(streamProtocol)'")
     }
     return p
   }
@@ -170,16 +170,16 @@ public struct InputSettings: Codable, Sendable, Hashable {
     case "hip", "sacrum", "waist", "lowerback", "lower-back", "trunk": o.placement = .hip
     case "foot", "shoe", "ankle": o.placement = .foot
     case "shank", "tibia", "lower-leg", "lowerleg": o.placement = .shank
-    case let p: throw IngestError(.invalidArgument, "--placement must be hip, foot, shank or auto, not '\(p)'")
+    case let p: throw PipelineError(.invalidArgument, "--placement must be hip, foot, shank or auto, not '\(p)'")
     }
     if let side {
       guard let s = Side(rawValue: side.lowercased()) else {
-        throw IngestError(.invalidArgument, "--side must be left or right, not '\(side)'")
+        throw PipelineError(.invalidArgument, "--side must be left or right, not '\(side)'")
       }
       o.side = s
     }
     if let speedMps {
-      guard speedMps > 0, speedMps < 15 else { throw IngestError(.invalidArgument, "--speed is in m/s and must be between 0 and 15") }
+      guard speedMps > 0, speedMps < 15 else { throw PipelineError(.invalidArgument, "--speed is in m/s and must be between 0 and 15") }
       o.speedMps = speedMps
     }
     return o

@@ -43,7 +43,7 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
       let info = firstInfo ?? source.info
       let rate = info.sampleRateHz
       if rate < minimumAnalysisRateHz {
-        throw IngestError(.sampleRateTooLow,
+        throw PipelineError(.sampleRateTooLow,
           "the sample rate is \(String(format: "%.4g", rate)) Hz; gaitline needs at least 50 Hz "
           + "(contact times need 100 Hz or more). Record at a higher rate, or pass --rate if the detected rate is wrong",
           path: path)
@@ -55,7 +55,7 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
   }
   ahead?.stop()  // the reader has left the source: its info and report are final
   guard var analyzer else {
-    throw IngestError(.emptyFile, "the input has no samples", path: path)
+    throw PipelineError(.emptyFile, "the input has no samples", path: path)
   }
   analyzer.finish { steps.append($0); onStep?($0) }
   let placement = analyzer.placement ?? .hip

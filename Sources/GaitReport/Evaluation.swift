@@ -203,10 +203,10 @@ public func forceVerticalOscillation(timeS: [Double], forceBW: [Double], contact
 public func loadForce(path: String, column: String) throws -> (timeS: [Double], force: [Double]) {
   let table = try CSVTable(path: path)
   guard let tc = table.column(["time_s", "time", "t"]) else {
-    throw IngestError(.noHeader, "the recording needs a time_s column to align the force", path: path, line: 1)
+    throw ReportError(.noHeader, "the recording needs a time_s column to align the force", path: path, line: 1)
   }
   guard let fc = table.column([column.lowercased()]) else {
-    throw IngestError(.invalidArgument, "--force-column names '\(column)', which the recording does not have", path: path)
+    throw ReportError(.invalidArgument, "--force-column names '\(column)', which the recording does not have", path: path)
   }
   var time: [Double] = [], force: [Double] = []
   for row in table.rows {
@@ -262,14 +262,14 @@ public func evaluateStrides(steps: [Step], strideStartsS: [Double], strideEndsS:
 public func loadTruth(path: String, where conditions: [String: String] = [:]) throws -> [TruthContact] {
   let table = try CSVTable(path: path)
   guard let icCol = table.column(["ic_time_s", "ic_s", "time_s", "ic", "start_time_s"]) else {
-    throw IngestError(.noHeader, "the reference file needs an ic_time_s column (header: \(table.header.joined(separator: ",")))", path: path, line: 1)
+    throw ReportError(.noHeader, "the reference file needs an ic_time_s column (header: \(table.header.joined(separator: ",")))", path: path, line: 1)
   }
   let tcCol = table.column(["tc_time_s", "tc_s", "tc", "end_time_s"])
   let voCol = table.column(["vo_cm", "vertical_oscillation_cm"])
   var filters: [(Int, String)] = []
   for (k, v) in conditions {
     guard let c = table.header.firstIndex(of: k.lowercased()) else {
-      throw IngestError(.invalidArgument, "--truth-where names column '\(k)', which the reference file does not have", path: path)
+      throw ReportError(.invalidArgument, "--truth-where names column '\(k)', which the reference file does not have", path: path)
     }
     filters.append((c, v))
   }
@@ -277,7 +277,7 @@ public func loadTruth(path: String, where conditions: [String: String] = [:]) th
   for (f, line) in zip(table.rows, table.lines) {
     if filters.contains(where: { f[$0.0] != $0.1 }) { continue }
     guard let ic = Double(f[icCol]) else {
-      throw IngestError(.malformedRecord, "'\(f[icCol])' is not a time in seconds", path: path, line: line)
+      throw ReportError(.malformedRecord, "'\(f[icCol])' is not a time in seconds", path: path, line: line)
     }
     out.append(TruthContact(icS: ic, tcS: tcCol.flatMap { Double(f[$0]) }, verticalOscillationCm: voCol.flatMap { Double(f[$0]) }))
   }

@@ -85,11 +85,11 @@ func fileDate(_ path: String) -> Double? {
 /// Reads a scoring policy file: a JSON object with any of the policy's keys.
 public func loadPolicy(path: String) throws -> ScoringPolicy {
   guard let data = FileManager.default.contents(atPath: path) else {
-    throw IngestError(.fileNotFound, "cannot read the policy file", path: path)
+    throw ReportError(.fileNotFound, "cannot read the policy file", path: path)
   }
   do {
     return try JSONDecoder().decode(ScoringPolicy.self, from: data)
   } catch {
-    throw IngestError(.invalidArgument, "not a valid policy (a JSON object of thresholds, see docs/POLICY.md): \(error)", path: path)
+    throw ReportError(.invalidArgument, "not a valid policy (a JSON object of thresholds, see docs/POLICY.md): \(error)", path: path)
   }
 }

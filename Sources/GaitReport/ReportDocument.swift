@@ -7,6 +7,8 @@
 //
 // Keys that reports of earlier versions lack are optional here, so every
 // report gaitline ever wrote under this schema still reads.
+// Every key is its property's name in snake_case (`SnakeCaseCodingKey`,
+// GaitCore), so each type lists its keys once, by name.
 //===----------------------------------------------------------------------===//
 import Foundation
 import GaitCore
@@ -47,9 +49,9 @@ public struct ReportDocument: Codable, Sendable, Equatable {
   /// empty when none was raised.
   public var flags: [ReportFlag]
 
-  enum CodingKeys: String, CodingKey {
-    case schema, input, options, summary, track, bouts, steps, baseline, flags
-    case gaitlineVersion = "gaitline_version", runningStretches = "running_stretches", cadenceOverTime = "cadence_over_time"
+  enum CodingKeys: String, SnakeCaseCodingKey {
+    case schema, input, options, summary, track, bouts, steps, baseline, flags, gaitlineVersion, runningStretches
+    case cadenceOverTime
   }
 
   /// Set to `false` in a decoder's `userInfo` to leave the steps out
@@ -79,7 +81,7 @@ public struct ReportDocument: Codable, Sendable, Equatable {
     flags = try c.decode([ReportFlag].self, forKey: .flags)
   }
 
-  /// Decodes a report from `data`; a failure is an `IngestError`
+  /// Decodes a report from `data`; a failure is a `ReportError`
   /// (`corrupt`) naming `path` and the key that did not read.
   public static func decode(_ data: Data, path: String, steps: Bool = true) throws -> ReportDocument {
     try decodeReportJSON(ReportDocument.self, from: data, path: path, userInfo: [readsSteps: steps],
@@ -183,13 +185,10 @@ public struct ReportInput: Codable, Sendable, Equatable {
   /// the analysis; empty when nothing.
   public var warnings: [String]
 
-  enum CodingKeys: String, CodingKey {
-    case path, format, placement, side, frame, samples, columns, resampled, gaps, warnings
-    case placementSource = "placement_source", placementFeatureDeg = "placement_feature_deg"
-    case sampleRateHz = "sample_rate_hz", measuredRateHz = "measured_rate_hz", nominalRateHz = "nominal_rate_hz"
-    case durationS = "duration_s", startTimeUnixS = "start_time_unix_s", unitsDetected = "units_detected"
-    case unitsSource = "units_source", gyroUnits = "gyro_units", timestampUnit = "timestamp_unit"
-    case clippedSamples = "clipped_samples", skippedBlocks = "skipped_blocks"
+  enum CodingKeys: String, SnakeCaseCodingKey {
+    case path, format, placement, side, frame, samples, columns, resampled, gaps, warnings, placementSource
+    case placementFeatureDeg, sampleRateHz, measuredRateHz, nominalRateHz, durationS, startTimeUnixS, unitsDetected
+    case unitsSource, gyroUnits, timestampUnit, clippedSamples, skippedBlocks
   }
 }
 
@@ -203,8 +202,8 @@ public struct ReportGap: Codable, Sendable, Equatable {
   /// `missing_samples`: grid samples that are missing.
   public var missingSamples: Int
 
-  enum CodingKeys: String, CodingKey {
-    case startS = "start_s", durationS = "duration_s", missingSamples = "missing_samples"
+  enum CodingKeys: String, SnakeCaseCodingKey {
+    case startS, durationS, missingSamples
   }
 }
 
@@ -227,9 +226,8 @@ public struct ReportOptions: Codable, Sendable, Equatable {
   /// sensor is taken to be in flight, g.
   public var contactThresholdG: Double?
 
-  enum CodingKeys: String, CodingKey {
-    case placement, side
-    case speedMps = "speed_mps", segmentS = "segment_s", lowPassHz = "low_pass_hz", contactThresholdG = "contact_threshold_g"
+  enum CodingKeys: String, SnakeCaseCodingKey {
+    case placement, side, speedMps, segmentS, lowPassHz, contactThresholdG
   }
 }
 
@@ -324,16 +322,10 @@ public struct ReportSummary: ReportMetrics, Codable, Equatable {
   /// `running_s`: total time in running stretches, s.
   public var runningS: Double?
 
-  enum CodingKeys: String, CodingKey {
-    case steps, basis
-    case runningSteps = "running_steps", cadenceSpm = "cadence_spm", cadenceSpectralSpm = "cadence_spectral_spm"
-    case stepTimeMs = "step_time_ms", groundContactMs = "ground_contact_ms", flightMs = "flight_ms"
-    case dutyFactor = "duty_factor", verticalOscillationCm = "vertical_oscillation_cm"
-    case verticalRatioPct = "vertical_ratio_pct", trunkLeanDeg = "trunk_lean_deg"
-    case trunkLeanReference = "trunk_lean_reference", lateralSwayCm = "lateral_sway_cm", brakingMps = "braking_mps"
-    case impactG = "impact_g", tibialShockG = "tibial_shock_g", tibialShockRateGps = "tibial_shock_rate_gps"
-    case tibialShockClippedSteps = "tibial_shock_clipped_steps", gctBalanceLeftPct = "gct_balance_left_pct"
-    case mountingTiltDeg = "mounting_tilt_deg", runningS = "running_s"
+  enum CodingKeys: String, SnakeCaseCodingKey {
+    case steps, basis, runningSteps, cadenceSpm, cadenceSpectralSpm, stepTimeMs, groundContactMs, flightMs, dutyFactor
+    case verticalOscillationCm, verticalRatioPct, trunkLeanDeg, trunkLeanReference, lateralSwayCm, brakingMps, impactG
+    case tibialShockG, tibialShockRateGps, tibialShockClippedSteps, gctBalanceLeftPct, mountingTiltDeg, runningS
   }
 }
 
@@ -344,8 +336,8 @@ public struct ReportStretch: Codable, Sendable, Equatable {
   /// `end_s`: end of the stretch (exclusive), s from the input's first sample.
   public var endS: Double
 
-  enum CodingKeys: String, CodingKey {
-    case startS = "start_s", endS = "end_s"
+  enum CodingKeys: String, SnakeCaseCodingKey {
+    case startS, endS
   }
 }
 
@@ -393,12 +385,9 @@ public struct ReportBout: ReportMetrics, Codable, Equatable {
   /// contact time, %; `nil` unless both sides' contacts are known.
   public var gctBalanceLeftPct: Double?
 
-  enum CodingKeys: String, CodingKey {
-    case kind, steps
-    case startS = "start_s", endS = "end_s", runningSteps = "running_steps", cadenceSpm = "cadence_spm"
-    case groundContactMs = "ground_contact_ms", flightMs = "flight_ms", dutyFactor = "duty_factor"
-    case verticalOscillationCm = "vertical_oscillation_cm", trunkLeanDeg = "trunk_lean_deg"
-    case lateralSwayCm = "lateral_sway_cm", brakingMps = "braking_mps", gctBalanceLeftPct = "gct_balance_left_pct"
+  enum CodingKeys: String, SnakeCaseCodingKey {
+    case kind, steps, startS, endS, runningSteps, cadenceSpm, groundContactMs, flightMs, dutyFactor
+    case verticalOscillationCm, trunkLeanDeg, lateralSwayCm, brakingMps, gctBalanceLeftPct
   }
 }
 
@@ -419,10 +408,8 @@ public struct ReportSegment: Codable, Sendable, Equatable {
   /// upright axis; `nil` when not measured.
   public var trunkLeanDeg: Double?
 
-  enum CodingKeys: String, CodingKey {
-    case steps
-    case startS = "start_s", endS = "end_s", cadenceSpm = "cadence_spm", runningSteps = "running_steps"
-    case trunkLeanDeg = "trunk_lean_deg"
+  enum CodingKeys: String, SnakeCaseCodingKey {
+    case steps, startS, endS, cadenceSpm, runningSteps, trunkLeanDeg
   }
 }
 
@@ -480,14 +467,10 @@ public struct ReportStep: Codable, Sendable, Equatable {
   /// a track only.
   public var verticalRatioPct: Double?
 
-  enum CodingKeys: String, CodingKey {
-    case side, running
-    case icS = "ic_s", tcS = "tc_s", stepTimeMs = "step_time_ms", groundContactMs = "ground_contact_ms"
-    case flightMs = "flight_ms", dutyFactor = "duty_factor", verticalOscillationCm = "vertical_oscillation_cm"
-    case lateralSwayCm = "lateral_sway_cm", brakingMps = "braking_mps", impactG = "impact_g"
-    case tibialShockG = "tibial_shock_g", tibialShockRateGps = "tibial_shock_rate_gps"
-    case tibialShockClipped = "tibial_shock_clipped", speedMps = "speed_mps", distanceM = "distance_m"
-    case stepLengthM = "step_length_m", verticalRatioPct = "vertical_ratio_pct"
+  enum CodingKeys: String, SnakeCaseCodingKey {
+    case side, running, icS, tcS, stepTimeMs, groundContactMs, flightMs, dutyFactor, verticalOscillationCm
+    case lateralSwayCm, brakingMps, impactG, tibialShockG, tibialShockRateGps, tibialShockClipped, speedMps, distanceM
+    case stepLengthM, verticalRatioPct
   }
 }
 
@@ -539,12 +522,9 @@ public struct ReportTrack: Codable, Sendable, Equatable {
   /// covers, in order; the first and last cover only part of theirs.
   public var splits: [ReportSplit]
 
-  enum CodingKeys: String, CodingKey {
-    case path, format, splits
-    case distanceSource = "distance_source", speedSource = "speed_source", trackStartUnixS = "track_start_unix_s"
-    case trackEndUnixS = "track_end_unix_s", recordingStartUnixS = "recording_start_unix_s"
-    case startTimeSource = "start_time_source", offsetS = "offset_s", stepsOutside = "steps_outside"
-    case distanceM = "distance_m", speedMps = "speed_mps", stepLengthM = "step_length_m", verticalRatioPct = "vertical_ratio_pct"
+  enum CodingKeys: String, SnakeCaseCodingKey {
+    case path, format, splits, distanceSource, speedSource, trackStartUnixS, trackEndUnixS, recordingStartUnixS
+    case startTimeSource, offsetS, stepsOutside, distanceM, speedMps, stepLengthM, verticalRatioPct
   }
 }
 
@@ -552,15 +532,15 @@ public struct ReportTrack: Codable, Sendable, Equatable {
 /// `TrackSplit` (GaitDSP), whose coding keys are the report's.
 public typealias ReportSplit = TrackSplit
 
-/// The bytes of the file at `path`, or an ``IngestError`` naming it.
+/// The bytes of the file at `path`, or a ``ReportError`` naming it.
 package func readReportFile(_ path: String, what: String) throws -> Data {
   guard let data = FileManager.default.contents(atPath: path) else {
-    throw IngestError(.fileNotFound, what, path: path)
+    throw ReportError(.fileNotFound, what, path: path)
   }
   return data
 }
 
-/// Decodes `type` from `data`; a failure is an ``IngestError`` (`corrupt`)
+/// Decodes `type` from `data`; a failure is a ``ReportError`` (`corrupt`)
 /// naming `path`, saying `what` and which key (or which byte) did not read.
 package func decodeReportJSON<T: Decodable>(_ type: T.Type, from data: Data, path: String, userInfo: [CodingUserInfoKey: any Sendable],
                                     what: String) throws -> T {
@@ -569,7 +549,7 @@ package func decodeReportJSON<T: Decodable>(_ type: T.Type, from data: Data, pat
   do {
     return try decoder.decode(type, from: data)
   } catch let error as DecodingError {
-    throw IngestError(.corrupt, "\(what): \(decodingErrorText(error))", path: path)
+    throw ReportError(.corrupt, "\(what): \(decodingErrorText(error))", path: path)
   }
 }
 

@@ -15,11 +15,11 @@ import GaitIngest
 /// Without a `--speed`, the summary's vertical ratio becomes the median of
 /// the per-step ratios.
 ///
-/// Throws an `IngestError` naming both time spans when the recording has
+/// Throws a `ReportError` naming both time spans when the recording has
 /// no start time or the spans do not overlap.
 public func attachTrack(_ track: Track, to r: inout AnalysisResult, startTimeUnixS: Double? = nil, offsetS: Double = 0) throws {
   guard let start = startTimeUnixS ?? r.info.startTimeUnixS else {
-    throw IngestError(.badTimestamps,
+    throw ReportError(.badTimestamps,
       "the recording has no start time (its \(r.ingest.format) data has no clock time), so its steps cannot be placed on the track "
       + "\(track.startUnixS.flatMap { a in track.endUnixS.map { formatSpan(a, $0) } } ?? ""). "
       + "Give the time of its first sample with --start-time 2026-05-03T07:00:00Z (ISO 8601)",
@@ -36,7 +36,7 @@ public func attachTrack(_ track: Track, to r: inout AnalysisResult, startTimeUni
     let hours = (((c + d) - (a + b)) / 2 / 3600).rounded() * 3600
     let zone = hours != 0 && a + hours <= d && b + hours >= c
     let shift = zone ? hours : c - a
-    throw IngestError(.badTimestamps,
+    throw ReportError(.badTimestamps,
       "the recording (\(formatSpan(a, b))\(offsetS != 0 ? String(format: ", with --track-offset %g s", offsetS) : "")) and the track "
       + "\(track.path) (\(formatSpan(c, d))) do not overlap in time: they are \(durationText(gap)) apart. "
       + "Check that the track is of the same run; if a clock was wrong (or the recording's start time is local time), "

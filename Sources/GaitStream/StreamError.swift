@@ -1,6 +1,7 @@
 //===--- StreamError.swift ------------------------------------------------===//
 // GaitStream's own error: the serial device and the stream's records.
 //===----------------------------------------------------------------------===//
+import GaitCore
 
 /// A serial device could not be used, or a `--record` file could not be
 /// created. (What the device sends is decoded by GaitIngest's decoders,
@@ -50,4 +51,13 @@ public struct StreamError: Error, Sendable, CustomStringConvertible {
 
   /// `path: error[code]: message`.
   public var description: String { "\(path ?? "<input>"): error[\(code)]: \(message)" }
+}
+
+extension StreamError: GaitlineError {
+  /// The code's name.
+  public var codeName: String { code.rawValue }
+  /// The code's exit status (``Code/exitCode``).
+  public var exitStatus: Int32 { code.exitCode }
+  /// `nil`: a device has no lines.
+  public var line: Int? { nil }
 }

@@ -188,13 +188,13 @@ func expectMatches(_ doc: ReportDocument, _ r: AnalysisResult) {
   @Test func brokenReportsFailNamingTheFile() throws {
     let path = sampleData(Self.recordings[0])
     let text = reportText(try analyze(source: openRecording(path: path), path: path, options: AnalysisOptions()))
-    func failure(_ broken: String, _ name: String) -> IngestError? {
+    func failure(_ broken: String, _ name: String) -> ReportError? {
       let file = temporaryFile(broken, name: name)
       do {
         _ = try ReportDocument.load(path: file)
         return nil
       } catch {
-        let e = error as? IngestError
+        let e = error as? ReportError
         #expect(e?.path == file)
         #expect(e?.code == .corrupt)
         #expect(e?.description.contains(file) == true)
@@ -214,8 +214,8 @@ func expectMatches(_ doc: ReportDocument, _ r: AnalysisResult) {
     // The readers of history and trend say the same (trend skips .corrupt
     // files found in a folder).
     let file = temporaryFile(String(text.prefix(200)), name: "cut.json")
-    #expect { try loadPastRun(path: file) } throws: { ($0 as? IngestError)?.path == file && ($0 as? IngestError)?.code == .corrupt }
-    #expect { try loadTrendRun(path: file) } throws: { ($0 as? IngestError)?.code == .corrupt }
+    #expect { try loadPastRun(path: file) } throws: { ($0 as? ReportError)?.path == file && ($0 as? ReportError)?.code == .corrupt }
+    #expect { try loadTrendRun(path: file) } throws: { ($0 as? ReportError)?.code == .corrupt }
   }
 
   /// A report without the keys added since (bouts, placement feature,

@@ -52,7 +52,7 @@ import Testing
     #expect(all.map(\.tcS) == [1.25, 1.75, nil])
     #expect(try loadTruth(path: path, where: ["trial": "a"]).map(\.icS) == [1.0, 2.0])
     let bad = temporaryFile("ic_time_s\n1.0\n\nsoon\n", name: "bad-truth.csv")
-    #expect { try loadTruth(path: bad) } throws: { ($0 as? IngestError)?.line == 4 }
+    #expect { try loadTruth(path: bad) } throws: { ($0 as? ReportError)?.line == 4 && ($0 as? ReportError)?.code == .malformedRecord }
   }
 
   /// Stride evaluation against exact synthetic truth: steps 2 ms after each

@@ -261,7 +261,7 @@ func trackedRun(_ trackFile: String?, offsetS: Double = 0, startTime: Double? = 
     do {
       _ = try trackedRun("trial_06.gpx", startTime: TrackFixture.recordingStartUnixS + 3600)
       Issue.record("expected an error")
-    } catch let e as IngestError {
+    } catch let e as ReportError {
       #expect(e.code == .badTimestamps)
       #expect(e.message.contains("do not overlap"))
       #expect(e.message.contains("2026-05-03 08:00:00") && e.message.contains("2026-05-03 06:56:02–07:00:12"), "\(e.message)")
@@ -279,7 +279,7 @@ func trackedRun(_ trackFile: String?, offsetS: Double = 0, startTime: Double? = 
     do {
       try attachTrack(readTrack(path: trackFixture("trial_06.tcx")), to: &r)
       Issue.record("expected an error")
-    } catch let e as IngestError {
+    } catch let e as ReportError {
       #expect(e.message.contains("no start time") && e.message.contains("--start-time"), "\(e.message)")
     }
     try attachTrack(readTrack(path: trackFixture("trial_06.tcx")), to: &r, startTimeUnixS: TrackFixture.recordingStartUnixS)

@@ -160,7 +160,7 @@ func ids(_ facts: RunFacts, baseline: PersonalBaseline? = nil, policy: ScoringPo
     #expect(p.brakingHighMps == 0.2)
     #expect(p.swayHighCm == 1.4)
     #expect(ids(run(cadence: 175, brakingMps: 0.3), policy: p)["overstriding"] == .warning)
-    #expect(throws: IngestError.self) { try loadPolicy(path: temporaryFile("{\"cadence_low_spm\": \"x\"}", name: "p.json")) }
+    #expect(throws: ReportError.self) { try loadPolicy(path: temporaryFile("{\"cadence_low_spm\": \"x\"}", name: "p.json")) }
   }
 }
 
