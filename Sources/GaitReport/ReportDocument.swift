@@ -280,6 +280,10 @@ public struct ReportSummary: ReportMetrics, Codable, Equatable {
   public var stepTimeMs: ReportDistribution?
   /// `ground_contact_ms`: ground contact time (initial contact to toe-off), ms.
   public var groundContactMs: ReportDistribution?
+  /// `ground_contact_uncertainty_ms`: the stated uncertainty of each step's
+  /// contact time, ± ms (shank: 150, toe-off from acceleration; `nil` for
+  /// the other placements and in reports written before it).
+  public var groundContactUncertaintyMs: Double?
   /// `flight_ms`: flight time (toe-off to the next initial contact), ms.
   public var flightMs: ReportDistribution?
   /// `duty_factor`: ground contact / stride time (0–1).
@@ -328,6 +332,7 @@ public struct ReportSummary: ReportMetrics, Codable, Equatable {
     case steps, basis
     case runningSteps = "running_steps", cadenceSpm = "cadence_spm", cadenceSpectralSpm = "cadence_spectral_spm"
     case stepTimeMs = "step_time_ms", groundContactMs = "ground_contact_ms", flightMs = "flight_ms"
+    case groundContactUncertaintyMs = "ground_contact_uncertainty_ms"
     case dutyFactor = "duty_factor", verticalOscillationCm = "vertical_oscillation_cm"
     case verticalRatioPct = "vertical_ratio_pct", trunkLeanDeg = "trunk_lean_deg"
     case trunkLeanReference = "trunk_lean_reference", lateralSwayCm = "lateral_sway_cm", brakingMps = "braking_mps"
