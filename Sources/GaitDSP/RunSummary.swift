@@ -69,6 +69,12 @@ public struct RunSummary: Sendable, Hashable {
   public var stepTimeMs: Distribution?
   /// Ground contact time (IC to toe-off), ms.
   public var groundContactMs: Distribution?
+  /// The stated uncertainty of each step's ground contact time, ± ms, when
+  /// the placement's toe-off has one from the literature (shank:
+  /// ``shankContactTimeUncertaintyMs``); `nil` for the other placements,
+  /// whose accuracy is measured against truth in docs/VALIDATION.md rather
+  /// than stated per report. Set by the pipeline, which knows the placement.
+  public var groundContactUncertaintyMs: Double?
   /// Flight time (toe-off to the next IC), ms.
   public var flightMs: Distribution?
   /// Ground contact / stride time (0–1).
@@ -104,6 +110,15 @@ public struct RunSummary: Sendable, Hashable {
   public var runningStretches: [Stretch]
   /// Total time in running stretches, s.
   public var runningSeconds: Double
+
+  /// Shank contact time uncertainty, ± ms: shank toe-off from acceleration
+  /// agrees with force plates within about ±150 ms (Kiernan et al. 2023,
+  /// Sensors 23:5022: limits of agreement −143.9 to +150.9 ms for the
+  /// recommended shank toe-off rule over 74 runners; Lubrano et al. 2026:
+  /// shank toe-off from acceleration is the least accurate event). The
+  /// gyroscope path (validated on synthetic signals only) falls back to the
+  /// accelerometer, so no tighter figure is claimed for it.
+  public static let shankContactTimeUncertaintyMs = 150.0
 
   /// Fewest steps in running bouts for the metrics to be over running
   /// steps only (``basis`` `running`); running flags need it.

@@ -37,6 +37,18 @@ public struct SyntheticShank: Sendable {
   public var contactS: Double
   /// Peak of the impact transient at each contact, g.
   public var impactG: Double
+  /// Rise time of the impact, s. 0 (the default): a damped 20 Hz
+  /// oscillation at full slope from contact. Above 0: a gradual impact, as
+  /// the force loads the leg through shoe and heel pad: it builds as
+  /// sin²(π·s / 2T) to `impactG` at T = `impactRiseS` after contact, then
+  /// decays with a 12 ms time constant, so its first milliseconds hardly
+  /// show (a level or slope is crossed only well after contact; the
+  /// onset rule must find where it begins). The stance load builds the
+  /// same way. Set ``radiusM`` to 0 as well to remove every cue at contact:
+  /// with a radius, the tangential acceleration r·θ̈ steps at contact where
+  /// the swing's and the stance's half cosines meet (about 2.5 g running),
+  /// an exact onset no real tibia shows.
+  public var impactRiseS: Double = 0
   /// Sagittal rotation amplitude of the tibia, degrees.
   public var swingDeg: Double
   /// Distance from the knee to the sensor, m (the swing's centripetal and tangential acceleration).
@@ -161,10 +173,15 @@ public struct SyntheticShank: Sendable {
       let sinceIC = t - ic
       if sinceIC >= 0, sinceIC <= contactS {
         let tau = sinceIC / contactS
-        if running { up += 1.5 * sin(.pi * tau) }
+        // A gradual impact loads the leg gradually too (no kink at contact).
+        let onset = impactRiseS > 0 && sinceIC < impactRiseS ? pow(sin(.pi / 2 * sinceIC / impactRiseS), 2) : 1
+        if running { up += 1.5 * sin(.pi * tau) * onset }
         // The impact: a damped oscillation starting at contact.
         let s = sinceIC
-        let burst = exp(-s / 0.015) * sin(2 * .pi * 20 * s) / exp(-0.0125 / 0.015)
+        let rise = impactRiseS
+        let burst = rise > 0
+          ? (s < rise ? pow(sin(.pi / 2 * s / rise), 2) : exp(-(s - rise) / 0.012))
+          : exp(-s / 0.015) * sin(2 * .pi * 20 * s) / exp(-0.0125 / 0.015)
         up += impactG * burst
         fwd += 0.35 * impactG * burst
         left += 0.15 * impactG * burst

@@ -85,7 +85,8 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
   if !source.info.hasMediolateral {
     warnings.append("no mediolateral axis: left/right and lateral sway are not measured")
   }
-  let summary = RunSummary(steps: steps, segments: analyzer.segments, speedMps: options.speedMps)
+  var summary = RunSummary(steps: steps, segments: analyzer.segments, speedMps: options.speedMps)
+  if placement == .shank { summary.groundContactUncertaintyMs = RunSummary.shankContactTimeUncertaintyMs }
   var result = AnalysisResult(
     path: path, info: source.info, ingest: source.report, placement: placement, placementSource: source2,
     options: options, steps: steps, segments: analyzer.segments, summary: summary, warnings: warnings,

@@ -393,7 +393,11 @@ private func writeHTMLReport(_ r: AnalysisResult, into w: inout ByteWriter) thro
   }
   try w.write("<p class=\"meta\">Flags describe patterns associated with injury or back pain in studies of runners; they are not a diagnosis.</p>")
   try w.write("<h2>Summary</h2><table><tr><th>metric</th><th>median</th><th>p10–p90</th><th>steps</th></tr>")
-  try w.write(row("cadence", s.cadenceSpm, "spm", 0) + row("ground contact", s.groundContactMs, "ms", 0) + row("flight", s.flightMs, "ms", 0))
+  try w.write(row("cadence", s.cadenceSpm, "spm", 0) + row("ground contact", s.groundContactMs, "ms", 0))
+  if let u = s.groundContactUncertaintyMs {
+    try w.write("<tr><th>ground contact uncertainty</th><td>±\(String(format: "%.0f", u)) ms</td><td colspan=\"2\">per step: toe-off from the shank's acceleration (literature)</td></tr>")
+  }
+  try w.write(row("flight", s.flightMs, "ms", 0))
   try w.write(row("duty factor", s.dutyFactor, "", 2) + row("vertical oscillation", s.verticalOscillationCm, "cm", 1))
   try w.write(row(s.trunkLeanReference == .standing ? "trunk lean (from standing)" : "trunk lean (sensor axis, not calibrated)", s.trunkLeanDeg, "°", 1) + row("lateral sway", s.lateralSwayCm, "cm", 1))
   try w.write(row("braking", s.brakingMps, "m/s", 2) + row("impact", s.impactG, "g", 1))

@@ -278,6 +278,10 @@ public struct ReportSummary: ReportMetrics, Codable, Equatable {
   public var stepTimeMs: ReportDistribution?
   /// `ground_contact_ms`: ground contact time (initial contact to toe-off), ms.
   public var groundContactMs: ReportDistribution?
+  /// `ground_contact_uncertainty_ms`: the stated uncertainty of each step's
+  /// contact time, ± ms (shank: 150, toe-off from acceleration; `nil` for
+  /// the other placements and in reports written before it).
+  public var groundContactUncertaintyMs: Double?
   /// `flight_ms`: flight time (toe-off to the next initial contact), ms.
   public var flightMs: ReportDistribution?
   /// `duty_factor`: ground contact / stride time (0–1).
@@ -323,7 +327,8 @@ public struct ReportSummary: ReportMetrics, Codable, Equatable {
   public var runningS: Double?
 
   enum CodingKeys: String, SnakeCaseCodingKey {
-    case steps, basis, runningSteps, cadenceSpm, cadenceSpectralSpm, stepTimeMs, groundContactMs, flightMs, dutyFactor
+    case steps, basis, runningSteps, cadenceSpm, cadenceSpectralSpm, stepTimeMs, groundContactMs
+    case groundContactUncertaintyMs, flightMs, dutyFactor
     case verticalOscillationCm, verticalRatioPct, trunkLeanDeg, trunkLeanReference, lateralSwayCm, brakingMps, impactG
     case tibialShockG, tibialShockRateGps, tibialShockClippedSteps, gctBalanceLeftPct, mountingTiltDeg, runningS
   }

@@ -64,6 +64,7 @@ public func reportJSON(_ r: AnalysisResult, includeSteps: Bool = true) -> JSONVa
     ("cadence_spectral_spm", .num(s.cadenceSpectralSpm, 1)),
     ("step_time_ms", dist(s.stepTimeMs, 1)),
     ("ground_contact_ms", dist(s.groundContactMs, 1)),
+    ("ground_contact_uncertainty_ms", .num(s.groundContactUncertaintyMs, 0)),
     ("flight_ms", dist(s.flightMs, 1)),
     ("duty_factor", dist(s.dutyFactor, 3)),
     ("vertical_oscillation_cm", dist(s.verticalOscillationCm, 2)),
@@ -194,6 +195,9 @@ public func textSummary(_ r: AnalysisResult) -> String {
     guard let d = row.value else { lines.append("  \(label) n/a"); continue }
     let fmt = "%.\(row.digits)f"
     lines.append("  \(label) \(String(format: fmt, d.median)) \(row.unit)  (p10 \(String(format: fmt, d.p10)), p90 \(String(format: fmt, d.p90)))")
+    if row.label == "ground contact", let u = s.groundContactUncertaintyMs {
+      lines.append("    uncertainty          ±\(String(format: "%.0f", u)) ms per step (shank toe-off from acceleration; literature)")
+    }
   }
   if r.placement == .shank, s.tibialShockClippedSteps > 0 {
     lines.append("  tibial shock: \(s.tibialShockClippedSteps) step(s) hit the sensor's range; their peak is a lower bound")

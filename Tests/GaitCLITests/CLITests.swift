@@ -69,6 +69,8 @@ func gaitline(_ args: [String], environment: [String: String] = [:], shell: Bool
       #expect(summary.keys.contains(key), "summary.\(key)")
     }
     #expect(summary["gct_balance_left_pct"] is NSNull, "two-axis file: no side, so null")
+    #expect(summary["ground_contact_uncertainty_ms"] is NSNull, "no stated uncertainty for a hip sensor")
+    #expect(!r.stdout.contains("uncertainty"))
     let cadence = summary["cadence_spm"] as! [String: Any]
     #expect(abs((cadence["median"] as! Double) - 192.6) < 4)
     let stepList = report["steps"] as! [[String: Any]]

@@ -80,6 +80,10 @@ import Testing
     let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
     let summary = report["summary"] as! [String: Any]
     #expect(summary["ground_contact_ms"] is [String: Any])
+    // The shank's stated contact-time uncertainty, as a number, in every output.
+    #expect(summary["ground_contact_uncertainty_ms"] as? Double == 150)
+    #expect(a.stdout.contains("uncertainty          ±150 ms"))
+    #expect(try String(contentsOfFile: html, encoding: .utf8).contains("<th>ground contact uncertainty</th><td>±150 ms</td>"))
     #expect(summary["tibial_shock_g"] is [String: Any])
     let rows = try String(contentsOfFile: steps, encoding: .utf8).split(separator: "\n")
     #expect(rows.count > 30 && rows[1].split(separator: ",", omittingEmptySubsequences: false)[5] != "")

@@ -78,6 +78,8 @@ func expectMatches(_ doc: ReportDocument, _ r: AnalysisResult) {
   #expect(s.trunkLeanReference == e.trunkLeanReference)
   #expect(s.runningS == reported(e.runningSeconds, 1))
   #expect(s.gctBalanceLeftPct == reported(e.gctBalanceLeftPct, 1))
+  #expect(s.groundContactUncertaintyMs == reported(e.groundContactUncertaintyMs, 0))
+  #expect((s.groundContactUncertaintyMs != nil) == (r.placement == .shank))
   #expect(s.verticalRatioPct == reported(e.verticalRatioPct, 2))
   expectSame(s.cadenceSpm, e.cadenceSpm, 1, "cadence")
   expectSame(s.stepTimeMs, e.stepTimeMs, 1, "step time")
@@ -223,12 +225,15 @@ func expectMatches(_ doc: ReportDocument, _ r: AnalysisResult) {
   @Test func olderReportStillDecodes() throws {
     let path = repositoryRoot.appendingPathComponent("Tests/Fixtures/report/older-report.json").path
     let text = try String(contentsOfFile: path, encoding: .utf8)
-    for key in ["bouts", "trunk_lean_reference", "tibial_shock", "placement_feature_deg"] { #expect(!text.contains(key)) }
+    for key in ["bouts", "trunk_lean_reference", "tibial_shock", "placement_feature_deg", "ground_contact_uncertainty"] {
+      #expect(!text.contains(key))
+    }
     let doc = try ReportDocument.load(path: path)
     try expectEveryKeyDecoded(text, doc)
     #expect(doc.bouts == nil)
     #expect(doc.summary.trunkLeanReference == nil)
     #expect(doc.summary.tibialShockG == nil)
+    #expect(doc.summary.groundContactUncertaintyMs == nil)
     #expect(doc.input.placementFeatureDeg == nil)
     #expect(doc.steps?.count == 4)
     #expect(doc.input.placement == .hip)

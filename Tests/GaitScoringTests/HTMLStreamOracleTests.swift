@@ -74,7 +74,12 @@ private func oracleHTMLReport(_ r: AnalysisResult) -> String {
   }
   html += "<p class=\"meta\">Flags describe patterns associated with injury or back pain in studies of runners; they are not a diagnosis.</p>"
   html += "<h2>Summary</h2><table><tr><th>metric</th><th>median</th><th>p10–p90</th><th>steps</th></tr>"
-  html += row("cadence", s.cadenceSpm, "spm", 0) + row("ground contact", s.groundContactMs, "ms", 0) + row("flight", s.flightMs, "ms", 0)
+  html += row("cadence", s.cadenceSpm, "spm", 0) + row("ground contact", s.groundContactMs, "ms", 0)
+  // Added with summary.ground_contact_uncertainty_ms (issue 14; shank only).
+  if let u = s.groundContactUncertaintyMs {
+    html += "<tr><th>ground contact uncertainty</th><td>±\(String(format: "%.0f", u)) ms</td><td colspan=\"2\">per step: toe-off from the shank's acceleration (literature)</td></tr>"
+  }
+  html += row("flight", s.flightMs, "ms", 0)
   html += row("duty factor", s.dutyFactor, "", 2) + row("vertical oscillation", s.verticalOscillationCm, "cm", 1)
   html += row(s.trunkLeanReference == .standing ? "trunk lean (from standing)" : "trunk lean (sensor axis, not calibrated)", s.trunkLeanDeg, "°", 1) + row("lateral sway", s.lateralSwayCm, "cm", 1)
   html += row("braking", s.brakingMps, "m/s", 2) + row("impact", s.impactG, "g", 1)
