@@ -26,6 +26,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    // FileDescriptor, FilePath.stat() and Errno for the POSIX calls (open, read, write, close, stat).
+    .package(url: "https://github.com/apple/swift-system", from: "1.8.0"),
     // `swift package generate-documentation --target Gaitline` (DocC); a plugin, not linked.
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
@@ -38,10 +40,15 @@ let package = Package(
     // System zlib (named apart from ZIPFoundation's own CZlib module): gzip-compressed inputs (`run.csv.gz`) are inflated while they are read.
     .systemLibrary(name: "CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     .target(name: "GaitCore"),
-    .target(name: "GaitIngest", dependencies: ["GaitCore", "CGzip", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+    .target(
+      name: "GaitIngest",
+      dependencies: [
+        "GaitCore", "CGzip", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        .product(name: "SystemPackage", package: "swift-system"),
+      ]),
     .target(name: "GaitDSP", dependencies: ["GaitCore", "CFFTW"]),
     .target(name: "GaitScoring", dependencies: ["GaitCore", "GaitDSP"]),
-    .target(name: "GaitStream", dependencies: ["GaitCore", "GaitIngest"]),
+    .target(name: "GaitStream", dependencies: ["GaitCore", "GaitIngest", .product(name: "SystemPackage", package: "swift-system")]),
     .target(name: "GaitReport", dependencies: ["GaitCore", "GaitDSP", "GaitIngest", "GaitScoring"]),
     .target(name: "GaitPipeline", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport"]),
     .target(name: "Gaitline", dependencies: ["GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitPipeline"]),
@@ -53,6 +60,7 @@ let package = Package(
       dependencies: [
         "GaitCohort", "GaitCore", "GaitIngest", "GaitDSP", "GaitScoring", "GaitReport", "GaitPipeline", "GaitStream",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "SystemPackage", package: "swift-system"),
       ]
     ),
     .target(name: "GaitTestSupport", dependencies: ["GaitCore", "GaitDSP", "CGzip"], path: "Tests/GaitTestSupport"),

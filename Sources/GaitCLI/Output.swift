@@ -6,6 +6,7 @@ import Foundation
 import GaitCore
 import GaitIngest
 import Synchronization
+import SystemPackage
 
 /// How much a command says: 0 quiet, 1 normal, 2 verbose. Set once while
 /// the options are parsed, read by the helpers below.
@@ -37,9 +38,9 @@ func note(_ text: String) {
 /// With --quiet, standard output goes nowhere (for commands whose output is
 /// only for reading; the exit status still tells the result).
 func silenceStandardOutputIfQuiet() {
-  guard isQuiet else { return }
-  let null = open("/dev/null", O_WRONLY)
-  if null >= 0 { _ = dup2(null, STDOUT_FILENO); close(null) }
+  guard isQuiet, let null = try? FileDescriptor.open(FilePath("/dev/null"), .writeOnly) else { return }
+  _ = try? null.duplicate(as: .standardOutput)
+  try? null.close()
 }
 
 /// With --verbose: how `path` was read, on stderr.

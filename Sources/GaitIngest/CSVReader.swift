@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 import GaitCore
 import Foundation
+import SystemPackage
 
 /// How to read a text recording. Everything left `nil` is detected.
 public struct CSVOptions: Sendable {
@@ -1079,7 +1080,7 @@ struct Resampler {
 
 /// Reads a file line by line in 1 MiB chunks.
 struct LineReader {
-  private var fd: Int32
+  private var fd: FileDescriptor
   private var buffer: [UInt8]
   private var start = 0
   private var end = 0
@@ -1100,13 +1101,9 @@ struct LineReader {
 
   /// Closes the file; safe to call twice.
   mutating func close() {
-    guard fd >= 0 else { return }
-    #if canImport(Glibc)
-    _ = Glibc.close(fd)
-    #else
-    _ = Darwin.close(fd)
-    #endif
-    fd = -1
+    guard fd.rawValue >= 0 else { return }
+    try? fd.close()
+    fd = FileDescriptor(rawValue: -1)
   }
 
   init(path: String) throws {
@@ -1117,15 +1114,14 @@ struct LineReader {
     if isDirectory.boolValue {
       throw IngestError(.unreadable, "is a directory; give a file, or pass the directory to `analyze`", path: path)
     }
-    fd = open(path, O_RDONLY)
-    guard fd >= 0 else {
-      throw IngestError(.unreadable, "cannot open: \(String(cString: strerror(errno))); check its permissions", path: path)
+    do { fd = try FileDescriptor.open(FilePath(path), .readOnly) } catch {
+      throw IngestError(.unreadable, "cannot open: \(error); check its permissions", path: path)
     }
-    if startsWithGzipMagic(fd: fd) { gzip = try GzipReader(fd: fd, path: path) }
+    if startsWithGzipMagic(fd: fd.rawValue) { gzip = try GzipReader(fd: fd.rawValue, path: path) }
     // Small files get a small buffer (a batch of many short exports, and
     // the csv fuzz target, paid 2 MiB each); it grows when a file needs it.
-    var st = stat()
-    let size = fstat(fd, &st) == 0 ? Int(st.st_size) * (gzip == nil ? 1 : 8) : Self.chunk * 2
+    let expansion = gzip == nil ? 1 : 8
+    let size = (try? fd.stat()).map { Int($0.size) * expansion } ?? Self.chunk * 2
     buffer = [UInt8](repeating: 0, count: min(Self.chunk * 2, max(1 << 16, size + 1)))
   }
 
@@ -1140,8 +1136,12 @@ struct LineReader {
     }
     if end == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: Self.chunk)) }
     let capacity = buffer.count - end
-    let n = try buffer.withUnsafeMutableBufferPointer { p in try gzip?.read(into: p.baseAddress! + end, count: capacity) ?? read(fd, p.baseAddress! + end, capacity) }
-    if n < 0 { throw IngestError(.unreadable, "read failed: \(String(cString: strerror(errno)))") }
+    let n = try buffer.withUnsafeMutableBufferPointer { p in
+      do {
+        return try gzip?.read(into: p.baseAddress! + end, count: capacity)
+          ?? fd.read(into: UnsafeMutableRawBufferPointer(start: p.baseAddress! + end, count: capacity))
+      } catch let e as Errno { throw IngestError(.unreadable, "read failed: \(e)") }
+    }
     if n == 0 { eof = true }
     end += n
     if !checkedTerminator, end > 0 {

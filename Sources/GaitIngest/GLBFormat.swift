@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 import GaitCore
 import Foundation
+import SystemPackage
 
 /// Constants and layout of the `.glb` format (docs/FORMAT.md).
 public enum GLB {
@@ -474,15 +475,18 @@ public final class GLBReader: SampleSource {
   /// Up to 1 MiB read straight into an array (no `Data` in between);
   /// empty at the end of the file.
   private func readChunk() throws -> [UInt8] {
-    let fd = handle.fileDescriptor
+    let fd = FileDescriptor(rawValue: handle.fileDescriptor)
     return try [UInt8](unsafeUninitializedCapacity: 1 << 20) { buffer, count in
       count = 0
       while count < buffer.count {
-        let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
-        if n > 0 { count += n; continue }
+        let n: Int
+        do {
+          n = try fd.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[count...])))  // retries on EINTR
+        } catch {
+          throw IngestError(.unreadable, "read failed: \(error)", path: path)
+        }
         if n == 0 { break }
-        if errno == EINTR { continue }
-        throw IngestError(.unreadable, "read failed: \(String(cString: strerror(errno)))", path: path)
+        count += n
       }
     }
   }

@@ -2,6 +2,9 @@
 // The one way gaitline writes a file: never over an input of the same run,
 // never over something that is not a regular file, and atomically (a temp
 // file in the same folder, fsync, rename, fsync of the folder).
+// Files are opened, written, closed and inspected with swift-system's
+// `FileDescriptor`, `FilePath.stat()` and `Errno`; fsync, fchmod, rename,
+// unlink, flock and realpath, which it does not have, stay POSIX calls.
 //===----------------------------------------------------------------------===//
 #if canImport(Glibc)
 import Glibc
@@ -9,6 +12,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import SystemPackage
 
 /// The files a run reads, by device and inode (and by resolved path), so no
 /// output of the run can replace one of them, whatever path names it (a
@@ -17,6 +21,13 @@ public struct ProtectedPaths: Sendable {
   struct FileID: Hashable, Sendable {
     var device: UInt64
     var inode: UInt64
+
+    /// The file `path` names (following symlinks), or `nil` when there is none.
+    init?(_ path: String) {
+      guard let st = try? FilePath(path).stat() else { return nil }
+      device = UInt64(st.deviceID.rawValue)
+      inode = UInt64(st.inode.rawValue)
+    }
   }
 
   private var ids: [FileID: String] = [:]
@@ -36,10 +47,7 @@ public struct ProtectedPaths: Sendable {
   /// Protects one more input path. A path that does not exist is ignored.
   public mutating func add(_ path: String) {
     guard path != "-" else { return }
-    var st = stat()
-    if stat(path, &st) == 0 {
-      ids[FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))] = path
-    }
+    if let id = FileID(path) { ids[id] = path }
     if let r = realPath(path) { resolved[r] = path }
   }
 
@@ -47,8 +55,7 @@ public struct ProtectedPaths: Sendable {
   public func isInput(_ path: String) -> Bool { input(named: path) != nil }
 
   private func input(named path: String) -> String? {
-    var st = stat()
-    if stat(path, &st) == 0, let p = ids[FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))] { return p }
+    if let id = FileID(path), let p = ids[id] { return p }
     if let r = realPath(path), let p = resolved[r] { return p }
     return nil
   }
@@ -65,37 +72,29 @@ public struct ProtectedPaths: Sendable {
         "\(what) would overwrite an input of this run\(same); gaitline never writes over an input: choose another output path",
         path: path)
     }
-    var st = stat()
-    guard lstat(path, &st) == 0 else { return }
-    if (st.st_mode & S_IFMT) == S_IFLNK {
+    guard var type = try? FilePath(path).stat(followTargetSymlink: false).type else { return }
+    if type == .symbolicLink {
       // A symlink is replaced by the rename; what it points to is not
       // touched. Still refuse one that points at a special file.
-      guard stat(path, &st) == 0 else { return }
+      guard let target = try? FilePath(path).stat().type else { return }
+      type = target
     }
     let kind: String?
-    switch st.st_mode & S_IFMT {
-    case S_IFREG: kind = nil
-    case S_IFDIR: kind = "a directory"
-    case S_IFCHR, S_IFBLK: kind = "a device"
-    case S_IFIFO: kind = "a FIFO (named pipe)"
-    case S_IFSOCK: kind = "a socket"
+    switch type {
+    case .regular: kind = nil
+    case .directory: kind = "a directory"
+    case .characterSpecial, .blockSpecial: kind = "a device"
+    case .fifo: kind = "a FIFO (named pipe)"
+    case .socket: kind = "a socket"
     default: kind = "not a regular file"
     }
     if let kind {
-      let hint = (st.st_mode & S_IFMT) == S_IFDIR
+      let hint = type == .directory
         ? "give a file name inside it"
         : "gaitline only replaces regular files: give a file name (or '-' for standard output where the option allows it, or leave the option out)"
       throw IngestError(.invalidArgument, "\(what) is \(kind); \(hint)", path: path)
     }
   }
-}
-
-private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
-  #if canImport(Glibc)
-  return Glibc.write(fd, p, n)
-  #else
-  return Darwin.write(fd, p, n)
-  #endif
 }
 
 /// The canonical absolute path of an existing file, or of the folder of a
@@ -126,7 +125,7 @@ public final class AtomicOutputFile {
   public let temporaryPath: String
   private let protected: ProtectedPaths
   private let what: String
-  private var fd: Int32
+  private var fd: FileDescriptor?
   private var buffer: UnsafeMutableRawBufferPointer
   private var buffered = 0
   private var finished = false
@@ -143,20 +142,26 @@ public final class AtomicOutputFile {
     self.what = what
     let dir = (path as NSString).deletingLastPathComponent
     if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-    var fd: Int32 = -1
+    var created: FileDescriptor?
+    var why = Errno.fileExists
     var tmp = ""
     for _ in 0..<8 {
       let name = ".gl-" + String(UInt64.random(in: 0...UInt64.max), radix: 16) + ".tmp"
       tmp = dir.isEmpty ? name : (dir as NSString).appendingPathComponent(name)
-      fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-      if fd >= 0 || errno != EEXIST { break }
+      do {
+        created = try FileDescriptor.open(
+          FilePath(tmp), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec], permissions: FilePermissions(rawValue: 0o644))
+        break
+      } catch {
+        why = error as? Errno ?? .ioError
+        if why != .fileExists { break }
+      }
     }
-    guard fd >= 0 else {
-      throw IngestError(.writeFailed, "cannot create a temporary file in the output folder: \(String(cString: strerror(errno))); check the folder exists, is writable and has space", path: path)
+    guard let fd = created else {
+      throw IngestError(.writeFailed, "cannot create a temporary file in the output folder: \(why); check the folder exists, is writable and has space", path: path)
     }
     // A replaced file keeps its permissions (a private 0600 report stays private).
-    var st = stat()
-    if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG { _ = fchmod(fd, st.st_mode & 0o7777) }
+    if let st = try? FilePath(path).stat(), st.type == .regular { _ = fchmod(fd.rawValue, st.permissions.rawValue) }
     self.fd = fd
     self.temporaryPath = tmp
     buffer = .allocate(byteCount: max(bufferSize, 1), alignment: 16)
@@ -167,8 +172,8 @@ public final class AtomicOutputFile {
     buffer.deallocate()
   }
 
-  private func failure(_ what: String, _ err: Int32) -> IngestError {
-    let why = err == ENOSPC ? "no space left on device" : String(cString: strerror(err))
+  private func failure(_ what: String, _ err: Errno) -> IngestError {
+    let why = err == .noSpace ? "no space left on device" : err.description
     return IngestError(.writeFailed, "\(what): \(why); the existing file (if any) is unchanged", path: path)
   }
 
@@ -205,16 +210,16 @@ public final class AtomicOutputFile {
 
   private func writeAll(_ raw: UnsafeRawBufferPointer) throws {
     var offset = 0
-    while offset < raw.count {
-      let n = posixWrite(fd, raw.baseAddress! + offset, raw.count - offset)
-      if n < 0 {
-        if errno == EINTR { continue }
-        let e = failure("cannot write", errno)
+    while offset < raw.count, let fd {
+      do {
+        let n = try fd.write(UnsafeRawBufferPointer(rebasing: raw[offset...]))  // retries on EINTR
+        offset += n
+        bytesWritten += n
+      } catch {
+        let e = failure("cannot write", error as? Errno ?? .ioError)
         discard()
         throw e
       }
-      offset += n
-      bytesWritten += n
     }
   }
 
@@ -224,34 +229,33 @@ public final class AtomicOutputFile {
   public func commit() throws {
     guard !finished else { throw IngestError(.writeFailed, "commit after commit or abort", path: path) }
     try flushBuffer()
-    if fsync(fd) != 0 {
-      let e = failure("cannot flush to disk", errno)
+    guard let fd else { throw IngestError(.writeFailed, "commit after commit or abort", path: path) }
+    if fsync(fd.rawValue) != 0 {
+      let e = failure("cannot flush to disk", Errno(rawValue: errno))
       discard()
       throw e
     }
-    if close(fd) != 0 {
-      let e = failure("cannot close", errno)
-      fd = -1
+    self.fd = nil
+    do { try fd.close() } catch {
+      let e = failure("cannot close", error as? Errno ?? .ioError)
       discard()
       throw e
     }
-    fd = -1
     // The target may have changed since init (a FIFO made meanwhile).
     do { try protected.check(output: path, what: what) } catch {
       discard()
       throw error
     }
     if rename(temporaryPath, path) != 0 {
-      let e = failure("cannot rename the temporary file into place", errno)
+      let e = failure("cannot rename the temporary file into place", Errno(rawValue: errno))
       discard()
       throw e
     }
     finished = true
     let dir = (path as NSString).deletingLastPathComponent
-    let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if dfd >= 0 {
-      _ = fsync(dfd)
-      close(dfd)
+    if let folder = try? FileDescriptor.open(FilePath(dir.isEmpty ? "." : dir), .readOnly, options: [.directory, .closeOnExec]) {
+      _ = fsync(folder.rawValue)
+      try? folder.close()
     }
   }
 
@@ -260,7 +264,8 @@ public final class AtomicOutputFile {
   public func abort() { if !finished { discard() } }
 
   private func discard() {
-    if fd >= 0 { close(fd); fd = -1 }
+    try? fd?.close()
+    fd = nil
     if !finished { unlink(temporaryPath) }
     finished = true
     buffered = 0
@@ -309,37 +314,39 @@ public func shortenedName(_ name: String, maxBytes: Int) -> String {
 public final class OutputFolderLock {
   /// The lock file, `FOLDER/.gaitline.lock`.
   public let path: String
-  private var fd: Int32
+  private var fd: FileDescriptor?
 
   /// Takes the lock of `folder`; throws ``IngestError`` (`writeFailed`) when another writer
   /// holds it or the file cannot be made.
   public init(folder: String) throws {
     path = (folder as NSString).appendingPathComponent(".gaitline.lock")
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
-    guard fd >= 0 else {
-      throw IngestError(.writeFailed, "cannot create the lock file \(path): \(String(cString: strerror(errno)))", path: folder)
+    let fd: FileDescriptor
+    do {
+      fd = try FileDescriptor.open(
+        FilePath(path), .readWrite, options: [.create, .closeOnExec, .noFollow], permissions: FilePermissions(rawValue: 0o644))
+    } catch {
+      throw IngestError(.writeFailed, "cannot create the lock file \(path): \(error as? Errno ?? .ioError)", path: folder)
     }
-    var st = stat()
-    guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-      close(fd)
+    guard (try? fd.stat().type) == .regular else {
+      try? fd.close()
       throw IngestError(.writeFailed, "the lock file \(path) is not a regular file; remove it", path: folder)
     }
-    if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-      close(fd)
-      fd = -1
+    if flock(fd.rawValue, LOCK_EX | LOCK_NB) != 0 {  // swift-system has no flock
+      try? fd.close()
       throw IngestError(
         .writeFailed,
         "another gaitline is writing into this folder (it holds \(path)); wait for it to finish or choose another --out-dir",
         path: folder)
     }
-    let pid = "\(getpid())\n"
-    _ = ftruncate(fd, 0)
-    _ = pid.withCString { posixWrite(fd, $0, strlen($0)) }
+    self.fd = fd
+    _ = try? fd.resize(to: 0)
+    _ = try? fd.writeAll("\(getpid())\n".utf8)
   }
 
   /// Lets the next writer in.
   public func release() {
-    if fd >= 0 { close(fd); fd = -1 }
+    try? fd?.close()
+    fd = nil
   }
 
   deinit { release() }

@@ -1,5 +1,8 @@
 //===--- SerialPort.swift -------------------------------------------------===//
 // A Linux serial port in raw mode (termios), read with poll and a timeout.
+// Opening, reading, writing and closing go through swift-system's
+// `FileDescriptor` and `Errno`; termios, flock, poll, openpty and inotify,
+// which it does not have, stay raw.
 //===----------------------------------------------------------------------===//
 #if canImport(Glibc)
 import Glibc
@@ -7,6 +10,7 @@ import Glibc
 import Darwin
 #endif
 import GaitIngest
+import SystemPackage
 
 /// Why a read returned no data.
 public enum ReadOutcome: Equatable {
@@ -50,34 +54,36 @@ public final class SerialPort {
       throw StreamError(.invalidArgument,
         "unsupported baud rate \(baud); use one of \(Self.speeds.keys.sorted().map(String.init).joined(separator: ", "))", path: path)
     }
-    fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
-    if fd < 0 {
-      let e = errno
-      switch e {
-      case ENOENT:
+    do {
+      // O_NOCTTY is a tty flag swift-system does not name: passed raw.
+      let options: FileDescriptor.OpenOptions = [.nonBlocking, .closeOnExec, FileDescriptor.OpenOptions(rawValue: O_NOCTTY)]
+      fd = try FileDescriptor.open(FilePath(path), .readWrite, options: options).rawValue
+    } catch {
+      switch error as? Errno ?? .ioError {
+      case .noSuchFileOrDirectory:
         throw StreamError(.fileNotFound, "no such device; is the sensor plugged in? (ls /dev/ttyUSB* /dev/ttyACM* /dev/serial/by-id/)", path: path)
-      case EACCES:
+      case .permissionDenied:
         throw StreamError(.unreadable, "permission denied; add yourself to the dialout group (sudo usermod -aG dialout $USER) and log in again", path: path)
-      case EBUSY:
+      case .resourceBusy:
         throw StreamError(.unreadable, "the port is busy; close the other program using it", path: path)
-      default:
-        throw StreamError(.unreadable, "cannot open: \(String(cString: strerror(e)))", path: path)
+      case let e:
+        throw StreamError(.unreadable, "cannot open: \(e)", path: path)
       }
     }
     guard isatty(fd) == 1 else {
-      _ = Glibc.close(fd)
+      try? FileDescriptor(rawValue: fd).close()
       throw StreamError(.invalidArgument, "not a serial device (not a tty); give the sensor's port, e.g. /dev/ttyUSB0", path: path)
     }
     // Exclusive use, as pyserial's exclusive=True does: a second reader would
     // steal bytes from the first.
     if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-      _ = Glibc.close(fd)
+      try? FileDescriptor(rawValue: fd).close()
       throw StreamError(.unreadable, "the port is busy: another process has it open exclusively (another gaitline stream?)", path: path)
     }
     var t = termios()
     guard tcgetattr(fd, &t) == 0 else {
       let e = errno
-      _ = Glibc.close(fd)
+      try? FileDescriptor(rawValue: fd).close()
       throw StreamError(.unreadable, "cannot read the port settings: \(String(cString: strerror(e)))", path: path)
     }
     cfmakeraw(&t)
@@ -92,13 +98,13 @@ public final class SerialPort {
     cfsetospeed(&t, speed)
     guard tcsetattr(fd, TCSANOW, &t) == 0 else {
       let e = errno
-      _ = Glibc.close(fd)
+      try? FileDescriptor(rawValue: fd).close()
       throw StreamError(.unreadable, "cannot configure the port (raw 8N1 at \(baud)): \(String(cString: strerror(e)))", path: path)
     }
     tcflush(fd, TCIFLUSH)
   }
 
-  deinit { if fd >= 0 { _ = Glibc.close(fd) } }
+  deinit { if fd >= 0 { try? FileDescriptor(rawValue: fd).close() } }
 
   /// Reads what is available into `buffer`, waiting at most `timeoutMs`.
   public func read(into buffer: UnsafeMutableRawBufferPointer, timeoutMs: Int32) -> ReadOutcome {
@@ -107,10 +113,14 @@ public final class SerialPort {
     if r == 0 { return .timeout }
     if r < 0 { return errno == EINTR ? .timeout : .hangUp }
     if p.revents & Int16(POLLIN) != 0 {
-      let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-      if n > 0 { return .data(n) }
-      if n < 0 && (errno == EAGAIN || errno == EINTR) { return .timeout }
-      return .hangUp
+      do {
+        let n = try FileDescriptor(rawValue: fd).read(into: buffer, retryOnInterrupt: false)
+        return n > 0 ? .data(n) : .hangUp
+      } catch Errno.wouldBlock, Errno.interrupted {
+        return .timeout
+      } catch {
+        return .hangUp
+      }
     }
     if p.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return .hangUp }
     return .timeout
@@ -118,7 +128,7 @@ public final class SerialPort {
 
   /// Closes the device (also done on deinit).
   public func close() {
-    if fd >= 0 { _ = Glibc.close(fd) }
+    if fd >= 0 { try? FileDescriptor(rawValue: fd).close() }
     fd = -1
   }
 }
@@ -158,7 +168,7 @@ public final class PseudoTerminal {
   public func watchForReader() -> Bool {
     let fd = inotify_init1(Int32(IN_CLOEXEC))
     guard fd >= 0 else { return false }
-    guard inotify_add_watch(fd, slavePath, UInt32(IN_OPEN)) >= 0 else { _ = Glibc.close(fd); return false }
+    guard inotify_add_watch(fd, slavePath, UInt32(IN_OPEN)) >= 0 else { try? FileDescriptor(rawValue: fd).close(); return false }
     openWatch = fd
     return true
   }
@@ -169,7 +179,7 @@ public final class PseudoTerminal {
   /// emulator that sends before a slow reader has opened loses the start.
   public func waitForReader(timeoutMs: Int32) -> Bool {
     guard openWatch >= 0 else { return false }
-    defer { _ = Glibc.close(openWatch); openWatch = -1 }
+    defer { try? FileDescriptor(rawValue: openWatch).close(); openWatch = -1 }
     var p = pollfd(fd: openWatch, events: Int16(POLLIN), revents: 0)
     return poll(&p, 1, timeoutMs) > 0
   }
@@ -179,19 +189,20 @@ public final class PseudoTerminal {
   public func write(_ bytes: [UInt8]) -> Bool {
     var off = 0
     while off < bytes.count {
-      let n = bytes.withUnsafeBytes { Glibc.write(master, $0.baseAddress! + off, bytes.count - off) }
-      if n < 0 {
-        if errno == EINTR || errno == EAGAIN { usleep(1000); continue }
+      do {
+        off += try bytes.withUnsafeBytes { try FileDescriptor(rawValue: master).write(UnsafeRawBufferPointer(rebasing: $0[off...]), retryOnInterrupt: false) }
+      } catch Errno.interrupted, Errno.wouldBlock {
+        usleep(1000)
+      } catch {
         return false
       }
-      off += n
     }
     return true
   }
 
   /// Hangs up: closes both ends, so a reader sees POLLHUP / EIO.
   public func hangUp() {
-    close(slave)
-    close(master)
+    try? FileDescriptor(rawValue: slave).close()
+    try? FileDescriptor(rawValue: master).close()
   }
 }
