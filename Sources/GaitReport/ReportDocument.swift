@@ -258,6 +258,9 @@ public protocol ReportMetrics: Sendable {
   /// `gct_balance_left_pct`: the left foot's share of ground contact time
   /// (Garmin "GCT balance"), %; `nil` unless both sides' contacts are known.
   var gctBalanceLeftPct: Double? { get }
+  /// `ground_contact_uncertainty_ms`: the stated uncertainty of each step's
+  /// contact time, ± ms (shank only; `nil` otherwise).
+  var groundContactUncertaintyMs: Double? { get }
 }
 
 /// The report's `summary`.
@@ -397,6 +400,10 @@ public struct ReportBout: ReportMetrics, Codable, Equatable {
   /// `gct_balance_left_pct`: the left foot's share of the bout's ground
   /// contact time, %; `nil` unless both sides' contacts are known.
   public var gctBalanceLeftPct: Double?
+  /// `ground_contact_uncertainty_ms`: the recording's stated uncertainty of
+  /// each step's contact time, ± ms (shank only; `nil` otherwise and in
+  /// reports written before it).
+  public var groundContactUncertaintyMs: Double?
 
   enum CodingKeys: String, CodingKey {
     case kind, steps
@@ -404,6 +411,7 @@ public struct ReportBout: ReportMetrics, Codable, Equatable {
     case groundContactMs = "ground_contact_ms", flightMs = "flight_ms", dutyFactor = "duty_factor"
     case verticalOscillationCm = "vertical_oscillation_cm", trunkLeanDeg = "trunk_lean_deg"
     case lateralSwayCm = "lateral_sway_cm", brakingMps = "braking_mps", gctBalanceLeftPct = "gct_balance_left_pct"
+    case groundContactUncertaintyMs = "ground_contact_uncertainty_ms"
   }
 }
 
