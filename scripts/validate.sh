@@ -107,7 +107,9 @@ for k in "${!synthetic[@]}"; do
 done
 
 # --- Synthetic shank (tibia) signals with exact contacts of the sensor leg (gaitline simulate --shank; with
-# --gyro also a gyroscope, whose sagittal angular velocity then times the contacts):
+# --gyro also a gyroscope, whose sagittal angular velocity then times the contacts; with --impact-rise-ms
+# the impact builds over that time after contact, and with --radius-m 0 the swing's tangential acceleration,
+# whose ~2.5 g step at contact is an unrealistically exact onset cue, is gone: less optimistic IC figures):
 # name|rate|run or walk|extra options
 shank_synthetic=(
   "shank running 142.857 Hz; ±8 g clipping|142.857|run|--clip-g 8 --rotate 0,0,0"
@@ -119,6 +121,10 @@ shank_synthetic=(
   "shank running 500 Hz; gyroscope; upside down|500|run|--gyro --rotate 90,0,180"
   "shank walking 50 Hz; gyroscope|50|walk|--gyro --rotate 30,12,-8"
   "shank walking 200 Hz; gyroscope; rotated|200|walk|--gyro --rotate=-40,20,60"
+  "shank running 142.857 Hz; gradual impact 15 ms without tangential step; ±8 g clipping|142.857|run|--impact-rise-ms 15 --radius-m 0 --clip-g 8 --rotate 0,0,0"
+  "shank running 142.857 Hz; gradual impact 30 ms without tangential step; ±8 g clipping|142.857|run|--impact-rise-ms 30 --radius-m 0 --clip-g 8 --rotate 0,0,0"
+  "shank walking 100 Hz; gradual impact 15 ms without tangential step|100|walk|--impact-rise-ms 15 --radius-m 0 --rotate 0,0,0"
+  "shank walking 100 Hz; gradual impact 30 ms without tangential step|100|walk|--impact-rise-ms 30 --radius-m 0 --rotate 0,0,0"
 )
 for k in "${!shank_synthetic[@]}"; do
   IFS='|' read -r name rate gait extra <<< "${shank_synthetic[$k]}"

@@ -39,6 +39,12 @@ struct Simulate: ParsableCommand {
   @Flag(help: "With --shank: also write a gyroscope (gx, gy, gz in rad/s; the tibia's sagittal angular velocity, minima at contact and toe-off, mid-swing peak).")
   var gyro = false
 
+  @Option(name: .customLong("impact-rise-ms"), help: "With --shank: the impact's tangential jump rises gradually over this many ms after each true contact (0: a step at contact).")
+  var impactRiseMs: Double = 0
+
+  @Option(name: .customLong("radius-m"), help: "With --shank: knee-to-sensor distance, m (default 0.3). 0 removes the swing's tangential acceleration, whose step at contact (about 2.5 g running) is an exact onset cue no real tibia shows.")
+  var radiusM: Double?
+
   @OptionGroup var outdoor: OutdoorOptions
   @OptionGroup var output: OutputOptions
 
@@ -60,9 +66,17 @@ struct Simulate: ParsableCommand {
       s.rotation = SyntheticRun.rotation(yawDeg: angles[0], pitchDeg: angles[1], rollDeg: angles[2])
       s.rangeG = shape.clipG
       s.gyroscope = gyro
+      guard impactRiseMs >= 0, impactRiseMs <= 100 else { throw ValidationError("--impact-rise-ms takes 0 to 100 ms") }
+      s.impactRiseS = impactRiseMs / 1000
+      if let radiusM {
+        guard radiusM >= 0, radiusM <= 1 else { throw ValidationError("--radius-m takes 0 to 1 m") }
+        s.radiusM = radiusM
+      }
       shankRun = s
     } else if gyro {
       throw ValidationError("--gyro needs --shank run or --shank walk")
+    } else if impactRiseMs != 0 || radiusM != nil {
+      throw ValidationError("--impact-rise-ms and --radius-m need --shank run or --shank walk")
     }
     let synthetic = try shape.syntheticRun(angles: angles, outdoor: outdoor)
     let rec = shankRun?.recording() ?? synthetic.recording()

@@ -256,6 +256,9 @@ public protocol ReportMetrics: Sendable {
   /// `gct_balance_left_pct`: the left foot's share of ground contact time
   /// (Garmin "GCT balance"), %; `nil` unless both sides' contacts are known.
   var gctBalanceLeftPct: Double? { get }
+  /// `ground_contact_uncertainty_ms`: the stated uncertainty of each step's
+  /// contact time, ± ms (shank only; `nil` otherwise).
+  var groundContactUncertaintyMs: Double? { get }
 }
 
 /// The report's `summary`.
@@ -389,10 +392,15 @@ public struct ReportBout: ReportMetrics, Codable, Equatable {
   /// `gct_balance_left_pct`: the left foot's share of the bout's ground
   /// contact time, %; `nil` unless both sides' contacts are known.
   public var gctBalanceLeftPct: Double?
+  /// `ground_contact_uncertainty_ms`: the recording's stated uncertainty of
+  /// each step's contact time, ± ms (shank only; `nil` otherwise and in
+  /// reports written before it).
+  public var groundContactUncertaintyMs: Double?
 
   enum CodingKeys: String, SnakeCaseCodingKey {
     case kind, steps, startS, endS, runningSteps, cadenceSpm, groundContactMs, flightMs, dutyFactor
     case verticalOscillationCm, trunkLeanDeg, lateralSwayCm, brakingMps, gctBalanceLeftPct
+    case groundContactUncertaintyMs
   }
 }
 

@@ -104,7 +104,8 @@ public func reportJSON(_ r: AnalysisResult, includeSteps: Bool = true) -> JSONVa
                ("vertical_oscillation_cm", dist(b.summary.verticalOscillationCm, 2)),
                ("trunk_lean_deg", dist(b.summary.trunkLeanDeg, 1)),
                ("lateral_sway_cm", dist(b.summary.lateralSwayCm, 2)), ("braking_mps", dist(b.summary.brakingMps, 3)),
-               ("gct_balance_left_pct", .num(b.summary.gctBalanceLeftPct, 1))])
+               ("gct_balance_left_pct", .num(b.summary.gctBalanceLeftPct, 1)),
+               ("ground_contact_uncertainty_ms", .num(s.groundContactUncertaintyMs, 0))])
     })),
     ("cadence_over_time", .array(r.segments.map { seg in
       .object([("start_s", .num(seg.startS, 2)), ("end_s", .num(seg.endS, 2)),

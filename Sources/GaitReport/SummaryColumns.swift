@@ -48,6 +48,7 @@ public let metricColumns: [MetricColumn] = [
   .median("lateral_sway_cm", \.lateralSwayCm, \.lateralSwayCm, digits: 2),
   .median("braking_mps", \.brakingMps, \.brakingMps, digits: 3),
   .number("gct_balance_left_pct", \.gctBalanceLeftPct, \.gctBalanceLeftPct, digits: 1),
+  .number("ground_contact_uncertainty_ms", \.groundContactUncertaintyMs, \.groundContactUncertaintyMs, digits: 0),
 ]
 
 /// The header names of the metric columns, comma-separated.

@@ -92,6 +92,25 @@ import Testing
     #expect(bad.status != 0)
   }
 
+  /// summary.csv carries `ground_contact_uncertainty_ms` (the last metric
+  /// column): 150 for a shank recording, empty for a hip one.
+  @Test func summaryCSVHoldsContactUncertainty() throws {
+    let out = temporaryDirectory().appendingPathComponent("out").path
+    let r = try gaitline(["analyze", sampleData("bach-shank-subject-b/trial_05.csv"),
+                          sampleData("alcantara-sacrum-run/trial_00.csv"), "--out-dir", out])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 3)
+    let header = lines[0].split(separator: ",", omittingEmptySubsequences: false)
+    let column = try #require(header.firstIndex(of: "ground_contact_uncertainty_ms"))
+    #expect(header[column - 1] == "gct_balance_left_pct" && header[column + 1] == "speed_mps")
+    let placement = try #require(header.firstIndex(of: "placement"))
+    let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    #expect(rows.allSatisfy { $0.count == header.count })
+    let cells = Dictionary(uniqueKeysWithValues: rows.map { (String($0[placement]), String($0[column])) })
+    #expect(cells == ["shank": "150", "hip": ""])
+  }
+
   @Test func evaluateDoublesOneLegCadence() throws {
     let r = try gaitline(["evaluate", sampleData("bach-shank-subject-b/trial_07.csv"),
                           "--truth", sampleData("bach-shank-subject-b/ground_truth_contacts.csv"),
