@@ -133,6 +133,12 @@ struct Simulate: ParsableCommand {
   @Option(name: .customLong("orientation-drift"), help: "The mounting pitches forward by this many degrees, linearly over the recording (a belt that rotates).")
   var orientationDrift: Double = 0
 
+  @Option(name: .customLong("dropout-every"), help: "Sensor dropouts (CSV output): every this many seconds, samples go missing for --dropout-for seconds and the time column jumps (a logger losing packets); the truth keeps the steps taken meanwhile.")
+  var dropoutEvery: Double?
+
+  @Option(name: .customLong("dropout-for"), help: "With --dropout-every: seconds of samples lost at each dropout.")
+  var dropoutFor: Double = 2
+
   @OptionGroup var output: OutputOptions
 
   func validate() throws {
@@ -143,6 +149,10 @@ struct Simulate: ParsableCommand {
     guard contactMs > 50, contactMs / 1000 < 60 / cadence else { throw ValidationError("--contact-ms must be shorter than a step") }
     guard stepVariability >= 0, stepVariability <= 0.1 else { throw ValidationError("--step-variability must be 0–0.1") }
     guard noiseG >= 0, noiseG <= 0.5 else { throw ValidationError("--noise-g must be 0–0.5 g") }
+    if let dropoutEvery {
+      guard dropoutFor > 0, dropoutEvery > dropoutFor else { throw ValidationError("--dropout-for must be above 0 and shorter than --dropout-every") }
+      guard !serial, out?.lowercased().hasSuffix(".glb") != true else { throw ValidationError("--dropout-every needs CSV output (--out FILE.csv)") }
+    }
   }
 
   func run() throws {
@@ -174,7 +184,9 @@ struct Simulate: ParsableCommand {
         let f = try AtomicOutputFile(path: out, protecting: protected, what: "--out")
         let b = rec.blocks[0]
         var text = b.hasGyroscope ? "time_s,ax,ay,az,gx,gy,gz\n" : "time_s,ax,ay,az\n"
+        let dropouts = dropoutEvery.map { SyntheticDropouts(everyS: $0, forS: dropoutFor, rateHz: rate) }
         for i in 0..<b.count {
+          if let dropouts, dropouts.drops(sample: i) { continue }
           text += String(format: "%.4f,%.4f,%.4f,%.4f", Double(i) / rate, b.ax[i], b.ay[i], b.az[i])
           text += b.hasGyroscope ? String(format: ",%.5f,%.5f,%.5f\n", b.gx[i], b.gy[i], b.gz[i]) : "\n"
           if text.utf8.count > 1 << 20 { try f.write(text); text = "" }
