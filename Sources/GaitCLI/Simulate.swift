@@ -45,12 +45,22 @@ struct Simulate: ParsableCommand {
   @Option(name: .customLong("radius-m"), help: "With --shank: knee-to-sensor distance, m (default 0.3). 0 removes the swing's tangential acceleration, whose step at contact (about 2.5 g running) is an exact onset cue no real tibia shows.")
   var radiusM: Double?
 
+  @Option(name: .customLong("dropout-every"), help: "Sensor dropouts (CSV output): every this many seconds, samples go missing for --dropout-for seconds and the time column jumps (a logger losing packets); the truth keeps the steps taken meanwhile.")
+  var dropoutEvery: Double?
+
+  @Option(name: .customLong("dropout-for"), help: "With --dropout-every: seconds of samples lost at each dropout.")
+  var dropoutFor: Double = 2
+
   @OptionGroup var outdoor: OutdoorOptions
   @OptionGroup var output: OutputOptions
 
   func validate() throws {
     if !emulator.serial && out == nil { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
     try shape.check()
+    if let dropoutEvery {
+      guard dropoutFor > 0, dropoutEvery > dropoutFor else { throw ValidationError("--dropout-for must be above 0 and shorter than --dropout-every") }
+      guard !emulator.serial, out?.lowercased().hasSuffix(".glb") != true else { throw ValidationError("--dropout-every needs CSV output (--out FILE.csv)") }
+    }
   }
 
   func run() throws {
@@ -91,7 +101,9 @@ struct Simulate: ParsableCommand {
         let f = try AtomicOutputFile(path: out, protecting: protected, what: "--out")
         let b = rec.blocks[0]
         var text = b.hasGyroscope ? "time_s,ax,ay,az,gx,gy,gz\n" : "time_s,ax,ay,az\n"
+        let dropouts = dropoutEvery.map { SyntheticDropouts(everyS: $0, forS: dropoutFor, rateHz: shape.rate) }
         for i in 0..<b.count {
+          if let dropouts, dropouts.drops(sample: i) { continue }
           text += String(format: "%.4f,%.4f,%.4f,%.4f", Double(i) / shape.rate, b.ax[i], b.ay[i], b.az[i])
           text += b.hasGyroscope ? String(format: ",%.5f,%.5f,%.5f\n", b.gx[i], b.gy[i], b.gz[i]) : "\n"
           if text.utf8.count > 1 << 20 { try f.write(text); text = "" }

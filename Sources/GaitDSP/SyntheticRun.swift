@@ -464,3 +464,36 @@ public struct SyntheticRun: Sendable {
     return Recording(info: RecordingInfo(sampleRateHz: rateHz), blocks: [SampleBlock(startIndex: 0, ax: ax, ay: ay, az: az)])
   }
 }
+
+/// Sensor dropouts of a synthetic recording, as a Bluetooth or belt logger
+/// loses packets: from `everyS` seconds on, every `everyS` seconds the next
+/// `forS` seconds of samples are missing, so the time column jumps. Whole
+/// samples: a dropout starts at sample k·round(everyS·rate) (k ≥ 1) and
+/// lasts round(forS·rate) samples. The motion goes on during a dropout (the
+/// truth keeps its steps); only the samples are lost.
+public struct SyntheticDropouts: Sendable, Hashable {
+  public var everyS: Double
+  public var forS: Double
+  public var rateHz: Double
+
+  public init(everyS: Double, forS: Double, rateHz: Double) {
+    self.everyS = everyS
+    self.forS = forS
+    self.rateHz = rateHz
+  }
+
+  var every: Int { max(1, Int((everyS * rateHz).rounded())) }
+  var length: Int { Int((forS * rateHz).rounded()) }
+
+  /// Whether sample `i` (time i / rate) is lost.
+  public func drops(sample i: Int) -> Bool { i >= every && i % every < length }
+
+  /// The missing spans of a recording of `samples` samples: from the first
+  /// missing sample's time to the first sample's after it (half-open).
+  public func missing(samples: Int) -> [Range<Double>] {
+    guard length > 0 else { return [] }
+    return stride(from: every, to: samples, by: every).map {
+      (Double($0) / rateHz)..<(Double(min($0 + length, samples)) / rateHz)
+    }
+  }
+}
