@@ -22,21 +22,54 @@ func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int) 
 /// their distance are both kept when `x` falls to `separatedBelow` or below
 /// between them (they lie in separate humps, whatever their spacing).
 func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int, separatedBelow: Float?) -> [Int] {
-  var candidates: [Int] = []
   let n = x.count
   guard n >= 3 else { return [] }
-  for i in 1..<(n - 1) where x[i] > minimum && x[i] > x[i - 1] && x[i] >= x[i + 1] { candidates.append(i) }
-  candidates.sort { x[$0] > x[$1] || (x[$0] == x[$1] && $0 < $1) }
-  var taken: [Int] = []
-  func separated(_ a: Int, _ b: Int) -> Bool {
-    guard let level = separatedBelow else { return false }
-    for i in min(a, b)...max(a, b) where x[i] <= level { return true }
-    return false
+  return x.withUnsafeBufferPointer { x -> [Int] in
+    // Candidates as (index, distance), tallest first (ties: earlier first;
+    // a strict order, so the order is unique). Each distance is asked once.
+    var candidates: [(index: Int, distance: Int)] = []
+    candidates.reserveCapacity((n - 1) / 2)  // no two neighbours are both local maxima
+    for i in 1..<(n - 1) where x[i] > minimum && x[i] > x[i - 1] && x[i] >= x[i + 1] { candidates.append((i, 0)) }
+    candidates.sort { x[$0.index] > x[$1.index] || (x[$0.index] == x[$1.index] && $0.index < $1.index) }
+    for k in candidates.indices { candidates[k].distance = distance(candidates[k].index) }
+    func separated(_ a: Int, _ b: Int) -> Bool {
+      guard let level = separatedBelow else { return false }
+      for i in min(a, b)...max(a, b) where x[i] <= level { return true }
+      return false
+    }
+    // The peaks taken so far, ascending, with their distances. A taken peak
+    // `t` suppresses `c` only when |t − c| < min(d(t), d(c)) ≤ d(c), so only
+    // the taken peaks within d(c) of `c` on either side are looked at (the
+    // same test on the same pairs as comparing `c` with every taken peak).
+    var taken: [Int] = []
+    var takenDistance: [Int] = []
+    taken.reserveCapacity(candidates.count)
+    takenDistance.reserveCapacity(candidates.count)
+    for (c, dc) in candidates {
+      // Insertion point: the first taken peak after `c`.
+      var lo = 0, hi = taken.count
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if taken[mid] < c { lo = mid + 1 } else { hi = mid }
+      }
+      var suppressed = false
+      var j = lo - 1
+      while !suppressed, j >= 0, c - taken[j] < dc {
+        if c - taken[j] < takenDistance[j] && !separated(taken[j], c) { suppressed = true }
+        j -= 1
+      }
+      j = lo
+      while !suppressed, j < taken.count, taken[j] - c < dc {
+        if taken[j] - c < takenDistance[j] && !separated(taken[j], c) { suppressed = true }
+        j += 1
+      }
+      if !suppressed {
+        taken.insert(c, at: lo)
+        takenDistance.insert(dc, at: lo)
+      }
+    }
+    return taken
   }
-  for c in candidates where !taken.contains(where: { abs($0 - c) < min(distance($0), distance(c)) && !separated($0, c) }) {
-    taken.append(c)
-  }
-  return taken.sorted()
 }
 
 /// Peak-to-peak displacement over `range` by double integration with mean

@@ -425,12 +425,15 @@ struct SegmentWorkspace {
     let m = SIMD8<Float>(repeating: mean)
     let count = n - lag
     var i = 0
-    while i + 8 <= count {
-      let a = SIMD8<Float>(p[i], p[i + 1], p[i + 2], p[i + 3], p[i + 4], p[i + 5], p[i + 6], p[i + 7]) - m
-      let j = i + lag
-      let b = SIMD8<Float>(p[j], p[j + 1], p[j + 2], p[j + 3], p[j + 4], p[j + 5], p[j + 6], p[j + 7]) - m
-      num += a * b; d0 += a * a; d1 += b * b
-      i += 8
+    // Eight samples per load (the same lanes as eight element reads).
+    if let base = p.baseAddress {
+      let raw = UnsafeRawPointer(base), stride = MemoryLayout<Float>.stride
+      while i + 8 <= count {
+        let a = raw.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self) - m
+        let b = raw.loadUnaligned(fromByteOffset: (i + lag) * stride, as: SIMD8<Float>.self) - m
+        num += a * b; d0 += a * a; d1 += b * b
+        i += 8
+      }
     }
     var sn = Double(num.sum()), s0 = Double(d0.sum()), s1 = Double(d1.sum())
     while i < count {
