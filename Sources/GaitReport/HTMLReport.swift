@@ -158,6 +158,15 @@ func selectInPlace(_ a: UnsafeMutableBufferPointer<Double>, count: Int, rank k: 
   }
 }
 
+/// `v` as `String(format: "%.1f", v)` prints it, through
+/// ``formatFixed(_:digits:into:)`` (Foundation's formatter only near a tie).
+func fixed1(_ v: Double) -> String {
+  withUnsafeTemporaryAllocation(of: UInt8.self, capacity: fixedTextCapacity) { buf in
+    guard let n = formatFixed(v, digits: 1, into: buf.baseAddress!) else { return String(format: "%.1f", v) }
+    return String(decoding: UnsafeBufferPointer(rebasing: buf[..<n]), as: UTF8.self)
+  }
+}
+
 /// Text of a chart's marks built as bytes: a literal, or a number as
 /// `String(format: "%.1f", v)` prints it.
 struct MarkBytes {
@@ -242,18 +251,19 @@ func svgSeries(id: String, title: String, unit: String, points: [(Double, Double
     svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"band\"/>", left, Y(band.high), w - left - right, max(0, Y(band.low) - Y(band.high)))
   }
   for v in yt.values where v >= ymin - 1e-9 && v <= ymax + 1e-9 {
-    svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/><text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%@</text>",
-                  left, w - right, Y(v), Y(v), left - 6, Y(v) + 4, niceLabel(v, step: yt.step))
+    svg += "<line x1=\"\(fixed1(left))\" x2=\"\(fixed1(w - right))\" y1=\"\(fixed1(Y(v)))\" y2=\"\(fixed1(Y(v)))\" class=\"grid\"/>"
+      + "<text x=\"\(fixed1(left - 6))\" y=\"\(fixed1(Y(v) + 4))\" class=\"tick\" text-anchor=\"end\">\(niceLabel(v, step: yt.step))</text>"
   }
-  svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"axis\"/>", left, w - right, plotBottom, plotBottom)
+  svg += "<line x1=\"\(fixed1(left))\" x2=\"\(fixed1(w - right))\" y1=\"\(fixed1(plotBottom))\" y2=\"\(fixed1(plotBottom))\" class=\"axis\"/>"
   // Time as m:ss, or (distanceAxis) track distance in km at nice values.
   let xStep = distanceAxis ? niceTicks(xmin, xmax).step : 0
   let xTicks = distanceAxis ? niceTicks(xmin, xmax).values.filter { $0 >= xmin - 1e-9 && $0 <= xmax + 1e-9 } : timeTicks(xmin, xmax)
   for t in xTicks {
     let x = X(t)
     let anchor = x > w - right - 14 ? "end" : x < left + 14 ? "start" : "middle"
-    svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"axis\"/><text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"%@\">%@</text>",
-                  x, x, plotBottom, plotBottom + 4, x, plotBottom + 16, anchor, distanceAxis ? niceLabel(t, step: xStep) : clockLabel(t))
+    svg += "<line x1=\"\(fixed1(x))\" x2=\"\(fixed1(x))\" y1=\"\(fixed1(plotBottom))\" y2=\"\(fixed1(plotBottom + 4))\" class=\"axis\"/>"
+      + "<text x=\"\(fixed1(x))\" y=\"\(fixed1(plotBottom + 16))\" class=\"tick\" text-anchor=\"\(anchor)\">"
+      + "\(distanceAxis ? niceLabel(t, step: xStep) : clockLabel(t))</text>"
   }
   svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"axislabel\" text-anchor=\"middle\">%@</text>", (left + w - right) / 2, h - 6,
                 distanceAxis ? "distance on the watch track (km)" : "time into the recording (min:s)")

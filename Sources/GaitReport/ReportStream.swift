@@ -158,12 +158,6 @@ struct ByteWriter: ~Copyable {
     count += 1
   }
 
-  /// Writes the digits of `k`, at least `minDigits` of them (zero-padded),
-  /// into reserved space.
-  @inline(__always) private mutating func writeDigits(_ k: UInt64, minDigits: Int = 1) {
-    count += writeDecimalDigits(k, minDigits: minDigits, into: (base + count).assumingMemoryBound(to: UInt8.self))
-  }
-
   /// 10^digits for 0...6.
   @inline(__always) static func power(_ digits: Int) -> Double {
     switch digits {
@@ -177,47 +171,18 @@ struct ByteWriter: ~Copyable {
     }
   }
 
-  /// A JSON number as ``JSONValue/num(_:_:)`` serialises it: rounded half
-  /// away from zero to `digits` decimals, shortest form (an integer without
-  /// a point, no trailing zeros), `null` for `nil` and non-finite values.
-  /// Inlined: with a constant `digits` the divisions are by constants.
-  @inline(__always) mutating func writeJSONNumber(_ v: Double?, digits: Int) throws {
-    guard let v, v.isFinite else { try write(literal: "null"); return }
-    guard digits >= 0, digits <= 4 else { try writeJSONFallback(v, digits); return }
-    let x = v * Self.power(digits)
-    // `x.rounded()` (half away from zero) in integers: below 10^15 < 2^52
-    // the fraction `x - trunc(x)` is exact. Below 10^14 the rounded value
-    // has at most 14 significant digits, so its shortest round-trip form
-    // (Swift's description) is exactly this decimal; larger values take
-    // the general path.
-    guard Swift.abs(x) < 1e15 else { try writeJSONFallback(v, digits); return }
-    let t = Int64(x)
-    let f = x - Double(t)
-    let k = f >= 0.5 ? t + 1 : f <= -0.5 ? t - 1 : t
-    guard k.magnitude < 100_000_000_000_000 else { try writeJSONFallback(v, digits); return }
-    try reserve(24)
-    if k < 0 { put(UInt8(ascii: "-")) }
-    // One case per scale, so the divisions are by constants.
-    switch digits {
-    case 0: writeDigits(k.magnitude)
-    case 1: writeDecimal(k.magnitude, scale: 10, places: 1)
-    case 2: writeDecimal(k.magnitude, scale: 100, places: 2)
-    case 3: writeDecimal(k.magnitude, scale: 1000, places: 3)
-    default: writeDecimal(k.magnitude, scale: 10_000, places: 4)
-    }
-  }
+  /// Where the next byte goes (in reserved space).
+  @inline(__always) var cursor: UnsafeMutablePointer<UInt8> { (base + count).assumingMemoryBound(to: UInt8.self) }
 
-  /// `m / scale` with its fraction of `places` digits, trailing zeros (and
-  /// a point with nothing after it) dropped, into reserved space.
-  @inline(__always) private mutating func writeDecimal(_ m: UInt64, scale: UInt64, places: Int) {
-    var frac = m % scale
-    writeDigits(m / scale)
-    if frac == 0 { return }
-    var places = places
-    while frac % 10 == 0 { frac /= 10; places -= 1 }
-    put(UInt8(ascii: "."))
-    if places == 1 { put(UInt8(truncatingIfNeeded: frac) &+ 48); return }
-    writeDigits(frac, minDigits: places)
+  /// Counts `n` bytes written at ``cursor``.
+  @inline(__always) mutating func advance(_ n: Int) { count &+= n }
+
+  /// A JSON number as ``JSONValue/num(_:_:)`` serialises it (see
+  /// ``formatJSONNumber(_:digits:into:)``), `null` for `nil` and
+  /// non-finite values.
+  @inline(__always) mutating func writeJSONNumber(_ v: Double?, digits: Int) throws {
+    try reserve(jsonNumberCapacity)
+    if let n = formatJSONNumber(v, digits: digits, into: cursor) { count &+= n } else { try writeJSONFallback(v!, digits) }
   }
 
   @inline(never) private mutating func writeJSONFallback(_ v: Double, _ digits: Int) throws {
@@ -229,7 +194,7 @@ struct ByteWriter: ~Copyable {
   /// tie, or for large values, through `String(format:)` itself.
   @inline(__always) mutating func writeFixed(_ v: Double, digits: Int) throws {
     try reserve(fixedTextCapacity)
-    if let n = formatFixed(v, digits: digits, into: (base + count).assumingMemoryBound(to: UInt8.self)) {
+    if let n = formatFixed(v, digits: digits, into: cursor) {
       count &+= n
     } else {
       try writeFixedFallback(v, digits: digits)
@@ -250,6 +215,60 @@ struct ByteWriter: ~Copyable {
       try write(JSONValue.quote(s))
     }
   }
+}
+
+/// 10^digits for 1...4, a constant once inlined with a constant `digits`
+/// (so the divisions by it are by constants).
+@inline(__always) func decimalScale(_ digits: Int) -> UInt64 {
+  switch digits {
+  case 1: return 10
+  case 2: return 100
+  case 3: return 1000
+  default: return 10_000
+  }
+}
+
+/// Bytes ``formatJSONNumber(_:digits:into:)`` may write.
+let jsonNumberCapacity = 24
+
+/// Writes `v` as `JSONValue.num(v, digits).serialized()` prints it into
+/// `out` (room for ``jsonNumberCapacity`` bytes) and returns the byte
+/// count: rounded half away from zero to `digits` decimals, shortest form
+/// (an integer without a point, no trailing zeros), `null` for `nil` and
+/// non-finite values; `nil` (nothing written) for `digits` outside 0...4
+/// and for values of 10^14 and more after scaling, which the tree's writer
+/// must print.
+@inline(__always) func formatJSONNumber(_ v: Double?, digits: Int, into out: UnsafeMutablePointer<UInt8>) -> Int? {
+  guard let v, v.isFinite else {
+    out[0] = UInt8(ascii: "n"); out[1] = UInt8(ascii: "u"); out[2] = UInt8(ascii: "l"); out[3] = UInt8(ascii: "l")
+    return 4
+  }
+  guard digits >= 0, digits <= 4 else { return nil }
+  let x = v * ByteWriter.power(digits)
+  // `x.rounded()` (half away from zero) in integers: below 10^15 < 2^52
+  // the fraction `x - trunc(x)` is exact. Below 10^14 the rounded value
+  // has at most 14 significant digits, so its shortest round-trip form
+  // (Swift's description) is exactly this decimal; larger values take
+  // the general path.
+  guard Swift.abs(x) < 1e15 else { return nil }
+  let t = Int64(x)
+  let f = x - Double(t)
+  let k = f >= 0.5 ? t + 1 : f <= -0.5 ? t - 1 : t
+  guard k.magnitude < 100_000_000_000_000 else { return nil }
+  var n = 0
+  if k < 0 { out[0] = UInt8(ascii: "-"); n = 1 }
+  let m = k.magnitude
+  if digits == 0 { return n + writeDecimalDigits(m, minDigits: 1, into: out + n) }
+  let q = decimalScale(digits)
+  n += writeDecimalDigits(m / q, minDigits: 1, into: out + n)
+  var frac = m % q
+  if frac == 0 { return n }
+  // The fraction without trailing zeros, after a point.
+  var places = digits
+  while frac % 10 == 0 { frac /= 10; places -= 1 }
+  out[n] = UInt8(ascii: ".")
+  n += 1
+  return n + writeDecimalDigits(frac, minDigits: places, into: out + n)
 }
 
 /// Bytes ``formatFixed(_:digits:into:)`` may write.
@@ -273,15 +292,8 @@ let fixedTextCapacity = 24
   let m = UInt64(whole) + (f > 0.5 ? 1 : 0)
   var n = 0
   if v.sign == .minus { out[0] = UInt8(ascii: "-"); n = 1 }
-  // One case per scale, so the divisions are by constants.
-  let q: UInt64
-  switch digits {
-  case 0: return n + writeDecimalDigits(m, minDigits: 1, into: out + n)
-  case 1: q = 10
-  case 2: q = 100
-  case 3: q = 1000
-  default: q = 10_000
-  }
+  if digits == 0 { return n + writeDecimalDigits(m, minDigits: 1, into: out + n) }
+  let q = decimalScale(digits)
   n += writeDecimalDigits(m / q, minDigits: 1, into: out + n)
   out[n] = UInt8(ascii: ".")
   n += 1
@@ -461,9 +473,17 @@ extension StepTableEncoding {
       w.put(UInt8(ascii: "\n"))
     }
     @inline(__always) func number(_ i: Int, _ v: Double?, _ digits: Int, _ w: inout ByteWriter) throws {
-      try key(i, &w)
-      try w.writeJSONNumber(v, digits: digits)
-      try end(i, &w)
+      let span = spans[i]
+      try w.reserve(span.count + 16 + jsonNumberCapacity + 2)
+      w.copyPadded(keys + span.start, count: span.count)
+      if let n = formatJSONNumber(v, digits: digits, into: w.cursor) {
+        w.advance(n)
+      } else {
+        try w.writeJSONNumber(v, digits: digits)
+        try w.reserve(2)
+      }
+      if i < last { w.put(UInt8(ascii: ",")) }
+      w.put(UInt8(ascii: "\n"))
     }
     @inline(__always) func flag(_ i: Int, _ b: Bool?, _ w: inout ByteWriter) throws {
       try key(i, &w)
@@ -502,8 +522,15 @@ extension StepTableEncoding {
   @inline(__always)
   static func writeStandardCSV(_ s: Step, into w: inout ByteWriter) throws {
     @inline(__always) func number(_ v: Double?, _ digits: Int, _ w: inout ByteWriter) throws {
-      if let v { try w.writeFixed(v, digits: digits) }
-      try w.reserve(1)
+      try w.reserve(fixedTextCapacity + 1)
+      if let v {
+        if let n = formatFixed(v, digits: digits, into: w.cursor) {
+          w.advance(n)
+        } else {
+          try w.writeFixed(v, digits: digits)
+          try w.reserve(1)
+        }
+      }
       w.put(UInt8(ascii: ","))
     }
     @inline(__always) func flag(_ b: Bool?, comma: Bool, _ w: inout ByteWriter) throws {
