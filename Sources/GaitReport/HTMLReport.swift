@@ -107,6 +107,86 @@ func rollingMedianBySorting(_ points: [(Double, Double)], half: Int) -> [(Double
   }
 }
 
+/// ``rollingMedian(_:window:)`` at `indices` only (each in
+/// `points.indices`), for a chart that draws a few of a long run's points:
+/// each window's median found by selection, the same value a sorted window
+/// gives (its values are finite and without -0, so their order is unique;
+/// otherwise every point is found by sorting, as there).
+func rollingMedian(_ points: [(Double, Double)], window: Int, at indices: [Int]) -> [(Double, Double)] {
+  guard window > 1 else { return indices.map { points[$0] } }
+  let half = window / 2
+  guard points.allSatisfy({ $0.1.isFinite && !($0.1 == 0 && $0.1.sign == .minus) }) else {
+    let all = rollingMedianBySorting(points, half: half)
+    return indices.map { all[$0] }
+  }
+  var scratch = [Double](repeating: 0, count: 2 * half + 1)
+  return scratch.withUnsafeMutableBufferPointer { b in
+    indices.map { i in
+      let lo = max(0, i - half), hi = min(points.count - 1, i + half)
+      let n = hi - lo + 1
+      for j in 0..<n { b[j] = points[lo + j].1 }
+      let m = n / 2
+      selectInPlace(b, count: n, rank: m)
+      guard n % 2 == 0 else { return (points[i].0, b[m]) }
+      // The largest of the lower half is the element just below rank m.
+      var below = b[0]
+      for j in 1..<m { below = max(below, b[j]) }
+      return (points[i].0, (below + b[m]) / 2)
+    }
+  }
+}
+
+/// Reorders the first `count` values of `a` so that the one of rank `rank`
+/// (0-based, in ascending order) is at `rank`, none larger before it and
+/// none smaller after it (Hoare's selection); the values must be ordered
+/// (no NaN).
+func selectInPlace(_ a: UnsafeMutableBufferPointer<Double>, count: Int, rank k: Int) {
+  var lo = 0, hi = count - 1
+  while hi > lo {
+    let pivot = a[lo + (hi - lo) / 2]
+    var i = lo, j = hi
+    while i <= j {
+      while a[i] < pivot { i += 1 }
+      while a[j] > pivot { j -= 1 }
+      if i <= j {
+        a.swapAt(i, j)
+        i += 1
+        j -= 1
+      }
+    }
+    if k <= j { hi = j } else if k >= i { lo = i } else { return }
+  }
+}
+
+/// `v` as `String(format: "%.1f", v)` prints it, through
+/// ``formatFixed(_:digits:into:)`` (Foundation's formatter only near a tie).
+func fixed1(_ v: Double) -> String {
+  withUnsafeTemporaryAllocation(of: UInt8.self, capacity: fixedTextCapacity) { buf in
+    guard let n = formatFixed(v, digits: 1, into: buf.baseAddress!) else { return String(format: "%.1f", v) }
+    return String(decoding: UnsafeBufferPointer(rebasing: buf[..<n]), as: UTF8.self)
+  }
+}
+
+/// Text of a chart's marks built as bytes: a literal, or a number as
+/// `String(format: "%.1f", v)` prints it.
+struct MarkBytes {
+  var bytes: [UInt8] = []
+
+  mutating func append(_ s: StaticString) {
+    bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+  }
+
+  mutating func appendFixed1(_ v: Double) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: fixedTextCapacity) { buf in
+      if let n = formatFixed(v, digits: 1, into: buf.baseAddress!) {
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[..<n]))
+      } else {
+        bytes.append(contentsOf: String(format: "%.1f", v).utf8)
+      }
+    }
+  }
+}
+
 /// An SVG chart of a metric over the run (`points`: time in seconds, value):
 /// each step as a faint dot (at most 800, evenly thinned), a rolling median as
 /// a line, labelled axes at nice values, time as m:ss, a legend, and an
@@ -120,10 +200,15 @@ func svgSeries(id: String, title: String, unit: String, points: [(Double, Double
   }
   // 15 steps, or 1 % of a long run; fewer on a short recording.
   let window = perSegment ? 1 : max(min(15, max(1, (points.count / 2) | 1)), (points.count / 100) | 1)
-  var line = perSegment ? points : rollingMedian(points, window: window)
-  if line.count > 800 {
-    let k = (line.count + 799) / 800
-    line = Swift.stride(from: 0, to: line.count, by: k).map { line[$0] } + [line[line.count - 1]]
+  // At most 800 points of the line (and the last): of a long run only the
+  // medians at those points are found.
+  var line: [(Double, Double)]
+  if points.count > 800 {
+    let k = (points.count + 799) / 800
+    let kept = Array(Swift.stride(from: 0, to: points.count, by: k)) + [points.count - 1]
+    line = perSegment ? kept.map { points[$0] } : rollingMedian(points, window: window, at: kept)
+  } else {
+    line = perSegment ? points : rollingMedian(points, window: window)
   }
   // The y range holds the line, the central 96 % of the points and the band;
   // stray points beyond it are clipped at the plot's edge.
@@ -166,53 +251,59 @@ func svgSeries(id: String, title: String, unit: String, points: [(Double, Double
     svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"band\"/>", left, Y(band.high), w - left - right, max(0, Y(band.low) - Y(band.high)))
   }
   for v in yt.values where v >= ymin - 1e-9 && v <= ymax + 1e-9 {
-    svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/><text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%@</text>",
-                  left, w - right, Y(v), Y(v), left - 6, Y(v) + 4, niceLabel(v, step: yt.step))
+    svg += "<line x1=\"\(fixed1(left))\" x2=\"\(fixed1(w - right))\" y1=\"\(fixed1(Y(v)))\" y2=\"\(fixed1(Y(v)))\" class=\"grid\"/>"
+      + "<text x=\"\(fixed1(left - 6))\" y=\"\(fixed1(Y(v) + 4))\" class=\"tick\" text-anchor=\"end\">\(niceLabel(v, step: yt.step))</text>"
   }
-  svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"axis\"/>", left, w - right, plotBottom, plotBottom)
+  svg += "<line x1=\"\(fixed1(left))\" x2=\"\(fixed1(w - right))\" y1=\"\(fixed1(plotBottom))\" y2=\"\(fixed1(plotBottom))\" class=\"axis\"/>"
   // Time as m:ss, or (distanceAxis) track distance in km at nice values.
   let xStep = distanceAxis ? niceTicks(xmin, xmax).step : 0
   let xTicks = distanceAxis ? niceTicks(xmin, xmax).values.filter { $0 >= xmin - 1e-9 && $0 <= xmax + 1e-9 } : timeTicks(xmin, xmax)
   for t in xTicks {
     let x = X(t)
     let anchor = x > w - right - 14 ? "end" : x < left + 14 ? "start" : "middle"
-    svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"axis\"/><text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"%@\">%@</text>",
-                  x, x, plotBottom, plotBottom + 4, x, plotBottom + 16, anchor, distanceAxis ? niceLabel(t, step: xStep) : clockLabel(t))
+    svg += "<line x1=\"\(fixed1(x))\" x2=\"\(fixed1(x))\" y1=\"\(fixed1(plotBottom))\" y2=\"\(fixed1(plotBottom + 4))\" class=\"axis\"/>"
+      + "<text x=\"\(fixed1(x))\" y=\"\(fixed1(plotBottom + 16))\" class=\"tick\" text-anchor=\"\(anchor)\">"
+      + "\(distanceAxis ? niceLabel(t, step: xStep) : clockLabel(t))</text>"
   }
   svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"axislabel\" text-anchor=\"middle\">%@</text>", (left + w - right) / 2, h - 6,
                 distanceAxis ? "distance on the watch track (km)" : "time into the recording (min:s)")
   svg += String(format: "<text transform=\"translate(14,%.1f) rotate(-90)\" class=\"axislabel\" text-anchor=\"middle\">%@</text>", (top + plotBottom) / 2, escapeHTML(unit))
   svg += "<g clip-path=\"url(#\(id)-area)\">"
+  // The marks (up to 1 600 numbers) as bytes, turned into text once.
+  var marks = MarkBytes()
   if !perSegment {
     let stride = max(1, (points.count + 799) / 800)
-    let faint = points.count > 200 ? " faint" : ""
+    let faint: StaticString = points.count > 200 ? " faint" : ""
     for k in Swift.stride(from: 0, to: points.count, by: stride) {
-      svg += "<circle cx=\""
-      appendFixed(X(points[k].0), digits: 1, to: &svg)
-      svg += "\" cy=\""
-      appendFixed(Y(points[k].1), digits: 1, to: &svg)
-      svg += "\" r=\"1.8\" class=\"dot" + faint + "\"/>"
+      marks.append("<circle cx=\"")
+      marks.appendFixed1(X(points[k].0))
+      marks.append("\" cy=\"")
+      marks.appendFixed1(Y(points[k].1))
+      marks.append("\" r=\"1.8\" class=\"dot")
+      marks.append(faint)
+      marks.append("\"/>")
     }
   }
   if line.count > 1 {
-    svg += "<polyline class=\"line\" points=\""
+    marks.append("<polyline class=\"line\" points=\"")
     for (k, p) in line.enumerated() {
-      if k > 0 { svg += " " }
-      appendFixed(X(p.0), digits: 1, to: &svg)
-      svg += ","
-      appendFixed(Y(p.1), digits: 1, to: &svg)
+      if k > 0 { marks.append(" ") }
+      marks.appendFixed1(X(p.0))
+      marks.append(",")
+      marks.appendFixed1(Y(p.1))
     }
-    svg += "\"/>"
+    marks.append("\"/>")
   }
   if perSegment {
     for p in line {
-      svg += "<circle cx=\""
-      appendFixed(X(p.0), digits: 1, to: &svg)
-      svg += "\" cy=\""
-      appendFixed(Y(p.1), digits: 1, to: &svg)
-      svg += "\" r=\"2.5\" class=\"dot strong\"/>"
+      marks.append("<circle cx=\"")
+      marks.appendFixed1(X(p.0))
+      marks.append("\" cy=\"")
+      marks.appendFixed1(Y(p.1))
+      marks.append("\" r=\"2.5\" class=\"dot strong\"/>")
     }
   }
+  svg += String(decoding: marks.bytes, as: UTF8.self)
   svg += "</g></svg>"
   return "<figure class=\"chart\" id=\"\(id)\">\(svg)</figure>"
 }
@@ -348,9 +439,14 @@ private func writeHTMLReport(_ r: AnalysisResult, into w: inout ByteWriter) thro
   let cadence = run.compactMap { st in st.stepTimeMs.map { (st.icS, 60_000 / $0) } }
   let contact = run.compactMap { st in st.groundContactMs.map { (st.icS, $0) } }
   let leanPts = r.segments.filter { $0.steps > 0 }.compactMap { seg in seg.trunkLeanDeg.map { ((seg.startS + seg.endS) / 2, $0) } }
+  // The mean contact time of one side: summed in step order from 0, as
+  // `reduce(0, +)` over the values would.
   func sideMean(_ side: Side) -> Double? {
-    let v = Array(run.filter { $0.side == side }.compactMap(\.groundContactMs))
-    return v.count >= 2 ? v.reduce(0, +) / Double(v.count) : nil
+    var sum = 0.0, n = 0
+    for st in r.steps where (allSteps || st.running) && st.side == side {
+      if let g = st.groundContactMs { sum += g; n += 1 }
+    }
+    return n >= 2 ? sum / Double(n) : nil
   }
   try w.write("""
   <!DOCTYPE html>

@@ -118,6 +118,12 @@ struct ByteWriter: ~Copyable {
     count &+= n
   }
 
+  /// The bytes of a short literal into reserved space.
+  @inline(__always) mutating func copyBytes(_ s: StaticString) {
+    (base + count).copyMemory(from: s.utf8Start, byteCount: s.utf8CodeUnitCount)
+    count &+= s.utf8CodeUnitCount
+  }
+
   /// One byte into reserved space.
   @inline(__always) mutating func put(_ byte: UInt8) {
     base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
@@ -152,12 +158,6 @@ struct ByteWriter: ~Copyable {
     count += 1
   }
 
-  /// Writes the digits of `k`, at least `minDigits` of them (zero-padded),
-  /// into reserved space.
-  @inline(__always) private mutating func writeDigits(_ k: UInt64, minDigits: Int = 1) {
-    count += writeDecimalDigits(k, minDigits: minDigits, into: (base + count).assumingMemoryBound(to: UInt8.self))
-  }
-
   /// 10^digits for 0...6.
   @inline(__always) static func power(_ digits: Int) -> Double {
     switch digits {
@@ -171,61 +171,38 @@ struct ByteWriter: ~Copyable {
     }
   }
 
-  /// A JSON number as ``JSONValue/num(_:_:)`` serialises it: rounded half
-  /// away from zero to `digits` decimals, shortest form (an integer without
-  /// a point, no trailing zeros), `null` for `nil` and non-finite values.
-  mutating func writeJSONNumber(_ v: Double?, digits: Int) throws {
-    guard let v, v.isFinite else { try write(literal: "null"); return }
-    guard digits >= 0, digits <= 4 else { try writeJSONFallback(v, digits); return }
-    let x = v * Self.power(digits)
-    // `x.rounded()` (half away from zero) in integers: below 10^15 < 2^52
-    // the fraction `x - trunc(x)` is exact. Below 10^14 the rounded value
-    // has at most 14 significant digits, so its shortest round-trip form
-    // (Swift's description) is exactly this decimal; larger values take
-    // the general path.
-    guard Swift.abs(x) < 1e15 else { try writeJSONFallback(v, digits); return }
-    let t = Int64(x)
-    let f = x - Double(t)
-    let k = f >= 0.5 ? t + 1 : f <= -0.5 ? t - 1 : t
-    guard k.magnitude < 100_000_000_000_000 else { try writeJSONFallback(v, digits); return }
-    try reserve(24)
-    if k < 0 { put(UInt8(ascii: "-")) }
-    // One case per scale, so the divisions are by constants.
-    switch digits {
-    case 0: writeDigits(k.magnitude)
-    case 1: writeDecimal(k.magnitude, scale: 10, places: 1)
-    case 2: writeDecimal(k.magnitude, scale: 100, places: 2)
-    case 3: writeDecimal(k.magnitude, scale: 1000, places: 3)
-    default: writeDecimal(k.magnitude, scale: 10_000, places: 4)
-    }
+  /// Where the next byte goes (in reserved space).
+  @inline(__always) var cursor: UnsafeMutablePointer<UInt8> { (base + count).assumingMemoryBound(to: UInt8.self) }
+
+  /// Counts `n` bytes written at ``cursor``.
+  @inline(__always) mutating func advance(_ n: Int) { count &+= n }
+
+  /// A JSON number as ``JSONValue/num(_:_:)`` serialises it (see
+  /// ``formatJSONNumber(_:digits:into:)``), `null` for `nil` and
+  /// non-finite values.
+  @inline(__always) mutating func writeJSONNumber(_ v: Double?, digits: Int) throws {
+    try reserve(jsonNumberCapacity)
+    if let n = formatJSONNumber(v, digits: digits, into: cursor) { count &+= n } else { try writeJSONFallback(v!, digits) }
   }
 
-  /// `m / scale` with its fraction of `places` digits, trailing zeros (and
-  /// a point with nothing after it) dropped, into reserved space.
-  @inline(__always) private mutating func writeDecimal(_ m: UInt64, scale: UInt64, places: Int) {
-    var frac = m % scale
-    writeDigits(m / scale)
-    if frac == 0 { return }
-    var places = places
-    while frac % 10 == 0 { frac /= 10; places -= 1 }
-    put(UInt8(ascii: "."))
-    writeDigits(frac, minDigits: places)
-  }
-
-  private mutating func writeJSONFallback(_ v: Double, _ digits: Int) throws {
+  @inline(never) private mutating func writeJSONFallback(_ v: Double, _ digits: Int) throws {
     try write(JSONValue.num(v, digits).serialized())
   }
 
   /// A CSV cell as `String(format: "%.<digits>f", v)` prints it (the exact
   /// binary value rounded half to even, `-0.0` for small negatives); near a
   /// tie, or for large values, through `String(format:)` itself.
-  mutating func writeFixed(_ v: Double, digits: Int) throws {
+  @inline(__always) mutating func writeFixed(_ v: Double, digits: Int) throws {
     try reserve(fixedTextCapacity)
-    if let n = formatFixed(v, digits: digits, into: (base + count).assumingMemoryBound(to: UInt8.self)) {
-      count += n
+    if let n = formatFixed(v, digits: digits, into: cursor) {
+      count &+= n
     } else {
-      try write(String(format: "%.\(digits)f", v))
+      try writeFixedFallback(v, digits: digits)
     }
+  }
+
+  @inline(never) private mutating func writeFixedFallback(_ v: Double, digits: Int) throws {
+    try write(String(format: "%.\(digits)f", v))
   }
 
   /// A JSON string with quotes and escapes.
@@ -240,6 +217,60 @@ struct ByteWriter: ~Copyable {
   }
 }
 
+/// 10^digits for 1...4, a constant once inlined with a constant `digits`
+/// (so the divisions by it are by constants).
+@inline(__always) func decimalScale(_ digits: Int) -> UInt64 {
+  switch digits {
+  case 1: return 10
+  case 2: return 100
+  case 3: return 1000
+  default: return 10_000
+  }
+}
+
+/// Bytes ``formatJSONNumber(_:digits:into:)`` may write.
+let jsonNumberCapacity = 24
+
+/// Writes `v` as `JSONValue.num(v, digits).serialized()` prints it into
+/// `out` (room for ``jsonNumberCapacity`` bytes) and returns the byte
+/// count: rounded half away from zero to `digits` decimals, shortest form
+/// (an integer without a point, no trailing zeros), `null` for `nil` and
+/// non-finite values; `nil` (nothing written) for `digits` outside 0...4
+/// and for values of 10^14 and more after scaling, which the tree's writer
+/// must print.
+@inline(__always) func formatJSONNumber(_ v: Double?, digits: Int, into out: UnsafeMutablePointer<UInt8>) -> Int? {
+  guard let v, v.isFinite else {
+    out[0] = UInt8(ascii: "n"); out[1] = UInt8(ascii: "u"); out[2] = UInt8(ascii: "l"); out[3] = UInt8(ascii: "l")
+    return 4
+  }
+  guard digits >= 0, digits <= 4 else { return nil }
+  let x = v * ByteWriter.power(digits)
+  // `x.rounded()` (half away from zero) in integers: below 10^15 < 2^52
+  // the fraction `x - trunc(x)` is exact. Below 10^14 the rounded value
+  // has at most 14 significant digits, so its shortest round-trip form
+  // (Swift's description) is exactly this decimal; larger values take
+  // the general path.
+  guard Swift.abs(x) < 1e15 else { return nil }
+  let t = Int64(x)
+  let f = x - Double(t)
+  let k = f >= 0.5 ? t + 1 : f <= -0.5 ? t - 1 : t
+  guard k.magnitude < 100_000_000_000_000 else { return nil }
+  var n = 0
+  if k < 0 { out[0] = UInt8(ascii: "-"); n = 1 }
+  let m = k.magnitude
+  if digits == 0 { return n + writeDecimalDigits(m, minDigits: 1, into: out + n) }
+  let q = decimalScale(digits)
+  n += writeDecimalDigits(m / q, minDigits: 1, into: out + n)
+  var frac = m % q
+  if frac == 0 { return n }
+  // The fraction without trailing zeros, after a point.
+  var places = digits
+  while frac % 10 == 0 { frac /= 10; places -= 1 }
+  out[n] = UInt8(ascii: ".")
+  n += 1
+  return n + writeDecimalDigits(frac, minDigits: places, into: out + n)
+}
+
 /// Bytes ``formatFixed(_:digits:into:)`` may write.
 let fixedTextCapacity = 24
 
@@ -247,9 +278,9 @@ let fixedTextCapacity = 24
 /// binary value rounded half to even, `-0.0` for small negatives) into
 /// `out` (room for ``fixedTextCapacity`` bytes) and returns the byte count;
 /// `nil` (nothing written) near a tie, for large or non-finite values and
-/// for `digits` outside 1...4, which `String(format:)` itself must print.
+/// for `digits` outside 0...4, which `String(format:)` itself must print.
 @inline(__always) func formatFixed(_ v: Double, digits: Int, into out: UnsafeMutablePointer<UInt8>) -> Int? {
-  guard v.isFinite, digits >= 1, digits <= 4 else { return nil }
+  guard v.isFinite, digits >= 0, digits <= 4 else { return nil }
   let scaled = v * ByteWriter.power(digits)
   let a = abs(scaled)
   // The product is within 1.2e-7 of the exact value below 10^9: unless the
@@ -261,7 +292,8 @@ let fixedTextCapacity = 24
   let m = UInt64(whole) + (f > 0.5 ? 1 : 0)
   var n = 0
   if v.sign == .minus { out[0] = UInt8(ascii: "-"); n = 1 }
-  let q = UInt64(ByteWriter.power(digits))
+  if digits == 0 { return n + writeDecimalDigits(m, minDigits: 1, into: out + n) }
+  let q = decimalScale(digits)
   n += writeDecimalDigits(m / q, minDigits: 1, into: out + n)
   out[n] = UInt8(ascii: ".")
   n += 1
@@ -273,26 +305,29 @@ let fixedTextCapacity = 24
 /// into `out`; returns their count.
 @inline(__always) func writeDecimalDigits(_ k: UInt64, minDigits: Int, into out: UnsafeMutablePointer<UInt8>) -> Int {
   var n = 1, limit: UInt64 = 10
-  while n < 20, k >= limit { n += 1; limit &*= 10 }
+  while n < 20, k >= limit { n &+= 1; limit &*= 10 }
   if n < minDigits { n = minDigits }
+  // Two digits per division, from a table of the pairs 00...99.
+  let pairs = digitPairs.utf8Start
   var v = k, i = n
-  while i > 0 {
-    i -= 1
-    out[i] = UInt8(truncatingIfNeeded: v % 10) &+ 48
-    v /= 10
+  while i >= 2 {
+    let r = Int(truncatingIfNeeded: v % 100)
+    v /= 100
+    i &-= 2
+    (out + i).initialize(to: pairs[2 &* r])
+    (out + i + 1).initialize(to: pairs[2 &* r &+ 1])
   }
+  if i == 1 { out[0] = UInt8(truncatingIfNeeded: v % 10) &+ 48 }
   return n
 }
 
-/// Appends `v` to `s` as `String(format: "%.<digits>f", v)` would.
-func appendFixed(_ v: Double, digits: Int, to s: inout String) {
-  withUnsafeTemporaryAllocation(of: UInt8.self, capacity: fixedTextCapacity) { buf in
-    if let n = formatFixed(v, digits: digits, into: buf.baseAddress!) {
-      s += String(decoding: UnsafeBufferPointer(rebasing: buf[..<n]), as: UTF8.self)
-    } else {
-      s += String(format: "%.\(digits)f", v)
-    }
-  }
+/// The two-digit pairs 00, 01, ... 99, one after another.
+@inline(__always) private var digitPairs: StaticString {
+  """
+  00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+  40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+  8081828384858687888990919293949596979899
+  """
 }
 
 /// ``stepColumns`` with their JSON keys quoted and indented once.
@@ -305,9 +340,37 @@ struct StepTableEncoding: Sendable {
   let paddedKeys: [UInt8]
   let keySpans: [(start: Int, count: Int)]
   let csvHeader: [UInt8]
+  /// Whether `columns` starts with the report's own columns as
+  /// ``standardLayout`` lists them (names, kinds, decimals), which
+  /// ``writeStandardJSON(_:spans:keys:last:into:)`` and
+  /// ``writeStandardCSV(_:into:)`` write straight from the step's fields;
+  /// any further columns (the track's) go through the table.
+  let standardPrefix: Bool
 
-  init(_ columns: [StepColumn]) {
+  /// The columns of ``stepColumns`` as the direct writers write them: name,
+  /// kind (`n` number, `t` text, `f` flag) and decimals. A column changed
+  /// in ``stepColumns`` no longer matches, and the table writes it.
+  static let standardLayout: [(name: String, kind: Character, digits: Int)] = [
+    ("ic_s", "n", 4), ("tc_s", "n", 4), ("side", "t", 0), ("running", "f", 0), ("step_time_ms", "n", 1),
+    ("ground_contact_ms", "n", 1), ("flight_ms", "n", 1), ("duty_factor", "n", 3), ("vertical_oscillation_cm", "n", 2),
+    ("lateral_sway_cm", "n", 2), ("braking_mps", "n", 3), ("impact_g", "n", 2), ("tibial_shock_g", "n", 2),
+    ("tibial_shock_rate_gps", "n", 0), ("tibial_shock_clipped", "f", 0),
+  ]
+
+  /// The encoding of `columns`; `direct: false` writes every column
+  /// through the table (the tests compare both ways).
+  init(_ columns: [StepColumn], direct: Bool = true) {
     self.columns = columns
+    let layout = Self.standardLayout
+    standardPrefix = direct && columns.count >= layout.count && zip(columns, layout).allSatisfy { c, l in
+      guard c.name == l.name else { return false }
+      switch c.value {
+      case .number(_, let digits): return l.kind == "n" && digits == l.digits
+      case .text: return l.kind == "t"
+      case .flag: return l.kind == "f"
+      case .indexed: return false
+      }
+    }
     let jsonKeys = columns.map { Array(("      " + JSONValue.quote($0.name) + ": ").utf8) }
     var padded: [UInt8] = [], spans: [(start: Int, count: Int)] = []
     for key in jsonKeys {
@@ -338,9 +401,11 @@ struct StepTableEncoding: Sendable {
     try columns.withUnsafeBufferPointer { columns in
       try keySpans.withUnsafeBufferPointer { spans in
         try paddedKeys.withUnsafeBytes { keys in
+          let first = standardPrefix ? Self.standardLayout.count : 0
           for (k, s) in steps.enumerated() {
             try w.write(literal: columns.isEmpty ? "    {}" : "    {\n")
-            for i in 0..<columns.count {
+            if standardPrefix { try Self.writeStandardJSON(s, spans: spans, keys: keys.baseAddress!, last: last, into: &w) }
+            for i in first..<columns.count {
               let span = spans[i]
               try w.reserve(span.count + 16)
               w.copyPadded(keys.baseAddress! + span.start, count: span.count)
@@ -370,9 +435,11 @@ struct StepTableEncoding: Sendable {
   /// The per-step CSV: a header, then one row per step.
   func writeCSV(_ steps: [Step], into w: inout ByteWriter) throws {
     try w.write(csvHeader)
+    let first = standardPrefix ? Self.standardLayout.count : 0
     try columns.withUnsafeBufferPointer { columns in
       for (k, s) in steps.enumerated() {
-        for i in 0..<columns.count {
+        if standardPrefix { try Self.writeStandardCSV(s, into: &w) }
+        for i in first..<columns.count {
           if i > 0 { try w.write(byte: UInt8(ascii: ",")) }
           switch columns[i].value {
           case .number(let f, let digits): if let v = f(s) { try w.writeFixed(v, digits: digits) }
@@ -384,6 +451,113 @@ struct StepTableEncoding: Sendable {
         try w.write(byte: UInt8(ascii: "\n"))
       }
     }
+  }
+}
+
+extension StepTableEncoding {
+  /// The members of ``standardLayout`` of one step object, each `key: value`
+  /// then `,` (none after column `last`) and a line feed, as the table
+  /// loop writes them: the keys from the padded table, the values straight
+  /// from the step's fields with constant decimals.
+  @inline(__always)
+  static func writeStandardJSON(_ s: Step, spans: UnsafeBufferPointer<(start: Int, count: Int)>, keys: UnsafeRawPointer,
+                                last: Int, into w: inout ByteWriter) throws {
+    @inline(__always) func key(_ i: Int, _ w: inout ByteWriter) throws {
+      let span = spans[i]
+      try w.reserve(span.count + 16)
+      w.copyPadded(keys + span.start, count: span.count)
+    }
+    @inline(__always) func end(_ i: Int, _ w: inout ByteWriter) throws {
+      try w.reserve(2)
+      if i < last { w.put(UInt8(ascii: ",")) }
+      w.put(UInt8(ascii: "\n"))
+    }
+    @inline(__always) func number(_ i: Int, _ v: Double?, _ digits: Int, _ w: inout ByteWriter) throws {
+      let span = spans[i]
+      try w.reserve(span.count + 16 + jsonNumberCapacity + 2)
+      w.copyPadded(keys + span.start, count: span.count)
+      if let n = formatJSONNumber(v, digits: digits, into: w.cursor) {
+        w.advance(n)
+      } else {
+        try w.writeJSONNumber(v, digits: digits)
+        try w.reserve(2)
+      }
+      if i < last { w.put(UInt8(ascii: ",")) }
+      w.put(UInt8(ascii: "\n"))
+    }
+    @inline(__always) func flag(_ i: Int, _ b: Bool?, _ w: inout ByteWriter) throws {
+      try key(i, &w)
+      switch b {
+      case true?: try w.write(literal: "true")
+      case false?: try w.write(literal: "false")
+      case nil: try w.write(literal: "null")
+      }
+      try end(i, &w)
+    }
+    try number(0, s.icS, 4, &w)
+    try number(1, s.tcS, 4, &w)
+    try key(2, &w)
+    switch s.side {
+    case .left?: try w.write(literal: "\"left\"")
+    case .right?: try w.write(literal: "\"right\"")
+    case nil: try w.write(literal: "null")
+    }
+    try end(2, &w)
+    try flag(3, s.running, &w)
+    try number(4, s.stepTimeMs, 1, &w)
+    try number(5, s.groundContactMs, 1, &w)
+    try number(6, s.flightMs, 1, &w)
+    try number(7, s.dutyFactor, 3, &w)
+    try number(8, s.verticalOscillationCm, 2, &w)
+    try number(9, s.lateralSwayCm, 2, &w)
+    try number(10, s.brakingMps, 3, &w)
+    try number(11, s.impactG, 2, &w)
+    try number(12, s.tibialShockG, 2, &w)
+    try number(13, s.tibialShockRateGps, 0, &w)
+    try flag(14, s.tibialShockClipped, &w)
+  }
+
+  /// The cells of ``standardLayout`` of one CSV row, comma-separated, as
+  /// the table loop writes them (no comma before the first).
+  @inline(__always)
+  static func writeStandardCSV(_ s: Step, into w: inout ByteWriter) throws {
+    @inline(__always) func number(_ v: Double?, _ digits: Int, _ w: inout ByteWriter) throws {
+      try w.reserve(fixedTextCapacity + 1)
+      if let v {
+        if let n = formatFixed(v, digits: digits, into: w.cursor) {
+          w.advance(n)
+        } else {
+          try w.writeFixed(v, digits: digits)
+          try w.reserve(1)
+        }
+      }
+      w.put(UInt8(ascii: ","))
+    }
+    @inline(__always) func flag(_ b: Bool?, comma: Bool, _ w: inout ByteWriter) throws {
+      try w.reserve(2)
+      if let b { w.put(b ? UInt8(ascii: "1") : UInt8(ascii: "0")) }
+      if comma { w.put(UInt8(ascii: ",")) }
+    }
+    try number(s.icS, 4, &w)
+    try number(s.tcS, 4, &w)
+    try w.reserve(8)
+    switch s.side {
+    case .left?: w.copyBytes("left,")
+    case .right?: w.copyBytes("right,")
+    case nil: w.put(UInt8(ascii: ","))
+    }
+    try flag(s.running, comma: true, &w)
+    try number(s.stepTimeMs, 1, &w)
+    try number(s.groundContactMs, 1, &w)
+    try number(s.flightMs, 1, &w)
+    try number(s.dutyFactor, 3, &w)
+    try number(s.verticalOscillationCm, 2, &w)
+    try number(s.lateralSwayCm, 2, &w)
+    try number(s.brakingMps, 3, &w)
+    try number(s.impactG, 2, &w)
+    try number(s.tibialShockG, 2, &w)
+    try number(s.tibialShockRateGps, 0, &w)
+    try flag(s.tibialShockClipped, comma: false, &w)
   }
 }
 

@@ -203,6 +203,41 @@ private func expectSameReports(_ r: AnalysisResult, _ label: String) {
     #expect(mismatches.isEmpty, "\(mismatches)")
   }
 
+  /// The report's own columns take the direct writers (a table whose
+  /// columns differ in name, kind or decimals does not), and those write
+  /// the bytes the table loop writes, for steps with awkward values.
+  @Test func directWritersMatchTheTable() throws {
+    #expect(StepTableEncoding.report.standardPrefix)
+    var changed = stepColumns
+    changed[7] = StepColumn("duty_factor", .number({ $0.dutyFactor }, digits: 2))
+    #expect(!StepTableEncoding(changed).standardPrefix)
+    #expect(!StepTableEncoding(Array(stepColumns.dropLast())).standardPrefix)
+    for seed in [UInt64(5), 6, 7] {
+      var steps = syntheticSteps(count: 3_000, seed: seed)
+      // The shank's columns too (the synthetic steps leave them empty).
+      var rng = Rng(state: seed)
+      for k in steps.indices where k % 3 != 0 {
+        steps[k].tibialShockG = awkward(&rng)
+        steps[k].tibialShockRateGps = awkward(&rng)
+        steps[k].tibialShockClipped = [true, false, nil][Int(rng.next() % 3)]
+        steps[k].icS = awkward(&rng) ?? 0
+      }
+      var direct: [UInt8] = [], generic: [UInt8] = []
+      var wd = ByteWriter(capacity: 4_096) { direct.append(contentsOf: $0) }
+      try StepTableEncoding.report.writeJSON(steps, into: &wd)
+      try StepTableEncoding.report.writeCSV(steps, into: &wd)
+      try wd.flush()
+      var wg = ByteWriter(capacity: 4_096) { generic.append(contentsOf: $0) }
+      let loop = StepTableEncoding(stepColumns, direct: false)
+      #expect(!loop.standardPrefix)
+      try loop.writeJSON(steps, into: &wg)
+      try loop.writeCSV(steps, into: &wg)
+      try wg.flush()
+      #expect(direct.count == generic.count, "seed \(seed)")
+      #expect(direct == generic, "seed \(seed): the direct writers differ from the table loop")
+    }
+  }
+
   /// A field added to the table appears in both outputs, under its name.
   @Test func tableDrivesBothOutputs() throws {
     let table = StepTableEncoding(stepColumns + [StepColumn("foot_flat_s", .number({ $0.footFlatS }, digits: 3))])
