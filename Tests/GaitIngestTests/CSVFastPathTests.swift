@@ -177,7 +177,7 @@ private func randomDecimal(_ state: inout UInt64) -> [UInt8] {
                  "9007199254740993", "9007199254740993.5", "900719925474099.35", "18014398509481985",
                  "0.1", "0.2", "0.3", "2.2250738585072014", "1.7976931348623157", "4.9406564584124654",
                  "-12.3456", "9.80665", "-9.80665", "0.0001", "3599.9900", "1568745600000", "1568745600000.123",
-                 "1e5", "1.5e-3", "1,5", " 1.5", "1.5 ", "\"1.5\"", "nan", "inf", "-inf", "0x10"]
+                 "1e5", "1.5e-3", " 1.5", "1.5 ", "\"1.5\"", "nan", "inf", "-inf", "0x10"]
     var state: UInt64 = 11
     func next(_ n: UInt64) -> UInt64 {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -208,11 +208,12 @@ private func randomDecimal(_ state: inout UInt64) -> [UInt8] {
       if let m = Self.fieldMismatch(Array(text.utf8)), mismatches.count < 10 { mismatches.append(m) }
     }
     #expect(mismatches.isEmpty, "\(mismatches)")
-    // The sign survives a zero, and a fraction of 18 digits divides by 10^18.
+    // The sign survives a zero, and a fraction of 17 digits divides by 10^17.
+    // (A decimal comma is not the fast path's: those layouts never take it.)
     #expect(Self.fastField(Array("-0.000".utf8), Array("\n".utf8)).value?.bitPattern == (-0.0).bitPattern)
-    #expect(Self.fastField(Array("0.000000000000000001".utf8), Array("\n".utf8)).value == 1e-18)
+    #expect(Self.fastField(Array("0.00000000000000001".utf8), Array("\n".utf8)).value == 1e-17)
     // Refused: the general path reads them.
-    for refused in ["+1.5", "1234567890123456789", "1e5", ".", "-", ""] {
+    for refused in ["+1.5", "1234567890123456789", "0.000000000000000001", "1e5", ".", "-", ""] {
       #expect(Self.fastField(Array(refused.utf8), Array(",1\n".utf8)).value == nil, "\(refused)")
     }
   }
