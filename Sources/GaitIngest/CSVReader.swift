@@ -682,7 +682,8 @@ public final class CSVReader: SampleSource {
   /// increase...), which the general path then reads or rejects, and after
   /// a row that completes a block. Returns the bytes and lines it read.
   private func readSimpleRows(_ buf: UnsafeBufferPointer<UInt8>) -> (bytes: Int, lines: Int) {
-    guard let p = buf.baseAddress, !useTimestamps || firstRawTime != nil else { return (0, 0) }
+    // The buffer ends with LF (complete lines): the number reader's sentinel.
+    guard let p = buf.baseAddress, buf.last == 0x0A, !useTimestamps || firstRawTime != nil else { return (0, 0) }
     let end = buf.count
     let delimiter = self.delimiter
     let gyro6 = hasGyro
@@ -698,26 +699,39 @@ public final class CSVReader: SampleSource {
     var rs = Resampler(blockSize: 0)
     swap(&rs, &resampler)
     var i = 0, rows = 0
-    let fieldCount = gyro6 ? 7 : 4
-    let fields = UnsafeMutablePointer<Double>.allocate(capacity: 8 + 20)
-    defer { fields.deallocate() }
-    let powersOfTen = fields + 8
-    for k in 0..<20 { powersOfTen[k] = exactPowersOfTen[k] }
+    // Copied once per call: a load per field instead of a global's access.
+    let powersOfTen = UnsafeMutablePointer<Double>.allocate(capacity: 32)
+    defer { powersOfTen.deallocate() }
+    for k in 0..<32 { powersOfTen[k] = fieldPowersOfTen[k] }
     while i < end {
+      // Field by field into locals, one validity flag tested once per row;
+      // a delimiter is tested before it is stepped over, so no number
+      // reader passes the row's LF.
       var j = i
-      // The fields in one loop with one call of the number reader, so it
-      // is inlined (seven call sites were not).
-      var k = 0
-      var complete = false
-      while let v = parsePlainDecimal(p, &j, end, powersOfTen: powersOfTen), j < end {
-        fields[k] = v
-        k &+= 1
-        if k == fieldCount { complete = true; break }
+      var ok = true
+      let t = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, &ok)
+      guard p[j] == delimiter else { break }
+      j &+= 1
+      let x = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, &ok)
+      guard p[j] == delimiter else { break }
+      j &+= 1
+      let y = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, &ok)
+      guard p[j] == delimiter else { break }
+      j &+= 1
+      let z = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, &ok)
+      var u = 0.0, v = 0.0, w = 0.0
+      if gyro6 {
         guard p[j] == delimiter else { break }
         j &+= 1
+        u = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, &ok)
+        guard p[j] == delimiter else { break }
+        j &+= 1
+        v = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, &ok)
+        guard p[j] == delimiter else { break }
+        j &+= 1
+        w = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, &ok)
       }
-      guard complete else { break }
-      let t = fields[0], x = fields[1], y = fields[2], z = fields[3]
+      guard ok else { break }
       if trailing, p[j] == delimiter {
         // Unused columns: the general path stops after the last used one.
         while p[j] != 0x0A { j += 1 }
@@ -733,7 +747,7 @@ public final class CSVReader: SampleSource {
       // consume(_:lineNumber:) (bit-identical), without shuffles and spills.
       let ax = Float(x) * accScale, ay = Float(y) * accScale, az = Float(z) * accScale
       var gx: Float = 0, gy: Float = 0, gz: Float = 0
-      if gyro6 { gx = Float(fields[4]) * gyroScale; gy = Float(fields[5]) * gyroScale; gz = Float(fields[6]) * gyroScale }
+      if gyro6 { gx = Float(u) * gyroScale; gy = Float(v) * gyroScale; gz = Float(w) * gyroScale }
       clip.observe(ax, ay, az)
       if useTimestamps {
         let dt = (t - last) * timeScale
@@ -749,8 +763,8 @@ public final class CSVReader: SampleSource {
       } else {
         rs.emit(ax, ay, az, gx, gy, gz)
       }
-      i = j + 1
-      rows += 1
+      i = j &+ 1
+      rows &+= 1
       if rs.hasReadyBlock { break }
     }
     swap(&rs, &resampler)
@@ -858,43 +872,45 @@ func isSampleCounter(_ name: String) -> Bool {
 /// readings in a row on one axis at |a| ≥ 1.5 g. Real accelerometers saturate
 /// at exactly their full-scale code; gravity and noise never hold still there.
 struct ClipCounter {
-  private var last = SIMD3<Float>(repeating: .nan)
-  private var run = SIMD3<Int32>(repeating: 0)
+  // Per axis on scalars: runtime-indexed SIMD3 lanes (`a[k]`, `run[k]`)
+  // went through the stack in a loop, for every sample of a running
+  // recording above the limit (issue #16).
+  private var lastX = Float.nan, lastY = Float.nan, lastZ = Float.nan
+  private var runX: Int32 = 0, runY: Int32 = 0, runZ: Int32 = 0
   private(set) var clipped = 0
   private static let limit: Float = 1.5 * standardGravity
 
-  /// ``observe(_:)`` of `SIMD3(x, y, z)`, the common case (all axes below
-  /// the limit) on scalars.
+  /// ``observe(_:)`` of `SIMD3(x, y, z)`.
   @inline(__always)
   mutating func observe(_ x: Float, _ y: Float, _ z: Float) {
+    // Almost every sample is below the limit on all axes: then every run
+    // ends, as the per-axis steps below would find.
     if Swift.abs(x) < Self.limit, Swift.abs(y) < Self.limit, Swift.abs(z) < Self.limit {
-      run = .zero
-      last = SIMD3(x, y, z)
+      runX = 0; runY = 0; runZ = 0
+      lastX = x; lastY = y; lastZ = z
       return
     }
-    observe(SIMD3(x, y, z))
+    var any = Self.step(x, lastX, &runX, &clipped)
+    any = Self.step(y, lastY, &runY, &clipped) || any
+    any = Self.step(z, lastZ, &runZ, &clipped) || any
+    if any { clipped += 1 }
+    lastX = x; lastY = y; lastZ = z
   }
 
   @inline(__always)
-  mutating func observe(_ a: SIMD3<Float>) {
-    // Almost every sample is below the limit on all axes: then every run
-    // ends, as the loop below would find.
-    if Swift.abs(a.x) < Self.limit, Swift.abs(a.y) < Self.limit, Swift.abs(a.z) < Self.limit {
-      run = .zero
-      last = a
-      return
+  mutating func observe(_ a: SIMD3<Float>) { observe(a.x, a.y, a.z) }
+
+  /// One axis: a run of equal readings at or above the limit grows; its
+  /// second repeat counts the two samples before; `true` while one lasts.
+  @inline(__always)
+  private static func step(_ a: Float, _ last: Float, _ run: inout Int32, _ clipped: inout Int) -> Bool {
+    guard a == last, abs(a) >= limit else {
+      run = 0
+      return false
     }
-    var any = false
-    for k in 0..<3 {
-      if a[k] == last[k], abs(a[k]) >= Self.limit {
-        run[k] += 1
-        if run[k] == 2 { clipped += 2; any = true } else if run[k] > 2 { any = true }
-      } else {
-        run[k] = 0
-      }
-    }
-    if any { clipped += 1 }
-    last = a
+    run += 1
+    if run == 2 { clipped += 2; return true }
+    return run > 2
   }
 }
 
@@ -980,7 +996,7 @@ struct Resampler {
                      period: Double, gapLimit: Double) {
     let dt = t - previousT
     if !hasPrevious || dt > gapLimit {
-      push(timeS: t, acc: SIMD3(ax, ay, az), gyro: SIMD3(gx, gy, gz))
+      pushFirstOrAfterGap(timeS: t, ax, ay, az, gx, gy, gz)
       return
     }
     let tolerance = 1e-6 * period
@@ -1001,6 +1017,14 @@ struct Resampler {
     previousT = t
     previousAcc = SIMD3(ax, ay, az)
     previousGyro = SIMD3(gx, gy, gz)
+  }
+
+  /// The rare case of the scalar push, out of line: building its SIMD3
+  /// values inline made the hot path spill registers on every row.
+  @inline(never)
+  private mutating func pushFirstOrAfterGap(timeS t: Double, _ ax: Float, _ ay: Float, _ az: Float,
+                                            _ gx: Float, _ gy: Float, _ gz: Float) {
+    push(timeS: t, acc: SIMD3(ax, ay, az), gyro: SIMD3(gx, gy, gz))
   }
 
   private mutating func cut() {

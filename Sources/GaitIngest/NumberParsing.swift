@@ -184,65 +184,63 @@ func parseISO8601(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
   return Double(seconds) + fraction
 }
 
-/// Parses a plain decimal, `[+-]digits[.digits]` with at most 19 digits in
-/// all, starting at `p[i]`; `i` is left at the first byte after it. `nil`
-/// (with `i` anywhere) for anything else: no digit, more digits, an
-/// exponent is not consumed and left to the caller to reject.
+/// Powers of ten for ``parseFieldDecimal(_:_:powersOfTen:_:)``: 10^0...10^18
+/// (exact in binary64, the same values as `exactPowersOfTen`), padded with
+/// ones to 32 entries so an index masked with 31 stays inside.
+let fieldPowersOfTen: [Double] = (0..<32).map { $0 <= 18 ? exactPowersOfTen[$0] : 1 }
+
+/// Parses a plain decimal field, `[-]digits[.digits]` with 1 to 18 digits in
+/// all, starting at `p[i]`, for the CSV row loop: `i` is left at the first
+/// byte after it, and `ok` is set to `false` (never to `true`) when the text
+/// is not of that shape (no digit, 19 digits or more, a leading `+`); the
+/// value is then meaningless and the caller hands the row to the general
+/// path. The caller also checks the byte at `i` (a delimiter or the line
+/// end; an exponent, a space or a quote stops the number there).
 ///
-/// For every text it accepts, the value is bit-identical to
-/// ``parseNumber(_:_:_:decimalComma:)``: with at most 19 digits every digit
-/// is significant-or-leading-zero within its 19-digit mantissa, the
-/// exponent is minus the fraction digits (≤ 19 ≤ 22), and the division is
-/// the same one by the same exact power of ten.
-func parsePlainDecimal(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Double? {
-  exactPowersOfTen.withUnsafeBufferPointer { parsePlainDecimal(p, &i, end, powersOfTen: $0.baseAddress!) }
-}
-
-/// ``parsePlainDecimal(_:_:_:)`` with `exactPowersOfTen` at `powersOfTen`
-/// (the row loop copies them once per call: one load instead of a switch
-/// per field; 10^0 = 1 divides exactly, so no test for a fraction).
-/// Transparent: always inlined into the row loop (`@inline(__always)` left
-/// it a call, measured with callgrind).
+/// No end check: the bytes must end with a byte that is not a digit, a
+/// sign or a point at or after `i` (the row loop's buffer ends with LF), so
+/// every loop stops before it. The failure test is not a branch per field:
+/// the row loop tests `ok` once per row.
+///
+/// For every text it accepts the value is bit-identical to
+/// ``parseNumber(_:_:_:decimalComma:)``: with at most 18 digits every digit
+/// is kept in its 19-digit mantissa (leading zeros or not), the mantissa is
+/// below 10^18 < 2^63, so the signed conversion is exact-or-correctly-rounded
+/// like the unsigned one; the exponent is minus the fraction digits (at most
+/// 18 ≤ 22) and the division is the same one by the same exact power of ten;
+/// the sign is applied last (`-0.0` stays negative zero).
 @_transparent
-func parsePlainDecimal(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int,
-                       powersOfTen: UnsafePointer<Double>) -> Double? {
-  var negative = false
-  if i < end {
-    if p[i] == 0x2D { negative = true; i &+= 1 } else if p[i] == 0x2B { i &+= 1 }
-  }
-  var mantissa: UInt64 = 0
-  var digits = appendDigits(p, &i, end, to: &mantissa)
-  var fraction = 0
-  if i < end, p[i] == 0x2E {
-    i &+= 1
-    fraction = appendDigits(p, &i, end, to: &mantissa)
-    digits &+= fraction
-  }
-  guard digits > 0, digits <= 19 else { return nil }
-  // The same correctly rounded conversion either way; the signed one is a
-  // single instruction on x86-64 (up to 18 digits the mantissa is below
-  // 10^18 < Int64.max).
-  var value = digits <= 18 ? Double(Int64(bitPattern: mantissa)) : Double(mantissa)
-  value /= powersOfTen[fraction]
-  return negative ? -value : value
-}
-
-/// Reads the run of decimal digits at `p[i...]` (before `end`), appends
-/// them to `mantissa` (`mantissa * 10 + digit` each, wrapping: the caller
-/// rejects more than 19 digits in all) and returns how many there were;
-/// `i` is left at the first byte after them. (Eight digits at a time with
-/// one 64-bit load took more instructions than this loop for the 1–5 digit
-/// parts that exports write, measured with callgrind.)
-@_transparent
-func appendDigits(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int, to mantissa: inout UInt64) -> Int {
-  let start = i
+func parseFieldDecimal(_ p: UnsafePointer<UInt8>, _ i: inout Int, powersOfTen: UnsafePointer<Double>,
+                       _ ok: inout Bool) -> Double {
   var k = i
-  while k < end {
-    let d = p[k] &- 0x30
-    if d >= 10 { break }
+  let negative = p[k] == 0x2D
+  k &+= negative ? 1 : 0
+  let start = k
+  var mantissa: UInt64 = 0
+  var d = p[k] &- 0x30
+  while d < 10 {
     mantissa = mantissa &* 10 &+ UInt64(d)
     k &+= 1
+    d = p[k] &- 0x30
+  }
+  var digits = k &- start
+  var fraction = 0
+  if d == 0x2E &- 0x30 {  // '.'
+    k &+= 1
+    let fractionStart = k
+    d = p[k] &- 0x30
+    while d < 10 {
+      mantissa = mantissa &* 10 &+ UInt64(d)
+      k &+= 1
+      d = p[k] &- 0x30
+    }
+    fraction = k &- fractionStart
+    digits &+= fraction
   }
   i = k
-  return k &- start
+  // 1...18 digits: one unsigned comparison.
+  ok = ok && UInt(bitPattern: digits &- 1) < 18
+  let magnitude = Double(Int64(bitPattern: mantissa)) / powersOfTen[fraction & 31]
+  // The quotient is +0 or positive: setting the sign bit is negation.
+  return Double(bitPattern: magnitude.bitPattern | (negative ? 1 << 63 : 0))
 }
