@@ -34,6 +34,16 @@ public enum Statistics {
     return a.withUnsafeMutableBufferPointer { interpolatedQuantile($0, q) }
   }
 
+  /// The value of rank `k` (0-based, ascending) of a non-empty buffer that
+  /// it reorders so that no element before index `k` is larger and none
+  /// after it is smaller (quickselect), for callers that use the partition
+  /// too (the HTML chart's rolling median). The values must be ordered (no
+  /// NaN).
+  @inlinable
+  public static func select<T: Comparable>(_ a: UnsafeMutableBufferPointer<T>, rank k: Int) -> T {
+    GaitCore.select(a, k)
+  }
+
   /// Definition 7 on a non-empty buffer that it may reorder, for callers
   /// that keep a scratch buffer (no allocation).
   @inlinable
@@ -60,7 +70,7 @@ public enum Statistics {
       lo = a[i]
     } else {
       let rest = UnsafeMutableBufferPointer(rebasing: a[(settled + 1)...])
-      lo = select(rest, i - settled - 1)
+      lo = select(rest, rank: i - settled - 1)
     }
     settled = i
     guard f > 0, i + 1 < a.count else { return lo }

@@ -126,35 +126,13 @@ func rollingMedian(_ points: [(Double, Double)], window: Int, at indices: [Int])
       let n = hi - lo + 1
       for j in 0..<n { b[j] = points[lo + j].1 }
       let m = n / 2
-      selectInPlace(b, count: n, rank: m)
-      guard n % 2 == 0 else { return (points[i].0, b[m]) }
+      let upper = Statistics.select(UnsafeMutableBufferPointer(rebasing: b[..<n]), rank: m)
+      guard n % 2 == 0 else { return (points[i].0, upper) }
       // The largest of the lower half is the element just below rank m.
       var below = b[0]
       for j in 1..<m { below = max(below, b[j]) }
-      return (points[i].0, (below + b[m]) / 2)
+      return (points[i].0, (below + upper) / 2)
     }
-  }
-}
-
-/// Reorders the first `count` values of `a` so that the one of rank `rank`
-/// (0-based, in ascending order) is at `rank`, none larger before it and
-/// none smaller after it (Hoare's selection); the values must be ordered
-/// (no NaN).
-func selectInPlace(_ a: UnsafeMutableBufferPointer<Double>, count: Int, rank k: Int) {
-  var lo = 0, hi = count - 1
-  while hi > lo {
-    let pivot = a[lo + (hi - lo) / 2]
-    var i = lo, j = hi
-    while i <= j {
-      while a[i] < pivot { i += 1 }
-      while a[j] > pivot { j -= 1 }
-      if i <= j {
-        a.swapAt(i, j)
-        i += 1
-        j -= 1
-      }
-    }
-    if k <= j { hi = j } else if k >= i { lo = i } else { return }
   }
 }
 
