@@ -472,28 +472,18 @@ public struct SyntheticRun: Sendable {
 /// lasts round(forS·rate) samples. The motion goes on during a dropout (the
 /// truth keeps its steps); only the samples are lost.
 public struct SyntheticDropouts: Sendable, Hashable {
-  public var everyS: Double
-  public var forS: Double
-  public var rateHz: Double
+  /// Samples from one dropout's start to the next's (round(everyS·rate), at least 1).
+  public let periodSamples: Int
+  /// Samples lost in each dropout (round(forS·rate)).
+  public let lostSamples: Int
 
+  /// Dropouts every `everyS` seconds lasting `forS` seconds, in whole
+  /// samples at `rateHz`; the counts are fixed here, once, not per sample.
   public init(everyS: Double, forS: Double, rateHz: Double) {
-    self.everyS = everyS
-    self.forS = forS
-    self.rateHz = rateHz
+    periodSamples = max(1, Int((everyS * rateHz).rounded()))
+    lostSamples = Int((forS * rateHz).rounded())
   }
-
-  var every: Int { max(1, Int((everyS * rateHz).rounded())) }
-  var length: Int { Int((forS * rateHz).rounded()) }
 
   /// Whether sample `i` (time i / rate) is lost.
-  public func drops(sample i: Int) -> Bool { i >= every && i % every < length }
-
-  /// The missing spans of a recording of `samples` samples: from the first
-  /// missing sample's time to the first sample's after it (half-open).
-  public func missing(samples: Int) -> [Range<Double>] {
-    guard length > 0 else { return [] }
-    return stride(from: every, to: samples, by: every).map {
-      (Double($0) / rateHz)..<(Double(min($0 + length, samples)) / rateHz)
-    }
-  }
+  public func drops(sample i: Int) -> Bool { i >= periodSamples && i % periodSamples < lostSamples }
 }
