@@ -33,34 +33,15 @@ struct Simulate: ParsableCommand {
   @Option(help: "Also write the true contacts here (CSV).")
   var truth: String?
 
-  @Option(help: "Simulate a shank (tibia) sensor of one leg instead of a sacrum: run or walk (tibial impact, swing rotation of gravity; --rate, --seconds, --rotate and --clip-g apply; the truth lists that leg's contacts).")
-  var shank: String?
-
-  @Flag(help: "With --shank: also write a gyroscope (gx, gy, gz in rad/s; the tibia's sagittal angular velocity, minima at contact and toe-off, mid-swing peak).")
-  var gyro = false
-
-  @Option(name: .customLong("impact-rise-ms"), help: "With --shank: the impact's tangential jump rises gradually over this many ms after each true contact (0: a step at contact).")
-  var impactRiseMs: Double = 0
-
-  @Option(name: .customLong("radius-m"), help: "With --shank: knee-to-sensor distance, m (default 0.3). 0 removes the swing's tangential acceleration, whose step at contact (about 2.5 g running) is an exact onset cue no real tibia shows.")
-  var radiusM: Double?
-
-  @Option(name: .customLong("dropout-every"), help: "Sensor dropouts (CSV output): every this many seconds, samples go missing for --dropout-for seconds and the time column jumps (a logger losing packets); the truth keeps the steps taken meanwhile.")
-  var dropoutEvery: Double?
-
-  @Option(name: .customLong("dropout-for"), help: "With --dropout-every: seconds of samples lost at each dropout.")
-  var dropoutFor: Double = 2
-
+  @OptionGroup var shank: ShankSimulationOptions
+  @OptionGroup var dropouts: DropoutOptions
   @OptionGroup var outdoor: OutdoorOptions
   @OptionGroup var output: OutputOptions
 
   func validate() throws {
     if !emulator.serial && out == nil { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
     try shape.check()
-    if let dropoutEvery {
-      guard dropoutFor > 0, dropoutEvery > dropoutFor else { throw ValidationError("--dropout-for must be above 0 and shorter than --dropout-every") }
-      guard !emulator.serial, out?.lowercased().hasSuffix(".glb") != true else { throw ValidationError("--dropout-every needs CSV output (--out FILE.csv)") }
-    }
+    try dropouts.check(serial: emulator.serial, out: out)
   }
 
   func run() throws {
@@ -69,25 +50,7 @@ struct Simulate: ParsableCommand {
     }
     guard let out else { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
     guard let angles = shape.angles else { throw ValidationError("--rotate takes yaw,pitch,roll in degrees, e.g. 30,12,-8") }
-    var shankRun: SyntheticShank?
-    if let shank {
-      guard ["run", "walk"].contains(shank.lowercased()) else { throw ValidationError("--shank takes run or walk, not '\(shank)'") }
-      var s = SyntheticShank(rateHz: shape.rate, running: shank.lowercased() == "run", seconds: shape.seconds)
-      s.rotation = SyntheticRun.rotation(yawDeg: angles[0], pitchDeg: angles[1], rollDeg: angles[2])
-      s.rangeG = shape.clipG
-      s.gyroscope = gyro
-      guard impactRiseMs >= 0, impactRiseMs <= 100 else { throw ValidationError("--impact-rise-ms takes 0 to 100 ms") }
-      s.impactRiseS = impactRiseMs / 1000
-      if let radiusM {
-        guard radiusM >= 0, radiusM <= 1 else { throw ValidationError("--radius-m takes 0 to 1 m") }
-        s.radiusM = radiusM
-      }
-      shankRun = s
-    } else if gyro {
-      throw ValidationError("--gyro needs --shank run or --shank walk")
-    } else if impactRiseMs != 0 || radiusM != nil {
-      throw ValidationError("--impact-rise-ms and --radius-m need --shank run or --shank walk")
-    }
+    let shankRun = try shank.syntheticShank(shape: shape, angles: angles)
     let synthetic = try shape.syntheticRun(angles: angles, outdoor: outdoor)
     let rec = shankRun?.recording() ?? synthetic.recording()
     do {
@@ -101,9 +64,9 @@ struct Simulate: ParsableCommand {
         let f = try AtomicOutputFile(path: out, protecting: protected, what: "--out")
         let b = rec.blocks[0]
         var text = b.hasGyroscope ? "time_s,ax,ay,az,gx,gy,gz\n" : "time_s,ax,ay,az\n"
-        let dropouts = dropoutEvery.map { SyntheticDropouts(everyS: $0, forS: dropoutFor, rateHz: shape.rate) }
+        let lost = dropouts.dropouts(rateHz: shape.rate)
         for i in 0..<b.count {
-          if let dropouts, dropouts.drops(sample: i) { continue }
+          if let lost, lost.drops(sample: i) { continue }
           text += String(format: "%.4f,%.4f,%.4f,%.4f", Double(i) / shape.rate, b.ax[i], b.ay[i], b.az[i])
           text += b.hasGyroscope ? String(format: ",%.5f,%.5f,%.5f\n", b.gx[i], b.gy[i], b.gz[i]) : "\n"
           if text.utf8.count > 1 << 20 { try f.write(text); text = "" }
@@ -390,6 +353,68 @@ struct SyntheticRunOptions: ParsableArguments {
   var angles: [Double]? {
     let angles = rotate.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
     return angles.count == 3 ? angles : nil
+  }
+}
+
+/// A shank (tibia) sensor instead of a sacrum one, and how its signal is made.
+struct ShankSimulationOptions: ParsableArguments {
+  @Option(help: "Simulate a shank (tibia) sensor of one leg instead of a sacrum: run or walk (tibial impact, swing rotation of gravity; --rate, --seconds, --rotate and --clip-g apply; the truth lists that leg's contacts).")
+  var shank: String?
+
+  @Flag(help: "With --shank: also write a gyroscope (gx, gy, gz in rad/s; the tibia's sagittal angular velocity, minima at contact and toe-off, mid-swing peak).")
+  var gyro = false
+
+  @Option(name: .customLong("impact-rise-ms"), help: "With --shank: the impact's tangential jump rises gradually over this many ms after each true contact (0: a step at contact).")
+  var impactRiseMs: Double = 0
+
+  @Option(name: .customLong("radius-m"), help: "With --shank: knee-to-sensor distance, m (default 0.3). 0 removes the swing's tangential acceleration, whose step at contact (about 2.5 g running) is an exact onset cue no real tibia shows.")
+  var radiusM: Double?
+
+  /// The shank run these options ask for with `shape`'s rate, length,
+  /// mounting and range, or `nil` without `--shank`; throws on an option
+  /// given without `--shank` or out of its range.
+  func syntheticShank(shape: SyntheticRunOptions, angles: [Double]) throws -> SyntheticShank? {
+    guard let shank else {
+      if gyro { throw ValidationError("--gyro needs --shank run or --shank walk") }
+      if impactRiseMs != 0 || radiusM != nil {
+        throw ValidationError("--impact-rise-ms and --radius-m need --shank run or --shank walk")
+      }
+      return nil
+    }
+    guard ["run", "walk"].contains(shank.lowercased()) else { throw ValidationError("--shank takes run or walk, not '\(shank)'") }
+    var s = SyntheticShank(rateHz: shape.rate, running: shank.lowercased() == "run", seconds: shape.seconds)
+    s.rotation = SyntheticRun.rotation(yawDeg: angles[0], pitchDeg: angles[1], rollDeg: angles[2])
+    s.rangeG = shape.clipG
+    s.gyroscope = gyro
+    guard impactRiseMs >= 0, impactRiseMs <= 100 else { throw ValidationError("--impact-rise-ms takes 0 to 100 ms") }
+    s.impactRiseS = impactRiseMs / 1000
+    if let radiusM {
+      guard radiusM >= 0, radiusM <= 1 else { throw ValidationError("--radius-m takes 0 to 1 m") }
+      s.radiusM = radiusM
+    }
+    return s
+  }
+}
+
+/// Samples lost as a logger loses packets (CSV output only).
+struct DropoutOptions: ParsableArguments {
+  @Option(name: .customLong("dropout-every"), help: "Sensor dropouts (CSV output): every this many seconds, samples go missing for --dropout-for seconds and the time column jumps (a logger losing packets); the truth keeps the steps taken meanwhile.")
+  var dropoutEvery: Double?
+
+  @Option(name: .customLong("dropout-for"), help: "With --dropout-every: seconds of samples lost at each dropout.")
+  var dropoutFor: Double = 2
+
+  /// Throws when the dropouts cannot be written: a bad length, or output
+  /// that is not a CSV file.
+  func check(serial: Bool, out: String?) throws {
+    guard let every = dropoutEvery else { return }
+    guard dropoutFor > 0, every > dropoutFor else { throw ValidationError("--dropout-for must be above 0 and shorter than --dropout-every") }
+    guard !serial, out?.lowercased().hasSuffix(".glb") != true else { throw ValidationError("--dropout-every needs CSV output (--out FILE.csv)") }
+  }
+
+  /// The dropouts at `rateHz`, or `nil` without `--dropout-every`.
+  func dropouts(rateHz: Double) -> SyntheticDropouts? {
+    dropoutEvery.map { SyntheticDropouts(everyS: $0, forS: dropoutFor, rateHz: rateHz) }
   }
 }
 
