@@ -103,3 +103,44 @@ import Testing
     #expect(chosen.0 == AnalysisOptions().shankInitialContact, "rule picks \(chosen.0.rawValue)")
   }
 }
+
+/// The departure rule (``ShankInitialContactMethod/departure``, issue 14's
+/// onset search: the first sample whose jerk leaves the late swing's level,
+/// median + 3 SD, searched back from the impact and interpolated between
+/// samples) on gradual synthetic impacts with exact contacts (sin² to the
+/// peak 15, 30, 45 ms after contact, no tangential step at contact, running,
+/// ±8 g, tilted sensor): it finds where the rise begins, at most half a
+/// sample plus 2 ms early and 3 ms late, where the default knee is up to
+/// +7.7 ms late on the 45-ms rise. It is not the default: on the bundled
+/// participant's noisy late swing it is later than the knee (docs/REPORT.md),
+/// and the selection rule fixed beforehand (``ShankInitialContactComparison``)
+/// keeps the knee.
+@Suite struct ShankDepartureOnset {
+  static func bias(rate: Double, riseS: Double, method: ShankInitialContactMethod) -> Evaluation {
+    var gen = SyntheticShank(rateHz: rate, running: true)
+    gen.rotation = SyntheticRun.rotation(yawDeg: 30, pitchDeg: 15, rollDeg: -10)
+    gen.rangeG = 8
+    gen.impactRiseS = riseS
+    gen.radiusM = 0
+    let rec = gen.recording()
+    var options = AnalysisOptions()
+    options.shankInitialContact = method
+    var steps: [Step] = []
+    var analyzer = GaitAnalyzer(info: rec.info, options: options)
+    for b in rec.blocks { analyzer.process(b) { steps.append($0) } }
+    analyzer.finish { steps.append($0) }
+    return evaluate(steps: steps, truth: gen.contacts.map { TruthContact(icS: $0.ic, tcS: $0.tc) }, toleranceS: 0.02)
+  }
+
+  @Test(arguments: [50, 100, 142.857, 200, 500], [0.015, 0.03, 0.045])
+  func gradualImpacts(rate: Double, riseS: Double) {
+    let e = Self.bias(rate: rate, riseS: riseS, method: .departure)
+    if ProcessInfo.processInfo.environment["GAITLINE_SHANK_IC_TABLE"] != nil {
+      let knee = Self.bias(rate: rate, riseS: riseS, method: .impactOnset)
+      print("departure, gradual impact \(riseS * 1000) ms at \(rate) Hz: recall \(e.recall) bias \(e.icBiasMs ?? .nan) SD \(e.icSdMs ?? .nan) | knee: recall \(knee.recall) bias \(knee.icBiasMs ?? .nan) SD \(knee.icSdMs ?? .nan)")
+    }
+    #expect(e.recall >= 0.99 && e.precision >= 0.99, "\(rate) Hz, rise \(riseS): \(e.recall) / \(e.precision)")
+    let bias = e.icBiasMs ?? .infinity
+    #expect(bias >= -500 / rate - 2 && bias <= 3, "\(rate) Hz, rise \(riseS) s: IC bias \(bias) ms")
+  }
+}
