@@ -57,6 +57,18 @@ import Testing
 
   static let rates: [Double] = [50, 100, 142.857, 200, 500]
 
+  /// The steps found in `gen`'s recording with `method` timing the contacts.
+  static func steps(_ gen: SyntheticShank, _ method: ShankInitialContactMethod) -> [Step] {
+    let rec = gen.recording()
+    var options = AnalysisOptions()
+    options.shankInitialContact = method
+    var steps: [Step] = []
+    var analyzer = GaitAnalyzer(info: rec.info, options: options)
+    for b in rec.blocks { analyzer.process(b) { steps.append($0) } }
+    analyzer.finish { steps.append($0) }
+    return steps
+  }
+
   static func synthetic(_ method: ShankInitialContactMethod) -> (all: Pooled, worstRateRmse: Double) {
     var p = Pooled()
     var worst = 0.0
@@ -65,15 +77,8 @@ import Testing
         var gen = SyntheticShank(rateHz: rate, running: running)
         gen.rotation = SyntheticRun.rotation(yawDeg: 30, pitchDeg: 15, rollDeg: -10)
         if running { gen.rangeG = 8 }
-        let rec = gen.recording()
-        var options = AnalysisOptions()
-        options.shankInitialContact = method
-        var steps: [Step] = []
-        var analyzer = GaitAnalyzer(info: rec.info, options: options)
-        for b in rec.blocks { analyzer.process(b) { steps.append($0) } }
-        analyzer.finish { steps.append($0) }
         let truth = gen.contacts.map { TruthContact(icS: $0.ic, tcS: $0.tc) }
-        let e = evaluate(steps: steps, truth: truth, toleranceS: running ? 0.040 : 0.060)
+        let e = evaluate(steps: steps(gen, method), truth: truth, toleranceS: running ? 0.040 : 0.060)
         var one = Pooled()
         one.add(e)
         worst = max(worst, one.rmse)
@@ -116,27 +121,21 @@ import Testing
 /// and the selection rule fixed beforehand (``ShankInitialContactComparison``)
 /// keeps the knee.
 @Suite struct ShankDepartureOnset {
-  static func bias(rate: Double, riseS: Double, method: ShankInitialContactMethod) -> Evaluation {
+  static func evaluation(rate: Double, riseS: Double, method: ShankInitialContactMethod) -> Evaluation {
     var gen = SyntheticShank(rateHz: rate, running: true)
     gen.rotation = SyntheticRun.rotation(yawDeg: 30, pitchDeg: 15, rollDeg: -10)
     gen.rangeG = 8
     gen.impactRiseS = riseS
     gen.radiusM = 0
-    let rec = gen.recording()
-    var options = AnalysisOptions()
-    options.shankInitialContact = method
-    var steps: [Step] = []
-    var analyzer = GaitAnalyzer(info: rec.info, options: options)
-    for b in rec.blocks { analyzer.process(b) { steps.append($0) } }
-    analyzer.finish { steps.append($0) }
-    return evaluate(steps: steps, truth: gen.contacts.map { TruthContact(icS: $0.ic, tcS: $0.tc) }, toleranceS: 0.02)
+    let truth = gen.contacts.map { TruthContact(icS: $0.ic, tcS: $0.tc) }
+    return evaluate(steps: ShankInitialContactComparison.steps(gen, method), truth: truth, toleranceS: 0.02)
   }
 
   @Test(arguments: [50, 100, 142.857, 200, 500], [0.015, 0.03, 0.045])
   func gradualImpacts(rate: Double, riseS: Double) {
-    let e = Self.bias(rate: rate, riseS: riseS, method: .departure)
+    let e = Self.evaluation(rate: rate, riseS: riseS, method: .departure)
     if ProcessInfo.processInfo.environment["GAITLINE_SHANK_IC_TABLE"] != nil {
-      let knee = Self.bias(rate: rate, riseS: riseS, method: .impactOnset)
+      let knee = Self.evaluation(rate: rate, riseS: riseS, method: .impactOnset)
       print("departure, gradual impact \(riseS * 1000) ms at \(rate) Hz: recall \(e.recall) bias \(e.icBiasMs ?? .nan) SD \(e.icSdMs ?? .nan) | knee: recall \(knee.recall) bias \(knee.icBiasMs ?? .nan) SD \(knee.icSdMs ?? .nan)")
     }
     #expect(e.recall >= 0.99 && e.precision >= 0.99, "\(rate) Hz, rise \(riseS): \(e.recall) / \(e.precision)")
