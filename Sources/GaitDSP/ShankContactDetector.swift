@@ -65,6 +65,9 @@ struct ShankContactDetector: ContactDetector {
   /// Bursts below this fraction of the segment's median burst are not impacts.
   var minimumBurstFraction: Float = 0.3
   var onsetSearchS = 0.075
+  /// The late-swing stretch before the onset window whose jerk sets the
+  /// departure rule's swing level, s (``departureOnset(jerk:knee:windowStart:peak:rate:)``).
+  var departureBaselineS = 0.05
   var boxcarS = 0.007
   var boxcarAboveHz = 150.0
   var runningToeOffStrides = 0.2...0.6
@@ -118,18 +121,23 @@ struct ShankContactDetector: ContactDetector {
       for k in max(1, p - w)...min(n - 1, p + w) where jerk[k] > jerk[j] { j = k }
       return j
     }
-    let rule = icMethod == .impactOnset
+    let rule = icMethod == .impactOnset || icMethod == .departure
       ? nil : ShankInitialContactRule(method: icMethod, segment: segment, impacts: peaks, strideSamples: stride)
     var ics: [Int] = []
+    // Contact times, fractional where the rule gives one (``ShankInitialContactMethod/departure``).
+    var icAt: [Double] = []
     for j in peaks {
       if let rule {
         // A published rule times the contact; impacts where it finds no
         // feature are dropped, and contacts must stay in order.
-        if let ic = rule.initialContact(jerkPeak: j, strideSamples: stride), ic > (ics.last ?? -1) { ics.append(ic) }
+        if let ic = rule.initialContact(jerkPeak: j, strideSamples: stride), ic > (ics.last ?? -1) {
+          ics.append(ic)
+          icAt.append(Double(ic))
+        }
         continue
       }
       let s = max(0, j - reach)
-      guard j > s + 1 else { ics.append(j); continue }
+      guard j > s + 1 else { ics.append(j); icAt.append(Double(j)); continue }
       // Knee of the cumulative jerk: farthest below the chord.
       let c0 = prefix[s + 1], c1 = prefix[j + 1]
       var best = s
@@ -138,7 +146,14 @@ struct ShankContactDetector: ContactDetector {
         let gap = c0 + (c1 - c0) * Float(k - s) / Float(j - s) - prefix[k + 1]
         if gap > bestGap { bestGap = gap; best = k }
       }
+      if icMethod == .departure {
+        let at = departureOnset(jerk: jerk, knee: best, windowStart: s, peak: j, rate: rate)
+        let sample = min(max(Int(at.rounded(.down)), 0), n - 1)
+        if sample > (ics.last ?? -1) { ics.append(sample); icAt.append(at) }
+        continue
+      }
       ics.append(best)
+      icAt.append(Double(best))
     }
 
     let axial = segment.vertical  // low-passed, along the mean gravity direction
@@ -161,9 +176,34 @@ struct ShankContactDetector: ContactDetector {
           tc = walkingToeOff(peaks: peaks, magnitude: mag)
         }
       }
-      contacts.append(Contact(icIndex: Double(ic), tcIndex: tc.map(Double.init), anchorIndex: ic))
+      contacts.append(Contact(icIndex: icAt[k], tcIndex: tc.map(Double.init), anchorIndex: ic))
     }
     return contacts
+  }
+
+  /// The departure rule (``ShankInitialContactMethod/departure``): the
+  /// swing's jerk level is the median + 3 SD (a usual onset criterion, fixed
+  /// beforehand) of the jerk over ``departureBaselineS`` before the onset
+  /// window starting at `s`; from the knee the search moves back while the
+  /// jerk stays above that level, or forward (up to the largest jerk `j`) to
+  /// the first sample above it, and the crossing is interpolated linearly.
+  /// A fractional sample index.
+  func departureOnset(jerk: [Float], knee: Int, windowStart s: Int, peak j: Int, rate: Double) -> Double {
+    let b0 = max(1, s - max(3, Int((departureBaselineS * rate).rounded())))
+    guard s > b0 + 1, knee >= s, knee <= j else { return Double(knee) }
+    let base = jerk[b0...s]
+    let mean = base.reduce(0, +) / Float(base.count)
+    let sd = (base.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(base.count)).squareRoot()
+    let level = Statistics.quantile(Array(base), 0.5) + 3 * sd
+    var i = knee
+    if jerk[i] <= level {
+      while i < j, jerk[i] <= level { i += 1 }
+    } else {
+      while i - 1 > s, jerk[i - 1] > level { i -= 1 }
+    }
+    let r0 = jerk[i - 1], r1 = jerk[i]
+    let frac = r1 > r0 && r0 < level && level < r1 ? (level - r0) / (r1 - r0) : 0
+    return Double(i - 1) + Double(frac)
   }
 
   /// Walking toe-off among the |a| peaks of the push-off window: the peak

@@ -32,6 +32,17 @@ public enum ShankInitialContactMethod: String, Sendable, Hashable, CaseIterable 
   /// acceleration in the 75 ms before the resultant's largest jerk, found
   /// in the 150 ms before the resultant's impact peak.
   case aubol = "aubol"
+  /// The earliest departure of the jerk from the late swing (issue 14's
+  /// onset search, comparison only): the swing's jerk level is the median +
+  /// 3 SD of the jerk over the 50 ms before the onset search window; from
+  /// the impact onset (the knee) the search moves back while the jerk stays
+  /// above that level, or forward to its first sample above it, and the
+  /// crossing is interpolated linearly between the two samples around it.
+  /// On exact synthetic impacts it is within a few ms of contact even for a
+  /// gradual rise; on the bundled participant's noisy late swing (jerk
+  /// 25–310 g/s) the level lies above the knee's jerk, so it is later than
+  /// the knee (docs/REPORT.md).
+  case departure = "departure"
 }
 
 /// The signals one rule needs over a segment, and the rule itself.
@@ -57,7 +68,7 @@ struct ShankInitialContactRule {
       (0..<n).map { (segment.rawX[$0] * v.x + segment.rawY[$0] * v.y + segment.rawZ[$0] * v.z) / g }
     }
     switch method {
-    case .impactOnset:
+    case .impactOnset, .departure:
       break
     case .purcell:
       var ap = project(segment.forward)
@@ -128,7 +139,7 @@ struct ShankInitialContactRule {
     let lo = max(0, j - before), hi = min(n - 1, j + after)
     guard hi > lo else { return nil }
     switch method {
-    case .impactOnset:
+    case .impactOnset, .departure:
       return nil
     case .purcell:
       let peak = argmax(resultant, lo, hi)

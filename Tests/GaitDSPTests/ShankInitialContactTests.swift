@@ -57,6 +57,18 @@ import Testing
 
   static let rates: [Double] = [50, 100, 142.857, 200, 500]
 
+  /// The steps found in `gen`'s recording with `method` timing the contacts.
+  static func steps(_ gen: SyntheticShank, _ method: ShankInitialContactMethod) -> [Step] {
+    let rec = gen.recording()
+    var options = AnalysisOptions()
+    options.shankInitialContact = method
+    var steps: [Step] = []
+    var analyzer = GaitAnalyzer(info: rec.info, options: options)
+    for b in rec.blocks { analyzer.process(b) { steps.append($0) } }
+    analyzer.finish { steps.append($0) }
+    return steps
+  }
+
   static func synthetic(_ method: ShankInitialContactMethod) -> (all: Pooled, worstRateRmse: Double) {
     var p = Pooled()
     var worst = 0.0
@@ -65,15 +77,8 @@ import Testing
         var gen = SyntheticShank(rateHz: rate, running: running)
         gen.rotation = SyntheticRun.rotation(yawDeg: 30, pitchDeg: 15, rollDeg: -10)
         if running { gen.rangeG = 8 }
-        let rec = gen.recording()
-        var options = AnalysisOptions()
-        options.shankInitialContact = method
-        var steps: [Step] = []
-        var analyzer = GaitAnalyzer(info: rec.info, options: options)
-        for b in rec.blocks { analyzer.process(b) { steps.append($0) } }
-        analyzer.finish { steps.append($0) }
         let truth = gen.contacts.map { TruthContact(icS: $0.ic, tcS: $0.tc) }
-        let e = evaluate(steps: steps, truth: truth, toleranceS: running ? 0.040 : 0.060)
+        let e = evaluate(steps: steps(gen, method), truth: truth, toleranceS: running ? 0.040 : 0.060)
         var one = Pooled()
         one.add(e)
         worst = max(worst, one.rmse)
@@ -101,5 +106,40 @@ import Testing
     }
     let chosen = try #require(eligible.min { $0.3.rmse < $1.3.rmse })
     #expect(chosen.0 == AnalysisOptions().shankInitialContact, "rule picks \(chosen.0.rawValue)")
+  }
+}
+
+/// The departure rule (``ShankInitialContactMethod/departure``, issue 14's
+/// onset search: the first sample whose jerk leaves the late swing's level,
+/// median + 3 SD, searched back from the impact and interpolated between
+/// samples) on gradual synthetic impacts with exact contacts (sin² to the
+/// peak 15, 30, 45 ms after contact, no tangential step at contact, running,
+/// ±8 g, tilted sensor): it finds where the rise begins, at most half a
+/// sample plus 2 ms early and 3 ms late, where the default knee is up to
+/// +7.7 ms late on the 45-ms rise. It is not the default: on the bundled
+/// participant's noisy late swing it is later than the knee (docs/REPORT.md),
+/// and the selection rule fixed beforehand (``ShankInitialContactComparison``)
+/// keeps the knee.
+@Suite struct ShankDepartureOnset {
+  static func evaluation(rate: Double, riseS: Double, method: ShankInitialContactMethod) -> Evaluation {
+    var gen = SyntheticShank(rateHz: rate, running: true)
+    gen.rotation = SyntheticRun.rotation(yawDeg: 30, pitchDeg: 15, rollDeg: -10)
+    gen.rangeG = 8
+    gen.impactRiseS = riseS
+    gen.radiusM = 0
+    let truth = gen.contacts.map { TruthContact(icS: $0.ic, tcS: $0.tc) }
+    return evaluate(steps: ShankInitialContactComparison.steps(gen, method), truth: truth, toleranceS: 0.02)
+  }
+
+  @Test(arguments: [50, 100, 142.857, 200, 500], [0.015, 0.03, 0.045])
+  func gradualImpacts(rate: Double, riseS: Double) {
+    let e = Self.evaluation(rate: rate, riseS: riseS, method: .departure)
+    if ProcessInfo.processInfo.environment["GAITLINE_SHANK_IC_TABLE"] != nil {
+      let knee = Self.evaluation(rate: rate, riseS: riseS, method: .impactOnset)
+      print("departure, gradual impact \(riseS * 1000) ms at \(rate) Hz: recall \(e.recall) bias \(e.icBiasMs ?? .nan) SD \(e.icSdMs ?? .nan) | knee: recall \(knee.recall) bias \(knee.icBiasMs ?? .nan) SD \(knee.icSdMs ?? .nan)")
+    }
+    #expect(e.recall >= 0.99 && e.precision >= 0.99, "\(rate) Hz, rise \(riseS): \(e.recall) / \(e.precision)")
+    let bias = e.icBiasMs ?? .infinity
+    #expect(bias >= -500 / rate - 2 && bias <= 3, "\(rate) Hz, rise \(riseS) s: IC bias \(bias) ms")
   }
 }
