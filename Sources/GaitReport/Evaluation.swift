@@ -78,12 +78,16 @@ public struct Evaluation: Sendable {
 /// or shank sensor; for a reference of stride boundaries use ``evaluateStrides(steps:strideStartsS:strideEndsS:)``).
 public func evaluate(steps: [Step], truth: [TruthContact], toleranceS: Double) -> Evaluation {
   let t = truth.sorted { $0.icS < $1.icS }
-  let lo = (t.first?.icS ?? 0) - toleranceS, hi = (t.last?.icS ?? 0) + toleranceS
+  // The tolerance is inclusive to the nanosecond: a detection exactly one
+  // 50 Hz sample (20 ms) from its contact is within ±20 ms even when i/rate
+  // and the reference's decimal time differ in the last bits (1e-14 s).
+  let within = toleranceS + 1e-9
+  let lo = (t.first?.icS ?? 0) - within, hi = (t.last?.icS ?? 0) + within
   let det = steps.filter { $0.icS >= lo && $0.icS <= hi }.sorted { $0.icS < $1.icS }
   // All candidate pairs within tolerance, closest first.
   var pairs: [(Int, Int, Double)] = []
   for (i, tr) in t.enumerated() {
-    for (j, d) in det.enumerated() where abs(d.icS - tr.icS) <= toleranceS { pairs.append((i, j, abs(d.icS - tr.icS))) }
+    for (j, d) in det.enumerated() where abs(d.icS - tr.icS) <= within { pairs.append((i, j, abs(d.icS - tr.icS))) }
   }
   pairs.sort { $0.2 < $1.2 }
   var usedT = Set<Int>(), usedD = Set<Int>()

@@ -65,4 +65,16 @@ import Testing
     #expect(abs(r.referenceStrideS - 0.7) < 1e-9)
     #expect(abs(r.detectedStrideS - 0.7) < 1e-9)
   }
+  /// The matching tolerance is inclusive: at 50 Hz a detection one sample
+  /// (20 ms) before its contact matches within ±20 ms, although k/50 and the
+  /// contact time differ from 20 ms in the last bits; 21 ms away does not.
+  @Test func toleranceIsInclusiveAtOneSample() {
+    let truth = (1...10).map { TruthContact(icS: Double($0) * 0.74) }
+    let oneSampleEarly = truth.map { Step(icS: Double(Int(($0.icS * 50).rounded()) - 1) / 50, running: true) }
+    #expect(oneSampleEarly.enumerated().contains { abs($1.icS - truth[$0].icS) > 0.02 })  // the rounding this is about
+    let e = evaluate(steps: oneSampleEarly, truth: truth, toleranceS: 0.02)
+    #expect(e.recall == 1 && e.precision == 1)
+    let tooFar = truth.map { Step(icS: $0.icS - 0.021, running: true) }
+    #expect(evaluate(steps: tooFar, truth: truth, toleranceS: 0.02).recall == 0)
+  }
 }
