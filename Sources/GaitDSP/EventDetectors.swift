@@ -224,12 +224,20 @@ struct HipContactDetector: ContactDetector {
         if vg[j - 1] >= thr && vg[j] < thr { tc = Double(j - 1) + Double((vg[j - 1] - thr) / (vg[j - 1] - vg[j])); break }
         j += 1
       }
-      // A stance cut by the start or end of the data (the start of the
-      // recording, or a gap) cannot be timed: leave it out rather than
-      // guess its contact from a partial rise.
+      // A stance cut by the start of the data (the start of the recording,
+      // or the end of a gap) has no measurable contact: leave it out rather
+      // than guess its contact from a partial rise. A stance cut by the end
+      // of the data (a gap, the end of the recording) keeps its initial
+      // contact when the upward crossing lies before the cut: the step is
+      // there and its IC measured; its toe-off is unknown, so it gets none
+      // (no contact time), and not the walking onset either.
       let cutAtStart = ic == nil && lo == 0 && vg[0] > thr
       let cutAtEnd = tc == nil && hi == n - 1 && vg[n - 1] > thr
-      if cutAtStart || cutAtEnd { continue }
+      if cutAtStart { continue }
+      if cutAtEnd {
+        if let ic { contacts.append(Contact(icIndex: ic, tcIndex: nil, anchorIndex: p)) }
+        continue
+      }
       if let ic, let tc {
         contacts.append(Contact(icIndex: ic, tcIndex: tc, anchorIndex: p))
       } else {
