@@ -1,7 +1,9 @@
 //===--- RunSummary.swift -------------------------------------------------===//
 // Per-run aggregation of step metrics.
 //===----------------------------------------------------------------------===//
+import Dispatch
 import GaitCore
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -120,6 +122,11 @@ public struct RunSummary: Sendable, Hashable {
   /// accelerometer, so no tighter figure is claimed for it.
   public static let shankContactTimeUncertaintyMs = 150.0
 
+  /// Fewest counted steps for which ``init(steps:segments:speedMps:concurrency:)``
+  /// uses more than one thread (below it, handing out the metrics costs
+  /// more than it saves; a bout's summary stays on one thread).
+  public static let concurrentSummarySteps = 8192
+
   /// Fewest steps in running bouts for the metrics to be over running
   /// steps only (``basis`` `running`); running flags need it.
   public static let minimumRunningSteps = 8
@@ -128,7 +135,13 @@ public struct RunSummary: Sendable, Hashable {
   /// ``Step/running`` (the analyzer labels whole bouts, with hysteresis), so
   /// cadence comes from every step interval of the running bouts, not only
   /// from the steps whose toe-off was timed.
-  public init(steps all: [Step], segments: [SegmentResult], speedMps: Double?) {
+  ///
+  /// With `concurrency` above 1 the per-step distributions of a long run
+  /// (at least ``concurrentSummarySteps`` counted steps) are computed on
+  /// that many threads, one metric per thread at a time: the same values
+  /// (each distribution is computed exactly as on one thread), with one
+  /// metric's array alive per thread.
+  public init(steps all: [Step], segments: [SegmentResult], speedMps: Double?, concurrency: Int = 1) {
     steps = all.count
     runningSteps = all.reduce(0) { $0 + ($1.running ? 1 : 0) }
     // Metrics over running steps when there are enough, without copying the
@@ -142,7 +155,7 @@ public struct RunSummary: Sendable, Hashable {
     let countedSteps = onlyRunning ? all.reduce(0) { $0 + ($1.running ? 1 : 0) } : all.count
     // A plain loop into one array: a lazy filter-compactMap chain through
     // key paths cost more than the quantiles themselves.
-    func distribution(_ value: (Step) -> Double?) -> Distribution? {
+    @Sendable func distribution(_ value: (Step) -> Double?) -> Distribution? {
       var values: [Double] = []
       values.reserveCapacity(countedSteps)
       for st in all where !onlyRunning || st.running {
@@ -158,19 +171,43 @@ public struct RunSummary: Sendable, Hashable {
       }
       if st.tibialShockClipped == true { shockClipped += 1 }
     }
-    tibialShockG = distribution { $0.tibialShockG }
-    tibialShockRateGps = distribution { $0.tibialShockRateGps }
+    let metrics: [@Sendable (Step) -> Double?] = [
+      { $0.tibialShockG }, { $0.tibialShockRateGps }, { st in st.stepTimeMs.map { 60_000 / $0 } },
+      { $0.stepTimeMs }, { $0.groundContactMs }, { $0.flightMs }, { $0.dutyFactor },
+      { $0.verticalOscillationCm }, { $0.lateralSwayCm }, { $0.brakingMps }, { $0.impactG },
+    ]
+    let threads = min(max(1, concurrency), metrics.count)
+    var found = [Distribution?](repeating: nil, count: metrics.count)
+    if threads > 1 && countedSteps >= Self.concurrentSummarySteps {
+      // Metrics handed out one at a time from a shared counter; each slot
+      // is written by the one thread that drew its index.
+      let next = Atomic<Int>(0)
+      found.withUnsafeMutableBufferPointer { out in
+        let slots = SummarySlots(out: out)
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+          while true {
+            let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard k < metrics.count else { break }
+            slots.out[k] = distribution(metrics[k])
+          }
+        }
+      }
+    } else {
+      for k in metrics.indices { found[k] = distribution(metrics[k]) }
+    }
+    tibialShockG = found[0]
+    tibialShockRateGps = found[1]
     tibialShockClippedSteps = shockClipped
-    cadenceSpm = distribution { st in st.stepTimeMs.map { 60_000 / $0 } }
+    cadenceSpm = found[2]
     cadenceSpectralSpm = Statistics.median(segments.compactMap(\.cadenceSpectralSpm))
-    stepTimeMs = distribution { $0.stepTimeMs }
-    groundContactMs = distribution { $0.groundContactMs }
-    flightMs = distribution { $0.flightMs }
-    dutyFactor = distribution { $0.dutyFactor }
-    verticalOscillationCm = distribution { $0.verticalOscillationCm }
-    lateralSwayCm = distribution { $0.lateralSwayCm }
-    brakingMps = distribution { $0.brakingMps }
-    impactG = distribution { $0.impactG }
+    stepTimeMs = found[3]
+    groundContactMs = found[4]
+    flightMs = found[5]
+    dutyFactor = found[6]
+    verticalOscillationCm = found[7]
+    lateralSwayCm = found[8]
+    brakingMps = found[9]
+    impactG = found[10]
     let gaitSegments = segments.filter { $0.steps > 0 }
     // Lean relative to standing when the recording has a still stance
     // (the mounting tilt found in standing, Moe-Nilssen 1998; docs/EVIDENCE.md);
@@ -216,4 +253,10 @@ public struct RunSummary: Sendable, Hashable {
     runningStretches = stretches
     runningSeconds = stretches.reduce(0) { $0 + $1.endS - $1.startS }
   }
+}
+
+/// The result slots of a concurrent summary: thread-disjoint writes (each
+/// index is drawn once from the shared counter).
+private struct SummarySlots: @unchecked Sendable {
+  let out: UnsafeMutableBufferPointer<Distribution?>
 }

@@ -11,7 +11,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 import Foundation
+import Synchronization
 import SystemPackage
 
 /// The files a run reads, by device and inode (and by resolved path), so no
@@ -131,6 +133,14 @@ public final class AtomicOutputFile {
   private var finished = false
   /// Bytes written so far.
   public private(set) var bytesWritten = 0
+  /// Bytes after which what has been written is flushed to disk in the
+  /// background (an fdatasync on a helper thread while the writer goes on),
+  /// so that `commit()`'s fsync waits only for the rest: a large report's
+  /// disk writes overlap its encoding instead of all following it.
+  public static let backgroundSyncBytes = 8 << 20
+  private var syncRequestedAt = 0
+  private var syncing: DispatchGroup?
+  private let syncState = BackgroundSyncState()
 
   /// Checks `path` against `protecting` (an input of the run, or not a
   /// regular file: `invalidArgument`, exit status 64) and creates the
@@ -221,6 +231,30 @@ public final class AtomicOutputFile {
         throw e
       }
     }
+    startBackgroundSync()
+  }
+
+  /// Starts an fdatasync of what is written so far on a helper thread, one
+  /// at a time, every ``backgroundSyncBytes``. Its error is kept for
+  /// `commit()`: the kernel reports a write-back error to one sync call
+  /// only, so it must not be lost here.
+  private func startBackgroundSync() {
+    guard let fd, bytesWritten - syncRequestedAt >= Self.backgroundSyncBytes else { return }
+    if let syncing, syncing.wait(timeout: .now()) == .timedOut { return }
+    syncRequestedAt = bytesWritten
+    let group = DispatchGroup()
+    let raw = fd.rawValue, state = syncState
+    DispatchQueue.global(qos: .utility).async(group: group) {
+      if fdatasync(raw) != 0 { state.failed(errno) }
+    }
+    syncing = group
+  }
+
+  /// Waits for a background sync; its error, if it had one.
+  private func finishBackgroundSync() -> Errno? {
+    syncing?.wait()
+    syncing = nil
+    return syncState.error
   }
 
   /// Flushes the data to disk, renames the temporary file over `path` and
@@ -230,6 +264,11 @@ public final class AtomicOutputFile {
     guard !finished else { throw IngestError(.writeFailed, "commit after commit or abort", path: path) }
     try flushBuffer()
     guard let fd else { throw IngestError(.writeFailed, "commit after commit or abort", path: path) }
+    if let err = finishBackgroundSync() {
+      let e = failure("cannot flush to disk", err)
+      discard()
+      throw e
+    }
     if fsync(fd.rawValue) != 0 {
       let e = failure("cannot flush to disk", Errno(rawValue: errno))
       discard()
@@ -264,11 +303,23 @@ public final class AtomicOutputFile {
   public func abort() { if !finished { discard() } }
 
   private func discard() {
+    _ = finishBackgroundSync()  // the helper thread is done with the descriptor
     try? fd?.close()
     fd = nil
     if !finished { unlink(temporaryPath) }
     finished = true
     buffered = 0
+  }
+}
+
+/// The outcome of an ``AtomicOutputFile``'s background syncs: the first
+/// error, set by the helper thread, read after waiting for it.
+private final class BackgroundSyncState: Sendable {
+  private let code = Atomic<Int32>(0)
+  func failed(_ err: Int32) { _ = code.compareExchange(expected: 0, desired: err == 0 ? EIO : err, ordering: .relaxed) }
+  var error: Errno? {
+    let c = code.load(ordering: .relaxed)
+    return c == 0 ? nil : Errno(rawValue: c)
   }
 }
 

@@ -85,7 +85,7 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
   if !source.info.hasMediolateral {
     warnings.append("no mediolateral axis: left/right and lateral sway are not measured")
   }
-  var summary = RunSummary(steps: steps, segments: analyzer.segments, speedMps: options.speedMps)
+  var summary = RunSummary(steps: steps, segments: analyzer.segments, speedMps: options.speedMps, concurrency: options.concurrency)
   if placement == .shank { summary.groundContactUncertaintyMs = RunSummary.shankContactTimeUncertaintyMs }
   var result = AnalysisResult(
     path: path, info: source.info, ingest: source.report, placement: placement, placementSource: source2,

@@ -191,6 +191,37 @@ enum IdentityInputs {
     }
   }
 
+  /// The run summary's distributions computed on several threads equal
+  /// the serial ones, each in its own field (a long run: enough counted
+  /// steps for the concurrent path).
+  @Test func concurrentSummaryEqualsSerial() throws {
+    let (name, rec) = try #require(IdentityInputs.synthetic().first)
+    let r = GaitAnalyzer.analyze(rec)
+    #expect(r.steps.count > 20, "\(name)")
+    // Repeated with each copy's metrics scaled differently, so every
+    // distribution has distinct values and a swapped field would show.
+    var steps: [Step] = []
+    var k = 0
+    while steps.count < 3 * RunSummary.concurrentSummarySteps {
+      let f = 1 + Double(k % 97) / 1000
+      for var s in r.steps {
+        s.stepTimeMs = s.stepTimeMs.map { $0 * f }
+        s.groundContactMs = s.groundContactMs.map { $0 * f * f }
+        s.flightMs = s.flightMs.map { $0 / f }
+        s.impactG = s.impactG.map { $0 + f }
+        steps.append(s)
+      }
+      k += 1
+    }
+    let serial = RunSummary(steps: steps, segments: r.segments, speedMps: 3.5)
+    #expect((serial.basis == .running ? serial.runningSteps : serial.steps) >= RunSummary.concurrentSummarySteps)
+    #expect(serial.stepTimeMs != nil && serial.groundContactMs != nil && serial.flightMs != nil)
+    for threads in [2, 3, 16] {
+      let concurrent = RunSummary(steps: steps, segments: r.segments, speedMps: 3.5, concurrency: threads)
+      #expect(concurrent == serial, "\(threads) threads")
+    }
+  }
+
   @Test func concurrentEqualsSerialOnBundledRecordings() throws {
     var o = AnalysisOptions()
     o.concurrency = 2
