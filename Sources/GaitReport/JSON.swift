@@ -45,47 +45,77 @@ public indirect enum JSONValue: Sendable, Equatable {
 
   /// Serialises with two-space indentation.
   public func serialized(indent: Int = 0, pretty: Bool = true) -> String {
-    var out = ""
+    String(decoding: serializedBytes(indent: indent, pretty: pretty), as: UTF8.self)
+  }
+
+  /// The UTF-8 of ``serialized(indent:pretty:)``, appended to one byte
+  /// array (no string per value: the report's head is ~55 kB for an hour,
+  /// and building it through `String` cost ~12 M instructions).
+  func serializedBytes(indent: Int = 0, pretty: Bool = true) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(1 << 12)
     write(into: &out, level: indent, pretty: pretty)
     return out
   }
 
-  private func write(into out: inout String, level: Int, pretty: Bool) {
+  private func write(into out: inout [UInt8], level: Int, pretty: Bool) {
     // The indentation, only for containers (most values are scalars).
-    var pad: String { pretty ? String(repeating: "  ", count: level + 1) : "" }
-    var closePad: String { pretty ? String(repeating: "  ", count: level) : "" }
-    let nl = pretty ? "\n" : ""
+    func pad(_ level: Int) { if pretty { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level)) } }
+    func newline() { if pretty { out.append(UInt8(ascii: "\n")) } }
     switch self {
-    case .null: out += "null"
-    case .bool(let b): out += b ? "true" : "false"
+    case .null: out.append(contentsOf: "null".utf8)
+    case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
     case .number(let d):
-      if d == d.rounded(), abs(d) < 1e15 { out += String(Int64(d)) } else { out += "\(d)" }
-    case .string(let s): out += JSONValue.quote(s)
+      if d == d.rounded(), abs(d) < 1e15 { out.append(contentsOf: String(Int64(d)).utf8) } else { out.append(contentsOf: "\(d)".utf8) }
+    case .string(let s): JSONValue.appendQuoted(s, to: &out)
     case .array(let items):
-      if items.isEmpty { out += "[]"; return }
+      if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
       let simple = items.allSatisfy { if case .object = $0 { return false }; if case .array = $0 { return false }; return true }
       if simple {
-        out += "[" + items.map { $0.serialized(pretty: false) }.joined(separator: pretty ? ", " : ",") + "]"
+        // On one line, each item as it serialises on its own.
+        out.append(UInt8(ascii: "["))
+        for (k, item) in items.enumerated() {
+          if k > 0 { out.append(contentsOf: (pretty ? ", " : ",").utf8) }
+          item.write(into: &out, level: 0, pretty: false)
+        }
+        out.append(UInt8(ascii: "]"))
         return
       }
-      out += "[" + nl
-      let indent = pad
+      out.append(UInt8(ascii: "["))
+      newline()
       for (k, item) in items.enumerated() {
-        out += indent
+        pad(level + 1)
         item.write(into: &out, level: level + 1, pretty: pretty)
-        out += k + 1 < items.count ? "," + nl : nl
+        if k + 1 < items.count { out.append(UInt8(ascii: ",")) }
+        newline()
       }
-      out += closePad + "]"
+      pad(level)
+      out.append(UInt8(ascii: "]"))
     case .object(let pairs):
-      if pairs.isEmpty { out += "{}"; return }
-      out += "{" + nl
-      let indent = pad
+      if pairs.isEmpty { out.append(contentsOf: "{}".utf8); return }
+      out.append(UInt8(ascii: "{"))
+      newline()
       for (k, (key, value)) in pairs.enumerated() {
-        out += indent + JSONValue.quote(key) + (pretty ? ": " : ":")
+        pad(level + 1)
+        JSONValue.appendQuoted(key, to: &out)
+        out.append(contentsOf: (pretty ? ": " : ":").utf8)
         value.write(into: &out, level: level + 1, pretty: pretty)
-        out += k + 1 < pairs.count ? "," + nl : nl
+        if k + 1 < pairs.count { out.append(UInt8(ascii: ",")) }
+        newline()
       }
-      out += closePad + "}"
+      pad(level)
+      out.append(UInt8(ascii: "}"))
+    }
+  }
+
+  /// The UTF-8 of ``quote(_:)`` appended to `out`.
+  static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+    if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+      out.append(UInt8(ascii: "\""))
+      out.append(contentsOf: s.utf8)
+      out.append(UInt8(ascii: "\""))
+    } else {
+      out.append(contentsOf: quote(s).utf8)
     }
   }
 

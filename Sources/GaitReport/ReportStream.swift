@@ -572,11 +572,10 @@ public func writeReport(_ r: AnalysisResult, inserting extra: [(String, JSONValu
     var w = ByteWriter(sink: sink)
     guard case .object(var pairs) = reportJSON(r, includeSteps: false) else { return }
     pairs.insert(contentsOf: extra, at: min(position, pairs.count))
-    var text = JSONValue.object(pairs).serialized()
-    text += "\n"
+    var text = JSONValue.object(pairs).serializedBytes()
+    text.append(UInt8(ascii: "\n"))
     let token = Array(JSONValue.quote(stepsPlaceholder).utf8)
-    try text.withUTF8 { utf8 in
-      let bytes = UnsafeRawBufferPointer(utf8)
+    try text.withUnsafeBytes { bytes in
       guard let at = firstIndex(of: token, in: bytes) else { try w.write(bytes); return }
       try w.write(UnsafeRawBufferPointer(rebasing: bytes[..<at]))
       try StepTableEncoding.of(r).writeJSON(r.steps, into: &w)
