@@ -19,8 +19,10 @@ struct TrunkStepMetrics: Sendable {
   /// Impact: the peak vertical specific force in this first part of stance.
   var impactStanceFraction = 0.5
 
+  /// `velocity` is scratch for ``peakToPeakDisplacement(_:_:rateHz:velocity:)``
+  /// (the workspace's, so that no step allocates).
   func steps(from contacts: [Contact], in segment: SegmentWorkspace, stepPeriodSamples period: Double,
-             coreRange: Range<Int>, offsetIndex: Int) -> [Step] {
+             coreRange: Range<Int>, offsetIndex: Int, velocity: inout [Double]) -> [Step] {
     let rate = segment.rateHz
     let v = segment.vertical
     let n = v.count
@@ -45,13 +47,14 @@ struct TrunkStepMetrics: Sendable {
         if strideKnown { stride = contacts[k + 2].icIndex - c.icIndex }
         if let tc = c.tcIndex { s.dutyFactor = (tc - c.icIndex) / stride }
         let range = icIndex..<Int(next.icIndex.rounded())
-        s.verticalOscillationCm = peakToPeakDisplacement(v, range, rateHz: rate).map { $0 * 100 }
+        s.verticalOscillationCm = peakToPeakDisplacement(v, range, rateHz: rate, velocity: &velocity).map { $0 * 100 }
         // Side-to-side motion repeats every stride, not every step: integrate
         // over the stride that starts here (Drozda 2024 lateral CoG
         // displacement, 1.2–1.4 cm in runners).
         if segment.hasMediolateral, strideKnown {
           let strideRange = icIndex..<Int(contacts[k + 2].icIndex.rounded())
-          s.lateralSwayCm = peakToPeakDisplacement(segment.mediolateral, strideRange, rateHz: rate)
+          s.lateralSwayCm = peakToPeakDisplacement(segment.mediolateral, strideRange, rateHz: rate,
+                                                        velocity: &velocity)
             .map { $0 * 100 }
         }
         if let tc = c.tcIndex {
