@@ -29,6 +29,8 @@ struct TrunkStepMetrics: Sendable {
     let g = standardGravity
     var steps: [Step] = []
     steps.reserveCapacity(contacts.count)
+    let laterality = TrunkLaterality()
+    var stanceMeans = TrunkLaterality.StanceMeans()
     for (k, c) in contacts.enumerated() where coreRange.contains(c.anchorIndex) {
       // The segment's period, or the local one where the cadence changes.
       let local = segment.stepPeriod(near: c.anchorIndex, segmentPeriod: period)
@@ -79,7 +81,7 @@ struct TrunkStepMetrics: Sendable {
         s.impactG = Double(peak)
       }
       if segment.hasMediolateral, c.tcIndex != nil {
-        s.side = TrunkLaterality().side(ofContact: k, in: contacts, mediolateral: segment.mediolateral)
+        s.side = laterality.side(ofContact: k, in: contacts, mediolateral: segment.mediolateral, carrying: &stanceMeans)
       }
       steps.append(s)
     }
@@ -93,6 +95,16 @@ struct TrunkStepMetrics: Sendable {
 /// the right during a left stance.
 struct TrunkLaterality: Sendable {
   func side(ofContact k: Int, in contacts: [Contact], mediolateral ml: [Float]) -> Side? {
+    var means = StanceMeans()
+    return side(ofContact: k, in: contacts, mediolateral: ml, carrying: &means)
+  }
+
+  /// ``side(ofContact:in:mediolateral:)`` with the stance means of contacts
+  /// k − 1, k and k + 1 carried over from the call for k − 1 (or k), so
+  /// that consecutive steps sum each stance once instead of three times
+  /// (the same sums, so the same values). `means` must be used with one
+  /// `contacts` and `ml` only.
+  func side(ofContact k: Int, in contacts: [Contact], mediolateral ml: [Float], carrying means: inout StanceMeans) -> Side? {
     func stanceMean(_ i: Int) -> Float? {
       guard i >= 0, i < contacts.count, let tc = contacts[i].tcIndex else { return nil }
       let a = Int(contacts[i].icIndex.rounded()), b = Int(tc.rounded())
@@ -101,12 +113,25 @@ struct TrunkLaterality: Sendable {
       for j in a..<b { s += ml[j] }
       return s / Float(b - a)
     }
-    guard let own = stanceMean(k) else { return nil }
+    if k == means.index + 1 {
+      means.values = (means.values.1, means.values.2, stanceMean(k + 1))
+    } else if k != means.index {
+      means.values = (stanceMean(k - 1), stanceMean(k), stanceMean(k + 1))
+    }
+    means.index = k
+    guard let own = means.values.1 else { return nil }
     var sum: Float = 0, count: Float = 0
-    if let m = stanceMean(k - 1) { sum += m; count += 1 }
-    if let m = stanceMean(k + 1) { sum += m; count += 1 }
+    if let m = means.values.0 { sum += m; count += 1 }
+    if let m = means.values.2 { sum += m; count += 1 }
     let reference = count > 0 ? sum / count : 0
     return own > reference ? .left : .right
+  }
+
+  /// Stance means (of ML acceleration) of contacts `index` − 1, `index`
+  /// and `index` + 1; `nil` for a contact without one.
+  struct StanceMeans {
+    var index = Int.min / 2
+    var values: (Float?, Float?, Float?) = (nil, nil, nil)
   }
 }
 

@@ -72,4 +72,37 @@ import Testing
     let d = peakToPeakDisplacement(a, 0..<400, rateHz: rate, velocity: &velocity)!
     #expect(abs(d - 2 * amplitude / (w * w)) < 1e-3 * d)
   }
+
+  /// The side with stance means carried between calls equals the side
+  /// computed afresh, for runs of consecutive contacts, skipped contacts
+  /// (outside the core, without toe-off) and repeated calls; contacts
+  /// without toe-off, out of range or empty stances included.
+  @Test func carriedStanceMeansGiveSameSides() {
+    var g = PickPeaksTests.Generator(state: 0x51de)
+    var compared = 0, sided = 0
+    for _ in 0..<300 {
+      let n = 200 + g.below(2_000)
+      let ml: [Float] = (0..<n).map { _ in Float(g.below(2_001)) / 500 - 2 }
+      var contacts: [Contact] = []
+      var ic = Double(g.below(20)) - 5
+      while ic < Double(n) + 20 {
+        let tc: Double? = g.below(5) == 0 ? nil : ic + Double(g.below(40)) - 3
+        contacts.append(Contact(icIndex: ic, tcIndex: tc, anchorIndex: Int(ic)))
+        ic += Double(10 + g.below(60)) + Double(g.below(100)) / 100
+      }
+      let laterality = TrunkLaterality()
+      var means = TrunkLaterality.StanceMeans()
+      var k = 0
+      while k < contacts.count {
+        let fresh = laterality.side(ofContact: k, in: contacts, mediolateral: ml)
+        let carried = laterality.side(ofContact: k, in: contacts, mediolateral: ml, carrying: &means)
+        #expect(fresh == carried, "contact \(k) of \(contacts.count)")
+        compared += 1
+        if fresh != nil { sided += 1 }
+        k += [0, 1, 1, 1, 2, 3][g.below(6)]
+        if g.below(50) == 0 { k += 1 }
+      }
+    }
+    #expect(compared > 5_000 && sided > 2_000, "most contacts compared have a side")
+  }
 }
