@@ -80,36 +80,39 @@ func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int, 
 /// stance, a slow fall in flight) and removing it would subtract a parabola
 /// from the displacement. Per step as GaitPy and skdh integrate (McCamley
 /// 2012; Zijlstra & Hof 2003). Returns metres.
-func peakToPeakDisplacement(_ a: [Float], _ range: Range<Int>, rateHz: Double) -> Double? {
+func peakToPeakDisplacement(_ a: [Float], _ range: Range<Int>, rateHz: Double, velocity: inout [Double]) -> Double? {
   let n = range.count
   guard n >= 4, range.lowerBound >= 0, range.upperBound <= a.count else { return nil }
   let dt = 1 / rateHz
-  return a.withUnsafeBufferPointer { p -> Double in
-    var mean = 0.0
-    for i in range { mean += Double(p[i]) }
-    mean /= Double(n)
-    // Pass 1: the mean of the trapezoidal velocity. Pass 2: the same
-    // velocity again, its mean removed, integrated (nothing is stored).
-    var v = 0.0, vMean = 0.0
-    var previous = Double(p[range.lowerBound]) - mean
-    for i in range {
-      let x = Double(p[i]) - mean
-      v += 0.5 * (previous + x) * dt
-      previous = x
-      vMean += v
+  // The velocity of pass 1 is kept in `velocity` (a caller's buffer, grown,
+  // never shrunk) for pass 2, which used to compute it a second time: the
+  // same operations in the same order, so the same bits.
+  if velocity.count < n { velocity = [Double](repeating: 0, count: max(n, 2 * velocity.count)) }
+  return a.withUnsafeBufferPointer { all -> Double in
+    velocity.withUnsafeMutableBufferPointer { vel -> Double in
+      let p = UnsafeBufferPointer(rebasing: all[range])
+      var mean = 0.0
+      for i in 0..<n { mean += Double(p[i]) }
+      mean /= Double(n)
+      // Pass 1: the trapezoidal velocity and its mean. Pass 2: the velocity,
+      // its mean removed, integrated.
+      var v = 0.0, vMean = 0.0
+      var previous = Double(p[0]) - mean
+      for i in 0..<n {
+        let x = Double(p[i]) - mean
+        v += 0.5 * (previous + x) * dt
+        previous = x
+        vel[i] = v
+        vMean += v
+      }
+      vMean /= Double(n)
+      var d = 0.0, lo = 0.0, hi = 0.0
+      for i in 0..<n {
+        d += (vel[i] - vMean) * dt
+        lo = min(lo, d); hi = max(hi, d)
+      }
+      return hi - lo
     }
-    vMean /= Double(n)
-    v = 0
-    previous = Double(p[range.lowerBound]) - mean
-    var d = 0.0, lo = 0.0, hi = 0.0
-    for i in range {
-      let x = Double(p[i]) - mean
-      v += 0.5 * (previous + x) * dt
-      previous = x
-      d += (v - vMean) * dt
-      lo = min(lo, d); hi = max(hi, d)
-    }
-    return hi - lo
   }
 }
 

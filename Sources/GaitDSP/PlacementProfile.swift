@@ -101,8 +101,11 @@ struct TrunkProfile: PlacementProfile {
     let contacts = detector.detectContacts(in: segment, stepPeriodSamples: period, coreRange: coreRange)
     if forwardSign.pointsBackward(segment, contacts: contacts) { segment.flipForward() }
     let trunkLean = lean.lean(of: segment)
+    var velocity: [Double] = []
+    swap(&velocity, &segment.velocityScratch)
     let steps = metrics.steps(from: contacts, in: segment, stepPeriodSamples: period, coreRange: coreRange,
-                              offsetIndex: offsetIndex)
+                              offsetIndex: offsetIndex, velocity: &velocity)
+    swap(&velocity, &segment.velocityScratch)
     return PlacementSteps(steps: steps, trunkLean: trunkLean)
   }
 }

@@ -47,6 +47,8 @@ struct SegmentWorkspace {
   private var spareFFT: RealFFT?
   private var levelScratch: [Float] = []
   private var intervalScratch: [Double] = []
+  /// Velocity scratch of the step metrics' displacement (StepMetrics.swift).
+  var velocityScratch: [Double] = []
   /// Step periods around the sub-windows' centres (LocalPeriod.swift),
   /// samples; empty = the segment's one period holds throughout.
   var localPeriods: [Double] = []

@@ -19,14 +19,18 @@ struct TrunkStepMetrics: Sendable {
   /// Impact: the peak vertical specific force in this first part of stance.
   var impactStanceFraction = 0.5
 
+  /// `velocity` is scratch for ``peakToPeakDisplacement(_:_:rateHz:velocity:)``
+  /// (the workspace's, so that no step allocates).
   func steps(from contacts: [Contact], in segment: SegmentWorkspace, stepPeriodSamples period: Double,
-             coreRange: Range<Int>, offsetIndex: Int) -> [Step] {
+             coreRange: Range<Int>, offsetIndex: Int, velocity: inout [Double]) -> [Step] {
     let rate = segment.rateHz
     let v = segment.vertical
     let n = v.count
     let g = standardGravity
     var steps: [Step] = []
     steps.reserveCapacity(contacts.count)
+    let laterality = TrunkLaterality()
+    var stanceMeans = TrunkLaterality.StanceMeans()
     for (k, c) in contacts.enumerated() where coreRange.contains(c.anchorIndex) {
       // The segment's period, or the local one where the cadence changes.
       let local = segment.stepPeriod(near: c.anchorIndex, segmentPeriod: period)
@@ -45,13 +49,14 @@ struct TrunkStepMetrics: Sendable {
         if strideKnown { stride = contacts[k + 2].icIndex - c.icIndex }
         if let tc = c.tcIndex { s.dutyFactor = (tc - c.icIndex) / stride }
         let range = icIndex..<Int(next.icIndex.rounded())
-        s.verticalOscillationCm = peakToPeakDisplacement(v, range, rateHz: rate).map { $0 * 100 }
+        s.verticalOscillationCm = peakToPeakDisplacement(v, range, rateHz: rate, velocity: &velocity).map { $0 * 100 }
         // Side-to-side motion repeats every stride, not every step: integrate
         // over the stride that starts here (Drozda 2024 lateral CoG
         // displacement, 1.2–1.4 cm in runners).
         if segment.hasMediolateral, strideKnown {
           let strideRange = icIndex..<Int(contacts[k + 2].icIndex.rounded())
-          s.lateralSwayCm = peakToPeakDisplacement(segment.mediolateral, strideRange, rateHz: rate)
+          s.lateralSwayCm = peakToPeakDisplacement(segment.mediolateral, strideRange, rateHz: rate,
+                                                        velocity: &velocity)
             .map { $0 * 100 }
         }
         if let tc = c.tcIndex {
@@ -76,7 +81,7 @@ struct TrunkStepMetrics: Sendable {
         s.impactG = Double(peak)
       }
       if segment.hasMediolateral, c.tcIndex != nil {
-        s.side = TrunkLaterality().side(ofContact: k, in: contacts, mediolateral: segment.mediolateral)
+        s.side = laterality.side(ofContact: k, in: contacts, mediolateral: segment.mediolateral, carrying: &stanceMeans)
       }
       steps.append(s)
     }
@@ -90,6 +95,16 @@ struct TrunkStepMetrics: Sendable {
 /// the right during a left stance.
 struct TrunkLaterality: Sendable {
   func side(ofContact k: Int, in contacts: [Contact], mediolateral ml: [Float]) -> Side? {
+    var means = StanceMeans()
+    return side(ofContact: k, in: contacts, mediolateral: ml, carrying: &means)
+  }
+
+  /// ``side(ofContact:in:mediolateral:)`` with the stance means of contacts
+  /// k − 1, k and k + 1 carried over from the call for k − 1 (or k), so
+  /// that consecutive steps sum each stance once instead of three times
+  /// (the same sums, so the same values). `means` must be used with one
+  /// `contacts` and `ml` only.
+  func side(ofContact k: Int, in contacts: [Contact], mediolateral ml: [Float], carrying means: inout StanceMeans) -> Side? {
     func stanceMean(_ i: Int) -> Float? {
       guard i >= 0, i < contacts.count, let tc = contacts[i].tcIndex else { return nil }
       let a = Int(contacts[i].icIndex.rounded()), b = Int(tc.rounded())
@@ -98,12 +113,25 @@ struct TrunkLaterality: Sendable {
       for j in a..<b { s += ml[j] }
       return s / Float(b - a)
     }
-    guard let own = stanceMean(k) else { return nil }
+    if k == means.index + 1 {
+      means.values = (means.values.1, means.values.2, stanceMean(k + 1))
+    } else if k != means.index {
+      means.values = (stanceMean(k - 1), stanceMean(k), stanceMean(k + 1))
+    }
+    means.index = k
+    guard let own = means.values.1 else { return nil }
     var sum: Float = 0, count: Float = 0
-    if let m = stanceMean(k - 1) { sum += m; count += 1 }
-    if let m = stanceMean(k + 1) { sum += m; count += 1 }
+    if let m = means.values.0 { sum += m; count += 1 }
+    if let m = means.values.2 { sum += m; count += 1 }
     let reference = count > 0 ? sum / count : 0
     return own > reference ? .left : .right
+  }
+
+  /// Stance means (of ML acceleration) of contacts `index` − 1, `index`
+  /// and `index` + 1; `nil` for a contact without one.
+  struct StanceMeans {
+    var index = Int.min / 2
+    var values: (Float?, Float?, Float?) = (nil, nil, nil)
   }
 }
 
