@@ -80,15 +80,31 @@ extension ZeroPhaseButterworth {
               let first = at(0), last = at(n - 1)
               // Odd reflection at both ends settles the filter.
               for k in 0..<pad { x[k] = 2 * first - at(pad - k) }
-              for i in 0..<n { x[pad + i] = at(i) }
               for k in 0..<pad { x[pad + n + k] = 2 * last - at(n - 2 - k) }
               if fused, sections.count == 2 {
-                Biquad.run4(x, sections[0], sections[1], reversed: false)
-                Biquad.run4(x, sections[0], sections[1], reversed: true)
-              } else {
-                for s in sections { s.run4(x, reversed: false) }
-                for s in sections { s.run4(x, reversed: true) }
+                // Both sections in one pass each way; the forward pass reads
+                // the four signals directly and the backward pass writes them
+                // (no separate interleaving passes). The backward outputs of
+                // the pads are never read: the right pad only settles the
+                // state, the left one is not run.
+                var forward = FusedSections(sections[0], sections[1], first: pad > 0 ? x[0] : first)
+                for k in 0..<pad { x[k] = forward.step(x[k]) }
+                for i in 0..<n { x[pad + i] = forward.step(at(i)) }
+                for k in 0..<pad { x[pad + n + k] = forward.step(x[pad + n + k]) }
+                var backward = FusedSections(sections[0], sections[1], first: x[total - 1])
+                var k = pad - 1
+                while k >= 0 { _ = backward.step(x[pad + n + k]); k -= 1 }
+                var i = n - 1
+                while i >= 0 {
+                  let v = backward.step(x[pad + i])
+                  pa[i] = v[0]; pb[i] = v[1]; pc[i] = v[2]; pd[i] = v[3]
+                  i -= 1
+                }
+                return
               }
+              for i in 0..<n { x[pad + i] = at(i) }
+              for s in sections { s.run4(x, reversed: false) }
+              for s in sections { s.run4(x, reversed: true) }
               for i in 0..<n {
                 let v = x[pad + i]
                 pa[i] = v[0]; pb[i] = v[1]; pc[i] = v[2]; pd[i] = v[3]
@@ -135,42 +151,43 @@ extension Biquad {
   }
 }
 
-extension Biquad {
-  /// Runs sections `p` then `q` over `x` in one pass: the same arithmetic in
-  /// the same order as two passes of ``run4(_:reversed:)`` (bit-identical
-  /// output), but each sample is loaded and stored once. `q` starts from the
-  /// steady state for `p`'s first output, as its own pass would.
+/// Sections `p` then `q` run sample by sample (direct form II transposed):
+/// the same arithmetic in the same order as two passes of
+/// ``Biquad/run4(_:reversed:)`` (bit-identical output), but each sample is
+/// loaded and stored once, and the caller chooses where samples come from
+/// and go to. `q` starts from the steady state for `p`'s first output, as
+/// its own pass would.
+struct FusedSections {
+  let p: Biquad, q: Biquad
+  var pz1, pz2, qz1, qz2: SIMD4<Float>
+
+  /// The steady state for the first input `first`.
   @inline(__always)
-  static func run4(_ x: UnsafeMutableBufferPointer<SIMD4<Float>>, _ p: Biquad, _ q: Biquad, reversed: Bool) {
-    let n = x.count
-    guard n > 0 else { return }
-    let first = reversed ? x[n - 1] : x[0]
+  init(_ p: Biquad, _ q: Biquad, first: SIMD4<Float>) {
+    self.p = p
+    self.q = q
     let pGain = (p.b0 + p.b1 + p.b2) / (1 + p.a1 + p.a2)
     let py0 = first * pGain
-    var pz1 = py0 - p.b0 * first
-    var pz2 = p.b2 * first - p.a2 * py0
+    pz1 = py0 - p.b0 * first
+    pz2 = p.b2 * first - p.a2 * py0
     // p's first output is q's first input.
     let qFirst = p.b0 * first + pz1
     let qGain = (q.b0 + q.b1 + q.b2) / (1 + q.a1 + q.a2)
     let qy0 = qFirst * qGain
-    var qz1 = qy0 - q.b0 * qFirst
-    var qz2 = q.b2 * qFirst - q.a2 * qy0
-    @inline(__always) func step(_ i: Int) {
-      let v = x[i]
-      let u = p.b0 * v + pz1
-      pz1 = p.b1 * v - p.a1 * u + pz2
-      pz2 = p.b2 * v - p.a2 * u
-      let y = q.b0 * u + qz1
-      qz1 = q.b1 * u - q.a1 * y + qz2
-      qz2 = q.b2 * u - q.a2 * y
-      x[i] = y
-    }
-    if reversed {
-      var i = n - 1
-      while i >= 0 { step(i); i -= 1 }
-    } else {
-      for i in 0..<n { step(i) }
-    }
+    qz1 = qy0 - q.b0 * qFirst
+    qz2 = q.b2 * qFirst - q.a2 * qy0
+  }
+
+  /// The output for the next input `v`.
+  @inline(__always)
+  mutating func step(_ v: SIMD4<Float>) -> SIMD4<Float> {
+    let u = p.b0 * v + pz1
+    pz1 = p.b1 * v - p.a1 * u + pz2
+    pz2 = p.b2 * v - p.a2 * u
+    let y = q.b0 * u + qz1
+    qz1 = q.b1 * u - q.a1 * y + qz2
+    qz2 = q.b2 * u - q.a2 * y
+    return y
   }
 }
 

@@ -75,18 +75,33 @@ struct SegmentWorkspace {
     let n = rawX.count
     // One pass: sums for the mean, and |a|.
     if magnitude.count != n { magnitude = [Float](repeating: 0, count: n) }
-    var sx: Float = 0, sy: Float = 0, sz: Float = 0
+    // Four samples at a time; the sums run in the lanes of `sum` (x, y, z),
+    // each in sample order, so every lane adds as the scalar loop would.
+    var sum = SIMD4<Float>.zero
     withBuffers(rawX, rawY, rawZ) { x, y, z in
       magnitude.withUnsafeMutableBufferPointer { m in
-        for i in 0..<n {
+        var i = 0
+        if n >= 4, let px = x.baseAddress, let py = y.baseAddress, let pz = z.baseAddress, let pm = m.baseAddress {
+          while i + 4 <= n {
+            let a = UnsafeRawPointer(px + i).loadUnaligned(as: SIMD4<Float>.self)
+            let b = UnsafeRawPointer(py + i).loadUnaligned(as: SIMD4<Float>.self)
+            let c = UnsafeRawPointer(pz + i).loadUnaligned(as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(pm + i).storeBytes(of: (a * a + b * b + c * c).squareRoot(), as: SIMD4<Float>.self)
+            sum += SIMD4(a[0], b[0], c[0], 0); sum += SIMD4(a[1], b[1], c[1], 0)
+            sum += SIMD4(a[2], b[2], c[2], 0); sum += SIMD4(a[3], b[3], c[3], 0)
+            i &+= 4
+          }
+        }
+        while i < n {
           let a = x[i], b = y[i], c = z[i]
-          sx += a; sy += b; sz += c
+          sum += SIMD4(a, b, c, 0)
           m[i] = (a * a + b * b + c * c).squareRoot()
+          i += 1
         }
       }
     }
     let count = Float(max(n, 1))
-    var g = SIMD3<Float>(sx / count, sy / count, sz / count)
+    var g = SIMD3<Float>(sum[0] / count, sum[1] / count, sum[2] / count)
     let norm = (g * g).sum().squareRoot()
     g = norm > 0 ? g / norm : SIMD3(1, 0, 0)
     if bodyFrame {
@@ -103,15 +118,19 @@ struct SegmentWorkspace {
     let helper: SIMD3<Float> = abs(g.x) < 0.9 ? SIMD3(1, 0, 0) : SIMD3(0, 1, 0)
     let e1 = normalize(cross(g, helper))
     let e2 = cross(g, e1)
-    var c11: Float = 0, c22: Float = 0, c12: Float = 0, m1: Float = 0, m2: Float = 0
+    // (h1, h2) in two lanes; the sums of h1, h2, h1², h2² in the lanes of
+    // `moments`, each in sample order (the scalar loop's arithmetic).
+    var moments = SIMD4<Float>.zero, c12: Float = 0
+    let ex = SIMD2(e1.x, e2.x), ey = SIMD2(e1.y, e2.y), ez = SIMD2(e1.z, e2.z)
     withBuffers(rawX, rawY, rawZ) { x, y, z in
       for i in 0..<n {
-        let h1 = x[i] * e1.x + y[i] * e1.y + z[i] * e1.z
-        let h2 = x[i] * e2.x + y[i] * e2.y + z[i] * e2.z
-        m1 += h1; m2 += h2
-        c11 += h1 * h1; c22 += h2 * h2; c12 += h1 * h2
+        let h = SIMD2(repeating: x[i]) * ex + SIMD2(repeating: y[i]) * ey + SIMD2(repeating: z[i]) * ez
+        moments += SIMD4(lowHalf: h, highHalf: h * h)
+        c12 += h[0] * h[1]
       }
     }
+    var m1 = moments[0], m2 = moments[1]
+    let c11 = moments[2], c22 = moments[3]
     m1 /= count; m2 /= count
     let v11 = Double(c11 / count - m1 * m1), v22 = Double(c22 / count - m2 * m2), v12 = Double(c12 / count - m1 * m2)
     let phi = 0.5 * atan2(2 * v12, v11 - v22)
