@@ -1,9 +1,7 @@
 //===--- RunSummary.swift -------------------------------------------------===//
 // Per-run aggregation of step metrics.
 //===----------------------------------------------------------------------===//
-import Dispatch
 import GaitCore
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -176,25 +174,11 @@ public struct RunSummary: Sendable, Hashable {
       { $0.stepTimeMs }, { $0.groundContactMs }, { $0.flightMs }, { $0.dutyFactor },
       { $0.verticalOscillationCm }, { $0.lateralSwayCm }, { $0.brakingMps }, { $0.impactG },
     ]
-    let threads = min(max(1, concurrency), metrics.count)
-    var found = [Distribution?](repeating: nil, count: metrics.count)
-    if threads > 1 && countedSteps >= Self.concurrentSummarySteps {
-      // Metrics handed out one at a time from a shared counter; each slot
-      // is written by the one thread that drew its index.
-      let next = Atomic<Int>(0)
-      found.withUnsafeMutableBufferPointer { out in
-        let slots = SummarySlots(out: out)
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
-          while true {
-            let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
-            guard k < metrics.count else { break }
-            slots.out[k] = distribution(metrics[k])
-          }
-        }
-      }
-    } else {
-      for k in metrics.indices { found[k] = distribution(metrics[k]) }
-    }
+    // Metrics handed out one at a time to the threads (GaitCore's one pool).
+    let threads = countedSteps >= Self.concurrentSummarySteps ? concurrency : 1
+    let found = threads > 1
+      ? parallelMap(metrics.count, jobs: threads) { distribution(metrics[$0]) }
+      : metrics.map { distribution($0) }
     tibialShockG = found[0]
     tibialShockRateGps = found[1]
     tibialShockClippedSteps = shockClipped
@@ -253,10 +237,4 @@ public struct RunSummary: Sendable, Hashable {
     runningStretches = stretches
     runningSeconds = stretches.reduce(0) { $0 + $1.endS - $1.startS }
   }
-}
-
-/// The result slots of a concurrent summary: thread-disjoint writes (each
-/// index is drawn once from the shared counter).
-private struct SummarySlots: @unchecked Sendable {
-  let out: UnsafeMutableBufferPointer<Distribution?>
 }

@@ -2,6 +2,7 @@
 // The one batch runner's pool: every input once, results in input order,
 // never more than `jobs` at a time, and a failing input fails alone.
 //===----------------------------------------------------------------------===//
+import GaitCore
 import GaitIngest
 import GaitPipeline
 import Synchronization
