@@ -17,6 +17,41 @@ public struct GaitBout: Sendable, Hashable {
   public var summary: RunSummary
 }
 
+/// A run's summary together with the steps and segments it is over (the
+/// same arrays, sharing their storage) and the speed it was computed with:
+/// ``gaitBouts(_:segments:speedMps:maxPauseS:minSteps:whole:)`` hands it to
+/// a bout that holds every step and every segment instead of computing the
+/// same summary again (a continuous hour is one bout: ~14 M instructions).
+public struct SummarisedRun: Sendable {
+  /// The steps the summary is over.
+  public let steps: [Step]
+  /// The segments the summary is over.
+  public let segments: [SegmentResult]
+  /// The speed the summary was computed with.
+  public let speedMps: Double?
+  /// `RunSummary(steps: steps, segments: segments, speedMps: speedMps)`.
+  public let summary: RunSummary
+
+  /// `summary` must be `RunSummary(steps: steps, segments: segments,
+  /// speedMps: speedMps)` (any `concurrency`: the values do not depend on it).
+  public init(steps: [Step], segments: [SegmentResult], speedMps: Double?, summary: RunSummary) {
+    self.steps = steps
+    self.segments = segments
+    self.speedMps = speedMps
+    self.summary = summary
+  }
+
+  /// Whether ``summary`` is that of `steps` and `segments` with `speedMps`:
+  /// the very same arrays (one storage, which cannot have changed, as this
+  /// value holds it too), not equal copies.
+  func covers(_ steps: [Step], _ segments: [SegmentResult], speedMps: Double?) -> Bool {
+    guard self.speedMps == speedMps, self.steps.count == steps.count, self.segments.count == segments.count else { return false }
+    let sameSteps = self.steps.withUnsafeBufferPointer { a in steps.withUnsafeBufferPointer { $0.baseAddress == a.baseAddress } }
+    let sameSegments = self.segments.withUnsafeBufferPointer { a in segments.withUnsafeBufferPointer { $0.baseAddress == a.baseAddress } }
+    return sameSteps && sameSegments
+  }
+}
+
 /// Splits `steps` into bouts: a new bout starts after a pause longer than
 /// `maxPauseS` (a stop, a gap in the data) or when the gait changes between
 /// running and walking for at least `minSteps` steps. Bouts with fewer than
@@ -25,9 +60,12 @@ public struct GaitBout: Sendable, Hashable {
 /// Linear in the number of steps: groups and bouts are index ranges into
 /// `steps` (an 80 000-step run that switches between walking and running
 /// every few steps took 6.7 s when each merge copied the bout so far).
+/// `whole`, the run's own summary of these very `steps` and `segments`, is
+/// reused for a bout that holds all of them (the same values).
 public func gaitBouts(_ steps: [Step], segments: [SegmentResult], speedMps: Double?,
-                      maxPauseS: Double = 3, minSteps: Int = 10) -> [GaitBout] {
+                      maxPauseS: Double = 3, minSteps: Int = 10, whole: SummarisedRun? = nil) -> [GaitBout] {
   guard !steps.isEmpty else { return [] }
+  let reusable = whole.flatMap { $0.covers(steps, segments, speedMps: speedMps) ? $0.summary : nil }
   // Runs of equal kind, split at pauses, folded as they are found: a short
   // kind switch (a few walking steps inside a run) joins the bout before it
   // when no pause separates them.
@@ -71,8 +109,10 @@ public func gaitBouts(_ steps: [Step], segments: [SegmentResult], speedMps: Doub
     } else {
       segs = segments.filter { $0.endS > start && $0.startS < end }
     }
-    out.append(GaitBout(startS: start, endS: end, kind: running * 2 > r.count ? "running" : "walking",
-                        summary: RunSummary(steps: Array(steps[r]), segments: segs, speedMps: speedMps)))
+    // Every step and every segment (in order): the run's own summary.
+    let summary = if let reusable, r == steps.indices, segs.count == segments.count { reusable }
+      else { RunSummary(steps: Array(steps[r]), segments: segs, speedMps: speedMps) }
+    out.append(GaitBout(startS: start, endS: end, kind: running * 2 > r.count ? "running" : "walking", summary: summary))
   }
   return out
 }

@@ -192,6 +192,9 @@ public final class AtomicOutputFile {
   public func write(_ bytes: UnsafeRawBufferPointer) throws {
     guard !finished else { throw IngestError(.writeFailed, "write after commit or abort", path: path) }
     guard bytes.count > 0 else { return }
+    // A writer's own full buffer (a report's 64 KiB pieces) goes straight
+    // to the file when nothing is waiting here, without a copy.
+    if buffered == 0, bytes.count >= buffer.count / 2 { return try writeAll(bytes) }
     if buffered + bytes.count > buffer.count {
       try flushBuffer()
       if bytes.count >= buffer.count { return try writeAll(bytes) }

@@ -85,12 +85,15 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
   if !source.info.hasMediolateral {
     warnings.append("no mediolateral axis: left/right and lateral sway are not measured")
   }
-  var summary = RunSummary(steps: steps, segments: analyzer.segments, speedMps: options.speedMps, concurrency: options.concurrency)
+  let segments = analyzer.segments
+  let plain = RunSummary(steps: steps, segments: segments, speedMps: options.speedMps, concurrency: options.concurrency)
+  var summary = plain
   if placement == .shank { summary.groundContactUncertaintyMs = RunSummary.shankContactTimeUncertaintyMs }
   var result = AnalysisResult(
     path: path, info: source.info, ingest: source.report, placement: placement, placementSource: source2,
-    options: options, steps: steps, segments: analyzer.segments, summary: summary, warnings: warnings,
+    options: options, steps: steps, segments: segments, summary: summary, warnings: warnings,
     placementFeatureDeg: analyzer.placementFeatureDeg)
+  result.summarised = SummarisedRun(steps: steps, segments: segments, speedMps: options.speedMps, summary: plain)
   let ing = source.report
   let facts = RunFacts(
     placement: placement, sampleRateHz: ing.sampleRateHz, samples: ing.samples, clippedSamples: ing.clippedSamples,

@@ -37,6 +37,10 @@ public struct AnalysisResult: Sendable {
   /// The steps on the runner's watch track (`--track`), if one was given
   /// (``attachTrack(_:to:startTimeUnixS:offsetS:)``).
   public var track: TrackAnalysis?
+  /// The summary of ``steps`` and ``segments`` as the analysis computed it,
+  /// with those arrays: the report's bouts reuse it for a bout of the
+  /// whole run (only while ``steps`` and ``segments`` are those arrays).
+  public var summarised: SummarisedRun?
 
   /// An analysed input as the pipeline assembles it; flags and baseline
   /// are set after scoring.

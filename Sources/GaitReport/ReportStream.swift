@@ -261,14 +261,15 @@ let jsonNumberCapacity = 24
   if digits == 0 { return n + writeDecimalDigits(m, minDigits: 1, into: out + n) }
   let q = decimalScale(digits)
   n += writeDecimalDigits(m / q, minDigits: 1, into: out + n)
-  var frac = m % q
+  let frac = m % q
   if frac == 0 { return n }
-  // The fraction without trailing zeros, after a point.
-  var places = digits
-  while frac % 10 == 0 { frac /= 10; places -= 1 }
+  // The fraction without trailing zeros, after a point: all `digits`
+  // digits, then the zeros at the end dropped (no division per zero).
   out[n] = UInt8(ascii: ".")
   n += 1
-  return n + writeDecimalDigits(frac, minDigits: places, into: out + n)
+  n += writeDecimalDigits(frac, minDigits: digits, into: out + n)
+  while out[n - 1] == UInt8(ascii: "0") { n -= 1 }
+  return n
 }
 
 /// Bytes ``formatFixed(_:digits:into:)`` may write.
@@ -340,6 +341,12 @@ struct StepTableEncoding: Sendable {
   let paddedKeys: [UInt8]
   let keySpans: [(start: Int, count: Int)]
   let csvHeader: [UInt8]
+  /// For the ``standardLayout`` columns of a step object: what goes before
+  /// each value, `    {\n      "ic_s": ` for the first and
+  /// `,\n      "name": ` for the others, padded like ``paddedKeys``
+  /// (empty unless ``standardPrefix``).
+  let standardChunks: [UInt8]
+  let standardChunkSpans: [(start: Int, count: Int)]
   /// Whether `columns` starts with the report's own columns as
   /// ``standardLayout`` lists them (names, kinds, decimals), which
   /// ``writeStandardJSON(_:spans:keys:last:into:)`` and
@@ -380,6 +387,17 @@ struct StepTableEncoding: Sendable {
     }
     paddedKeys = padded
     keySpans = spans
+    var chunks: [UInt8] = [], chunkSpans: [(start: Int, count: Int)] = []
+    if standardPrefix {
+      for i in layout.indices {
+        let chunk = Array((i == 0 ? "    {\n" : ",\n").utf8) + jsonKeys[i]
+        chunkSpans.append((chunks.count, chunk.count))
+        chunks += chunk
+        chunks += repeatElement(0, count: (16 - chunk.count % 16) % 16)
+      }
+    }
+    standardChunks = chunks
+    standardChunkSpans = chunkSpans
     csvHeader = Array((columns.map { csvField($0.name) }.joined(separator: ",") + "\n").utf8)
   }
 
@@ -401,10 +419,16 @@ struct StepTableEncoding: Sendable {
     try columns.withUnsafeBufferPointer { columns in
       try keySpans.withUnsafeBufferPointer { spans in
         try paddedKeys.withUnsafeBytes { keys in
+          try standardChunkSpans.withUnsafeBufferPointer { chunkSpans in
+          try standardChunks.withUnsafeBytes { chunks in
           let first = standardPrefix ? Self.standardLayout.count : 0
           for (k, s) in steps.enumerated() {
-            try w.write(literal: columns.isEmpty ? "    {}" : "    {\n")
-            if standardPrefix { try Self.writeStandardJSON(s, spans: spans, keys: keys.baseAddress!, last: last, into: &w) }
+            if standardPrefix {
+              // `    {\n` comes with the first chunk.
+              try Self.writeStandardJSON(s, spans: chunkSpans, chunks: chunks.baseAddress!, more: last >= first, into: &w)
+            } else {
+              try w.write(literal: columns.isEmpty ? "    {}" : "    {\n")
+            }
             for i in first..<columns.count {
               let span = spans[i]
               try w.reserve(span.count + 16)
@@ -421,10 +445,12 @@ struct StepTableEncoding: Sendable {
               if i < last { w.put(UInt8(ascii: ",")) }
               w.put(UInt8(ascii: "\n"))
             }
-            if !columns.isEmpty { try w.write(literal: "    }") }
-            try w.reserve(2)
+            try w.reserve(8)
+            if !columns.isEmpty { w.copyBytes("    }") }
             if k + 1 < steps.count { w.put(UInt8(ascii: ",")) }
             w.put(UInt8(ascii: "\n"))
+          }
+          }
           }
         }
       }
@@ -455,55 +481,50 @@ struct StepTableEncoding: Sendable {
 }
 
 extension StepTableEncoding {
-  /// The members of ``standardLayout`` of one step object, each `key: value`
-  /// then `,` (none after column `last`) and a line feed, as the table
-  /// loop writes them: the keys from the padded table, the values straight
-  /// from the step's fields with constant decimals.
+  /// Bytes one step's ``standardLayout`` members may take: each chunk
+  /// (at most 40 bytes, copied in 16-byte pieces) and value (at most
+  /// ``jsonNumberCapacity``), with the line ends.
+  static let standardJSONCapacity = 1280
+
+  /// The members of ``standardLayout`` of one step object, from its `{`
+  /// and line feed to the last value's `,` (when `more` columns follow) and
+  /// line feed, as the table loop writes them: what goes between the
+  /// values from the padded `chunks`, the values straight from the step's
+  /// fields with constant decimals, all into space reserved once.
   @inline(__always)
-  static func writeStandardJSON(_ s: Step, spans: UnsafeBufferPointer<(start: Int, count: Int)>, keys: UnsafeRawPointer,
-                                last: Int, into w: inout ByteWriter) throws {
-    @inline(__always) func key(_ i: Int, _ w: inout ByteWriter) throws {
+  static func writeStandardJSON(_ s: Step, spans: UnsafeBufferPointer<(start: Int, count: Int)>, chunks: UnsafeRawPointer,
+                                more: Bool, into w: inout ByteWriter) throws {
+    try w.reserve(standardJSONCapacity)
+    @inline(__always) func chunk(_ i: Int, _ w: inout ByteWriter) {
       let span = spans[i]
-      try w.reserve(span.count + 16)
-      w.copyPadded(keys + span.start, count: span.count)
-    }
-    @inline(__always) func end(_ i: Int, _ w: inout ByteWriter) throws {
-      try w.reserve(2)
-      if i < last { w.put(UInt8(ascii: ",")) }
-      w.put(UInt8(ascii: "\n"))
+      w.copyPadded(chunks + span.start, count: span.count)
     }
     @inline(__always) func number(_ i: Int, _ v: Double?, _ digits: Int, _ w: inout ByteWriter) throws {
-      let span = spans[i]
-      try w.reserve(span.count + 16 + jsonNumberCapacity + 2)
-      w.copyPadded(keys + span.start, count: span.count)
+      chunk(i, &w)
       if let n = formatJSONNumber(v, digits: digits, into: w.cursor) {
         w.advance(n)
       } else {
         try w.writeJSONNumber(v, digits: digits)
-        try w.reserve(2)
+        try w.reserve(standardJSONCapacity)
       }
-      if i < last { w.put(UInt8(ascii: ",")) }
-      w.put(UInt8(ascii: "\n"))
     }
-    @inline(__always) func flag(_ i: Int, _ b: Bool?, _ w: inout ByteWriter) throws {
-      try key(i, &w)
+    @inline(__always) func flag(_ i: Int, _ b: Bool?, _ w: inout ByteWriter) {
+      chunk(i, &w)
       switch b {
-      case true?: try w.write(literal: "true")
-      case false?: try w.write(literal: "false")
-      case nil: try w.write(literal: "null")
+      case true?: w.copyBytes("true")
+      case false?: w.copyBytes("false")
+      case nil: w.copyBytes("null")
       }
-      try end(i, &w)
     }
     try number(0, s.icS, 4, &w)
     try number(1, s.tcS, 4, &w)
-    try key(2, &w)
+    chunk(2, &w)
     switch s.side {
-    case .left?: try w.write(literal: "\"left\"")
-    case .right?: try w.write(literal: "\"right\"")
-    case nil: try w.write(literal: "null")
+    case .left?: w.copyBytes("\"left\"")
+    case .right?: w.copyBytes("\"right\"")
+    case nil: w.copyBytes("null")
     }
-    try end(2, &w)
-    try flag(3, s.running, &w)
+    flag(3, s.running, &w)
     try number(4, s.stepTimeMs, 1, &w)
     try number(5, s.groundContactMs, 1, &w)
     try number(6, s.flightMs, 1, &w)
@@ -514,7 +535,9 @@ extension StepTableEncoding {
     try number(11, s.impactG, 2, &w)
     try number(12, s.tibialShockG, 2, &w)
     try number(13, s.tibialShockRateGps, 0, &w)
-    try flag(14, s.tibialShockClipped, &w)
+    flag(14, s.tibialShockClipped, &w)
+    if more { w.put(UInt8(ascii: ",")) }
+    w.put(UInt8(ascii: "\n"))
   }
 
   /// The cells of ``standardLayout`` of one CSV row, comma-separated, as

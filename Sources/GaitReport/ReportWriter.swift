@@ -95,7 +95,7 @@ public func reportJSON(_ r: AnalysisResult, includeSteps: Bool = true) -> JSONVa
     ])),
     ("summary", summary),
     ("running_stretches", .array(s.runningStretches.map { .object([("start_s", .num($0.startS, 2)), ("end_s", .num($0.endS, 2))]) })),
-    ("bouts", .array(gaitBouts(r.steps, segments: r.segments, speedMps: r.options.speedMps).map { b in
+    ("bouts", .array(gaitBouts(r.steps, segments: r.segments, speedMps: r.options.speedMps, whole: r.summarised).map { b in
       .object([("start_s", .num(b.startS, 2)), ("end_s", .num(b.endS, 2)), ("kind", .string(b.kind)),
                ("steps", .number(Double(b.summary.steps))), ("running_steps", .number(Double(b.summary.runningSteps))),
                ("cadence_spm", dist(b.summary.cadenceSpm, 1)),

@@ -89,6 +89,43 @@ struct BoutsRng {
     #expect(fast.count == slow.count)
     #expect(fast == slow)
     #expect(fast.count > 1, "the case splits into several bouts")
+    // The run's own summary given: no bout holds the whole run, each is its own.
+    let whole = SummarisedRun(steps: steps, segments: segments, speedMps: 3.2,
+                              summary: RunSummary(steps: steps, segments: segments, speedMps: 3.2))
+    #expect(gaitBouts(steps, segments: segments, speedMps: 3.2, whole: whole) == slow)
+  }
+
+  @Test func wholeRunSummaryReused() {
+    let (steps, all) = alternatingSteps(count: 300, seed: 7, maxStretch: 10_000, pauseChance: 0)
+    let end = steps[steps.count - 1].icS + steps[steps.count - 1].stepTimeMs! / 1000
+    let segments = all.filter { $0.endS > steps[0].icS && $0.startS < end }
+    let summary = RunSummary(steps: steps, segments: segments, speedMps: 3, concurrency: 2)
+    let plain = gaitBouts(steps, segments: segments, speedMps: 3)
+    #expect(plain == quadraticBouts(steps, segments: segments, speedMps: 3))
+    #expect(plain.count == 1)
+    #expect(plain.first?.summary == summary, "one bout of every step and segment: the run's summary")
+    let whole = SummarisedRun(steps: steps, segments: segments, speedMps: 3, summary: summary)
+    #expect(gaitBouts(steps, segments: segments, speedMps: 3, whole: whole) == plain)
+    // Reused, not recomputed: a marked summary shows through for the very
+    // same arrays and speed...
+    var marked = summary
+    marked.runningSeconds = -1
+    let markedRun = SummarisedRun(steps: steps, segments: segments, speedMps: 3, summary: marked)
+    #expect(gaitBouts(steps, segments: segments, speedMps: 3, whole: markedRun).first?.summary == marked)
+    // ...and never for other arrays (a changed copy, even if equal again),
+    // another speed, or other segments.
+    var copy = steps
+    copy.append(steps[0])
+    copy.removeLast()
+    #expect(gaitBouts(copy, segments: segments, speedMps: 3, whole: markedRun) == plain)
+    var changed = steps
+    changed[0].groundContactMs = 100
+    #expect(gaitBouts(changed, segments: segments, speedMps: 3, whole: markedRun)
+      == quadraticBouts(changed, segments: segments, speedMps: 3))
+    #expect(gaitBouts(steps, segments: segments, speedMps: 2.9, whole: markedRun)
+      == quadraticBouts(steps, segments: segments, speedMps: 2.9))
+    #expect(gaitBouts(steps, segments: all, speedMps: 3, whole: markedRun)
+      == quadraticBouts(steps, segments: all, speedMps: 3))
   }
 
   @Test func unorderedSegmentsStillFound() {
