@@ -137,6 +137,8 @@ func peakToPeakDisplacement(_ a: [Float], _ range: Range<Int>, rateHz: Double, v
 /// searches run to the flight troughs on either side (the lowest point
 /// between this peak and its neighbours), not a fixed part of the period, so
 /// a long stance with an impact peak and a second hump keeps its toe-off.
+/// A stance that rises out of a flight but has no toe-off (a landing into
+/// walking or standing) keeps the upward crossing as its initial contact.
 /// Walking (no flight): initial contact is the onset of the loading rise of
 /// vertical acceleration, in the ``walkingOnsetPeriods`` step
 /// periods before the peak (``walkingOnset(_:peak:from:period:)``); toe-off is not
@@ -249,6 +251,14 @@ struct HipContactDetector: ContactDetector {
       }
       if let ic, let tc {
         contacts.append(Contact(icIndex: ic, tcIndex: tc, anchorIndex: p))
+      } else if let ic {
+        // Rose out of a flight (a landing from a run into walking or
+        // standing) but no toe-off: the contact is the upward crossing, as
+        // in running. The loading-rise onset is for a rise from a trough
+        // above the flight level; a landing's jump from ~0 g has no slope
+        // on either side to fit, and at low rates its fitted onset ties on
+        // the two samples before the jump.
+        contacts.append(Contact(icIndex: ic, tcIndex: nil, anchorIndex: p))
       } else {
         contacts.append(Contact(icIndex: walkingOnset(segment, peak: p, from: max(0, lo, p - Int(walkingOnsetPeriods * local)),
                                                    period: local),
