@@ -137,9 +137,12 @@ func peakToPeakDisplacement(_ a: [Float], _ range: Range<Int>, rateHz: Double, v
 /// searches run to the flight troughs on either side (the lowest point
 /// between this peak and its neighbours), not a fixed part of the period, so
 /// a long stance with an impact peak and a second hump keeps its toe-off.
+/// A stance that rises out of a flight but has no toe-off (a landing into
+/// walking or standing) keeps the upward crossing as its initial contact.
 /// Walking (no flight): initial contact is the onset of the loading rise of
-/// vertical acceleration in the ``walkingOnsetPeriods`` step periods before
-/// the peak (``walkingOnset(_:peak:from:)``); toe-off is not reported.
+/// vertical acceleration, in the ``walkingOnsetPeriods`` step
+/// periods before the peak (``walkingOnset(_:peak:from:period:)``); toe-off is not
+/// reported.
 struct HipContactDetector: ContactDetector {
   /// Vertical specific force below which the trunk is taken to be in
   /// flight, g (``AnalysisOptions/contactThresholdG``).
@@ -154,11 +157,16 @@ struct HipContactDetector: ContactDetector {
   var peakSpacingPeriods = 0.6
   /// Without a neighbouring peak, IC and TC are searched for this far, step periods.
   var crossingSearchPeriods = 1.0
-  /// Walking IC: the steepest rise within this many step periods before
-  /// the peak.
+  /// Walking IC: the onset is searched for within this many step periods
+  /// before the peak.
   var walkingOnsetPeriods = 0.4
-  /// Walking IC: the window over which the loading rise is measured, s.
-  var walkingRiseS = 0.02
+  /// Walking IC: the slopes on either side of a candidate onset are
+  /// least-squares fits over this many step periods each.
+  var walkingSlopePeriods = 0.05
+  /// Walking IC: the weight of the slope before a candidate onset, which
+  /// is subtracted from the slope after it (0 = the steepest rise, 1 = the
+  /// sharpest bend).
+  var walkingTrendWeight: Float = 0.5
 
   init(thresholdG: Float = 0.3) { self.thresholdG = thresholdG }
 
@@ -243,8 +251,17 @@ struct HipContactDetector: ContactDetector {
       }
       if let ic, let tc {
         contacts.append(Contact(icIndex: ic, tcIndex: tc, anchorIndex: p))
+      } else if let ic {
+        // Rose out of a flight (a landing from a run into walking or
+        // standing) but no toe-off: the contact is the upward crossing, as
+        // in running. The loading-rise onset is for a rise from a trough
+        // above the flight level; a landing's jump from ~0 g has no slope
+        // on either side to fit, and at low rates its fitted onset ties on
+        // the two samples before the jump.
+        contacts.append(Contact(icIndex: ic, tcIndex: nil, anchorIndex: p))
       } else {
-        contacts.append(Contact(icIndex: walkingOnset(segment, peak: p, from: max(0, lo, p - Int(walkingOnsetPeriods * local))),
+        contacts.append(Contact(icIndex: walkingOnset(segment, peak: p, from: max(0, lo, p - Int(walkingOnsetPeriods * local)),
+                                                   period: local),
                                 tcIndex: nil, anchorIndex: p))
       }
     }
@@ -265,38 +282,56 @@ struct HipContactDetector: ContactDetector {
 
 extension HipContactDetector {
   /// Walking initial contact of the stance whose peak is at `peak`: the
-  /// start of the ``walkingRiseS`` window over which the vertical
-  /// acceleration rises most, searched from `from` to the peak, on the
-  /// unfiltered vertical projection and interpolated between samples.
+  /// sample, searched from `from` to the peak, after which the vertical
+  /// acceleration rises most steeply relative to its trend before it, on
+  /// the unfiltered vertical projection and interpolated between samples.
   ///
   /// Heel strike starts the loading rise of trunk vertical acceleration
   /// (Zijlstra & Hof 2003); its onset, not its steepest point, is the
-  /// contact. The steepest sample-to-sample slope of the 20 Hz low-passed
-  /// signal lies where the filter has spread the onset's corner, ~20 ms
-  /// after it (on the Mobilise-D lab walks 15 ms late on average, and 20–30
-  /// ms late on synthetic walks whose loading starts at the contact). The
-  /// rise over a short window is greatest when the window starts at the
-  /// onset whenever the slope falls after it, whatever the sample rate.
-  func walkingOnset(_ segment: SegmentWorkspace, peak p: Int, from: Int) -> Double {
+  /// contact. At each candidate sample the slope just after it and the
+  /// slope just before it are least-squares line fits over
+  /// ``walkingSlopePeriods`` step periods each, and the onset is where the
+  /// slope after minus ``walkingTrendWeight`` × the slope before is
+  /// greatest. The slope after alone (the steepest rise) is greatest at
+  /// the onset but falls only slowly after it, so noise moves its maximum
+  /// late; subtracting the slope before (which grows once the candidate is
+  /// inside the rise) makes the maximum sharp on both sides, and half of it
+  /// keeps a gradual onset (a minimum, then a rise) where the steepest rise
+  /// puts it. A fit over several samples averages white sensor noise where
+  /// the rise over two samples did not (a ±0.05 g uniform noise moved that
+  /// onset by 10–30 ms); the window follows the step period, as McCamley
+  /// 2012 and Caramia 2019 scale their wavelet to the gait, so the same part
+  /// of the loading rise is fitted at any cadence and sample rate.
+  /// `period` is the local step period, samples.
+  func walkingOnset(_ segment: SegmentWorkspace, peak p: Int, from: Int, period: Double) -> Double {
     let n = segment.rawX.count
-    let w = max(1, Int((walkingRiseS * segment.rateHz).rounded()))
-    let last = min(p, n - 1 - w)
-    guard last - from >= 2 else { return Double(max(from, min(p, n - 1))) }
+    let w = max(2, Int((walkingSlopePeriods * period).rounded()))
+    let first = max(from, w), last = min(p, n - 1 - w)
+    guard last - first >= 2 else { return Double(max(from, min(p, n - 1))) }
     let up = segment.bodyFrame ? SIMD3<Float>(1, 0, 0) : segment.up
     func v(_ i: Int) -> Float { segment.rawX[i] * up.x + segment.rawY[i] * up.y + segment.rawZ[i] * up.z }
-    func rise(_ i: Int) -> Float { v(i + w) - v(i) }
-    var best = from
-    var bestRise = -Float.infinity
-    for i in from...last {
-      let r = rise(i)
-      if r > bestRise { bestRise = r; best = i }
+    // Least-squares slope over samples a...a+w: Σ (k − w/2)·v(a+k) / Σ (k − w/2)².
+    let centre = Float(w) / 2
+    var norm: Float = 0
+    for k in 0...w { norm += (Float(k) - centre) * (Float(k) - centre) }
+    func slope(_ a: Int) -> Float {
+      var s: Float = 0
+      for k in 0...w { s += (Float(k) - centre) * v(a + k) }
+      return s / norm
     }
-    // Parabolic interpolation of the rise around its maximum.
+    func bend(_ c: Int) -> Float { slope(c) - walkingTrendWeight * slope(c - w) }
+    var best = first
+    var bestBend = -Float.infinity
+    for c in first...last {
+      let b = bend(c)
+      if b > bestBend { bestBend = b; best = c }
+    }
+    // Parabolic interpolation of the bend around its maximum.
     var onset = Double(best)
-    if best > from, best < last {
-      let r0 = Double(rise(best - 1)), r1 = Double(bestRise), r2 = Double(rise(best + 1))
-      let d = r0 - 2 * r1 + r2
-      if d < 0 { onset += max(-0.5, min(0.5, 0.5 * (r0 - r2) / d)) }
+    if best > first, best < last {
+      let b0 = Double(bend(best - 1)), b1 = Double(bestBend), b2 = Double(bend(best + 1))
+      let d = b0 - 2 * b1 + b2
+      if d < 0 { onset += max(-0.5, min(0.5, 0.5 * (b0 - b2) / d)) }
     }
     return onset
   }

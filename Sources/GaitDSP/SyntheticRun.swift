@@ -60,6 +60,8 @@ public struct SyntheticRun: Sendable {
   public var rotation: [SIMD3<Double>] = [SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)]
   /// Half-width of the uniform noise per axis, g.
   public var noiseG: Double = 0.01
+  /// Seed of the noise generator (another seed, another draw of the same noise).
+  public var noiseSeed: UInt64 = 0x9E37_79B9_7F4A_7C15
   /// What happens when; `nil` = one run at ``cadenceSpm`` from 0.5 s to
   /// the end with stance peak ``peakG`` (the legacy signal).
   public var phases: [Phase]?
@@ -378,7 +380,7 @@ public struct SyntheticRun: Sendable {
     let g = Double(standardGravity)
     var ax = [Float](repeating: 0, count: n), ay = ax, az = ax
     let steps = trueSteps
-    var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var seed = noiseSeed
     func noise() -> Double {
       seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       return (Double(seed >> 11) / Double(1 << 53) - 0.5) * 2
