@@ -42,9 +42,9 @@ struct ShankPurcellContactDetector: ContactDetector {
   /// The IC event is the anteroposterior local minimum nearest the
   /// resultant peak within this many strides of it.
   var searchStrides = 0.5
-  /// The stretch before each resultant peak (from `upperBound` to
-  /// `lowerBound` before it) whose mean is the sign's baseline, s.
-  var signBaselineS = 0.03...0.06
+  /// Half-width of the window around each resultant peak in which the
+  /// sign is judged, s.
+  var signWindowS = 0.03
   /// Purcell's TC search, as fractions of the IC-to-IC interval (Kiernan et
   /// al. 2023's re-implementation: 20–60 %).
   var toeOffFraction = 0.2...0.6
@@ -72,13 +72,12 @@ struct ShankPurcellContactDetector: ContactDetector {
     let peaks = pickPeaks(resultant, minimum: 0, distance: max(1, Int(peakSpacingStrides * stride)))
     guard !peaks.isEmpty else { return [] }
     // Sign: the impact deflects the anteroposterior axis posteriorly.
-    let b0 = max(1, Int((signBaselineS.lowerBound * segment.rateHz).rounded()))
-    let b1 = max(b0 + 1, Int((signBaselineS.upperBound * segment.rateHz).rounded()))
+    let w = max(1, Int((signWindowS * segment.rateHz).rounded()))
     var deflection: Float = 0
-    for p in peaks where p - b1 >= 0 {
-      var base: Float = 0
-      for i in (p - b1)...(p - b0) { base += ap[i] }
-      deflection += ap[p] - base / Float(b1 - b0 + 1)
+    for p in peaks where p - w >= 0 && p + w < n {
+      var lo = ap[p], hi = ap[p]
+      for i in (p - w)...(p + w) { lo = min(lo, ap[i]); hi = max(hi, ap[i]) }
+      deflection += (ap[p] - lo) - (hi - ap[p])
     }
     if deflection > 0 { for i in 0..<n { ap[i] = -ap[i] } }
     func isMinimum(_ i: Int) -> Bool { i > 0 && i < n - 1 && ap[i] < ap[i - 1] && ap[i] <= ap[i + 1] }
