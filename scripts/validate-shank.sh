@@ -3,7 +3,7 @@
 # (SampleData/bach-shank-subject-b, one participant): prints a markdown table
 # with one row per trial, from `gaitline evaluate --json`. Walking trials are
 # matched within 60 ms, running within 40 ms (issue 14's targets).
-# Usage: scripts/validate-shank.sh   (needs a built gaitline: swift build)
+# Usage: scripts/validate-shank.sh [analysis options, e.g. --shank-ic purcell]   (needs a built gaitline: swift build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${GAITLINE_BIN:-.build/debug/gaitline}
@@ -20,8 +20,8 @@ for trial in 5 6 7 8 9; do
   file=$(printf "%s/trial_%02d.csv" "$data" "$trial")
   if [ "$trial" -le 6 ]; then gait=walking; tol=60; else gait=running; tol=40; fi
   json=$("$bin" evaluate "$file" --truth "$data/ground_truth_contacts.csv" --truth-where "trial=$trial" \
-    --tolerance-ms "$tol" --json)
-  "$bin" analyze "$file" -q --json "$tmp/report.json"
+    --tolerance-ms "$tol" --json "$@")
+  "$bin" analyze "$file" -q --json "$tmp/report.json" "$@"
   report=$(cat "$tmp/report.json")
   rm -f "$tmp/report.json"
   placement=$(sed -n 's/.*"placement": *"\([a-z]*\)".*/\1/p' <<<"$report" | head -1)

@@ -74,12 +74,24 @@ struct AnalysisArguments: ParsableArguments {
   @Option(help: "Running speed in m/s, for the vertical ratio.")
   var speed: Double?
 
+  @Option(name: .customLong("shank-ic"),
+          help: "Shank (accelerometer) initial-contact method: onset (default), purcell (Purcell 2006's event minus Kiernan 2023's published 17.4 ms), purcell-tc (also Purcell's toe-off minus 3.5 ms), sinclair, mercer, aubol or departure (comparison).")
+  var shankIC: String = ShankInitialContactMethod.impactOnset.rawValue
+
   var settings: InputSettings {
     InputSettings(placement: placement.lowercased() == "auto" ? nil : placement, side: side?.rawValue, speedMps: speed)
   }
 
   func analysisOptions() throws -> AnalysisOptions {
-    do { return try settings.analysisOptions() } catch let e as any GaitlineError { throw ValidationError(e.message) }
+    guard let method = ShankInitialContactMethod(rawValue: shankIC.lowercased()) else {
+      let names = ShankInitialContactMethod.allCases.map(\.rawValue).joined(separator: ", ")
+      throw ValidationError("--shank-ic takes one of \(names), not '\(shankIC)'")
+    }
+    do {
+      var options = try settings.analysisOptions()
+      options.shankInitialContact = method
+      return options
+    } catch let e as any GaitlineError { throw ValidationError(e.message) }
   }
 }
 

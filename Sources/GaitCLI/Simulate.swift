@@ -370,14 +370,17 @@ struct ShankSimulationOptions: ParsableArguments {
   @Option(name: .customLong("radius-m"), help: "With --shank: knee-to-sensor distance, m (default 0.3). 0 removes the swing's tangential acceleration, whose step at contact (about 2.5 g running) is an exact onset cue no real tibia shows.")
   var radiusM: Double?
 
+  @Option(name: .customLong("posterior-spike-ms"), help: "With --shank: the impact reads on the forward axis as a posterior spike this many ms after each true contact (the feature of Purcell 2006's initial contact; 17.4 = Kiernan 2023's mean latency). Default: no spike, the forward share follows the axial transient.")
+  var posteriorSpikeMs: Double?
+
   /// The shank run these options ask for with `shape`'s rate, length,
   /// mounting and range, or `nil` without `--shank`; throws on an option
   /// given without `--shank` or out of its range.
   func syntheticShank(shape: SyntheticRunOptions, angles: [Double]) throws -> SyntheticShank? {
     guard let shank else {
       if gyro { throw ValidationError("--gyro needs --shank run or --shank walk") }
-      if impactRiseMs != 0 || radiusM != nil {
-        throw ValidationError("--impact-rise-ms and --radius-m need --shank run or --shank walk")
+      if impactRiseMs != 0 || radiusM != nil || posteriorSpikeMs != nil {
+        throw ValidationError("--impact-rise-ms, --radius-m and --posterior-spike-ms need --shank run or --shank walk")
       }
       return nil
     }
@@ -391,6 +394,10 @@ struct ShankSimulationOptions: ParsableArguments {
     if let radiusM {
       guard radiusM >= 0, radiusM <= 1 else { throw ValidationError("--radius-m takes 0 to 1 m") }
       s.radiusM = radiusM
+    }
+    if let posteriorSpikeMs {
+      guard posteriorSpikeMs >= 0, posteriorSpikeMs <= 100 else { throw ValidationError("--posterior-spike-ms takes 0 to 100 ms") }
+      s.posteriorSpikeDelayS = posteriorSpikeMs / 1000
     }
     return s
   }

@@ -75,6 +75,10 @@ struct ShankContactDetector: ContactDetector {
   var classifier = ShankGaitClassifier()
   /// How initial contact is timed within each impact (``ShankInitialContactMethod``).
   var icMethod = ShankInitialContactMethod.impactOnset
+  /// Purcell et al. 2006's events with Kiernan et al. 2023's latencies
+  /// (``ShankInitialContactMethod/purcell``, ``ShankInitialContactMethod/purcellToeOff``):
+  /// its own strides and IC (and TC).
+  var purcell = ShankPurcellContactDetector()
 
   func detectContacts(in segment: SegmentWorkspace, stepPeriodSamples period: Double, coreRange: Range<Int>) -> [Contact] {
     let gait = classifier.classify(segment, strideSamples: 2 * period)
@@ -91,6 +95,16 @@ struct ShankContactDetector: ContactDetector {
   }
 
   func detectContacts(in segment: SegmentWorkspace, stepPeriodSamples period: Double, running: Bool) -> [Contact] {
+    if icMethod == .purcell || icMethod == .purcellToeOff {
+      var contacts = purcell.detectContacts(in: segment, stepPeriodSamples: period, coreRange: 0..<0)
+      if icMethod == .purcell {
+        // Purcell's initial contact, this detector's toe-off rules.
+        let ics = contacts.map { Int($0.icIndex.rounded()) }
+        let tcs = toeOffs(after: ics, in: segment, strideSamples: 2 * period, running: running)
+        for k in contacts.indices { contacts[k].tcIndex = tcs[k].map(Double.init).flatMap { $0 > contacts[k].icIndex ? $0 : nil } }
+      }
+      return contacts
+    }
     let rate = segment.rateHz
     let n = segment.rawX.count
     guard n > 8 else { return [] }
@@ -121,8 +135,8 @@ struct ShankContactDetector: ContactDetector {
       for k in max(1, p - w)...min(n - 1, p + w) where jerk[k] > jerk[j] { j = k }
       return j
     }
-    let rule = icMethod == .impactOnset || icMethod == .departure
-      ? nil : ShankInitialContactRule(method: icMethod, segment: segment, impacts: peaks, strideSamples: stride)
+    let rule = icMethod == .impactOnset || icMethod == .departure || icMethod == .purcell || icMethod == .purcellToeOff
+      ? nil : ShankInitialContactRule(method: icMethod, segment: segment)
     var ics: [Int] = []
     // Contact times, fractional where the rule gives one (``ShankInitialContactMethod/departure``).
     var icAt: [Double] = []
@@ -156,9 +170,19 @@ struct ShankContactDetector: ContactDetector {
       icAt.append(Double(best))
     }
 
+    let tcs = toeOffs(after: ics, in: segment, strideSamples: stride, running: running)
+    return ics.indices.map { Contact(icIndex: icAt[$0], tcIndex: tcs[$0].map(Double.init), anchorIndex: ics[$0]) }
+  }
+
+  /// Toe-off after each initial contact `ics` (ascending samples): running,
+  /// the axial minimum in ``runningToeOffStrides``; walking, the push-off
+  /// peak in ``walkingToeOffStrides`` (``walkingToeOff(peaks:magnitude:)``);
+  /// `nil` where the window is too short.
+  func toeOffs(after ics: [Int], in segment: SegmentWorkspace, strideSamples stride: Double, running: Bool) -> [Int?] {
+    let n = segment.rawX.count
     let axial = segment.vertical  // low-passed, along the mean gravity direction
     let mag = segment.magnitude
-    var contacts: [Contact] = []
+    var out: [Int?] = []
     for (k, ic) in ics.enumerated() {
       let next = k + 1 < ics.count ? ics[k + 1] : n
       let window = running ? runningToeOffStrides : walkingToeOffStrides
@@ -176,9 +200,9 @@ struct ShankContactDetector: ContactDetector {
           tc = walkingToeOff(peaks: peaks, magnitude: mag)
         }
       }
-      contacts.append(Contact(icIndex: icAt[k], tcIndex: tc.map(Double.init), anchorIndex: ic))
+      out.append(tc)
     }
-    return contacts
+    return out
   }
 
   /// The departure rule (``ShankInitialContactMethod/departure``): the

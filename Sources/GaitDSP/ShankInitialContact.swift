@@ -15,11 +15,17 @@ public enum ShankInitialContactMethod: String, Sendable, Hashable, CaseIterable 
   /// The onset of the impact's jerk burst: the knee of the cumulative jerk
   /// in the 75 ms before its largest sample (the default).
   case impactOnset = "onset"
-  /// Purcell et al. 2006: the minimum of the anteroposterior acceleration
-  /// nearest the resultant acceleration's impact peak (the anteroposterior
-  /// axis is the horizontal principal axis, signed so that it rises through
-  /// late swing as the shank swings forward).
+  /// Purcell et al. 2006, its own detector (``ShankPurcellContactDetector``):
+  /// strides from the resultant's peaks, IC at the anteroposterior
+  /// acceleration's local minimum nearest each peak (the impact's posterior
+  /// spike) minus Kiernan et al. 2023's published latency to the force
+  /// plate (17.4 ms). Unlike the other rules it does not start from the jerk
+  /// burst. Toe-off from this detector's own rules (as for every rule).
   case purcell = "purcell"
+  /// ``purcell`` with Purcell's toe-off too: the largest posterior peak 20–60 %
+  /// of the way to the next IC event, minus Kiernan et al. 2023's +3.5 ms
+  /// (limits of agreement about ±147 ms).
+  case purcellToeOff = "purcell-tc"
   /// Sinclair et al. 2013: from the peak of the axial acceleration (60 Hz
   /// low-pass), back to its last upward zero crossing that is followed by
   /// 20 ms of positive values (axial acceleration without its segment mean:
@@ -49,17 +55,13 @@ public enum ShankInitialContactMethod: String, Sendable, Hashable, CaseIterable 
 struct ShankInitialContactRule {
   let method: ShankInitialContactMethod
   let rate: Double
-  /// The rule's working signal, g (axial, anteroposterior or resultant).
+  /// The rule's working signal, g (axial or resultant).
   var signal: [Float] = []
-  /// The resultant acceleration, g (Purcell, Aubol).
-  var resultant: [Float] = []
   /// The unfiltered axial acceleration, g (Mercer's peak).
   var axialRaw: [Float] = []
 
-  /// Prepares `method`'s signals for `segment`; `impacts` are the
-  /// segment's impact positions (largest jerk samples), used to sign the
-  /// anteroposterior axis.
-  init(method: ShankInitialContactMethod, segment: SegmentWorkspace, impacts: [Int], strideSamples: Double) {
+  /// Prepares `method`'s signals for `segment`.
+  init(method: ShankInitialContactMethod, segment: SegmentWorkspace) {
     self.method = method
     rate = segment.rateHz
     let g = standardGravity
@@ -68,19 +70,8 @@ struct ShankInitialContactRule {
       (0..<n).map { (segment.rawX[$0] * v.x + segment.rawY[$0] * v.y + segment.rawZ[$0] * v.z) / g }
     }
     switch method {
-    case .impactOnset, .departure:
+    case .impactOnset, .departure, .purcell, .purcellToeOff:
       break
-    case .purcell:
-      var ap = project(segment.forward)
-      // Sign: the shank swings forward before every contact, so the
-      // gravity reading on the forward axis rises through late swing.
-      let lead = max(1, Int(0.25 * strideSamples))
-      let lp = Self.lowPassed(ap, cutoffHz: 10, rateHz: rate)
-      var rise: Float = 0
-      for j in impacts where j - lead >= 0 { rise += lp[j] - lp[j - lead] }
-      if rise < 0 { ap = ap.map { -$0 } }
-      signal = ap
-      resultant = Self.resultant(segment)
     case .sinclair:
       var axial = project(segment.up)
       let mean = axial.reduce(0, +) / Float(max(1, n))
@@ -139,17 +130,8 @@ struct ShankInitialContactRule {
     let lo = max(0, j - before), hi = min(n - 1, j + after)
     guard hi > lo else { return nil }
     switch method {
-    case .impactOnset, .departure:
+    case .impactOnset, .departure, .purcell, .purcellToeOff:
       return nil
-    case .purcell:
-      let peak = argmax(resultant, lo, hi)
-      let reach = max(2, Int(0.25 * strideSamples))
-      var best: Int?
-      for i in max(1, peak - reach)...min(n - 2, peak + reach)
-      where signal[i] < signal[i - 1] && signal[i] <= signal[i + 1] {
-        if best == nil || abs(i - peak) < abs(best! - peak) { best = i }
-      }
-      return best
     case .sinclair:
       let peak = argmax(signal, lo, hi)
       let run = max(1, Int((0.02 * rate).rounded()))
