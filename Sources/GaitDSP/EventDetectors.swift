@@ -174,7 +174,14 @@ struct HipContactDetector: ContactDetector {
     let g = standardGravity
     let n = segment.vertical.count
     guard n >= 3 else { return [] }
-    let vg = segment.vertical.map { $0 / g }
+    // One division per sample into storage of the final size (the same
+    // quotients as `map`, without its per-element append).
+    let vg = segment.vertical.withUnsafeBufferPointer { v in
+      [Float](unsafeUninitializedCapacity: n) { out, count in
+        for i in 0..<n { out[i] = v[i] / g }
+        count = n
+      }
+    }
     // The step period around a sample: the segment's, or a local one where
     // the cadence changes within the segment (LocalPeriod.swift).
     func periodAt(_ i: Int) -> Double { segment.stepPeriod(near: i, segmentPeriod: period) }
@@ -217,12 +224,21 @@ struct HipContactDetector: ContactDetector {
       for i in a...b where vg[i] < vg[m] { m = i }
       return m
     }
+    // The trough between two peaks, once: the previous peak's upper bound
+    // is this peak's lower one when both searched the same two peaks.
+    var lastTrough: (from: Int, to: Int, at: Int)?
+    func sharedTrough(_ a: Int, _ b: Int, memo: Bool) -> Int {
+      if let t = lastTrough, t.from == a, t.to == b { return t.at }
+      let m = trough(a, b)
+      if memo { lastTrough = (a, b, m) }
+      return m
+    }
     for (k, p) in peaks.enumerated() {
       let local = periodAt(p)
       let reach = Int(crossingSearchPeriods * local)
       // The flight troughs on either side bound the searches.
-      let lo = k > 0 && p - peaks[k - 1] <= reach ? trough(peaks[k - 1], p) : max(0, p - reach)
-      let hi = k + 1 < peaks.count && peaks[k + 1] - p <= reach ? trough(p, peaks[k + 1]) : min(n - 1, p + reach)
+      let lo = k > 0 && p - peaks[k - 1] <= reach ? sharedTrough(peaks[k - 1], p, memo: false) : max(0, p - reach)
+      let hi = k + 1 < peaks.count && peaks[k + 1] - p <= reach ? sharedTrough(p, peaks[k + 1], memo: true) : min(n - 1, p + reach)
       var ic: Double?
       var i = p
       while i > lo {

@@ -323,6 +323,7 @@ struct SegmentWorkspace {
         for k in 0..<half { l[k] = source[2 * k] }
         var settled = -1  // the 99th percentile is searched above the lower level
         let low = Statistics.interpolatedQuantile(l, model.humpLowQuantile, settled: &settled)
+        if let top = Self.topQuantile(UnsafeBufferPointer(l), 0.99, above: settled) { return (low, top) }
         return (low, Statistics.interpolatedQuantile(l, 0.99, settled: &settled))
       }
     }
@@ -406,6 +407,54 @@ struct SegmentWorkspace {
       if at(2 * period) > at(period) + model.strideMargin, peakHz / 2 >= band.lowerBound { period *= 2 }
       guard at(period) > model.minimumCorrelation else { return nil }
       return period / 2
+    }
+  }
+
+  /// Definition 7's `q`-quantile of `a` (``Statistics/interpolatedQuantile(_:_:)``,
+  /// the same value) from one scan that keeps its few largest values, or
+  /// `nil` when the quantile's ranks are not among the 16 largest (then
+  /// selection is cheaper). `above` is a rank a selection put in place
+  /// (-1: none): with no smaller element after it, only the elements after
+  /// it are scanned when the quantile's rank is higher.
+  static func topQuantile(_ a: UnsafeBufferPointer<Float>, _ q: Double, above settled: Int) -> Float? {
+    let m = a.count
+    guard m > 0 else { return nil }
+    let h = max(0, min(1, q)) * Double(m - 1)
+    let i = Int(h)
+    let f = Float(h - Double(i))
+    let t = m - i  // values of rank i and above
+    guard t <= 16 else { return nil }
+    let start = settled >= 0 && settled < i ? settled + 1 : 0
+    return withUnsafeTemporaryAllocation(of: Float.self, capacity: t) { top -> Float in
+      // The t largest values, descending: the first t, sorted, then every
+      // larger one inserted; an equal value is not inserted again, yet the
+      // t values kept are those of the t top ranks. `floor` (the smallest
+      // kept) stays in a register, so most values cost one comparison.
+      var filled = 0
+      var k = start
+      while filled < t {
+        let v = a[k]
+        var j = filled
+        while j > 0, top[j - 1] < v { top[j] = top[j - 1]; j -= 1 }
+        top[j] = v
+        filled += 1
+        k += 1
+      }
+      var floor = top[t - 1]
+      while k < m {
+        let v = a[k]
+        k += 1
+        if v > floor {
+          var j = t - 1
+          while j > 0, top[j - 1] < v { top[j] = top[j - 1]; j -= 1 }
+          top[j] = v
+          floor = top[t - 1]
+        }
+      }
+      let lo = floor
+      guard f > 0, i + 1 < m else { return lo }
+      let hi = top[t - 2]
+      return lo + f * (hi - lo)
     }
   }
 
