@@ -87,7 +87,6 @@ public final class CSVReader: SampleSource {
   private var slotOfColumn: [Int] = []  // column index → slot (0 time, 1-3 acc, 4-6 gyro), -1 unused
   private var maxColumn = 0
   private var neededColumns = 0
-  private var pendingNext = 0
   private var headerNames: [String] = []
   private var timeIsISO = false
   private var useTimestamps = false
@@ -98,6 +97,8 @@ public final class CSVReader: SampleSource {
   private var gyroScale: Float = 1
   private var hasGyro = false
   private var bodyFrameTwoAxis = false
+  /// The sniffed data rows, while the layout is decided (then read again
+  /// from the line reader).
   private var pendingLines: [(number: Int, bytes: [UInt8])] = []
   private var resampler: Resampler
   private var clip = ClipCounter()
@@ -120,10 +121,16 @@ public final class CSVReader: SampleSource {
   private(set) var fastRows = 0
 
   /// Opens `path` and decides its layout from the first rows.
-  public init(path: String, options: CSVOptions = CSVOptions()) throws {
+  public convenience init(path: String, options: CSVOptions = CSVOptions()) throws {
+    try self.init(path: path, descriptor: nil, options: options)
+  }
+
+  /// Reads `path` through `descriptor`, already open on it (and now the
+  /// reader's to close, also when this throws), or opens it when `nil`.
+  init(path: String, descriptor: FileDescriptor?, options: CSVOptions) throws {
     self.path = path
     self.options = options
-    lines = try LineReader(path: path)
+    lines = try LineReader(path: path, descriptor: descriptor)
     report = IngestReport(format: "csv")
     info = RecordingInfo(sampleRateHz: 1)
     resampler = Resampler(blockSize: options.blockSize)
@@ -144,9 +151,15 @@ public final class CSVReader: SampleSource {
 
   private func sniff() throws {
     var sniffed: [(number: Int, bytes: [UInt8])] = []
+    // Where each sniffed line starts in the line reader's buffer, which
+    // keeps them: the rows are read from there again after the sniff (the
+    // file is read once; issue #16), not from copies on a slower path.
+    var sniffedOffsets: [Int] = []
+    lines.keepFromHere()
     while sniffed.count < options.sniffRows + 60, let line = try lines.nextLine() {
       if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
       sniffed.append(line)
+      sniffedOffsets.append(lines.lastLineKeptOffset)
     }
     guard !sniffed.isEmpty else {
       throw IngestError(.emptyFile, "the file is empty (no rows); export the recording again")
@@ -494,12 +507,16 @@ public final class CSVReader: SampleSource {
     if bodyFrameTwoAxis {
       report.warnings.append("two-axis body-frame file (vertical + anteroposterior): no mediolateral axis, so lateral sway and left/right are not measured")
     }
+    // Reading starts again at the first data row, still in the buffer.
+    lines.rewind(toKeptOffset: sniffedOffsets[firstData], lineNumber: sniffed[firstData].number)
+    pendingLines = []
   }
 
   /// The rate a preamble line states (`Acquisition frequency: 100 Hz`,
   /// `// Update Rate: 100.0Hz`, `# sample rate = 512 Hz`), if any.
   private func statedRate(in preamble: ArraySlice<(number: Int, bytes: [UInt8])>) -> (hz: Double, line: Int, text: String)? {
-    guard let pattern = try? Regex(
+    // Most files have no preamble: no pattern to build (3 M instructions).
+    guard !preamble.isEmpty, let pattern = try? Regex(
       #"(?i)(acquisition|sampl(e|ing)|update|output( data)?|recording|measurement)[ _-]*(rate|frequency|freq)[^0-9]{0,20}?([0-9]+(\.[0-9]+)?) ?hz"#)
     else { return nil }
     for line in preamble {
@@ -635,20 +652,6 @@ public final class CSVReader: SampleSource {
     while true {
       if let block = resampler.takeReadyBlock() { return block }
       if finished { return nil }
-      if pendingNext < pendingLines.count {
-        let line = pendingLines[pendingNext]
-        pendingNext += 1
-        if pendingNext == pendingLines.count { pendingLines = []; pendingNext = 0 }
-        if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-        var values = SIMD8<Double>(repeating: 0)
-        do {
-          try line.bytes.withUnsafeBufferPointer { try parseRow($0, lineNumber: line.number, values: &values) }
-        } catch let e as IngestError where isCutLastLine(e) {
-          continue
-        }
-        try consume(values, lineNumber: line.number)
-        continue
-      }
       // Fast path: whole buffered lines of the common layouts at once.
       if simpleLayout, try lines.withCompleteLines({ buf, _ in readSimpleRows(buf) }) { continue }
       // Hot path: parse in place in the reader's buffer, no copy per line.
@@ -682,7 +685,9 @@ public final class CSVReader: SampleSource {
   /// increase...), which the general path then reads or rejects, and after
   /// a row that completes a block. Returns the bytes and lines it read.
   private func readSimpleRows(_ buf: UnsafeBufferPointer<UInt8>) -> (bytes: Int, lines: Int) {
-    // The buffer ends with LF (complete lines): the number reader's sentinel.
+    // The buffer ends with LF (complete lines): the number reader's sentinel;
+    // the line reader's padding after it lets the number reader load eight
+    // bytes from any position in a row.
     guard let p = buf.baseAddress, buf.last == 0x0A, !useTimestamps || firstRawTime != nil else { return (0, 0) }
     let end = buf.count
     let delimiter = self.delimiter
@@ -701,35 +706,36 @@ public final class CSVReader: SampleSource {
     var i = 0, rows = 0
     // Copied once per call: a load per field instead of a global's access.
     let powersOfTen = UnsafeMutablePointer<Double>.allocate(capacity: 32)
-    defer { powersOfTen.deallocate() }
-    for k in 0..<32 { powersOfTen[k] = fieldPowersOfTen[k] }
+    let integerPowersOfTen = UnsafeMutablePointer<UInt64>.allocate(capacity: 32)
+    defer { powersOfTen.deallocate(); integerPowersOfTen.deallocate() }
+    for k in 0..<32 { powersOfTen[k] = fieldPowersOfTen[k]; integerPowersOfTen[k] = fieldIntegerPowersOfTen[k] }
     while i < end {
       // Field by field into locals, one validity flag tested once per row;
       // a delimiter is tested before it is stepped over, so no number
       // reader passes the row's LF.
       var j = i
       var ok = true
-      let t = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, &ok)
+      let t = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, integerPowersOfTen: integerPowersOfTen, &ok)
       guard p[j] == delimiter else { break }
       j &+= 1
-      let x = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, &ok)
+      let x = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, integerPowersOfTen: integerPowersOfTen, &ok)
       guard p[j] == delimiter else { break }
       j &+= 1
-      let y = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, &ok)
+      let y = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, integerPowersOfTen: integerPowersOfTen, &ok)
       guard p[j] == delimiter else { break }
       j &+= 1
-      let z = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, &ok)
+      let z = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, integerPowersOfTen: integerPowersOfTen, &ok)
       var u = 0.0, v = 0.0, w = 0.0
       if gyro6 {
         guard p[j] == delimiter else { break }
         j &+= 1
-        u = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, &ok)
+        u = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, integerPowersOfTen: integerPowersOfTen, &ok)
         guard p[j] == delimiter else { break }
         j &+= 1
-        v = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, &ok)
+        v = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, integerPowersOfTen: integerPowersOfTen, &ok)
         guard p[j] == delimiter else { break }
         j &+= 1
-        w = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, &ok)
+        w = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, integerPowersOfTen: integerPowersOfTen, &ok)
       }
       guard ok else { break }
       if trailing, p[j] == delimiter {
@@ -755,7 +761,7 @@ public final class CSVReader: SampleSource {
           // max(|dt - period|) / period is max(|dt - period| / period):
           // a correctly rounded division by a positive number is monotonic.
           deviation = max(deviation, abs(dt - period))
-          count += 1
+          count &+= 1
           seconds += dt
         }
         last = t
@@ -1006,6 +1012,17 @@ struct Resampler {
     while true {
       let g = Double(nextIndex) * period
       if g > t + tolerance { break }
+      if g == t {
+        // On the grid (the common case): the weight (t - prevT) / dt is
+        // exactly 1 (0 / 0 clamps to 1 too), and a product by 1 is exact,
+        // so the sample is the same `p + (a - p)` without the division.
+        if hasGyro {
+          emit(px + (ax - px), py + (ay - py), pz + (az - pz), qx + (gx - qx), qy + (gy - qy), qz + (gz - qz))
+        } else {
+          emit(px + (ax - px), py + (ay - py), pz + (az - pz), 0, 0, 0)
+        }
+        continue
+      }
       let w = Float(max(0, min(1, (g - prevT) / dt)))
       if hasGyro {
         emit(px + (ax - px) * w, py + (ay - py) * w, pz + (az - pz) * w,
@@ -1120,8 +1137,17 @@ struct LineReader {
   private var terminator: Int32 = 0x0A
   /// Inflates the file when it is gzip (Gzip.swift).
   private var gzip: GzipReader?
+  /// While set, `fill()` keeps the bytes from here on (the CSV sniff reads
+  /// its lines again after deciding the layout).
+  private var keep: Int?
+  /// Where the line last handed out starts in `buffer`.
+  private var lastLineStart = 0
   static let chunk = 1 << 20
   static let maxLine = 1 << 20
+  /// Bytes kept after the data in `buffer`, never filled by a read and set
+  /// to zero after each read: the CSV row loop's number reader loads eight
+  /// bytes from positions up to the last line feed (NumberParsing.swift).
+  static let padding = 16
 
   /// Closes the file; safe to call twice.
   mutating func close() {
@@ -1130,36 +1156,58 @@ struct LineReader {
     fd = FileDescriptor(rawValue: -1)
   }
 
-  init(path: String) throws {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw IngestError(.fileNotFound, "no such file; check the path", path: path)
+  /// Reads `path`, through `descriptor` when it is already open on it (the
+  /// reader's to close then, also when this throws).
+  init(path: String, descriptor: FileDescriptor? = nil) throws {
+    if let descriptor, (try? descriptor.stat())?.type != .directory {
+      fd = descriptor
+    } else {
+      try? descriptor?.close()
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw IngestError(.fileNotFound, "no such file; check the path", path: path)
+      }
+      if isDirectory.boolValue {
+        throw IngestError(.unreadable, "is a directory; give a file, or pass the directory to `analyze`", path: path)
+      }
+      do { fd = try FileDescriptor.open(FilePath(path), .readOnly) } catch {
+        throw IngestError(.unreadable, "cannot open: \(error); check its permissions", path: path)
+      }
     }
-    if isDirectory.boolValue {
-      throw IngestError(.unreadable, "is a directory; give a file, or pass the directory to `analyze`", path: path)
+    do {
+      if startsWithGzipMagic(fd: fd.rawValue) { gzip = try GzipReader(fd: fd.rawValue, path: path) }
+    } catch {
+      try? fd.close()
+      throw error
     }
-    do { fd = try FileDescriptor.open(FilePath(path), .readOnly) } catch {
-      throw IngestError(.unreadable, "cannot open: \(error); check its permissions", path: path)
-    }
-    if startsWithGzipMagic(fd: fd.rawValue) { gzip = try GzipReader(fd: fd.rawValue, path: path) }
     // Small files get a small buffer (a batch of many short exports, and
     // the csv fuzz target, paid 2 MiB each); it grows when a file needs it.
     let expansion = gzip == nil ? 1 : 8
     let size = (try? fd.stat()).map { Int($0.size) * expansion } ?? Self.chunk * 2
-    buffer = [UInt8](repeating: 0, count: min(Self.chunk * 2, max(1 << 16, size + 1)))
+    // Not zero-filled (2 MiB of stores for a large file): only the bytes
+    // after the data are ever read before a read fills them, and fill()
+    // zeroes those.
+    let count = min(Self.chunk * 2, max(1 << 16, size + 1)) + Self.padding
+    buffer = [UInt8](unsafeUninitializedCapacity: count) { p, initialized in
+      _ = memset(p.baseAddress!, 0, Self.padding)
+      initialized = count
+    }
   }
 
   private mutating func fill() throws {
-    if start > 0 {
-      let n = end - start
+    let discard = min(start, keep ?? start)
+    if discard > 0 {
+      let n = end - discard
       buffer.withUnsafeMutableBufferPointer { p in
-        _ = memmove(p.baseAddress!, p.baseAddress! + start, n)
+        _ = memmove(p.baseAddress!, p.baseAddress! + discard, n)
       }
       end = n
-      start = 0
+      start -= discard
+      lastLineStart -= discard
+      keep = keep.map { $0 - discard }
     }
-    if end == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: Self.chunk)) }
-    let capacity = buffer.count - end
+    if end == buffer.count - Self.padding { buffer.append(contentsOf: [UInt8](repeating: 0, count: Self.chunk)) }
+    let capacity = buffer.count - Self.padding - end
     let n = try buffer.withUnsafeMutableBufferPointer { p in
       do {
         return try gzip?.read(into: p.baseAddress! + end, count: capacity)
@@ -1168,6 +1216,7 @@ struct LineReader {
     }
     if n == 0 { eof = true }
     end += n
+    buffer.withUnsafeMutableBufferPointer { p in _ = memset(p.baseAddress! + end, 0, Self.padding) }
     if !checkedTerminator, end > 0 {
       // Classic Mac OS files end lines with CR alone: no LF in the first
       // chunk but CRs → lines end at CR.
@@ -1202,6 +1251,7 @@ struct LineReader {
         var lineEnd = found ?? end
         if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
         let s = start
+        lastLineStart = s
         start = found.map { $0 + 1 } ?? end
         return try buffer.withUnsafeBufferPointer { p in
           try body(UnsafeBufferPointer(rebasing: p[s..<lineEnd]), lineNumber)
@@ -1216,6 +1266,24 @@ struct LineReader {
       searched = end - start
       try fill()
     }
+  }
+
+  /// Keeps every byte from the next line on in the buffer, until
+  /// ``rewind(toKeptOffset:lineNumber:)``.
+  mutating func keepFromHere() { keep = start }
+
+  /// Where the line last handed out starts, counted from the place
+  /// ``keepFromHere()`` kept (it does not change when the buffer moves).
+  var lastLineKeptOffset: Int { lastLineStart - (keep ?? 0) }
+
+  /// Goes back to the kept line that starts at `offset`
+  /// (``lastLineKeptOffset`` when it was handed out), numbered `lineNumber`:
+  /// it is the next line handed out again. Stops keeping.
+  mutating func rewind(toKeptOffset offset: Int, lineNumber: Int) {
+    start = (keep ?? 0) + offset
+    self.lineNumber = lineNumber - 1
+    lastLineUnterminated = false
+    keep = nil
   }
 
   /// Whether lines end at LF (CRLF included), not at a lone CR.

@@ -568,30 +568,45 @@ struct ByteReader {
 func isFITActivity(path: String) -> Bool {
   guard let h = FileHandle(forReadingAtPath: path), let head = try? h.read(upToCount: 12) else { return false }
   try? h.close()
-  let b = [UInt8](head)
-  return b.count == 12 && (b[0] == 12 || b[0] == 14) && Array(b[8..<12]) == Array(".FIT".utf8)
+  return isFITHead([UInt8](head))
+}
+
+/// Whether the first bytes of a file are a FIT header.
+private func isFITHead(_ b: [UInt8]) -> Bool {
+  b.count >= 12 && (b[0] == 12 || b[0] == 14) && Array(b[8..<12]) == Array(".FIT".utf8)
 }
 
 /// Opens any supported recording by extension and magic bytes.
+///
+/// The file is opened once (issue #16: it was opened five times): the magic
+/// bytes are read from that descriptor at offset 0, and a CSV is read
+/// through it. A file that cannot be opened has no magic bytes and goes
+/// through the same tests by name, so the reader it ends at reports why.
 public func openRecording(path: String, options: CSVOptions = CSVOptions()) throws -> any SampleSource {
-  if isGzipFile(path: path) { return try openGzipRecording(path: path, options: options) }
-  if path.lowercased().hasSuffix(".fit") || isFITActivity(path: path) {
+  var file = try? FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
+  defer { try? file?.close() }
+  var head = [UInt8](repeating: 0, count: 12)
+  let headCount = file.map { fd in
+    head.withUnsafeMutableBytes { (try? fd.read(fromAbsoluteOffset: 0, into: $0)) ?? 0 }
+  } ?? 0
+  head.removeSubrange(headCount...)
+  if head.starts(with: [0x1F, 0x8B]) { return try openGzipRecording(path: path, options: options) }
+  if path.lowercased().hasSuffix(".fit") || isFITHead(head) {
     throw IngestError(.noRawSamples,
       "this is a FIT activity (a Garmin, Coros or Stryd watch or pod file): it stores the device's own per-second "
       + "summaries (cadence, ground contact, vertical oscillation) but no raw acceleration, so gaitline cannot find steps in it. "
       + "To see the watch's running dynamics beside gaitline's report of the same run: gaitline compare \(path) REPORT.json",
       path: path)
   }
-  if let h = FileHandle(forReadingAtPath: path), let magic = try? h.read(upToCount: 4), [UInt8](magic) == GLB.fileMagic {
-    return try GLBReader(path: path)
-  }
+  if head.starts(with: GLB.fileMagic) { return try GLBReader(path: path) }
   if path.lowercased().hasSuffix(".glb") { return try GLBReader(path: path) }
-  if let h = FileHandle(forReadingAtPath: path), let magic = try? h.read(upToCount: 2), [UInt8](magic) == [0x4D, 0x44],
-     path.lowercased().hasSuffix(".cwa") || path.lowercased().hasSuffix(".cwa.part")
-  {
+  if head.starts(with: [0x4D, 0x44]) && (path.lowercased().hasSuffix(".cwa") || path.lowercased().hasSuffix(".cwa.part")) {
     return try CWAReader(path: path)
   }
   if path.lowercased().hasSuffix(".cwa") { return try CWAReader(path: path) }
   if path.lowercased().hasSuffix(".gt3x") || path.lowercased().hasSuffix(".agdc") { return try GT3XReader(path: path) }
-  return try CSVReader(path: path, options: options)
+  // The CSV reader takes the descriptor over.
+  let descriptor = file
+  file = nil
+  return try CSVReader(path: path, descriptor: descriptor, options: options)
 }

@@ -189,6 +189,15 @@ func parseISO8601(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
 /// ones to 32 entries so an index masked with 31 stays inside.
 let fieldPowersOfTen: [Double] = (0..<32).map { $0 <= 18 ? exactPowersOfTen[$0] : 1 }
 
+/// 10^0...10^18 as integers, padded with ones to 32 entries like
+/// ``fieldPowersOfTen``: the word-wise reader joins the integer digits to
+/// the fraction's with them.
+let fieldIntegerPowersOfTen: [UInt64] = (0..<32).map { p in
+  var v: UInt64 = 1
+  if p <= 18 { for _ in 0..<p { v *= 10 } }
+  return v
+}
+
 /// Parses a plain decimal field, `[-]digits[.digits]` with 1 to 18 digits in
 /// all, starting at `p[i]`, for the CSV row loop: `i` is left at the first
 /// byte after it, and `ok` is set to `false` (never to `true`) when the text
@@ -197,10 +206,111 @@ let fieldPowersOfTen: [Double] = (0..<32).map { $0 <= 18 ? exactPowersOfTen[$0] 
 /// path. The caller also checks the byte at `i` (a delimiter or the line
 /// end; an exponent, a space or a quote stops the number there).
 ///
+/// Eight bytes at a time (issue #16): the integer digits, and the fraction's,
+/// are found and converted as one 64-bit word each (a field of up to seven
+/// bytes after the sign, point included, as one word), with the byte loop of
+/// ``parseFieldDecimalBytewise(_:_:powersOfTen:_:)`` for a run of eight
+/// digits or more. The same mantissa, fraction length and sign as the byte
+/// loop, so the same bits.
+///
+/// Memory: the field must end (with a byte that is not a digit, a sign or a
+/// point) at or before a line feed, and the 7 bytes after that line feed must
+/// be readable (of any value; ``LineReader`` keeps ``LineReader/padding``
+/// bytes after its data): every word is loaded from a position before the
+/// field's end. The failure test is not a branch per field: the row loop
+/// tests `ok` once per row.
+@_transparent
+func parseFieldDecimal(_ p: UnsafePointer<UInt8>, _ i: inout Int, powersOfTen: UnsafePointer<Double>,
+                       integerPowersOfTen: UnsafePointer<UInt64>, _ ok: inout Bool) -> Double {
+  var k = i
+  let negative = p[k] == 0x2D
+  k &+= negative ? 1 : 0
+  // Each byte XOR "0": the digits, and only they, become 0...9 (a
+  // subtraction would borrow across bytes: the point would turn the digit
+  // after it into another).
+  let x = loadWord(p + k) ^ 0x3030_3030_3030_3030
+  let flags = nonDigitFlags(x)
+  // Eight digits or more before any other byte: the byte loop.
+  if flags == 0 { return parseFieldDecimalBytewise(p, &i, powersOfTen: powersOfTen, &ok) }
+  let intBits = UInt64(truncatingIfNeeded: flags.trailingZeroBitCount) & ~7  // 8 × integer digits, ≤ 56
+  var mantissa: UInt64
+  var fraction: Int
+  var digits: Int
+  if (x &>> intBits) & 0xFF == 0x1E {  // '.' ^ '0'
+    let rest = flags & (flags &- 1)  // without the point's flag
+    if rest != 0 {
+      // The field ends inside the word: drop the point, convert at once.
+      let endBits = UInt64(truncatingIfNeeded: rest.trailingZeroBitCount) & ~7  // 8 × (digits + point)
+      let low: UInt64 = (1 &<< intBits) &- 1
+      let packed = (x & low) | ((x &>> 8) & ~low)
+      // digits = endBits / 8 - 1; with none ("." alone) the shift is 64,
+      // masked to 0: a meaningless value that `ok` refuses.
+      mantissa = eightDigits(packed &<< (72 &- endBits))
+      digits = Int(truncatingIfNeeded: endBits &>> 3) &- 1
+      fraction = digits &- Int(truncatingIfNeeded: intBits &>> 3)
+      k &+= digits &+ 1
+    } else {
+      // The fraction runs past the word: its own word after the point.
+      let integer = eightDigits((x &<< 8) &<< (56 &- intBits))
+      let q = k &+ Int(truncatingIfNeeded: intBits &>> 3) &+ 1
+      let y = loadWord(p + q) ^ 0x3030_3030_3030_3030
+      let yFlags = nonDigitFlags(y)
+      if yFlags == 0 { return parseFieldDecimalBytewise(p, &i, powersOfTen: powersOfTen, &ok) }
+      let fractionBits = UInt64(truncatingIfNeeded: yFlags.trailingZeroBitCount) & ~7
+      fraction = Int(truncatingIfNeeded: fractionBits &>> 3)
+      mantissa = integer &* integerPowersOfTen[fraction] &+ eightDigits((y &<< 8) &<< (56 &- fractionBits))
+      digits = Int(truncatingIfNeeded: intBits &>> 3) &+ fraction
+      k = q &+ fraction
+    }
+  } else {
+    // No point: an integer (of no digits: refused).
+    mantissa = eightDigits((x &<< 8) &<< (56 &- intBits))
+    digits = Int(truncatingIfNeeded: intBits &>> 3)
+    fraction = 0
+    k &+= digits
+  }
+  i = k
+  // 1...14 digits here: only none is refused.
+  ok = ok && digits != 0
+  let magnitude = Double(Int64(bitPattern: mantissa)) / powersOfTen[fraction & 31]
+  // The quotient is +0 or positive: setting the sign bit is negation.
+  return Double(bitPattern: magnitude.bitPattern | (negative ? 1 << 63 : 0))
+}
+
+/// Eight bytes from `p`, the first in the lowest byte.
+@_transparent
+func loadWord(_ p: UnsafePointer<UInt8>) -> UInt64 {
+  UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+}
+
+/// The high bit of each byte of `x` (bytes XOR "0") that is not a digit:
+/// set where the byte is 10 or more. Only a byte of 138 or more (a byte
+/// of 128 or more before the XOR: not ASCII) carries into the next, which
+/// then may be flagged wrongly; a digit or a point carries nothing, so the
+/// flags up to and including the first non-digit after the point are right
+/// (the only ones read).
+@_transparent
+func nonDigitFlags(_ x: UInt64) -> UInt64 {
+  ((x &+ 0x7676_7676_7676_7676) | x) & 0x8080_8080_8080_8080
+}
+
+/// The integer written by eight digit values (0...9) in the bytes of `v`,
+/// the most significant in the lowest byte (leading zeros pad it): pairs,
+/// then quadruples, then the eight, by multiplication.
+@_transparent
+func eightDigits(_ v: UInt64) -> UInt64 {
+  let pairs = v &* 10 &+ (v &>> 8)
+  return ((pairs & 0x0000_00FF_0000_00FF) &* (100 &+ (1_000_000 &<< 32))
+    &+ ((pairs &>> 16) & 0x0000_00FF_0000_00FF) &* (1 &+ (10_000 &<< 32))) &>> 32
+}
+
+/// ``parseFieldDecimal(_:_:powersOfTen:integerPowersOfTen:_:)`` a byte at a
+/// time (numbers with a run of eight digits or more): the reference the
+/// word-wise reader matches.
+///
 /// No end check: the bytes must end with a byte that is not a digit, a
 /// sign or a point at or after `i` (the row loop's buffer ends with LF), so
-/// every loop stops before it. The failure test is not a branch per field:
-/// the row loop tests `ok` once per row.
+/// every loop stops before it.
 ///
 /// For every text it accepts the value is bit-identical to
 /// ``parseNumber(_:_:_:decimalComma:)``: with at most 18 digits every digit
@@ -209,9 +319,9 @@ let fieldPowersOfTen: [Double] = (0..<32).map { $0 <= 18 ? exactPowersOfTen[$0] 
 /// like the unsigned one; the exponent is minus the fraction digits (at most
 /// 18 ≤ 22) and the division is the same one by the same exact power of ten;
 /// the sign is applied last (`-0.0` stays negative zero).
-@_transparent
-func parseFieldDecimal(_ p: UnsafePointer<UInt8>, _ i: inout Int, powersOfTen: UnsafePointer<Double>,
-                       _ ok: inout Bool) -> Double {
+@inline(never)
+func parseFieldDecimalBytewise(_ p: UnsafePointer<UInt8>, _ i: inout Int, powersOfTen: UnsafePointer<Double>,
+                               _ ok: inout Bool) -> Double {
   var k = i
   let negative = p[k] == 0x2D
   k &+= negative ? 1 : 0

@@ -97,13 +97,36 @@ private func randomDecimal(_ state: inout UInt64) -> [UInt8] {
   /// with LF, the reader's sentinel): the value when it accepts the field
   /// (the number reader's shape, then a delimiter, CR or LF), else `nil`;
   /// and where the reader stopped.
-  private static func fastField(_ text: [UInt8], _ tail: [UInt8]) -> (value: Double?, stop: Int) {
+  ///
+  /// The bytes after the tail's LF are the line reader's padding: eight
+  /// (digits, `.` and a non-ASCII character here) the word-wise reader may
+  /// load but must not use.
+  private static func fastField(_ text: [UInt8], _ tail: [UInt8],
+                                padding: [UInt8] = Array("9.9\u{FF}999".utf8)) -> (value: Double?, stop: Int) {
+    let bytes = text + tail + padding
+    return bytes.withUnsafeBufferPointer { buf in
+      fieldPowersOfTen.withUnsafeBufferPointer { table in
+        fieldIntegerPowersOfTen.withUnsafeBufferPointer { integers in
+          var i = 0
+          var ok = true
+          let v = parseFieldDecimal(buf.baseAddress!, &i, powersOfTen: table.baseAddress!,
+                                    integerPowersOfTen: integers.baseAddress!, &ok)
+          let next = buf[i]
+          let accepted = ok && (next == UInt8(ascii: ",") || next == 0x0D || next == 0x0A)
+          return (accepted ? v : nil, i)
+        }
+      }
+    }
+  }
+
+  /// The byte-at-a-time reader (the reference the word-wise one matches).
+  private static func bytewiseField(_ text: [UInt8], _ tail: [UInt8]) -> (value: Double?, stop: Int) {
     let bytes = text + tail
     return bytes.withUnsafeBufferPointer { buf in
       fieldPowersOfTen.withUnsafeBufferPointer { table in
         var i = 0
         var ok = true
-        let v = parseFieldDecimal(buf.baseAddress!, &i, powersOfTen: table.baseAddress!, &ok)
+        let v = parseFieldDecimalBytewise(buf.baseAddress!, &i, powersOfTen: table.baseAddress!, &ok)
         let next = buf[i]
         let accepted = ok && (next == UInt8(ascii: ",") || next == 0x0D || next == 0x0A)
         return (accepted ? v : nil, i)
@@ -216,6 +239,85 @@ private func randomDecimal(_ state: inout UInt64) -> [UInt8] {
     for refused in ["+1.5", "1234567890123456789", "0.000000000000000001", "1e5", ".", "-", ""] {
       #expect(Self.fastField(Array(refused.utf8), Array(",1\n".utf8)).value == nil, "\(refused)")
     }
+  }
+
+  /// The word-wise number reader (eight bytes at a time, issue #16) against
+  /// the byte loop it replaced and the general parser, on every shape that
+  /// crosses its word boundaries: 0–10 integer digits and 0–10 fraction
+  /// digits (with and without a point, a minus, a plus), each digit run
+  /// random, zeros and nines, followed by every tail a row can put after a
+  /// field (delimiter, LF, CRLF, trailing space, exponent, quote, a second
+  /// point) and padding bytes that look like digits: the same value bits,
+  /// the same stop, the same acceptance. A wrong shift, mask or borrow
+  /// between the bytes of a word shows here.
+  @Test func wordwiseReaderMatchesTheByteLoop() {
+    var state: UInt64 = 3
+    func next(_ n: UInt64) -> UInt64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return (state >> 11) % n
+    }
+    let tails: [[UInt8]] = [Array(",1\n".utf8), Array("\n".utf8), Array("\r\n".utf8), Array(" \n".utf8),
+                            Array("e5\n".utf8), Array("E-3,1\n".utf8), Array("\"\n".utf8), Array(".5\n".utf8),
+                            Array(";1\n".utf8), Array("\t1\n".utf8)]
+    let paddings: [[UInt8]] = [Array("99999999".utf8), Array("........".utf8), [0, 0, 0, 0, 0, 0, 0, 0],
+                               [0xFF, 0x39, 0xFF, 0x30, 0x2E, 0x39, 0x39, 0x39]]
+    var mismatches: [String] = []
+    var checked = 0
+    for whole in 0...10 {
+      for fraction in -1...10 {  // -1: no point
+        for sign in ["", "-", "+"] {
+          for style in 0..<4 {  // random, all zeros, all nines, leading zeros
+            func digit(_ k: Int) -> String {
+              switch style {
+              case 1: return "0"
+              case 2: return "9"
+              case 3: return k < 2 ? "0" : String(next(10))
+              default: return String(next(10))
+              }
+            }
+            var text = sign + (0..<whole).map(digit).joined()
+            if fraction >= 0 { text += "." + (0..<fraction).map { digit($0 + whole) }.joined() }
+            let bytes = Array(text.utf8)
+            for tail in tails {
+              let reference = Self.bytewiseField(bytes, tail)
+              for padding in paddings {
+                let fast = Self.fastField(bytes, tail, padding: padding)
+                checked += 1
+                if fast.stop != reference.stop || fast.value?.bitPattern != reference.value?.bitPattern {
+                  if mismatches.count < 10 {
+                    mismatches.append("'\(text)' + \(tail): \(String(describing: fast)) vs \(String(describing: reference))")
+                  }
+                }
+              }
+              // Accepted means the general parser's bits.
+              if let v = reference.value, tail.first == UInt8(ascii: ",") || tail.first == 0x0A || tail.first == 0x0D {
+                if Self.generalField(bytes)?.bitPattern != v.bitPattern, mismatches.count < 10 {
+                  mismatches.append("'\(text)': the byte loop gives \(v), the general parser \(String(describing: Self.generalField(bytes)))")
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    #expect(checked > 50_000)
+    #expect(mismatches.isEmpty, "\(mismatches)")
+    // The shapes the row loop must refuse (the general path reads them) and
+    // the ones it must keep exactly.
+    for refused in ["+1.5", "+0", "1e5", "1.5e-3", "-", ".", "-.", "", "1234567890123456789", "0.000000000000000001"] {
+      #expect(Self.fastField(Array(refused.utf8), Array(",1\n".utf8)).value == nil, "\(refused)")
+    }
+    for (text, value) in [("-0", -0.0), ("-0.0000", -0.0), (".5", 0.5), ("5.", 5.0), ("-.25", -0.25), ("1234.5600", 1234.56),
+                          ("0.0493", 0.0493), ("-12.3456", -12.3456), ("12345678.5", 12_345_678.5), ("1.23456789", 1.23456789)] {
+      for tail in [Array(",1\n".utf8), Array("\r\n".utf8)] {
+        #expect(Self.fastField(Array(text.utf8), tail).value?.bitPattern == value.bitPattern, "\(text)")
+      }
+    }
+    // A trailing space or an exponent stops the number before it: the row
+    // loop sees no delimiter there and hands the row to the general path.
+    #expect(Self.fastField(Array("1.5".utf8), Array(" \n".utf8)).stop == 3)
+    #expect(Self.fastField(Array("1.5".utf8), Array(" \n".utf8)).value == nil)
+    #expect(Self.fastField(Array("1.5".utf8), Array("e3\n".utf8)).value == nil)
   }
 
   /// Long numbers and the last row of a buffer (fewer than eight bytes
