@@ -20,12 +20,19 @@ bin=.build/release/gaitline
 "$bin" simulate --out "$work/hour10.csv" --seconds 36000 --rate 100 >/dev/null
 "$bin" convert "$work/hour1.csv" "$work/hour1.glb" >/dev/null
 
-# The p50 of metric row `$2` (a prefix of its label) of benchmark `$1`.
+# The p50 of metric row `$2` (a prefix of its label) of benchmark `$1`, in
+# the metric's own unit: the table prints large values scaled, with (K) or
+# (M) in the label (an analysis at 11 000 k samples/s shows as "11" in a
+# "kSamplesPerS (K)" row), so the scale is multiplied back.
 p50() {
   awk -v name="$1" -v row="$2" -F'│' '
     $0 == name { inside = 1; next }
     inside && /^[A-Za-z]/ { inside = 0 }
-    inside && index($2, row) > 0 { gsub(/ /, "", $5); print $5; exit }' "$work/bench.txt"
+    inside && index($2, row) > 0 {
+      v = $5; gsub(/ /, "", v)
+      if ($2 ~ /\(K\)/) v = v * 1000; else if ($2 ~ /\(M\)/) v = v * 1000000
+      print v; exit
+    }' "$work/bench.txt"
 }
 
 # The mean of a hyperfine run, in ms.
@@ -52,7 +59,7 @@ echo "== Peer: scikit-digital-health on the same hour (scripts/peer.sh)"
 peer_ms="n/a"; peer_s="n/a"; peer_x="n/a"
 if scripts/peer.sh --runs 3 > "$work/peer.txt" 2>&1; then
   cat "$work/peer.txt"
-  peer_ms=$(awk '/^peer: gaitline/ { print $3 }' "$work/peer.txt")
+  peer_ms=$(awk '/^peer: gaitline [0-9]/ { print $3 }' "$work/peer.txt")
   peer_s=$(awk '/^peer: skdh/ { print $4 }' "$work/peer.txt")
   peer_x=$(awk '/^peer: gaitline is/ { print $4 }' "$work/peer.txt")
 else
