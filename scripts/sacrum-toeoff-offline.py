@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Offline comparison of sacral toe-off rules on the bundled force-plate trials (issue 13).
 
-One-off analysis behind docs/EVIDENCE.md ("Sacrum toe-off: published and physical cues tried"), not part
-of the product. It re-implements gaitline's running contact rule (20 Hz zero-phase low-pass, contact while
-the sensor's vertical acceleration exceeds 0.3 g around each stance peak) and compares toe-off rules that
-have no parameter fitted on these trials. Each reference stance from the force plate (5 % body weight) is
-paired with the stance peak inside it; the first and last stance of each trial are left out (the rules
-need the neighbouring contacts). Prints contact-time and toe-off error (ms): n, bias, SD, RMSE and the SD
-of the per-trial means. Usage: scripts/sacrum-toeoff-offline.py (numpy, scipy).
+One-off analysis behind docs/EVIDENCE.md ("Sacrum toe-off: published and physical cues tried" and "Sacrum
+toe-off: symmetry cues, a two-cue average and a relative level"), not part of the product. It re-implements
+gaitline's running contact rule (20 Hz zero-phase low-pass, contact while the sensor's vertical acceleration
+exceeds 0.3 g around each stance peak) and compares toe-off rules that have no parameter fitted on these
+trials; the last two blocks choose a weight/offset or a level on all but one trial, slope or speed and score
+the held-out one (leave-one-out). Each reference stance from the force plate (5 % body weight) is paired
+with the stance peak inside it; the first and last stance of each trial are left out (the rules need the
+neighbouring contacts). Prints contact-time and toe-off error (ms): n, bias, SD, RMSE and the SD of the
+per-trial means.
+Usage: scripts/sacrum-toeoff-offline.py (numpy, scipy).
 """
 import csv
 import glob
@@ -54,10 +57,13 @@ def peaks_in(x, lo, hi):
 
 def main():
     truth = {}
+    condition = {}
     for r in csv.DictReader(open(os.path.join(DATA, "ground_truth_contacts.csv"))):
         truth.setdefault(int(r["trial"]), []).append((float(r["ic_time_s"]), float(r["tc_time_s"])))
+        condition[int(r["trial"])] = (float(r["speed_mps"]), float(r["slope_deg"]))
     b, a = butter(2, 20 / (FS / 2))
     errors = {}
+    relative = {}
     for path in sorted(glob.glob(os.path.join(DATA, "trial_*.csv"))):
         trial = int(os.path.basename(path)[6:8])
         x = np.loadtxt(path, delimiter=",", skiprows=1)
@@ -111,18 +117,101 @@ def main():
                 if d1[s] < 0:
                     rules["final descent tangent to the flight trough"] = s + (v[hi] - v[s]) / d1[s] * FS
                 rules["final descent knee (largest curvature)"] = s + int(np.argmax(d2[s:hi + 1]))
+            # Mid-stance symmetry (spring-mass: the centre of mass is lowest, its vertical velocity zero, halfway
+            # through the contact): toe-off mirrored from IC about the lowest point of the step's displacement
+            # (double integration from IC to the next IC, mean removed, as for vertical oscillation).
+            seg = v[int(round(ic)):int(round(ic_next))]
+            vel = np.cumsum(seg - seg.mean()) / FS
+            disp = np.cumsum(vel - vel.mean()) / FS
+            rules["mid-stance symmetry (toe-off = IC mirrored about the displacement trough)"] = 2 * (int(round(ic)) + int(np.argmin(disp))) - ic
+            # Flight symmetry (free fall: the apex, where the vertical velocity is zero, halfway through the
+            # flight when toe-off and landing are at one height): toe-off = the next IC mirrored about the apex.
+            tail = len(disp) // 3
+            rules["flight symmetry (toe-off = next IC mirrored about the displacement apex)"] = 2 * (int(round(ic)) + tail + int(np.argmax(disp[tail:]))) - ic_next
+            # Toe-off where the signal falls to a fraction of the stance peak's height above the flight trough
+            # (a filtered edge crosses a fixed fraction of its height at a fixed delay); the fraction is chosen
+            # leave-one-out below, scored here over a grid.
+            for f in FRACTIONS:
+                t_rel = down(v, v[hi] + f * (v[p] - v[hi]), p, hi)
+                if t_rel is not None:
+                    relative.setdefault((trial, k), {})[f] = ((t_rel - ic) / FS - (tc_true - ic_true)) * 1000
             for name, t in rules.items():
                 if t is None:
                     continue
-                errors.setdefault(name, []).append((trial, ((t - ic) / FS - (tc_true - ic_true)) * 1000, (t / FS - tc_true) * 1000))
+                errors.setdefault(name, []).append((trial, k, ((t - ic) / FS - (tc_true - ic_true)) * 1000, (t / FS - tc_true) * 1000))
     print("rule | n | contact time bias / SD / RMSE (ms) | toe-off bias / SD (ms) | SD of trial means (ms)")
     for name, rows in errors.items():
-        ct = np.array([r[1] for r in rows])
-        to = np.array([r[2] for r in rows])
+        ct = np.array([r[2] for r in rows])
+        to = np.array([r[3] for r in rows])
         trials = sorted({r[0] for r in rows})
-        means = [np.mean([r[1] for r in rows if r[0] == t]) for t in trials]
+        means = [np.mean([r[2] for r in rows if r[0] == t]) for t in trials]
         print(f"{name} | {len(ct)} | {ct.mean():+.1f} / {ct.std():.1f} / {np.sqrt((ct ** 2).mean()):.1f} | "
               f"{to.mean():+.1f} / {to.std():.1f} | {np.std(means):.1f}")
+    combine(errors, condition)
+    relative_loo(relative, condition)
+
+
+def combine(errors, condition):
+    """The 0.3 g rule and the spring-mass rule averaged: their toe-off errors are only weakly correlated.
+    Equal weights without an offset, then a weight and an offset chosen on all but one trial / slope /
+    speed and scored on the held-out one (the offset absorbs the spring-mass rule's bias)."""
+    a = {(r[0], r[1]): r[2] for r in errors["0.3 g crossing (gaitline)"]}
+    b = {(r[0], r[1]): r[2] for r in errors["spring-mass sine from te and T, centred on te"]}
+    keys = sorted(set(a) & set(b))
+    ca, cb = np.array([a[k] for k in keys]), np.array([b[k] for k in keys])
+    trial = np.array([k[0] for k in keys])
+    print(f"contact-time errors of the two rules: r = {np.corrcoef(ca, cb)[0, 1]:.2f}")
+    c = (ca + cb) / 2
+    print(f"equal-weight average, no offset | {len(c)} | {c.mean():+.1f} / {c.std():.1f} / {np.sqrt((c ** 2).mean()):.1f}")
+    # Patoz et al. 2021 (Front Bioeng Biotechnol 9:687951): the sine reconstruction is 35 ms short of the force
+    # plate's contact time on their runners (a published offset, measured on force-plate effective timings).
+    for label, x in [("spring-mass + 35 ms (Patoz 2021)", cb + 35), ("equal average with spring-mass + 35 ms", (ca + cb + 35) / 2)]:
+        print(f"{label} | {len(x)} | {x.mean():+.1f} / {x.std():.1f} / {np.sqrt((x ** 2).mean()):.1f}")
+
+    def fit(mask):
+        best = None
+        for w in np.linspace(0, 1, 101):
+            x = w * ca[mask] + (1 - w) * cb[mask]
+            r = x.std()
+            if best is None or r < best[0]:
+                best = (r, w, -x.mean())
+        return best[1], best[2]
+
+    w, off = fit(np.ones(len(ca), bool))
+    x = w * ca + (1 - w) * cb + off
+    print(f"weight {w:.2f} and offset {off:+.1f} ms chosen on all trials (in-sample) | RMSE {np.sqrt((x ** 2).mean()):.1f}")
+    for label, group in [("trial", trial), ("slope", np.array([condition[t][1] for t in trial])),
+                         ("speed", np.array([condition[t][0] for t in trial]))]:
+        held = np.zeros(len(ca))
+        base = np.zeros(len(ca))
+        for u in sorted(set(group)):
+            h = group == u
+            w, off = fit(~h)
+            held[h] = w * ca[h] + (1 - w) * cb[h] + off
+            base[h] = ca[h] - ca[~h].mean()
+        print(f"leave one {label} out: averaged {held.mean():+.1f} / {held.std():.1f} / {np.sqrt((held ** 2).mean()):.1f}; "
+              f"0.3 g rule with its held-out offset RMSE {np.sqrt((base ** 2).mean()):.1f}")
+
+
+FRACTIONS = [round(0.02 * i, 2) for i in range(1, 21)]
+
+
+def relative_loo(relative, condition):
+    """The toe-off level as a fraction of the stance peak above the flight trough: the fraction with the
+    smallest contact-time RMSE on all but one trial / slope / speed, scored on the held-out one."""
+    keys = sorted(k for k, row in relative.items() if len(row) == len(FRACTIONS))
+    e = np.array([[relative[k][f] for f in FRACTIONS] for k in keys])
+    trial = np.array([k[0] for k in keys])
+    rmse = np.sqrt((e ** 2).mean(axis=0))
+    print(f"toe-off at a fraction of the stance peak | {len(keys)} | best on all trials {FRACTIONS[int(np.argmin(rmse))]}: "
+          f"RMSE {rmse.min():.1f} (in-sample)")
+    for label, group in [("trial", trial), ("slope", np.array([condition[t][1] for t in trial])),
+                         ("speed", np.array([condition[t][0] for t in trial]))]:
+        held = np.zeros(len(keys))
+        for u in sorted(set(group)):
+            h = group == u
+            held[h] = e[h, int(np.argmin(np.sqrt((e[~h] ** 2).mean(axis=0))))]
+        print(f"  leave one {label} out: {held.mean():+.1f} / {held.std():.1f} / {np.sqrt((held ** 2).mean()):.1f}")
 
 
 if __name__ == "__main__":
