@@ -484,3 +484,61 @@ private func readRecording(_ path: String) throws -> Recording {
     #expect(try analyzeFile("mobgap-lowerback-walk/\(name)_lowerback.csv").placement == .hip)
   }
 }
+
+/// Walking told from running wherever the sensor sits on the shank: 0 (at
+/// the knee's axis, where the swing's centripetal and tangential
+/// acceleration vanish and the swing reads a quiet 1 g) to 0.4 m below the
+/// knee. Before the stance-load rule (``ShankGaitClassifier``), runs at
+/// 0–0.05 m were called walks: their swing was the stride's longest quiet
+/// stretch. Walks are fast (133 steps/min, above the classifier's 130 floor)
+/// so that the stance, not the cadence, decides.
+@Suite struct ShankMountingRadius {
+  static let radii = [0.0, 0.05, 0.1, 0.2, 0.3, 0.4]
+
+  @Test(arguments: radii, [100.0, 200.0])
+  func runningAtAnyRadius(radius: Double, rate: Double) {
+    var gen = SyntheticShank(rateHz: rate, running: true)
+    gen.radiusM = radius
+    gen.rangeG = 16
+    gen.rotation = SyntheticRun.rotation(yawDeg: 30, pitchDeg: 15, rollDeg: -10)
+    let (e, r) = SyntheticShankSignals.check(gen)
+    let label = "radius \(radius) m, \(rate) Hz"
+    #expect(r.placement == .shank, "\(label)")
+    #expect(e.recall >= 0.99 && e.precision >= 0.99, "\(label): \(e.recall) / \(e.precision)")
+    #expect(r.summary.steps > 0 && r.summary.runningSteps == r.summary.steps,
+            "\(label): \(r.summary.runningSteps) running of \(r.summary.steps)")
+    // Running toe-off rule: contact time near the truth (the walking rule
+    // put it 135 ms late at radius 0).
+    #expect(abs(e.contactBiasMs ?? .infinity) <= 20, "\(label): contact bias \(e.contactBiasMs ?? .nan) ms")
+  }
+
+  /// The walk's gait with the placement given (`--placement shank`), and
+  /// the placement as detected: shank from 0.05 m down. At the knee's axis
+  /// itself this fast synthetic walk (swing ±25°) tilts gravity less than
+  /// the limb test's 18° (p90 over 0.35-s windows) and is taken for a hip:
+  /// a limit of the placement test, not of the gait decision.
+  @Test(arguments: radii, [100.0, 200.0])
+  func fastWalkingAtAnyRadius(radius: Double, rate: Double) {
+    var gen = SyntheticShank(rateHz: rate, running: false)
+    gen.radiusM = radius
+    gen.strideS = 0.9  // 133 steps/min
+    gen.contactS = 0.57  // duty factor 0.63, as at 111 steps/min
+    gen.rotation = SyntheticRun.rotation(yawDeg: -20, pitchDeg: 10, rollDeg: 5)
+    let rec = gen.recording()
+    var steps: [Step] = []
+    var analyzer = GaitAnalyzer(info: rec.info, options: AnalysisOptions(placement: .shank))
+    for b in rec.blocks { analyzer.process(b) { steps.append($0) } }
+    analyzer.finish { steps.append($0) }
+    let e = evaluate(steps: steps, truth: gen.contacts.map { TruthContact(icS: $0.ic, tcS: $0.tc) },
+                     toleranceS: max(0.015, 1.5 / rate))
+    let summary = RunSummary(steps: steps, segments: analyzer.segments, speedMps: nil)
+    let label = "radius \(radius) m, \(rate) Hz"
+    #expect(e.recall >= 0.99 && e.precision >= 0.99, "\(label): \(e.recall) / \(e.precision)")
+    let cadence = summary.cadenceSpm?.mean ?? 0
+    #expect(cadence > 130, "\(label): cadence \(cadence) spm")
+    #expect(summary.steps > 0 && summary.runningSteps == 0, "\(label): \(summary.runningSteps) running")
+    if radius >= 0.05 {
+      #expect(SyntheticShankSignals.check(gen).1.placement == .shank, "\(label)")
+    }
+  }
+}
