@@ -12,29 +12,65 @@ import Darwin
 
 /// Walking or running of one shank segment, never from the shank's duty
 /// factor: running when the step rate (2 × stride rate) is at least
-/// ``runningMinimumSpm`` and stance has no quiet 1-g stretch (walking shows a
-/// single-support stretch with |a| ≈ 1 g for about a third of the stride; a
-/// running shank is loaded at 2–3 g through stance and swings in flight).
+/// ``runningMinimumSpm`` and the stance after each impact is loaded.
+///
+/// The load is the mean |a| over ``stanceWindowStrides`` of the stride after
+/// each initial contact (median over the segment's contacts). That window
+/// lies in walking's single support (12–50 % of the gait cycle, Perry &
+/// Burnfield 2010), where the body rests on one leg at about body weight and
+/// the tibia reads ≈ 1 g; and in running's mid-to-late stance (toe-off at
+/// about 39 % of the cycle running, 22 % sprinting; Novacheck 1998), where
+/// the vertical force is 2–3 body weights (Cavanagh & Lafortune 1980) and
+/// the tibia reads 2–3 g. ``runningStanceLoadMinG`` sits between the two,
+/// fixed from those ranges, not fitted to the recordings below.
+///
+/// The longest quiet 1-g stretch of the whole stride (the earlier rule)
+/// depended on where the sensor sits: near the knee's axis the swing's
+/// centripetal (r·θ̇²) and tangential (r·θ̈) acceleration vanish, the swing
+/// reads a quiet 1 g, and a run at 0–0.05 m below the knee was called a
+/// walk; with the stance rotating the sensor about the knee, a fast walk at
+/// 0.3–0.4 m lost its quiet stretch and was called a run. The stance window
+/// holds no swing for any running duty factor of 0.35 or more, and only the
+/// start of swing below that (sprinting).
+///
+/// Measured (median per recording, g): bundled shank walking 1.02–1.03,
+/// running 2.51–2.54; synthetic walking 1.00–1.17 and running 1.89–5.3 over
+/// knee-to-sensor radii 0–0.4 m (`ShankMountingRadius` tests).
 struct ShankGaitClassifier: Sendable {
   /// Step rate from which a stride may be running, steps/min (walking is
   /// typically 100–125, running 150–190; fast walks and slow jogs overlap
-  /// here, so the stance pattern decides).
+  /// here, so the stance load decides).
   var runningMinimumSpm = 130.0
-  /// Running stance: the longest quiet 1-g stretch is below this fraction of
-  /// the stride (measured: bundled walking 0.29–0.34, running 0.07–0.08).
-  var runningQuietFractionMax = 0.15
+  /// The stance window after each initial contact, fractions of the stride.
+  var stanceWindowStrides = 0.15...0.35
+  /// Running: the stance window's mean |a| at least this, g (halfway
+  /// between walking's 1 g and running's 2 g and more).
+  var runningStanceLoadMinG = 1.5
 
   struct Gait: Sendable {
     var cadenceSpm: Double
-    var quietFraction: Double
+    /// Median over contacts of the stance window's mean |a|, g; `nil` when
+    /// no contact has its whole window in the segment.
+    var stanceLoadG: Double?
     var running: Bool
   }
 
-  func classify(_ segment: SegmentWorkspace, strideSamples: Double) -> Gait {
-    let quiet = segment.quietStance(strideSamples: strideSamples)
+  /// The gait of `segment` from its initial contacts `ics` (sample indices).
+  func classify(_ segment: SegmentWorkspace, strideSamples: Double, ics: [Int]) -> Gait {
     let cadence = 120 * segment.rateHz / strideSamples
-    return Gait(cadenceSpm: cadence, quietFraction: quiet.fraction,
-                running: cadence >= runningMinimumSpm && quiet.fraction < runningQuietFractionMax)
+    let n = segment.magnitude.count
+    let lo = Int((stanceWindowStrides.lowerBound * strideSamples).rounded())
+    let hi = max(lo + 1, Int((stanceWindowStrides.upperBound * strideSamples).rounded()))
+    var loads: [Float] = []
+    loads.reserveCapacity(ics.count)
+    for ic in ics where ic >= 0 && ic + hi <= n {
+      var sum: Float = 0
+      for i in (ic + lo)..<(ic + hi) { sum += segment.magnitude[i] }
+      loads.append(sum / Float(hi - lo) / standardGravity)
+    }
+    let load = loads.isEmpty ? nil : Double(Statistics.quantile(loads, 0.5))
+    return Gait(cadenceSpm: cadence, stanceLoadG: load,
+                running: cadence >= runningMinimumSpm && (load ?? 0) >= runningStanceLoadMinG)
   }
 }
 
@@ -81,8 +117,23 @@ struct ShankContactDetector: ContactDetector {
   var purcell = ShankPurcellContactDetector()
 
   func detectContacts(in segment: SegmentWorkspace, stepPeriodSamples period: Double, coreRange: Range<Int>) -> [Contact] {
-    let gait = classifier.classify(segment, strideSamples: 2 * period)
-    return detectContacts(in: segment, stepPeriodSamples: period, running: gait.running)
+    contactsAndGait(in: segment, stepPeriodSamples: period).contacts
+  }
+
+  /// The contacts and the gait: initial contacts first (they do not depend
+  /// on the gait), the gait from the stance after them
+  /// (``ShankGaitClassifier``), then toe-off by the gait's rule.
+  func contactsAndGait(in segment: SegmentWorkspace, stepPeriodSamples period: Double)
+    -> (contacts: [Contact], gait: ShankGaitClassifier.Gait) {
+    var contacts = detectContacts(in: segment, stepPeriodSamples: period, running: nil)
+    let purcellIC = icMethod == .purcell || icMethod == .purcellToeOff
+    let ics = contacts.map { purcellIC ? Int($0.icIndex.rounded()) : $0.anchorIndex }
+    let gait = classifier.classify(segment, strideSamples: 2 * period, ics: ics)
+    if icMethod != .purcellToeOff {
+      let tcs = toeOffs(after: ics, in: segment, strideSamples: 2 * period, running: gait.running)
+      for k in contacts.indices { contacts[k].tcIndex = tcs[k].map(Double.init).flatMap { $0 > contacts[k].icIndex ? $0 : nil } }
+    }
+    return (contacts, gait)
   }
 
   /// The impact signal: the three axes in g (boxcar-smoothed above
@@ -94,10 +145,12 @@ struct ShankContactDetector: ContactDetector {
             movingMean(segment.rawZ, box, scale: 1 / g))
   }
 
-  func detectContacts(in segment: SegmentWorkspace, stepPeriodSamples period: Double, running: Bool) -> [Contact] {
+  /// The contacts with toe-off by the `running` rule, or without toe-off
+  /// when `running` is `nil` (except Purcell's own toe-off).
+  func detectContacts(in segment: SegmentWorkspace, stepPeriodSamples period: Double, running: Bool?) -> [Contact] {
     if icMethod == .purcell || icMethod == .purcellToeOff {
       var contacts = purcell.detectContacts(in: segment, stepPeriodSamples: period, coreRange: 0..<0)
-      if icMethod == .purcell {
+      if icMethod == .purcell, let running {
         // Purcell's initial contact, this detector's toe-off rules.
         let ics = contacts.map { Int($0.icIndex.rounded()) }
         let tcs = toeOffs(after: ics, in: segment, strideSamples: 2 * period, running: running)
@@ -170,8 +223,8 @@ struct ShankContactDetector: ContactDetector {
       icAt.append(Double(best))
     }
 
-    let tcs = toeOffs(after: ics, in: segment, strideSamples: stride, running: running)
-    return ics.indices.map { Contact(icIndex: icAt[$0], tcIndex: tcs[$0].map(Double.init), anchorIndex: ics[$0]) }
+    let tcs = running.map { toeOffs(after: ics, in: segment, strideSamples: stride, running: $0) } ?? []
+    return ics.indices.map { Contact(icIndex: icAt[$0], tcIndex: tcs.isEmpty ? nil : tcs[$0].map(Double.init), anchorIndex: ics[$0]) }
   }
 
   /// Toe-off after each initial contact `ics` (ascending samples): running,
@@ -362,9 +415,13 @@ struct ShankProfile: PlacementProfile {
   func analyse(_ segment: inout SegmentWorkspace, stepPeriodSamples: Double?, coreRange: Range<Int>,
                offsetIndex: Int, side: Side?) -> PlacementSteps {
     guard let period = stepPeriodSamples else { return PlacementSteps(steps: [], trunkLean: nil) }
-    let gait = detector.classifier.classify(segment, strideSamples: 2 * period)
-    let contacts = gyroDetector.detectContacts(in: segment, stepPeriodSamples: period)
-      ?? detector.detectContacts(in: segment, stepPeriodSamples: period, running: gait.running)
+    let contacts: [Contact], gait: ShankGaitClassifier.Gait
+    if let fromGyro = gyroDetector.detectContacts(in: segment, stepPeriodSamples: period) {
+      contacts = fromGyro
+      gait = detector.classifier.classify(segment, strideSamples: 2 * period, ics: fromGyro.map(\.anchorIndex))
+    } else {
+      (contacts, gait) = detector.contactsAndGait(in: segment, stepPeriodSamples: period)
+    }
     let steps = metrics.steps(from: contacts, in: segment, axes: detector.impactAxes(segment), stepPeriodSamples: period,
                               coreRange: coreRange, offsetIndex: offsetIndex, side: side, running: gait.running)
     return PlacementSteps(steps: steps, trunkLean: nil)
