@@ -149,9 +149,11 @@ struct Analyze: ParsableCommand {
     let protected = ProtectedPaths(inputs: files + baseline + (policy.map { [$0] } ?? []))
     if !isBatch {
       do {
-        for (path, what) in [(json, "the --json report"), (html, "the --html report"), (stepsCSV, "the --steps-csv table")] {
+        let outputs: [(path: String?, what: String)] = [(json, "the --json report"), (html, "the --html report"), (stepsCSV, "the --steps-csv table")]
+        for (path, what) in outputs {
           if let path, path != "-" { try protected.check(output: path, what: what) }
         }
+        try checkDistinctOutputs(outputs)
         let source = try input.open(files[0])
         var result = try GaitPipeline.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
         try trackOptions.apply(track, to: &result)

@@ -142,3 +142,35 @@ func writeOutput(to path: String, protecting: ProtectedPaths = .none, what: Stri
   try write { try file.write($0) }
   try file.commit()
 }
+
+/// Throws `invalidArgument` (exit status 64) when two of a run's outputs
+/// would land in one place, the later replacing the earlier without a word:
+/// both '-' (standard output, where they would run together), or one folder
+/// entry under two spellings (`r.json` and `./r.json`, or a path through a
+/// symlinked folder). A symlink or a second hard link as an output is its own
+/// entry: the atomic rename replaces that entry, not the file it shares, so
+/// it does not collide. `nil` paths are outputs not asked for.
+func checkDistinctOutputs(_ outputs: [(path: String?, what: String)]) throws {
+  let given = outputs.compactMap { o in o.path.map { (path: $0, what: o.what) } }
+  for j in given.indices {
+    for i in given.indices where i < j {
+      let (a, b) = (given[i], given[j])
+      if a.path == "-" && b.path == "-" {
+        throw IngestError(.invalidArgument, "\(a.what) and \(b.what) would both go to standard output ('-'); send at most one there and give the other a file name")
+      }
+      if a.path != "-" && b.path != "-" && folderEntry(a.path) == folderEntry(b.path) {
+        throw IngestError(.invalidArgument, "\(b.what) would replace \(a.what): both name this file; give each output its own path", path: b.path)
+      }
+    }
+  }
+}
+
+/// The folder entry `path` names: its folder's canonical path (symlinks
+/// resolved) and its last component, the final symlink itself not followed.
+private func folderEntry(_ path: String) -> String {
+  let folder = (path as NSString).deletingLastPathComponent
+  let name = (path as NSString).lastPathComponent
+  guard let r = realpath(folder.isEmpty ? "." : folder, nil) else { return path }
+  defer { free(r) }
+  return (String(cString: r) as NSString).appendingPathComponent(name)
+}

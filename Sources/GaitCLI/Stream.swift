@@ -90,6 +90,7 @@ struct Stream: ParsableCommand {
       if let record { outputs.add(record); outputs.add((record as NSString).deletingPathExtension + ".glb") }
       if let json, json != "-" { try outputs.check(output: json, what: "the --json report") }
       if let html, html != "-" { try outputs.check(output: html, what: "the --html report") }
+      try checkDistinctOutputs([(json, "the --json report"), (html, "the --html report")])
       let source = try SerialSource(
         path: device, baud: baud,
         makeDecoder: { try proto.makeDecoder(rateHz: rateHz, units: unit, gyroUnits: nil, columns: columnMap) },

@@ -36,7 +36,7 @@ public func recordingFiles(in dir: String, skipped: inout [SkippedFile]) -> [Str
     switch st.st_mode & S_IFMT {
     case S_IFREG:
       if isGaitlineTable(full) {
-        skipped.append(SkippedFile(path: full, reason: "a table gaitline wrote (summary, training load or cohort), not a recording"))
+        skipped.append(SkippedFile(path: full, reason: "a table gaitline wrote (summary, training load, steps or cohort), not a recording"))
       } else {
         out.append(full)
       }
@@ -74,12 +74,21 @@ public let mergeHeader = "index,input,unit,bout,start_s,end_s,placement,sample_r
 /// The failures table of `cohort merge`: one row per input that is failed, stale or missing.
 public let failuresHeader = "index,input,state,code,exit_status,error\n"
 
-/// Whether the file starts with the header of a table gaitline writes.
+/// The start of every per-step table gaitline writes (`--steps-csv`,
+/// `--steps-csv-each`): the report's own columns, before any track columns.
+public let stepsTableHeaderPrefix = stepColumns.map(\.name).joined(separator: ",")
+
+/// Whether the file starts with the header of a table gaitline writes: a
+/// batch summary, training load, a merged cohort table or its failures, or
+/// a per-step table (a rerun into a folder it scans would otherwise take
+/// the earlier run's steps tables for inputs, and then refuse to write the
+/// new ones over them).
 func isGaitlineTable(_ path: String) -> Bool {
   guard let h = FileHandle(forReadingAtPath: path) else { return false }
   defer { try? h.close() }
   guard let head = try? h.read(upToCount: 1024) else { return false }
   let text = String(decoding: head, as: UTF8.self)
+  if text.hasPrefix(stepsTableHeaderPrefix + "\n") || text.hasPrefix(stepsTableHeaderPrefix + ",") { return true }
   return [summaryHeader, trainingLoadHeader, mergeHeader, failuresHeader].contains { text.hasPrefix($0) }
 }
 

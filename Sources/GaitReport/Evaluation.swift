@@ -288,6 +288,32 @@ public func loadTruth(path: String, where conditions: [String: String] = [:]) th
   return out
 }
 
+/// Columns that tell recordings (or reference systems) apart in a reference
+/// file that holds several: the bundled force-plate and shank tables have
+/// `trial`, the walking set `id`, `test`, `trial` and `reference`.
+let recordingSelectorColumns = ["trial", "recording", "file", "subject", "participant", "session", "id", "test", "reference"]
+
+/// When the reference rows that `conditions` select still belong to several
+/// recordings (a column such as `trial` holds more than one value among
+/// them), that column and its first values; `nil` when they belong to one.
+/// Comparing one recording with all of them scores nonsense (recall 0.03, a
+/// reference cadence of thousands of steps a minute) without an error.
+public func truthSpansSeveralRecordings(path: String, where conditions: [String: String] = [:]) throws
+  -> (column: String, values: [String])? {
+  let table = try CSVTable(path: path)
+  let filters: [(Int, String)] = conditions.compactMap { k, v in table.header.firstIndex(of: k.lowercased()).map { ($0, v) } }
+  for name in recordingSelectorColumns {
+    guard let c = table.header.firstIndex(of: name) else { continue }
+    var values: [String] = []
+    var seen: Set<String> = []
+    for f in table.rows where !filters.contains(where: { f[$0.0] != $0.1 }) {
+      if seen.insert(f[c]).inserted { values.append(f[c]) }
+    }
+    if values.count > 1 { return (name, values) }
+  }
+  return nil
+}
+
 /// The pooled accuracy of one validation data set (many recordings): what
 /// docs/VALIDATION.md shows per data set and metric.
 public struct ValidationSet: Sendable {

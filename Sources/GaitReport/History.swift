@@ -87,9 +87,36 @@ public func loadPolicy(path: String) throws -> ScoringPolicy {
   guard let data = FileManager.default.contents(atPath: path) else {
     throw ReportError(.fileNotFound, "cannot read the policy file", path: path)
   }
+  let policy: ScoringPolicy
   do {
-    return try JSONDecoder().decode(ScoringPolicy.self, from: data)
+    policy = try JSONDecoder().decode(ScoringPolicy.self, from: data)
   } catch {
     throw ReportError(.invalidArgument, "not a valid policy (a JSON object of thresholds, see docs/POLICY.md): \(error)", path: path)
   }
+  // A misspelt key would otherwise leave its threshold at the default
+  // without a word (`sway_hig_cm`): every key must be one the policy has.
+  let known = Set(ScoringPolicy.jsonKeys)
+  let given = ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any]).map { Array($0.keys) } ?? []
+  if let unknown = given.filter({ !known.contains($0) }).sorted().first {
+    let near = ScoringPolicy.jsonKeys.map { (key: $0, distance: editDistance($0, unknown)) }.min { $0.distance < $1.distance }
+    let hint = near.flatMap { $0.distance <= 3 ? " (did you mean '\($0.key)'?)" : nil } ?? ""
+    throw ReportError(.invalidArgument, "unknown key '\(unknown)'\(hint) in the policy; the keys are listed in docs/POLICY.md", path: path)
+  }
+  return policy
+}
+
+/// The Levenshtein distance between `a` and `b` (insertions, deletions and
+/// substitutions of characters), for suggesting a key.
+func editDistance(_ a: String, _ b: String) -> Int {
+  let a = Array(a), b = Array(b)
+  guard !a.isEmpty else { return b.count }
+  var previous = Array(0...b.count)
+  for i in 1...a.count {
+    var current = [i] + Array(repeating: 0, count: b.count)
+    for j in stride(from: 1, through: b.count, by: 1) {
+      current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.count]
 }

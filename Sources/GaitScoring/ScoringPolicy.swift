@@ -102,7 +102,10 @@ public struct ScoringPolicy: Sendable, Hashable, Codable {
   /// The population defaults.
   public static let populationDefaults = ScoringPolicy()
 
-  enum CodingKeys: String, CodingKey {
+  /// The JSON keys a policy file may hold (docs/POLICY.md), in declaration order.
+  public static var jsonKeys: [String] { CodingKeys.allCases.map(\.rawValue) }
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
     case cadenceLowSpm = "cadence_low_spm", cadenceVeryLowSpm = "cadence_very_low_spm"
     case contactLongMs = "contact_long_ms", brakingHighMps = "braking_high_mps"
     case leanTypicalLowDeg = "lean_typical_low_deg", leanTypicalHighDeg = "lean_typical_high_deg"

@@ -154,6 +154,39 @@ func gaitline(_ args: [String], environment: [String: String] = [:], shell: Bool
     #expect(abs(json["cadence_error_pct"] as! Double) < 1)
   }
 
+  /// A reference file of many trials without --truth-where: one recording
+  /// compared with all of them scored recall 0.03 and a reference cadence of
+  /// 5922 spm with exit status 0; it is refused, naming the column.
+  @Test func evaluateRefusesAReferenceOfSeveralRecordings() throws {
+    let truth = sampleData("alcantara-sacrum-run/ground_truth_contacts.csv")
+    let r = try gaitline(["evaluate", sampleData("alcantara-sacrum-run/trial_04.csv"), "--truth", truth])
+    #expect(r.status == 64, "\(r.stderr)")
+    #expect(r.stdout.isEmpty)
+    #expect(r.stderr.contains("error[invalidArgument]: the reference rows belong to 31 recordings (column 'trial': 0, 1, 2, …); "
+                              + "choose this recording's rows with --truth-where trial=VALUE"), "\(r.stderr)")
+    // The walking set needs both its trial and its reference system.
+    let walks = sampleData("mobgap-lowerback-walk/ground_truth_initial_contacts.csv")
+    let walk = sampleData("mobgap-lowerback-walk/HA_001_Test5_Trial1_lowerback.csv")
+    var where_ = ["--truth-where", "cohort=HA", "--truth-where", "id=001", "--truth-where", "test=Test5", "--truth-where", "trial=Trial1"]
+    let both = try gaitline(["evaluate", walk, "--truth", walks] + where_)
+    #expect(both.status == 64, "\(both.stderr)")
+    #expect(both.stderr.contains("(column 'reference': Stereophoto, INDIP)"), "\(both.stderr)")
+    where_ += ["--truth-where", "reference=INDIP"]
+    let one = try gaitline(["evaluate", walk, "--truth", walks] + where_)
+    #expect(one.status == 0, "\(one.stderr)")
+  }
+
+  /// A misspelt policy key is an error naming it (it silently kept the
+  /// default threshold before), with the nearest real key.
+  @Test func policyWithAnUnknownKeyIsRefused() throws {
+    let policy = temporaryFile("{\"sway_hig_cm\": 3.0}", name: "policy.json")
+    let r = try gaitline(["analyze", sampleData("alcantara-sacrum-run/trial_04.csv"), "--policy", policy, "-q"])
+    #expect(r.status == 64, "\(r.stderr)")
+    #expect(r.stderr == "gaitline: \(policy): error[invalidArgument]: unknown key 'sway_hig_cm' (did you mean 'sway_high_cm'?) in the policy; the keys are listed in docs/POLICY.md\n")
+    let good = temporaryFile("{\"sway_high_cm\": 3.0}", name: "policy.json")
+    #expect(try gaitline(["analyze", sampleData("alcantara-sacrum-run/trial_04.csv"), "--policy", good, "-q"]).status == 0)
+  }
+
   /// A validation plan with a true trunk lean reports the lean error per
   /// data set (docs/VALIDATION.md shows it for every synthetic run that
   /// starts standing): a pitched and rolled mount still reads the true 6°.

@@ -83,8 +83,60 @@ import Testing
     r = try gaitline(["analyze", dir, "--out-dir", dir])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.hasPrefix("analysed 1 of 1 recordings"), "\(r.stdout)")
-    #expect(r.stderr.contains("gaitline: note: skipped \(dir)/summary.csv: a table gaitline wrote (summary, training load or cohort), not a recording"))
+    #expect(r.stderr.contains("gaitline: note: skipped \(dir)/summary.csv: a table gaitline wrote (summary, training load, steps or cohort), not a recording"))
     #expect(r.stderr.contains("gaitline: note: skipped \(dir)/training_load.csv: a table gaitline wrote"))
+  }
+
+  /// A batch rerun whose reports (steps tables included) lie inside the
+  /// folder it scans: the earlier steps tables are skipped as gaitline's own
+  /// tables, not taken for inputs that the new ones may not replace (the
+  /// second run failed every input and replaced a good summary before).
+  @Test(arguments: ["reports", ""])
+  func rerunWithStepsTablesInsideTheScannedFolder(_ sub: String) throws {
+    let dir = temporaryDirectory().path
+    try copy(recording, dir + "/a.csv")
+    let out = sub.isEmpty ? dir : dir + "/" + sub
+    for _ in 0..<2 {
+      let r = try gaitline(["analyze", dir, "--out-dir", out, "--steps-csv-each", "--html-each"])
+      #expect(r.status == 0, "\(r.stderr)")
+      #expect(r.stdout.hasPrefix("analysed 1 of 1 recordings"), "\(r.stdout)")
+    }
+    let r = try gaitline(["analyze", dir, "--out-dir", out, "--steps-csv-each"])
+    #expect(r.stderr.contains("gaitline: note: skipped \(out)/a.steps.csv: a table gaitline wrote (summary, training load, steps or cohort), not a recording"), "\(r.stderr)")
+    let summary = String(decoding: bytes(out + "/summary.csv"), as: UTF8.self)
+    #expect(summary.split(separator: "\n").count == 2 && summary.contains(",ok,"), "\(summary)")
+  }
+
+  /// Two outputs of one run on one destination: the later would replace the
+  /// earlier (or run into it on standard output) without a word.
+  @Test func twoOutputsOnOneDestinationAreRefused() throws {
+    let dir = temporaryDirectory().path
+    let same = dir + "/same.out", viaLinkedFolder = dir + "/folder-link/same.out"
+    try FileManager.default.createSymbolicLink(atPath: dir + "/folder-link", withDestinationPath: dir)
+    for (a, b, names) in [("--json", "--html", ("the --json report", "the --html report")),
+                          ("--json", "--steps-csv", ("the --json report", "the --steps-csv table")),
+                          ("--html", "--steps-csv", ("the --html report", "the --steps-csv table"))] {
+      for second in [same, viaLinkedFolder, dir + "/./same.out"] {
+        let r = try gaitline(["analyze", recording, a, same, b, second, "-q"])
+        #expect(r.status == 64, "\(r.stderr)")
+        #expect(r.stderr == "gaitline: \(second): error[invalidArgument]: \(names.1) would replace \(names.0): both name this file; give each output its own path\n")
+        #expect(!FileManager.default.fileExists(atPath: same))
+      }
+    }
+    let r = try gaitline(["analyze", recording, "--json", "-", "--steps-csv", "-"])
+    #expect(r.status == 64, "\(r.stderr)")
+    #expect(r.stdout.isEmpty)
+    #expect(r.stderr.contains("the --json report and the --steps-csv table would both go to standard output ('-')"), "\(r.stderr)")
+    // Distinct entries are fine, also a symlink beside its target (the
+    // rename replaces the link, not the file it points to).
+    try Data("old".utf8).write(to: URL(fileURLWithPath: same))
+    try FileManager.default.createSymbolicLink(atPath: dir + "/link.out", withDestinationPath: same)
+    let linked = try gaitline(["analyze", recording, "--json", same, "--html", dir + "/link.out", "-q"])
+    #expect(linked.status == 0, "\(linked.stderr)")
+    #expect(String(decoding: bytes(same), as: UTF8.self).hasPrefix("{"))
+    #expect(String(decoding: bytes(dir + "/link.out"), as: UTF8.self).hasPrefix("<!DOCTYPE html>"))
+    let ok = try gaitline(["analyze", recording, "--json", dir + "/r.json", "--steps-csv", dir + "/s.csv", "-q"])
+    #expect(ok.status == 0, "\(ok.stderr)")
   }
 
   @Test func streamRecordIsCreatedOnlyAfterThePortOpensAndNeverReplaced() throws {
