@@ -41,7 +41,7 @@ struct Analyze: ParsableCommand {
   @Option(help: "Inputs analysed at once (default: SLURM_CPUS_PER_TASK, else the CPUs this process may use).")
   var jobs: Int?
 
-  @Option(help: "One input: threads that analyse its segments at once (default 1: on this project's 2-core test machine two threads are not yet faster). The results do not depend on it.")
+  @Option(help: "One input: threads that analyse its segments at once (default 1; README's performance section gives the speed-up measured on a 2-core machine). The results do not depend on it.")
   var threads: Int?
 
   @OptionGroup var input: InputOptions
@@ -170,7 +170,9 @@ struct Analyze: ParsableCommand {
       return
     }
     guard !files.isEmpty else {
-      throw fail(IngestError(.fileNotFound, "no recordings (.csv, .tsv, .txt, .glb) found in \(inputs.joined(separator: ", "))"))
+      let kinds = recordingExtensions.sorted().map { "." + $0 }.joined(separator: ", ")
+      throw fail(IngestError(.fileNotFound, "no recordings (\(kinds), also gzip-compressed) found in \(inputs.joined(separator: ", "))",
+                             path: inputs.count == 1 ? inputs[0] : nil))
     }
     let dir = outDir ?? "gaitline-reports"
     let summaryPath = (dir as NSString).appendingPathComponent("summary.csv")
@@ -280,9 +282,9 @@ struct Analyze: ParsableCommand {
       let skippedNote = skippedFiles > 0 ? " (\(skippedFiles) other files skipped: not recordings)" : ""
       print("analysed \(results.count - failed) of \(results.count) recordings\(skippedNote); reports, summary.csv and training_load.csv in \(sanitizedForTerminal(dir))")
       if findings.isEmpty {
-        print("training load: no findings across \(history.count) runs")
+        print("training load: no findings across \(history.count) run\(history.count == 1 ? "" : "s")")
       } else {
-        print("training load across \(history.count) runs:")
+        print("training load across \(history.count) run\(history.count == 1 ? "" : "s"):")
         for f in findings { print("  [\(f.severity.rawValue)] \(f.id) (\(f.week)): \(sanitizedForTerminal(f.message))") }
       }
     }

@@ -90,9 +90,9 @@ public func trendText(_ runs: [TrendRun], findings: [TrainingFinding]) -> String
   }
   lines.append("")
   if findings.isEmpty {
-    lines.append("training load: no findings across \(runs.count) runs")
+    lines.append("training load: no findings across \(runs.count) run\(runs.count == 1 ? "" : "s")")
   } else {
-    lines.append("training load across \(runs.count) runs (associations, not a diagnosis):")
+    lines.append("training load across \(runs.count) run\(runs.count == 1 ? "" : "s") (associations, not a diagnosis):")
     for f in findings { lines.append("  [\(f.severity.rawValue)] \(f.week): \(f.message)") }
   }
   return lines.joined(separator: "\n") + "\n"

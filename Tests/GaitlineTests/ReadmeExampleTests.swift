@@ -15,7 +15,7 @@ import Testing
     let recording = try RecordingFile(path: "SampleData/alcantara-sacrum-run/sample_test_raw.csv")
     let report = try recording.analyze(AnalysisOptions(speedMps: 3.3))
     print(report.text)                                 // what `gaitline analyze` prints
-    print(report.summary.cadenceSpm?.median ?? .nan)   // typed values: 166 steps/min
+    print(report.summary.cadenceSpm?.median ?? .nan)   // typed values: 160.5 steps/min
     for flag in report.flags { print(flag.severity, flag.id, flag.evidence) }
     try report.writeHTML(to: "report.html")            // also writeJSON(to:), .json, .stepsCSV
     // README-END
@@ -30,6 +30,11 @@ import Testing
     let cadence = try #require(report.summary.cadenceSpm?.median)
     // A running cadence, and the one the steps' own contact times give.
     #expect((150...185).contains(cadence))
+    // The value the example's comment quotes, to one decimal (the comment
+    // kept an older 166 after the analysis changed).
+    let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
+    let quoted = String(format: "%.1f", cadence)
+    #expect(source.contains("// typed values: \(quoted) steps/min"), "the README example's comment should quote \(quoted)")
     let ics = report.steps.map(\.icS)
     let intervals = zip(ics.dropFirst(), ics).map { $0 - $1 }.sorted()
     #expect(abs(cadence - 60 / intervals[intervals.count / 2]) / cadence < 0.03)
