@@ -497,12 +497,24 @@ struct SegmentWorkspace {
     var i = 0
     // Eight samples per load (the same lanes as eight element reads).
     if let base = p.baseAddress {
-      let raw = UnsafeRawPointer(base), stride = MemoryLayout<Float>.stride
-      while i + 8 <= count {
-        let a = raw.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self) - m
-        let b = raw.loadUnaligned(fromByteOffset: (i + lag) * stride, as: SIMD8<Float>.self) - m
-        num += a * b; d0 += a * a; d1 += b * b
-        i += 8
+      let ra = UnsafeRawPointer(base), rb = UnsafeRawPointer(base + lag)
+      let stride = MemoryLayout<Float>.stride
+      if mean.bitPattern == 0 {
+        // A mean of +0 (the windowed signal): x − (+0) is x for every x
+        // (−0 included), so the subtraction is left out.
+        while i + 8 <= count {
+          let a = ra.loadUnaligned(fromByteOffset: i &* stride, as: SIMD8<Float>.self)
+          let b = rb.loadUnaligned(fromByteOffset: i &* stride, as: SIMD8<Float>.self)
+          num += a * b; d0 += a * a; d1 += b * b
+          i &+= 8
+        }
+      } else {
+        while i + 8 <= count {
+          let a = ra.loadUnaligned(fromByteOffset: i &* stride, as: SIMD8<Float>.self) - m
+          let b = rb.loadUnaligned(fromByteOffset: i &* stride, as: SIMD8<Float>.self) - m
+          num += a * b; d0 += a * a; d1 += b * b
+          i &+= 8
+        }
       }
     }
     var sn = Double(num.sum()), s0 = Double(d0.sum()), s1 = Double(d1.sum())
