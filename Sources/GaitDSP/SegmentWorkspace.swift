@@ -465,15 +465,22 @@ struct SegmentWorkspace {
   /// (pauses) are ignored; `nil` with fewer than four intervals.
   mutating func medianHumpInterval(_ x: UnsafeBufferPointer<Float>, period: Double, low: Float, top: Float, model: PeriodicityModel) -> Double? {
     let high = low + Float(model.humpLevel) * (top - low)
-    var armed = false
     var last: Int?
     intervalScratch.removeAll(keepingCapacity: true)
-    for i in x.indices {
-      if x[i] <= low { armed = true } else if armed, x[i] >= high {
-        armed = false
-        if let l = last, Double(i - l) <= 3 * period { intervalScratch.append(Double(i - l)) }
-        last = i
-      }
+    // Per sample: at or below `low` arms the trigger; else, armed, at or
+    // above `high` fires it (and disarms it). Written as two scans, one
+    // for the arming sample and one for the firing sample after it: the
+    // same samples fire as in a loop over both tests.
+    let n = x.count
+    var i = 0
+    while true {
+      while i < n, !(x[i] <= low) { i += 1 }  // disarmed: find the arming sample
+      i += 1
+      while i < n, x[i] <= low || !(x[i] >= high) { i += 1 }  // armed: find the firing one
+      guard i < n else { break }
+      if let l = last, Double(i - l) <= 3 * period { intervalScratch.append(Double(i - l)) }
+      last = i
+      i += 1
     }
     guard intervalScratch.count >= 4 else { return nil }
     return intervalScratch.withUnsafeMutableBufferPointer { Statistics.interpolatedQuantile($0, 0.5) }
