@@ -137,4 +137,33 @@ import Testing
     }
     #expect(compared == 45)
   }
+
+  /// Two displacements computed together equal one call each, bit for bit:
+  /// either range longer, equal lengths, one of the two too short or out
+  /// of bounds (then `nil` where the single call gives `nil`).
+  @Test func pairedDisplacementsEqualSingleCalls() {
+    var state: UInt64 = 0xFEED_F00D
+    func noise() -> Float {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Float(Int64(bitPattern: state >> 11) % 20_000) / 1000 - 10
+    }
+    let a: [Float] = (0..<500).map { _ in 9.81 + noise() }
+    let b: [Float] = (0..<500).map { _ in noise() * 0.2 }
+    var scratch: [Double] = [], single: [Double] = []
+    var compared = 0, bothPresent = 0
+    for start in [0, 13, 240, 490] {
+      for (la, lb) in [(35, 70), (70, 35), (40, 40), (3, 60), (60, 2), (4, 4), (30, 200)] {
+        let ra = start..<(start + la), rb = start..<(start + lb)
+        let (pa, pb) = peakToPeakDisplacements(a, ra, b, rb, rateHz: 100, velocity: &scratch)
+        let sa = peakToPeakDisplacement(a, ra, rateHz: 100, velocity: &single)
+        let sb = peakToPeakDisplacement(b, rb, rateHz: 100, velocity: &single)
+        #expect(pa?.bitPattern == sa?.bitPattern, "a \(ra)")
+        #expect(pb?.bitPattern == sb?.bitPattern, "b \(rb)")
+        compared += 1
+        if pa != nil, pb != nil { bothPresent += 1 }
+      }
+    }
+    #expect(compared == 28)
+    #expect(bothPresent >= 12, "the interleaved path ran, not only the fallbacks")
+  }
 }
