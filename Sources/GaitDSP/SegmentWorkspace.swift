@@ -483,12 +483,28 @@ struct SegmentWorkspace {
     // above `high` fires it (and disarms it). Written as two scans, one
     // for the arming sample and one for the firing sample after it: the
     // same samples fire as in a loop over both tests.
+    // Each scan skips eight samples at a time while none of them stops it,
+    // then finds the first that does one by one.
     let n = x.count
+    let lows = SIMD8(repeating: low), highs = SIMD8(repeating: high)
+    let base = x.baseAddress
     var i = 0
     while true {
-      while i < n, !(x[i] <= low) { i += 1 }  // disarmed: find the arming sample
+      // Disarmed: find the arming sample.
+      if let base {
+        while i + 8 <= n, !any(UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<Float>.self) .<= lows) { i += 8 }
+      }
+      while i < n, !(x[i] <= low) { i += 1 }
       i += 1
-      while i < n, x[i] <= low || !(x[i] >= high) { i += 1 }  // armed: find the firing one
+      // Armed: find the firing one.
+      if let base {
+        while i + 8 <= n {
+          let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<Float>.self)
+          if any(.!(v .<= lows) .& (v .>= highs)) { break }
+          i += 8
+        }
+      }
+      while i < n, x[i] <= low || !(x[i] >= high) { i += 1 }
       guard i < n else { break }
       if let l = last, Double(i - l) <= 3 * period { intervalScratch.append(Double(i - l)) }
       last = i

@@ -64,8 +64,14 @@ import Testing
     var compared = 0, found = 0
     for n in [0, 1, 2, 5, 9, 40, 400, 1_500] {
       for trial in 0..<12 {
-        // Values on a coarse grid, so many sit exactly on `low` or `high`.
-        var x = (0..<n).map { _ in Float(next(9)) }
+        // Values on a coarse grid, so many sit exactly on `low` or `high`;
+        // on odd trials held for up to 30 samples (long runs on either side
+        // of the levels, which the scans skip eight samples at a time).
+        var x: [Float] = []
+        while x.count < n {
+          let value = Float(next(9))
+          x += repeatElement(value, count: min(n - x.count, trial % 2 == 1 ? 1 + next(30) : 1))
+        }
         if trial % 3 == 2, n > 3 { x[n / 2] = .nan; x[n / 3] = .nan }
         let low: Float = 2, top: Float = trial % 4 == 3 ? 2 : 8
         let period = Double(2 + next(5))
@@ -90,7 +96,7 @@ import Testing
       }
     }
     #expect(compared == 96)
-    #expect(found > 20, "the median was compared, not only nil")
+    #expect(found >= compared / 6, "the median was compared, not only nil")
   }
 
   /// The displacement's running maximum (`d > hi ? d : hi`) gives the
