@@ -87,18 +87,47 @@ extension ZeroPhaseButterworth {
                 // (no separate interleaving passes). The backward outputs of
                 // the pads are never read: the right pad only settles the
                 // state, the left one is not run.
-                var forward = FusedSections(sections[0], sections[1], first: pad > 0 ? x[0] : first)
-                for k in 0..<pad { x[k] = forward.step(x[k]) }
-                for i in 0..<n { x[pad + i] = forward.step(at(i)) }
-                for k in 0..<pad { x[pad + n + k] = forward.step(x[pad + n + k]) }
-                var backward = FusedSections(sections[0], sections[1], first: x[total - 1])
-                var k = pad - 1
-                while k >= 0 { _ = backward.step(x[pad + n + k]); k -= 1 }
-                var i = n - 1
-                while i >= 0 {
-                  let v = backward.step(x[pad + i])
+                // The four signals interleaved into the scratch four samples
+                // at a time (one vector load per signal and a 4×4 transpose
+                // instead of sixteen scalar loads), then both passes in
+                // place, then back out the same way. Each sample still goes
+                // through `step` in order, so the arithmetic is unchanged.
+                let ra = UnsafeRawPointer(pa.baseAddress!), rb = UnsafeRawPointer(pb.baseAddress!)
+                let rc = UnsafeRawPointer(pc.baseAddress!), rd = UnsafeRawPointer(pd.baseAddress!)
+                let px = x.baseAddress! + pad
+                let fs = MemoryLayout<Float>.stride
+                var i = 0
+                while i + 4 <= n {
+                  let o = i &* fs
+                  (px[i], px[i + 1], px[i + 2], px[i + 3]) = transpose4(
+                    ra.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self), rb.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self),
+                    rc.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self), rd.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self))
+                  i &+= 4
+                }
+                while i < n { px[i] = at(i); i += 1 }
+                let all = x.baseAddress!
+                var forward = FusedSections(sections[0], sections[1], first: pad > 0 ? all[0] : first)
+                for k in 0..<total { all[k] = forward.step(all[k]) }
+                var backward = FusedSections(sections[0], sections[1], first: all[total - 1])
+                var k = total - 1
+                while k >= pad + n { _ = backward.step(all[k]); k -= 1 }
+                while k >= pad { all[k] = backward.step(all[k]); k -= 1 }
+                let wa = UnsafeMutableRawPointer(pa.baseAddress!), wb = UnsafeMutableRawPointer(pb.baseAddress!)
+                let wc = UnsafeMutableRawPointer(pc.baseAddress!), wd = UnsafeMutableRawPointer(pd.baseAddress!)
+                i = 0
+                while i + 4 <= n {
+                  let o = i &* fs
+                  let (va, vb, vc, vd) = transpose4(px[i], px[i + 1], px[i + 2], px[i + 3])
+                  wa.storeBytes(of: va, toByteOffset: o, as: SIMD4<Float>.self)
+                  wb.storeBytes(of: vb, toByteOffset: o, as: SIMD4<Float>.self)
+                  wc.storeBytes(of: vc, toByteOffset: o, as: SIMD4<Float>.self)
+                  wd.storeBytes(of: vd, toByteOffset: o, as: SIMD4<Float>.self)
+                  i &+= 4
+                }
+                while i < n {
+                  let v = px[i]
                   pa[i] = v[0]; pb[i] = v[1]; pc[i] = v[2]; pd[i] = v[3]
-                  i -= 1
+                  i += 1
                 }
                 return
               }
@@ -149,6 +178,18 @@ extension Biquad {
       }
     }
   }
+}
+
+/// The 4×4 transpose: lane `k` of result `j` is lane `j` of argument `k`.
+@inline(__always)
+func transpose4(_ a: SIMD4<Float>, _ b: SIMD4<Float>, _ c: SIMD4<Float>, _ d: SIMD4<Float>)
+  -> (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>)
+{
+  // (a0 a1 b0 b1), (c0 c1 d0 d1), then even and odd lanes of each.
+  let abLow = SIMD4(lowHalf: a.lowHalf, highHalf: b.lowHalf), cdLow = SIMD4(lowHalf: c.lowHalf, highHalf: d.lowHalf)
+  let abHigh = SIMD4(lowHalf: a.highHalf, highHalf: b.highHalf), cdHigh = SIMD4(lowHalf: c.highHalf, highHalf: d.highHalf)
+  return (SIMD4(lowHalf: abLow.evenHalf, highHalf: cdLow.evenHalf), SIMD4(lowHalf: abLow.oddHalf, highHalf: cdLow.oddHalf),
+          SIMD4(lowHalf: abHigh.evenHalf, highHalf: cdHigh.evenHalf), SIMD4(lowHalf: abHigh.oddHalf, highHalf: cdHigh.oddHalf))
 }
 
 /// Sections `p` then `q` run sample by sample (direct form II transposed):

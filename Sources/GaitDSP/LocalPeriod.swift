@@ -43,7 +43,7 @@ extension SegmentWorkspace {
     var start = 0
     while start + w <= n {
       var p = period
-      if let q = stepPeriod(model, in: start..<(start + w)),
+      if let q = stepPeriod(model, in: start..<(start + w), unchangedFrom: (period, local.changeRatio)),
          q * local.changeRatio < period || q > local.changeRatio * period {
         p = q
         changed = true

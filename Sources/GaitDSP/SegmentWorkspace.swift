@@ -300,15 +300,25 @@ struct SegmentWorkspace {
   /// spectral peak is checked against the autocorrelation (step regularity,
   /// Moe-Nilssen & Helbostad 2004) to catch a half or double rate, then
   /// refined by parabolic interpolation of the log power.
-  mutating func stepPeriod(_ model: PeriodicityModel, in range: Range<Int>? = nil) -> Double? {
+  ///
+  /// `unchangedFrom`: a segment period and change ratio for which the
+  /// caller keeps the segment's period both when this one lies within the
+  /// ratio of it and when there is none (``estimateLocalPeriods``); a step
+  /// period within the ratio is then returned without the autocorrelation's
+  /// last check, whose answer would not change what the caller does.
+  mutating func stepPeriod(_ model: PeriodicityModel, in range: Range<Int>? = nil,
+                           unchangedFrom: (period: Double, ratio: Double)? = nil) -> Double? {
     // The samples are read in place (a sub-window is not copied).
     let samples = signal(model.signal)
     let range = range ?? samples.indices
-    return samples.withUnsafeBufferPointer { stepPeriod(model, of: UnsafeBufferPointer(rebasing: $0[range])) }
+    return samples.withUnsafeBufferPointer {
+      stepPeriod(model, of: UnsafeBufferPointer(rebasing: $0[range]), unchangedFrom: unchangedFrom)
+    }
   }
 
-  /// ``stepPeriod(_:in:)`` of the samples `source`.
-  private mutating func stepPeriod(_ model: PeriodicityModel, of source: UnsafeBufferPointer<Float>) -> Double? {
+  /// ``stepPeriod(_:in:unchangedFrom:)`` of the samples `source`.
+  private mutating func stepPeriod(_ model: PeriodicityModel, of source: UnsafeBufferPointer<Float>,
+                                   unchangedFrom: (period: Double, ratio: Double)? = nil) -> Double? {
     let n = source.count
     guard n >= Int(2 * rateHz) else { return nil }
     // Levels for the activity gate and the hump count, from every second
@@ -401,6 +411,8 @@ struct SegmentWorkspace {
          flightFraction(source, model: model) >= model.minimumFlightFraction {
         period /= 2
       }
+      // The test of LocalPeriod.swift's change, negated.
+      if let u = unchangedFrom, !(period * u.ratio < u.period || period > u.ratio * u.period) { return period }
       guard max(at(period), at(2 * period)) > model.minimumCorrelation else { return nil }
       return period
     case .stride:
@@ -465,15 +477,38 @@ struct SegmentWorkspace {
   /// (pauses) are ignored; `nil` with fewer than four intervals.
   mutating func medianHumpInterval(_ x: UnsafeBufferPointer<Float>, period: Double, low: Float, top: Float, model: PeriodicityModel) -> Double? {
     let high = low + Float(model.humpLevel) * (top - low)
-    var armed = false
     var last: Int?
     intervalScratch.removeAll(keepingCapacity: true)
-    for i in x.indices {
-      if x[i] <= low { armed = true } else if armed, x[i] >= high {
-        armed = false
-        if let l = last, Double(i - l) <= 3 * period { intervalScratch.append(Double(i - l)) }
-        last = i
+    // Per sample: at or below `low` arms the trigger; else, armed, at or
+    // above `high` fires it (and disarms it). Written as two scans, one
+    // for the arming sample and one for the firing sample after it: the
+    // same samples fire as in a loop over both tests.
+    // Each scan skips eight samples at a time while none of them stops it,
+    // then finds the first that does one by one.
+    let n = x.count
+    let lows = SIMD8(repeating: low), highs = SIMD8(repeating: high)
+    let base = x.baseAddress
+    var i = 0
+    while true {
+      // Disarmed: find the arming sample.
+      if let base {
+        while i + 8 <= n, !any(UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<Float>.self) .<= lows) { i += 8 }
       }
+      while i < n, !(x[i] <= low) { i += 1 }
+      i += 1
+      // Armed: find the firing one.
+      if let base {
+        while i + 8 <= n {
+          let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<Float>.self)
+          if any(.!(v .<= lows) .& (v .>= highs)) { break }
+          i += 8
+        }
+      }
+      while i < n, x[i] <= low || !(x[i] >= high) { i += 1 }
+      guard i < n else { break }
+      if let l = last, Double(i - l) <= 3 * period { intervalScratch.append(Double(i - l)) }
+      last = i
+      i += 1
     }
     guard intervalScratch.count >= 4 else { return nil }
     return intervalScratch.withUnsafeMutableBufferPointer { Statistics.interpolatedQuantile($0, 0.5) }
@@ -497,12 +532,24 @@ struct SegmentWorkspace {
     var i = 0
     // Eight samples per load (the same lanes as eight element reads).
     if let base = p.baseAddress {
-      let raw = UnsafeRawPointer(base), stride = MemoryLayout<Float>.stride
-      while i + 8 <= count {
-        let a = raw.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self) - m
-        let b = raw.loadUnaligned(fromByteOffset: (i + lag) * stride, as: SIMD8<Float>.self) - m
-        num += a * b; d0 += a * a; d1 += b * b
-        i += 8
+      let ra = UnsafeRawPointer(base), rb = UnsafeRawPointer(base + lag)
+      let stride = MemoryLayout<Float>.stride
+      if mean.bitPattern == 0 {
+        // A mean of +0 (the windowed signal): x − (+0) is x for every x
+        // (−0 included), so the subtraction is left out.
+        while i + 8 <= count {
+          let a = ra.loadUnaligned(fromByteOffset: i &* stride, as: SIMD8<Float>.self)
+          let b = rb.loadUnaligned(fromByteOffset: i &* stride, as: SIMD8<Float>.self)
+          num += a * b; d0 += a * a; d1 += b * b
+          i &+= 8
+        }
+      } else {
+        while i + 8 <= count {
+          let a = ra.loadUnaligned(fromByteOffset: i &* stride, as: SIMD8<Float>.self) - m
+          let b = rb.loadUnaligned(fromByteOffset: i &* stride, as: SIMD8<Float>.self) - m
+          num += a * b; d0 += a * a; d1 += b * b
+          i &+= 8
+        }
       }
     }
     var sn = Double(num.sum()), s0 = Double(d0.sum()), s1 = Double(d1.sum())
