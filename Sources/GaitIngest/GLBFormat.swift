@@ -261,6 +261,30 @@ public struct GLBDecoder: Sendable {
   /// Feeds bytes; returns the blocks completed by them.
   public mutating func feed(_ bytes: [UInt8]) throws -> [SampleBlock] {
     if pending.isEmpty { pending = bytes } else { pending += bytes }
+    return try decodePending()
+  }
+
+  /// Feeds up to `capacity` bytes that `read` writes straight after the
+  /// bytes held back (returning how many it wrote; 0 at the end of the
+  /// input); returns the blocks completed and the bytes read. A file reader
+  /// uses this instead of ``feed(_:)``: no chunk array is made and then
+  /// copied behind the held-back bytes (issue #16).
+  mutating func feed(reading capacity: Int, _ read: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> (blocks: [SampleBlock], bytes: Int) {
+    let old = pending.count
+    pending.append(contentsOf: repeatElement(0, count: capacity))
+    let n: Int
+    do {
+      n = try pending.withUnsafeMutableBytes { try read(UnsafeMutableRawBufferPointer(rebasing: $0[old...])) }
+    } catch {
+      pending.removeLast(capacity)
+      throw error
+    }
+    pending.removeLast(capacity - n)
+    return (n == 0 ? [] : try decodePending(), n)
+  }
+
+  /// Decodes what `pending` holds: the header first, then every complete block.
+  private mutating func decodePending() throws -> [SampleBlock] {
     var out: [SampleBlock] = []
     if header == nil {
       guard pending.count >= GLB.headerSize else { return [] }
@@ -459,8 +483,8 @@ public final class GLBReader: SampleSource {
   /// are skipped and counted in ``report``.
   public func nextBlock() throws -> SampleBlock? {
     while queueNext >= queue.count && !done {
-      let data = try readChunk()
-      if data.isEmpty {
+      let (blocks, bytes) = try decoder.feed(reading: 1 << 20) { try read(into: $0) }
+      if bytes == 0 {
         done = true
         let left = decoder.finish()
         if left > 0 {
@@ -469,7 +493,7 @@ public final class GLBReader: SampleSource {
         finishReport()
         break
       }
-      queue = try decoder.feed(data)
+      queue = blocks
       queueNext = 0
     }
     guard queueNext < queue.count else { return nil }
@@ -487,23 +511,22 @@ public final class GLBReader: SampleSource {
     return block
   }
 
-  /// Up to 1 MiB read straight into an array (no `Data` in between);
-  /// empty at the end of the file.
-  private func readChunk() throws -> [UInt8] {
+  /// Reads until `buffer` is full or the file ends (1 MiB at a time, into
+  /// the decoder's own buffer); returns the bytes read, 0 at the end.
+  private func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     let fd = FileDescriptor(rawValue: handle.fileDescriptor)
-    return try [UInt8](unsafeUninitializedCapacity: 1 << 20) { buffer, count in
-      count = 0
-      while count < buffer.count {
-        let n: Int
-        do {
-          n = try fd.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[count...])))  // retries on EINTR
-        } catch {
-          throw IngestError(.unreadable, "read failed: \(error)", path: path)
-        }
-        if n == 0 { break }
-        count += n
+    var count = 0
+    while count < buffer.count {
+      let n: Int
+      do {
+        n = try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...]))  // retries on EINTR
+      } catch {
+        throw IngestError(.unreadable, "read failed: \(error)", path: path)
       }
+      if n == 0 { break }
+      count += n
     }
+    return count
   }
 
   /// Samples of `block` at the accelerometer's limit on any axis.
