@@ -49,6 +49,34 @@ if command -v hyperfine >/dev/null; then
 else
   csv_ms="n/a (install hyperfine)"; glb_ms="n/a"; version_ms="n/a"
 fi
+echo "== Whole process: 10-hour 100 Hz CSV --json, one and two analysis threads"
+if command -v hyperfine >/dev/null; then
+  ten1_ms=$(mean_ms "$bin analyze $work/hour10.csv --json $work/r.json -q --threads 1" 5)
+  ten2_ms=$(mean_ms "$bin analyze $work/hour10.csv --json $work/r.json -q --threads 2" 5)
+  ten_ratio=$(python3 -c 'import sys; print("%.2f" % (float(sys.argv[2]) / float(sys.argv[1])))' "$ten1_ms" "$ten2_ms")
+else
+  ten1_ms="n/a"; ten2_ms="n/a"; ten_ratio="n/a"
+fi
+# Counts that do not depend on the machine's load: the instructions of the
+# whole process (callgrind, debug info stripped as bench-check.sh does) and
+# its minor page faults (fresh memory touched, and binary pages mapped in).
+echo "== Whole process, 1 hour: instructions (callgrind) and minor page faults"
+csv_ir="n/a"; glb_ir="n/a"
+if command -v valgrind >/dev/null; then
+  objcopy --strip-debug "$bin" "$work/gaitline-stripped"
+  ir() {
+    valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$work/gaitline-stripped" "$@" 2> "$work/vg.log" >/dev/null
+    awk '/Collected :/ { printf "%.1f M", $4 / 1e6 }' "$work/vg.log"
+  }
+  csv_ir=$(ir analyze "$work/hour1.csv" --json "$work/r.json" -q)
+  glb_ir=$(ir analyze "$work/hour1.glb" --json "$work/r.json" -q)
+fi
+faults() {
+  /usr/bin/time -f "%R" -o "$work/faults" "$bin" analyze "$1" --json "$work/r.json" -q
+  tail -1 "$work/faults"
+}
+csv_faults=$(faults "$work/hour1.csv")
+glb_faults=$(faults "$work/hour1.glb")
 echo "== Peak memory: gaitline analyze on a 10-hour 100 Hz CSV ($(du -h "$work/hour10.csv" | cut -f1))"
 /usr/bin/time -f "%M" -o "$work/rss" "$bin" analyze "$work/hour10.csv" --json "$work/r10.json" --html "$work/r10.html" -q
 rss_kib=$(tail -1 "$work/rss")
@@ -71,6 +99,11 @@ echo
 echo "== Issue #16 figures (release build; benchmark figures are p50)"
 row "whole process, 1-h CSV --json (ms)" "$csv_ms" "<= 50"
 row "whole process, 1-h .glb --json (ms)" "$glb_ms" "<= 35"
+row "whole process, 1-h CSV --json (instructions)" "$csv_ir" "(callgrind; stable under load)"
+row "whole process, 1-h .glb --json (instructions)" "$glb_ir" "(callgrind; stable under load)"
+row "whole process, 1-h CSV / .glb (minor page faults)" "$csv_faults / $glb_faults" ""
+row "whole process, 10-h CSV --json, 1 / 2 threads (ms)" "$ten1_ms / $ten2_ms" ""
+row "whole process, 10 h: 2 threads / 1 thread" "$ten_ratio" "<= 0.6"
 row "start-up, gaitline --version (ms)" "$version_ms" "(#16: 9.3 -> 5.0 with a static stdlib; built so)"
 row "CSV reader, time + 3 columns (MB/s)" "$(p50 CSV.parse.hour1.100Hz MBps)" ">= 500"
 row "CSV reader, time + 6 columns (MB/s)" "$(p50 CSV.parse.gyro.hour1.100Hz MBps)" ">= 500"

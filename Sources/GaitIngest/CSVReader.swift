@@ -59,8 +59,8 @@ public struct CSVOptions: Sendable {
 /// line ends, header names with unit suffixes, timestamps in s, ms, µs, ns,
 /// Unix epoch or ISO-8601, and two-axis body-frame files. The first
 /// ``CSVOptions/sniffRows`` rows decide delimiter, columns, units and rate;
-/// after that the file is read in 1 MiB chunks, so memory does not grow with
-/// the file.
+/// after that the file is read in 256 KiB chunks, so memory does not grow
+/// with the file.
 ///
 /// Irregular timestamps are put on a uniform grid by linear interpolation;
 /// holes longer than ``gapFactor`` sample periods are recorded as gaps (`Gap`)
@@ -1119,7 +1119,7 @@ struct Resampler {
   }
 }
 
-/// Reads a file line by line in 1 MiB chunks.
+/// Reads a file line by line in 256 KiB chunks.
 struct LineReader {
   private var fd: FileDescriptor
   private var buffer: [UInt8]
@@ -1142,7 +1142,11 @@ struct LineReader {
   private var keep: Int?
   /// Where the line last handed out starts in `buffer`.
   private var lastLineStart = 0
-  static let chunk = 1 << 20
+  /// Bytes read at a time; the buffer holds two and grows by one when a
+  /// line needs more. 256 KiB, not 1 MiB: every page of the buffer faults
+  /// in once, ~380 fewer page faults per file (issue #16), and reads of
+  /// 256 KiB run as fast.
+  static let chunk = 1 << 18
   static let maxLine = 1 << 20
   /// Bytes kept after the data in `buffer`, never filled by a read and set
   /// to zero after each read: the CSV row loop's number reader loads eight
@@ -1181,10 +1185,11 @@ struct LineReader {
       throw error
     }
     // Small files get a small buffer (a batch of many short exports, and
-    // the csv fuzz target, paid 2 MiB each); it grows when a file needs it.
+    // the csv fuzz target, paid 2 MiB each before); it grows when a file
+    // needs it.
     let expansion = gzip == nil ? 1 : 8
     let size = (try? fd.stat()).map { Int($0.size) * expansion } ?? Self.chunk * 2
-    // Not zero-filled (2 MiB of stores for a large file): only the bytes
+    // Not zero-filled (512 KiB of stores for a large file): only the bytes
     // after the data are ever read before a read fills them, and fill()
     // zeroes those.
     let count = min(Self.chunk * 2, max(1 << 16, size + 1)) + Self.padding

@@ -261,8 +261,31 @@ public struct GLBDecoder: Sendable {
   /// Feeds bytes; returns the blocks completed by them.
   public mutating func feed(_ bytes: [UInt8]) throws -> [SampleBlock] {
     if pending.isEmpty { pending = bytes } else { pending += bytes }
+    return try decodePending()
+  }
+
+  /// Feeds up to `capacity` bytes that `read` writes straight after the
+  /// bytes held back (returning how many it wrote; 0 at the end of the
+  /// input); returns the blocks completed and the bytes read. A file reader
+  /// uses this instead of ``feed(_:)``: no chunk array is made and then
+  /// copied behind the held-back bytes (issue #16).
+  mutating func feed(reading capacity: Int, _ read: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> (blocks: [SampleBlock], bytes: Int) {
+    let old = pending.count
+    pending.append(contentsOf: repeatElement(0, count: capacity))
+    let n: Int
+    do {
+      n = try pending.withUnsafeMutableBytes { try read(UnsafeMutableRawBufferPointer(rebasing: $0[old...])) }
+    } catch {
+      pending.removeLast(capacity)
+      throw error
+    }
+    pending.removeLast(capacity - n)
+    return (n == 0 ? [] : try decodePending(), n)
+  }
+
+  /// Decodes what `pending` holds: the header first, then every complete block.
+  private mutating func decodePending() throws -> [SampleBlock] {
     var out: [SampleBlock] = []
-    var current = SampleBlock(startIndex: -1)
     if header == nil {
       guard pending.count >= GLB.headerSize else { return [] }
       header = try GLBHeader.decode(Array(pending[0..<GLB.headerSize]))
@@ -271,6 +294,15 @@ public struct GLBDecoder: Sendable {
     guard let header else { return [] }
     let size = header.blockSize
     var start = 0
+    // The good blocks of the current run of contiguous sample indices
+    // (byte offset in `pending`, samples), decoded into one output block
+    // when the run ends: each channel array is made once at its final size
+    // and filled in place (issue #16: growing it block by block and a
+    // separate pass for each channel cost ~16 instructions per value).
+    var run: [(offset: Int, count: Int)] = []
+    var runFirst = -1
+    var runEnd = -1
+    var runSamples = 0
     while pending.count - start >= size {
       if pending[start] == 0x47, pending[start + 1] == 0x4C, pending[start + 2] == 0x42, pending[start + 3] == 0x4B,
          let (first, n) = checkedBlock(at: start, header: header)
@@ -281,18 +313,15 @@ public struct GLBDecoder: Sendable {
           duplicateBlocks += 1
         } else {
           // Contiguous blocks are decoded into one output block.
-          if current.startIndex < 0 || current.endIndex != first {
-            if current.count > 0 { out.append(current) }
-            current = SampleBlock(startIndex: first)
-            // Room for every block left in the chunk: the arrays are not
-            // regrown (and copied) block after block.
-            let room = (pending.count - start) / size * header.samplesPerBlock
-            current.ax.reserveCapacity(room); current.ay.reserveCapacity(room); current.az.reserveCapacity(room)
-            if header.channels == 6 {
-              current.gx.reserveCapacity(room); current.gy.reserveCapacity(room); current.gz.reserveCapacity(room)
-            }
+          if runFirst < 0 || runEnd != first {
+            if runSamples > 0 { out.append(decodeRun(run, first: runFirst, samples: runSamples, header: header)) }
+            run.removeAll(keepingCapacity: true)
+            runFirst = first
+            runSamples = 0
           }
-          decodeSamples(at: start, count: n, header: header, into: &current)
+          run.append((start, n))
+          runSamples += n
+          runEnd = first + n
           decodedSamples += n
           nextSampleIndex = first + n
         }
@@ -320,7 +349,7 @@ public struct GLBDecoder: Sendable {
         start = next
       }
     }
-    if current.count > 0 { out.append(current) }
+    if runSamples > 0 { out.append(decodeRun(run, first: runFirst, samples: runSamples, header: header)) }
     drop(start)
     return out
   }
@@ -359,35 +388,45 @@ public struct GLBDecoder: Sendable {
     }
   }
 
-  /// Appends the block's `n` samples, scaled to m/s² and rad/s, to `block`.
-  private func decodeSamples(at start: Int, count n: Int, header: GLBHeader, into block: inout SampleBlock) {
-    let ch = header.channels
-    let a = header.accelScale
-    let g = header.gyroScale
-    guard n > 0 else { return }
-    pending.withUnsafeBytes { raw in
-      let base = raw.baseAddress! + start + GLB.blockHeaderSize
-      let stride = ch * 2
-      // Grow each channel by n once, then write through pointers: one
-      // capacity check per block instead of one per value.
-      @inline(__always) func fill(_ array: inout [Float], _ offset: Int, _ scale: Float) {
-        let old = array.count
-        array.append(contentsOf: repeatElement(0, count: n))
-        array.withUnsafeMutableBufferPointer { out in
-          for k in 0..<n {
-            let v = Int16(littleEndian: base.loadUnaligned(fromByteOffset: k * stride + offset, as: Int16.self))
-            out[old + k] = Float(v) * scale
+  /// The samples of the checked blocks `run` (byte offsets in `pending`,
+  /// samples each; contiguous from grid index `first`, `samples` in all),
+  /// scaled to m/s² and rad/s, as one block.
+  private func decodeRun(_ run: [(offset: Int, count: Int)], first: Int, samples: Int, header: GLBHeader) -> SampleBlock {
+    let stride = header.channels * 2
+    return pending.withUnsafeBytes { raw -> SampleBlock in
+      let base = raw.baseAddress!
+      // Three channels from byte `offset` of each sample, scaled, written
+      // straight into arrays of their final size: one pass, pointers only.
+      func triple(_ offset: Int, _ scale: Float) -> ([Float], [Float], [Float]) {
+        var y: [Float] = [], z: [Float] = []
+        let x = [Float](unsafeUninitializedCapacity: samples) { bx, cx in
+          y = [Float](unsafeUninitializedCapacity: samples) { by, cy in
+            z = [Float](unsafeUninitializedCapacity: samples) { bz, cz in
+              var ox = bx.baseAddress!, oy = by.baseAddress!, oz = bz.baseAddress!
+              for (start, n) in run {
+                var p = base + (start + GLB.blockHeaderSize + offset)
+                for _ in 0..<n {
+                  ox.pointee = Float(Int16(littleEndian: p.loadUnaligned(as: Int16.self))) * scale
+                  oy.pointee = Float(Int16(littleEndian: p.loadUnaligned(fromByteOffset: 2, as: Int16.self))) * scale
+                  oz.pointee = Float(Int16(littleEndian: p.loadUnaligned(fromByteOffset: 4, as: Int16.self))) * scale
+                  p += stride
+                  ox += 1; oy += 1; oz += 1
+                }
+              }
+              cz = samples
+            }
+            cy = samples
           }
+          cx = samples
         }
+        return (x, y, z)
       }
-      fill(&block.ax, 0, a)
-      fill(&block.ay, 2, a)
-      fill(&block.az, 4, a)
-      if ch == 6 {
-        fill(&block.gx, 6, g)
-        fill(&block.gy, 8, g)
-        fill(&block.gz, 10, g)
+      let (ax, ay, az) = triple(0, header.accelScale)
+      var block = SampleBlock(startIndex: first, ax: ax, ay: ay, az: az)
+      if header.channels == 6 {
+        (block.gx, block.gy, block.gz) = triple(6, header.gyroScale)
       }
+      return block
     }
   }
 }
@@ -444,8 +483,8 @@ public final class GLBReader: SampleSource {
   /// are skipped and counted in ``report``.
   public func nextBlock() throws -> SampleBlock? {
     while queueNext >= queue.count && !done {
-      let data = try readChunk()
-      if data.isEmpty {
+      let (blocks, bytes) = try decoder.feed(reading: Self.readSize) { try read(into: $0) }
+      if bytes == 0 {
         done = true
         let left = decoder.finish()
         if left > 0 {
@@ -454,7 +493,7 @@ public final class GLBReader: SampleSource {
         finishReport()
         break
       }
-      queue = try decoder.feed(data)
+      queue = blocks
       queueNext = 0
     }
     guard queueNext < queue.count else { return nil }
@@ -472,35 +511,60 @@ public final class GLBReader: SampleSource {
     return block
   }
 
-  /// Up to 1 MiB read straight into an array (no `Data` in between);
-  /// empty at the end of the file.
-  private func readChunk() throws -> [UInt8] {
+  /// Bytes read at a time: 64 KiB hold ~80 blocks (~10 000 samples of
+  /// three channels), so a block's channel arrays (~40 KB each) come from
+  /// the heap and are reused. With 1 MiB reads each array was a fresh
+  /// ~680 KB mapping: ~1 750 more page faults for an hour (issue #16).
+  static let readSize = 1 << 16
+
+  /// Reads until `buffer` is full or the file ends (``readSize`` at a time,
+  /// into the decoder's own buffer); returns the bytes read, 0 at the end.
+  private func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     let fd = FileDescriptor(rawValue: handle.fileDescriptor)
-    return try [UInt8](unsafeUninitializedCapacity: 1 << 20) { buffer, count in
-      count = 0
-      while count < buffer.count {
-        let n: Int
-        do {
-          n = try fd.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[count...])))  // retries on EINTR
-        } catch {
-          throw IngestError(.unreadable, "read failed: \(error)", path: path)
-        }
-        if n == 0 { break }
-        count += n
+    var count = 0
+    while count < buffer.count {
+      let n: Int
+      do {
+        n = try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...]))  // retries on EINTR
+      } catch {
+        throw IngestError(.unreadable, "read failed: \(error)", path: path)
       }
+      if n == 0 { break }
+      count += n
     }
+    return count
   }
 
   /// Samples of `block` at the accelerometer's limit on any axis.
   private func clippedCount(_ block: SampleBlock) -> Int {
     let limit = clipLimit
+    // Eight samples at a time, branch-free: the largest magnitude of the
+    // three axes compared as bit patterns (the order of non-negative
+    // floats; decoded values are never NaN). A limit of zero or below
+    // counts every sample and a NaN none, as `abs(x) >= limit` did.
+    let bound = SIMD8<UInt32>(repeating: limit > 0 ? limit.bitPattern : limit.isNaN ? UInt32.max : 0)
+    let magnitude = SIMD8<UInt32>(repeating: 0x7FFF_FFFF)
+    let count = min(block.ax.count, block.ay.count, block.az.count)
     var n = 0
-    block.ax.withUnsafeBufferPointer { ax in
-      block.ay.withUnsafeBufferPointer { ay in
-        block.az.withUnsafeBufferPointer { az in
-          for i in 0..<min(ax.count, ay.count, az.count)
-          where Swift.abs(ax[i]) >= limit || Swift.abs(ay[i]) >= limit || Swift.abs(az[i]) >= limit {
-            n += 1
+    block.ax.withUnsafeBytes { ax in
+      block.ay.withUnsafeBytes { ay in
+        block.az.withUnsafeBytes { az in
+          var hits = SIMD8<UInt32>()
+          var i = 0
+          while i + 8 <= count {
+            let m = pointwiseMax(ax.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<UInt32>.self) & magnitude,
+                                 pointwiseMax(ay.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<UInt32>.self) & magnitude,
+                                              az.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<UInt32>.self) & magnitude))
+            hits &+= SIMD8<UInt32>(repeating: 1).replacing(with: 0, where: m .< bound)
+            i += 8
+          }
+          n = Int(hits.wrappedSum())
+          while i < count {
+            let m = Swift.max(ax.load(fromByteOffset: i * 4, as: UInt32.self) & 0x7FFF_FFFF,
+                              Swift.max(ay.load(fromByteOffset: i * 4, as: UInt32.self) & 0x7FFF_FFFF,
+                                        az.load(fromByteOffset: i * 4, as: UInt32.self) & 0x7FFF_FFFF))
+            n += m >= bound[0] ? 1 : 0
+            i += 1
           }
         }
       }

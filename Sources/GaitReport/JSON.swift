@@ -131,7 +131,17 @@ public indirect enum JSONValue: Sendable, Equatable {
       case "\r": r += "\\r"
       case "\t": r += "\\t"
       default:
-        if u.value < 0x20 { r += String(format: "\\u%04x", u.value) } else { r.unicodeScalars.append(u) }
+        if u.value < 0x20 {
+          // "\u00" and two lowercase hex digits (`String(format:)`'s
+          // varargs cost two scans of the runtime's conformances, ~0.5 M
+          // instructions, the first time).
+          let hex = Array("0123456789abcdef".utf8)
+          r += "\\u00"
+          r.unicodeScalars.append(Unicode.Scalar(hex[Int(u.value >> 4)]))
+          r.unicodeScalars.append(Unicode.Scalar(hex[Int(u.value & 0xF)]))
+        } else {
+          r.unicodeScalars.append(u)
+        }
       }
     }
     return r + "\""

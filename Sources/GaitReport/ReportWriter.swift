@@ -171,6 +171,26 @@ public func stepsCSV(_ steps: [Step]) -> String {
   collectText { try writeStepsCSV(steps, to: $0) }
 }
 
+/// `String(format: "%.<digits>f", v)`, through ``formatFixed(_:digits:into:)``
+/// (`String(format:)` only where that declines: near a tie, large values).
+/// The terminal summary's ~30 numbers cost ~1.4 M instructions through
+/// Foundation's varargs (issue #16).
+func fixedText(_ v: Double, _ digits: Int) -> String {
+  withUnsafeTemporaryAllocation(of: UInt8.self, capacity: fixedTextCapacity) { buffer in
+    guard let n = formatFixed(v, digits: digits, into: buffer.baseAddress!) else { return String(format: "%.\(digits)f", v) }
+    return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<n]), as: UTF8.self)
+  }
+}
+
+/// `label.padding(toLength: width, withPad: " ", startingAt: 0)` for a
+/// label of ASCII shorter than `width` (Foundation's padding cost ~0.1 M
+/// instructions a call); others through `padding` itself.
+func paddedLabel(_ label: String, to width: Int) -> String {
+  let n = label.utf8.count
+  guard n < width, label.utf8.allSatisfy({ $0 < 0x80 }) else { return label.padding(toLength: width, withPad: " ", startingAt: 0) }
+  return label + String(repeating: " ", count: width - n)
+}
+
 /// A summary a person can read at a glance.
 public func textSummary(_ r: AnalysisResult) -> String {
   let s = r.summary
@@ -192,18 +212,18 @@ public func textSummary(_ r: AnalysisResult) -> String {
     rows += [("tibial shock", s.tibialShockG, "g", 1), ("tibial shock rise", s.tibialShockRateGps, "g/s", 0)]
   }
   for row in rows {
-    let label = row.label.padding(toLength: 22, withPad: " ", startingAt: 0)
+    let label = paddedLabel(row.label, to: 22)
     guard let d = row.value else { lines.append("  \(label) n/a"); continue }
-    let fmt = "%.\(row.digits)f"
-    lines.append("  \(label) \(String(format: fmt, d.median)) \(row.unit)  (p10 \(String(format: fmt, d.p10)), p90 \(String(format: fmt, d.p90)))")
+    let digits = row.digits
+    lines.append("  \(label) \(fixedText(d.median, digits)) \(row.unit)  (p10 \(fixedText(d.p10, digits)), p90 \(fixedText(d.p90, digits)))")
     if row.label == "ground contact", let u = s.groundContactUncertaintyMs {
-      lines.append("    uncertainty          ±\(String(format: "%.0f", u)) ms per step (shank toe-off from acceleration; literature)")
+      lines.append("    uncertainty          ±\(fixedText(u, 0)) ms per step (shank toe-off from acceleration; literature)")
     }
   }
   if r.placement == .shank, s.tibialShockClippedSteps > 0 {
     lines.append("  tibial shock: \(s.tibialShockClippedSteps) step(s) hit the sensor's range; their peak is a lower bound")
   }
-  if let b = s.gctBalanceLeftPct { lines.append("  GCT balance            \(String(format: "%.1f", b)) % left") }
+  if let b = s.gctBalanceLeftPct { lines.append("  GCT balance            \(fixedText(b, 1)) % left") }
   if let t = r.track { lines += trackSummaryLines(t) }
   if r.flags.isEmpty {
     lines.append("  flags: none")

@@ -7,7 +7,7 @@ import Foundation
 import GaitCore
 import GaitDSP
 import GaitIngest
-import GaitReport
+@testable import GaitReport
 import GaitScoring
 import GaitTestSupport
 import Testing
@@ -76,5 +76,27 @@ import Testing
     #expect(e.recall == 1 && e.precision == 1)
     let tooFar = truth.map { Step(icS: $0.icS - 0.021, running: true) }
     #expect(evaluate(steps: tooFar, truth: truth, toleranceS: 0.02).recall == 0)
+  }
+}
+
+/// Control characters in a JSON string are written as `\u00XX` with
+/// lowercase hex digits, as `String(format: "\\u%04x")` wrote them, and
+/// read back as the same text.
+@Suite struct JSONControlCharacterTests {
+  @Test func everyControlCharacterIsEscapedAsBefore() throws {
+    for value in UInt32(0)..<0x20 {
+      let text = "a" + String(Unicode.Scalar(value)!) + "b"
+      let quoted = JSONValue.quote(text)
+      let escape: String
+      switch value {
+      case 0x0A: escape = "\\n"
+      case 0x0D: escape = "\\r"
+      case 0x09: escape = "\\t"
+      default: escape = String(format: "\\u%04x", value)
+      }
+      #expect(quoted == "\"a" + escape + "b\"", "U+\(String(value, radix: 16))")
+      let back = try JSONDecoder().decode(String.self, from: Data(quoted.utf8))
+      #expect(back == text)
+    }
   }
 }
