@@ -10,18 +10,13 @@ import GaitIngest
 import GaitPipeline
 import GaitReport
 import GaitStream
-import Synchronization
 
 // Every command names itself (`commandName:`): deriving the name from the
 // type (`String(describing:)`) scans the runtime's protocol conformances,
 // ~1.3 M instructions per command at every start.
 @main
 struct Gaitline: ParsableCommand {
-  static var configuration: CommandConfiguration {
-    skipCompletionScriptCheck.load(ordering: .relaxed) ? parsingConfiguration : fullConfiguration
-  }
-
-  private static let fullConfiguration = CommandConfiguration(
+  static let configuration = CommandConfiguration(
     commandName: "gaitline",
     abstract: "Running-form metrics and evidence-based flags from a wearable accelerometer.",
     discussion: """
@@ -32,40 +27,7 @@ struct Gaitline: ParsableCommand {
     version: gaitlineVersion,
     subcommands: [Inspect.self, Analyze.self, Convert.self, Evaluate.self, Compare.self, Trend.self, Stream.self, Simulate.self, Cohort.self]
   )
-
-  /// The same, marked as having a super-command: swift-argument-parser then
-  /// skips its `--generate-completion-script` check, which parses the
-  /// arguments as two more commands before every command (~8 M of the
-  /// ~25 M instructions `analyze` spends parsing, most of it the runtime
-  /// scanning every protocol conformance of the binary for the new types).
-  /// The mark only changes help and usage text, so it is used only while
-  /// arguments that cannot ask for a completion script are parsed, and is
-  /// gone before any help, usage or error is printed (``main()``).
-  private static let parsingConfiguration: CommandConfiguration = {
-    var c = fullConfiguration
-    c._superCommandName = "gaitline"
-    return c
-  }()
-
-  /// swift-argument-parser's `main()` (parse, run, exit with the error's
-  /// message and status), with the completion-script check skipped when no
-  /// argument mentions it.
-  static func main() {
-    let arguments = Array(CommandLine.arguments.dropFirst())
-    skipCompletionScriptCheck.store(!arguments.contains { $0.contains("generate-completion-script") }, ordering: .relaxed)
-    let parsed = Result { try parseAsRoot(arguments) }
-    skipCompletionScriptCheck.store(false, ordering: .relaxed)
-    do {
-      var command = try parsed.get()
-      try command.run()
-    } catch {
-      exit(withError: error)
-    }
-  }
 }
-
-/// Whether `Gaitline.configuration` is the parsing one (``Gaitline/main()``).
-private let skipCompletionScriptCheck = Atomic<Bool>(false)
 
 /// Options for reading inputs, shared by every command.
 struct InputOptions: ParsableArguments {
