@@ -83,6 +83,12 @@ public struct GaitAnalyzer {
   public let options: AnalysisOptions
   /// The placement in use: the option, else what the first segment showed.
   public private(set) var placement: Placement?
+  /// With the placement given (``AnalysisOptions/placement``): what the
+  /// signal itself showed on the first cores that gave a decision (tried on
+  /// at most the first 60 s), so a wrong option can be pointed out; `nil`
+  /// when no core decided, or when the placement was not given.
+  public private(set) var placementShownBySignal: Placement?
+  private var placementChecks = 0
   /// The 90th-percentile tilt of the step-averaged gravity direction that
   /// decided the placement, degrees (`nil` when given or not yet decided).
   public private(set) var placementFeatureDeg: Double?
@@ -191,18 +197,34 @@ public struct GaitAnalyzer {
   private var maxPendingCores: Int { max(1, Int((60 / options.segmentSeconds).rounded())) }
 
   private mutating func detectPlacement(core: Int, dataEnd: Int) {
-    guard let runStart else { return }
-    let w0 = max(runStart, bufferStart, core - marginLength)
-    let w1 = min(dataEnd, core + coreLength + marginLength)
-    let lo = w0 - bufferStart, hi = w1 - bufferStart
-    guard hi - lo >= Int(2 * rateHz) else { return }
-    work.load(ax: ax[lo..<hi], ay: ay[lo..<hi], az: az[lo..<hi],
-              gyro: gyroMagnitude.isEmpty ? nil : gyroMagnitude[lo..<hi],
-              gyroAxes: gyroAxes.isEmpty ? nil : gyroAxes[lo..<hi], info: info, rateHz: rateHz)
-    if let p = work.detectPlacement() {
+    if let p = placementShown(core: core, dataEnd: dataEnd) {
       placement = p
       placementFeatureDeg = work.placementAngleDeg
     }
+  }
+
+  /// The placement the core starting at `core` shows (its window loaded
+  /// into the workspace), or `nil` when it shows none clearly.
+  private mutating func placementShown(core: Int, dataEnd: Int) -> Placement? {
+    guard let runStart else { return nil }
+    let w0 = max(runStart, bufferStart, core - marginLength)
+    let w1 = min(dataEnd, core + coreLength + marginLength)
+    let lo = w0 - bufferStart, hi = w1 - bufferStart
+    guard hi - lo >= Int(2 * rateHz) else { return nil }
+    work.load(ax: ax[lo..<hi], ay: ay[lo..<hi], az: az[lo..<hi],
+              gyro: gyroMagnitude.isEmpty ? nil : gyroMagnitude[lo..<hi],
+              gyroAxes: gyroAxes.isEmpty ? nil : gyroAxes[lo..<hi], info: info, rateHz: rateHz)
+    return work.detectPlacement()
+  }
+
+  /// With the placement given as an option, tries detection on the core
+  /// about to be analysed, until one decides or ``maxPendingCores`` have
+  /// been tried (``placementShownBySignal``). The analysis reloads the
+  /// workspace afterwards, so its results do not depend on this.
+  private mutating func checkGivenPlacement(core: Int, dataEnd: Int) {
+    guard options.placement != nil, placementShownBySignal == nil, placementChecks < maxPendingCores else { return }
+    placementChecks += 1
+    placementShownBySignal = placementShown(core: core, dataEnd: dataEnd)
   }
 
   /// Ends the stream: analyses what is left.
@@ -260,6 +282,7 @@ public struct GaitAnalyzer {
 
   private mutating func analyseCore(from coreStart: Int, to coreEnd: Int, dataEnd: Int, emit: (Step) -> Void) {
     guard runStart != nil else { return }
+    checkGivenPlacement(core: coreStart, dataEnd: dataEnd)
     let place = placement ?? .hip
     if profileCache?.placement != place { profileCache = GaitDSP.profile(for: place, options: options, rangeG: info.accelerometerRangeG) }
     let found = windowContext().analyse(core: coreStart..<coreEnd, dataEnd: dataEnd, work: &work)
@@ -285,6 +308,7 @@ public struct GaitAnalyzer {
       for c in cores { analyseCore(from: c.lowerBound, to: c.upperBound, dataEnd: dataEnd, emit: emit) }
       return
     }
+    for c in cores { checkGivenPlacement(core: c.lowerBound, dataEnd: dataEnd) }
     let place = placement ?? .hip
     if profileCache?.placement != place { profileCache = GaitDSP.profile(for: place, options: options, rangeG: info.accelerometerRangeG) }
     while workers.count < threads - 1 { workers.append(SegmentWorkspace()) }

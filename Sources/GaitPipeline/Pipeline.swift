@@ -64,6 +64,10 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
   if source2 == "default" {
     warnings.append("placement could not be detected (less than 6 s of clear gait); analysed as hip. Pass --placement foot if the sensor was on the foot")
   }
+  if let given = options.placement, let shown = analyzer.placementShownBySignal, shown != given {
+    warnings.append("the signal looks like a \(shown.rawValue) sensor, but --placement \(given.rawValue) was given: analysed as \(given.rawValue); "
+      + "if the sensor was on the \(shown == .hip ? "hip or lower back" : shown.rawValue), leave --placement out or give --placement \(shown.rawValue)")
+  }
   let rate = source.info.sampleRateHz
   if rate < 100 {
     warnings.append(String(format: "sample rate %.4g Hz is below 100 Hz: contact and flight times are coarse (one sample is %.0f ms)", rate, 1000 / rate))

@@ -176,6 +176,27 @@ func gaitline(_ args: [String], environment: [String: String] = [:], shell: Bool
     #expect(one.status == 0, "\(one.stderr)")
   }
 
+  /// A wrong --placement is followed (the user may know better) but no
+  /// longer silently: a 3.33 m/s sacrum run forced to `foot` read as a walk
+  /// with no hint. The note names what the signal showed; a right option,
+  /// or none, gets no such note.
+  @Test func aPlacementTheSignalContradictsIsPointedOut() throws {
+    let sacrum = sampleData("alcantara-sacrum-run/trial_04.csv")
+    let wrong = try gaitline(["analyze", sacrum, "--placement", "foot"])
+    #expect(wrong.status == 0, "\(wrong.stderr)")
+    #expect(wrong.stdout.contains("the signal looks like a hip sensor, but --placement foot was given: analysed as foot"), "\(wrong.stdout)")
+    for options in [["--placement", "hip"], []] {
+      let r = try gaitline(["analyze", sacrum] + options)
+      #expect(r.status == 0)
+      #expect(!r.stdout.contains("the signal looks like"), "\(options): \(r.stdout)")
+    }
+    let shank = sampleData("bach-shank-subject-b/trial_07.csv")
+    let right = try gaitline(["analyze", shank, "--placement", "shank"])
+    #expect(!right.stdout.contains("the signal looks like"), "\(right.stdout)")
+    let wrongShank = try gaitline(["analyze", shank, "--placement", "hip"])
+    #expect(wrongShank.stdout.contains("the signal looks like a shank sensor, but --placement hip was given"), "\(wrongShank.stdout)")
+  }
+
   /// A misspelt policy key is an error naming it (it silently kept the
   /// default threshold before), with the nearest real key.
   @Test func policyWithAnUnknownKeyIsRefused() throws {
