@@ -125,6 +125,20 @@ struct Analyze: ParsableCommand {
     if !past.isEmpty, personal == nil, !quiet {
       FileHandle.standardError.write(Data("gaitline: note: no earlier report at a similar speed; flags use population thresholds\n".utf8))
     }
+    if let personal, options.speedMps != nil, past.allSatisfy({ $0.speedMps == nil }), !quiet {
+      FileHandle.standardError.write(Data(("gaitline: note: none of the \(personal.runs) earlier reports records a speed (analysed without --speed or --track), "
+        + "so the baseline cannot keep to runs at a similar speed and uses them all\n").utf8))
+    }
+    // The baseline of one input leaves out an earlier report of that very
+    // recording: a run judged against a baseline holding itself is partly
+    // compared with itself.
+    let pastRuns = past
+    let settings0 = (options.speedMps, scoring)
+    let baselineFor: @Sendable (String) -> PersonalBaseline? = { input in
+      guard !pastRuns.isEmpty else { return nil }
+      let others = pastRuns.filter { !ProtectedPaths(inputs: [$0.path]).isInput(input) }
+      return personalBaseline(from: others, speedMps: settings0.0, policy: settings0.1)
+    }
     var files: [String] = []
     // Files found by a folder scan (not named on the command line): one
     // that is not a recording is skipped with a note, not an error.
@@ -155,7 +169,7 @@ struct Analyze: ParsableCommand {
         }
         try checkDistinctOutputs(outputs)
         let source = try input.open(files[0])
-        var result = try GaitPipeline.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: personal)
+        var result = try GaitPipeline.analyze(source: source, path: files[0], options: options, policy: scoring, baseline: baselineFor(files[0]))
         try trackOptions.apply(track, to: &result)
         if let json { try writeOutput(to: json, protecting: protected, what: "the --json report") { try writeReport(result, to: $0) } }
         if let html { try writeOutput(to: html, protecting: protected, what: "the --html report") { try writeHTMLReport(result, to: $0) } }
@@ -230,7 +244,7 @@ struct Analyze: ParsableCommand {
         guard let why = notARecordingReason(error, path: path, settings: settings) else { throw error }
         return .skipped("not a recording: " + why)
       }
-      var result = try GaitPipeline.analyze(source: source, path: path, options: options, policy: scoring, baseline: personal)
+      var result = try GaitPipeline.analyze(source: source, path: path, options: options, policy: scoring, baseline: baselineFor(path))
       try trackOptions.apply(track, to: &result)
       try writeOutput(to: (dir as NSString).appendingPathComponent(names[i] + ".json"), protecting: protected, what: "the report") {
         try writeReport(result, to: $0)

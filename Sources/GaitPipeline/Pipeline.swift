@@ -86,7 +86,9 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
   if placement == .foot {
     warnings.append("foot sensor: trunk metrics (vertical oscillation, lean, sway) cannot be measured from the foot")
   }
-  if !source.info.hasMediolateral {
+  // Said once: a reader that already explained the missing axis (a two-axis
+  // body-frame CSV) has put its own note in the ingest report.
+  if !source.info.hasMediolateral, !source.report.warnings.contains(where: { $0.contains("no mediolateral axis") }) {
     warnings.append("no mediolateral axis: left/right and lateral sway are not measured")
   }
   let segments = analyzer.segments

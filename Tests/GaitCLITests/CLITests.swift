@@ -197,6 +197,26 @@ func gaitline(_ args: [String], environment: [String: String] = [:], shell: Bool
     #expect(wrongShank.stdout.contains("the signal looks like a shank sensor, but --placement hip was given"), "\(wrongShank.stdout)")
   }
 
+  /// A baseline given the run's own earlier report leaves that report out
+  /// (the run was partly judged against itself), and says when the reports
+  /// carry no speed to keep to runs at a similar one. A two-axis file's
+  /// missing mediolateral axis is noted once, not twice.
+  @Test func baselineLeavesOutTheRunItself() throws {
+    let dir = temporaryDirectory().path
+    let S = "alcantara-sacrum-run/"
+    for t in ["04", "05", "06"] {
+      #expect(try gaitline(["analyze", sampleData(S + "trial_\(t).csv"), "--json", "\(dir)/t\(t).json", "-q"]).status == 0)
+    }
+    let r = try gaitline(["analyze", sampleData(S + "trial_05.csv"), "--baseline", "\(dir)/t04.json", "\(dir)/t05.json", "\(dir)/t06.json",
+                          "--speed", "3.3", "--json", "\(dir)/o.json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(bytes("\(dir)/o.json"))) as? [String: Any])
+    #expect((report["baseline"] as? [String: Any])?["runs"] as? Int == 2)
+    #expect(r.stderr.contains("none of the 3 earlier reports records a speed"), "\(r.stderr)")
+    let notes = r.stdout.split(separator: "\n").filter { $0.hasPrefix("  note:") && $0.contains("no mediolateral axis") }
+    #expect(notes.count == 1, "\(r.stdout)")
+  }
+
   /// A misspelt policy key is an error naming it (it silently kept the
   /// default threshold before), with the nearest real key.
   @Test func policyWithAnUnknownKeyIsRefused() throws {
