@@ -78,6 +78,7 @@ struct Analyze: ParsableCommand {
   var quiet: Bool { output.quiet }
 
   func run() throws {
+    AtomicOutputFile.removeTemporaryFilesOnTermination()
     if let manifest {
       try trackOptions.check(inputs: inputs, manifest: manifest, speed: analysis.speed)
       return try runManifest(manifest)

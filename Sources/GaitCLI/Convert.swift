@@ -22,6 +22,7 @@ struct Convert: ParsableCommand {
   @OptionGroup var logging: OutputOptions
 
   func run() throws {
+    AtomicOutputFile.removeTemporaryFilesOnTermination()
     do {
       let lower = output.lowercased()
       guard lower.hasSuffix(".glb") || lower.hasSuffix(".csv") else {

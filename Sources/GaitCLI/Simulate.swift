@@ -49,6 +49,7 @@ struct Simulate: ParsableCommand {
       return try emulator.emulate { try shape.syntheticRun(angles: shape.angles ?? [0, 0, 0], outdoor: outdoor).recording() }
     }
     guard let out else { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
+    AtomicOutputFile.removeTemporaryFilesOnTermination()
     guard let angles = shape.angles else { throw ValidationError("--rotate takes yaw,pitch,roll in degrees, e.g. 30,12,-8") }
     let shankRun = try shank.syntheticShank(shape: shape, angles: angles)
     let synthetic = try shape.syntheticRun(angles: angles, outdoor: outdoor)

@@ -119,7 +119,9 @@ func realPath(_ path: String) -> String? {
 /// the folder. Readers see the old file or the whole new one; a failure or a
 /// writer dropped without `commit()` removes the temporary file, and the old
 /// file stays as it was. A process killed midway leaves at most a hidden
-/// `.gl-*.tmp` file.
+/// `.gl-*.tmp` file; after ``removeTemporaryFilesOnTermination()`` (as the
+/// `gaitline` commands that write files call it) Ctrl-C, SIGTERM or SIGHUP
+/// remove the temporary files still open before the process ends.
 public final class AtomicOutputFile {
   /// The file written on `commit()`.
   public let path: String
@@ -139,6 +141,8 @@ public final class AtomicOutputFile {
   /// disk writes overlap its encoding instead of all following it.
   public static let backgroundSyncBytes = 8 << 20
   private var syncRequestedAt = 0
+  /// This writer's slot in ``LiveTemporaryFiles`` (`nil`: not registered).
+  private var liveSlot: Int?
   private var syncing: DispatchGroup?
   private let syncState = BackgroundSyncState()
 
@@ -175,6 +179,7 @@ public final class AtomicOutputFile {
     self.fd = fd
     self.temporaryPath = tmp
     buffer = .allocate(byteCount: max(bufferSize, 1), alignment: 16)
+    liveSlot = LiveTemporaryFiles.add(tmp)
   }
 
   deinit {
@@ -294,6 +299,7 @@ public final class AtomicOutputFile {
       throw e
     }
     finished = true
+    if let liveSlot { LiveTemporaryFiles.remove(liveSlot); self.liveSlot = nil }
     let dir = (path as NSString).deletingLastPathComponent
     if let folder = try? FileDescriptor.open(FilePath(dir.isEmpty ? "." : dir), .readOnly, options: [.directory, .closeOnExec]) {
       _ = fsync(folder.rawValue)
@@ -310,8 +316,79 @@ public final class AtomicOutputFile {
     try? fd?.close()
     fd = nil
     if !finished { unlink(temporaryPath) }
+    if let liveSlot { LiveTemporaryFiles.remove(liveSlot); self.liveSlot = nil }
     finished = true
     buffered = 0
+  }
+
+  /// Installs handlers for SIGINT, SIGTERM and SIGHUP that remove the
+  /// temporary files of the writers still open, then end the process as the
+  /// signal would have (its default action, so the exit status still says
+  /// which signal). For command-line programs: a library user who handles
+  /// these signals should not call it. The targets are untouched either way.
+  public static func removeTemporaryFilesOnTermination() {
+    // A process started from a thread that blocks these signals (a test
+    // runner, some supervisors) inherits the mask: unblock them, or `kill`
+    // would only take effect once the process is done.
+    var set = sigset_t()
+    sigemptyset(&set)
+    for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    for sig in [SIGINT, SIGTERM, SIGHUP] {
+      signal(sig) { received in
+        LiveTemporaryFiles.unlinkAll()
+        signal(received, SIG_DFL)
+        raise(received)
+      }
+    }
+  }
+}
+
+/// The temporary files of the ``AtomicOutputFile`` writers alive in this
+/// process, where a signal handler can reach them without a lock or an
+/// allocation (only atomic loads and `unlink`, which are async-signal-safe):
+/// 64 slots of up to 4 KiB of path each, a mask of the slots taken and a
+/// mask of those whose path is complete. A writer beyond the 64th, or with a
+/// longer path, is not registered and keeps the documented behaviour (a
+/// hidden `.gl-*.tmp` left by a killed process).
+enum LiveTemporaryFiles {
+  static let slotCount = 64
+  static let slotBytes = 4096
+  nonisolated(unsafe) static let paths = UnsafeMutablePointer<CChar>.allocate(capacity: slotCount * slotBytes)
+  static let taken = Atomic<UInt64>(0)
+  static let live = Atomic<UInt64>(0)
+
+  /// Registers `path`; its slot, or `nil` when none is free or the path is too long.
+  static func add(_ path: String) -> Int? {
+    let bytes = path.utf8CString
+    guard bytes.count <= slotBytes else { return nil }
+    while true {
+      let current = taken.load(ordering: .acquiring)
+      guard current != .max else { return nil }
+      let slot = (~current).trailingZeroBitCount
+      let bit = UInt64(1) << UInt64(slot)
+      guard taken.compareExchange(expected: current, desired: current | bit, ordering: .acquiringAndReleasing).exchanged else { continue }
+      bytes.withUnsafeBufferPointer { (paths + slot * slotBytes).update(from: $0.baseAddress!, count: $0.count) }
+      _ = live.bitwiseOr(bit, ordering: .releasing)
+      return slot
+    }
+  }
+
+  /// Forgets the path of `slot` (renamed into place or removed).
+  static func remove(_ slot: Int) {
+    let bit = UInt64(1) << UInt64(slot)
+    _ = live.bitwiseAnd(~bit, ordering: .releasing)
+    _ = taken.bitwiseAnd(~bit, ordering: .releasing)
+  }
+
+  /// Removes every registered temporary file (from a signal handler).
+  static func unlinkAll() {
+    let mask = live.load(ordering: .acquiring)
+    var slot = 0
+    while slot < slotCount {
+      if mask & (UInt64(1) << UInt64(slot)) != 0 { unlink(paths + slot * slotBytes) }
+      slot += 1
+    }
   }
 }
 
