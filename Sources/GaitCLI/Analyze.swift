@@ -133,12 +133,11 @@ struct Analyze: ParsableCommand {
     // The baseline of one input leaves out an earlier report of that very
     // recording: a run judged against a baseline holding itself is partly
     // compared with itself.
-    let pastRuns = past
-    let settings0 = (options.speedMps, scoring)
+    let (pastRuns, speedMps) = (past, options.speedMps)
     let baselineFor: @Sendable (String) -> PersonalBaseline? = { input in
       guard !pastRuns.isEmpty else { return nil }
-      let others = pastRuns.filter { !ProtectedPaths(inputs: [$0.path]).isInput(input) }
-      return personalBaseline(from: others, speedMps: settings0.0, policy: settings0.1)
+      let thisRecording = ProtectedPaths(inputs: [input])
+      return personalBaseline(from: pastRuns.filter { !thisRecording.isInput($0.path) }, speedMps: speedMps, policy: scoring)
     }
     var files: [String] = []
     // Files found by a folder scan (not named on the command line): one

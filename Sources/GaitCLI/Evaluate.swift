@@ -67,13 +67,16 @@ struct Evaluate: ParsableCommand {
         guard kv.count == 2 else { throw ValidationError("--truth-where takes COLUMN=VALUE, not '\(w)'") }
         conditions[kv[0]] = kv[1]
       }
-      if let several = try truthSpansSeveralRecordings(path: truth, where: conditions) {
+      // Read once; the selected columns are checked (loadTruth) before the
+      // rows are asked whether they span several recordings.
+      let table = try CSVTable(path: truth)
+      var reference = try loadTruth(table, path: truth, where: conditions)
+      if let several = truthSpansSeveralRecordings(table, where: conditions) {
         let shown = several.values.prefix(3).joined(separator: ", ") + (several.values.count > 3 ? ", …" : "")
         throw IngestError(.invalidArgument,
           "the reference rows belong to \(several.values.count) recordings (column '\(several.column)': \(shown)); "
             + "choose this recording's rows with --truth-where \(several.column)=VALUE (repeatable)", path: truth)
       }
-      var reference = try loadTruth(path: truth, where: conditions)
       guard !reference.isEmpty else {
         throw IngestError(.emptyFile, "no reference rows (check --truth-where)", path: truth)
       }

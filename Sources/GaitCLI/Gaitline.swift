@@ -158,19 +158,9 @@ func checkDistinctOutputs(_ outputs: [(path: String?, what: String)]) throws {
       if a.path == "-" && b.path == "-" {
         throw IngestError(.invalidArgument, "\(a.what) and \(b.what) would both go to standard output ('-'); send at most one there and give the other a file name")
       }
-      if a.path != "-" && b.path != "-" && folderEntry(a.path) == folderEntry(b.path) {
+      if a.path != "-" && b.path != "-" && (folderEntry(a.path) ?? a.path) == (folderEntry(b.path) ?? b.path) {
         throw IngestError(.invalidArgument, "\(b.what) would replace \(a.what): both name this file; give each output its own path", path: b.path)
       }
     }
   }
-}
-
-/// The folder entry `path` names: its folder's canonical path (symlinks
-/// resolved) and its last component, the final symlink itself not followed.
-private func folderEntry(_ path: String) -> String {
-  let folder = (path as NSString).deletingLastPathComponent
-  let name = (path as NSString).lastPathComponent
-  guard let r = realpath(folder.isEmpty ? "." : folder, nil) else { return path }
-  defer { free(r) }
-  return (String(cString: r) as NSString).appendingPathComponent(name)
 }

@@ -27,6 +27,12 @@ struct LocalPeriodModel: Sendable {
   /// periods) tolerate a cadence drift of this size; a walk-run transition
   /// changes the cadence by 1.5–1.9×.
   var changeRatio = 1.25
+
+  /// Whether a sub-window period `q` differs from the segment's `period` by
+  /// more than ``changeRatio`` either way (then it replaces the segment's).
+  func changes(_ q: Double, from period: Double) -> Bool {
+    q * changeRatio < period || q > changeRatio * period
+  }
 }
 
 extension SegmentWorkspace {
@@ -43,8 +49,8 @@ extension SegmentWorkspace {
     var start = 0
     while start + w <= n {
       var p = period
-      if let q = stepPeriod(model, in: start..<(start + w), unchangedFrom: (period, local.changeRatio)),
-         q * local.changeRatio < period || q > local.changeRatio * period {
+      if let q = stepPeriod(model, in: start..<(start + w), unchangedFrom: (period, local)),
+         local.changes(q, from: period) {
         p = q
         changed = true
       }

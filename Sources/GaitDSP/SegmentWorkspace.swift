@@ -301,13 +301,14 @@ struct SegmentWorkspace {
   /// Moe-Nilssen & Helbostad 2004) to catch a half or double rate, then
   /// refined by parabolic interpolation of the log power.
   ///
-  /// `unchangedFrom`: a segment period and change ratio for which the
-  /// caller keeps the segment's period both when this one lies within the
-  /// ratio of it and when there is none (``estimateLocalPeriods``); a step
-  /// period within the ratio is then returned without the autocorrelation's
-  /// last check, whose answer would not change what the caller does.
+  /// `unchangedFrom`: a segment period and the local model whose change
+  /// ratio the caller applies, keeping the segment's period both when this
+  /// one lies within the ratio of it and when there is none
+  /// (``estimateLocalPeriods``); a step period within the ratio is then
+  /// returned without the autocorrelation's last check, whose answer would
+  /// not change what the caller does.
   mutating func stepPeriod(_ model: PeriodicityModel, in range: Range<Int>? = nil,
-                           unchangedFrom: (period: Double, ratio: Double)? = nil) -> Double? {
+                           unchangedFrom: (period: Double, local: LocalPeriodModel)? = nil) -> Double? {
     // The samples are read in place (a sub-window is not copied).
     let samples = signal(model.signal)
     let range = range ?? samples.indices
@@ -318,7 +319,7 @@ struct SegmentWorkspace {
 
   /// ``stepPeriod(_:in:unchangedFrom:)`` of the samples `source`.
   private mutating func stepPeriod(_ model: PeriodicityModel, of source: UnsafeBufferPointer<Float>,
-                                   unchangedFrom: (period: Double, ratio: Double)? = nil) -> Double? {
+                                   unchangedFrom: (period: Double, local: LocalPeriodModel)? = nil) -> Double? {
     let n = source.count
     guard n >= Int(2 * rateHz) else { return nil }
     // Levels for the activity gate and the hump count, from every second
@@ -411,8 +412,7 @@ struct SegmentWorkspace {
          flightFraction(source, model: model) >= model.minimumFlightFraction {
         period /= 2
       }
-      // The test of LocalPeriod.swift's change, negated.
-      if let u = unchangedFrom, !(period * u.ratio < u.period || period > u.ratio * u.period) { return period }
+      if let u = unchangedFrom, !u.local.changes(period, from: u.period) { return period }
       guard max(at(period), at(2 * period)) > model.minimumCorrelation else { return nil }
       return period
     case .stride:

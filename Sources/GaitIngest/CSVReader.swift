@@ -505,7 +505,7 @@ public final class CSVReader: SampleSource {
           || hasGyro && slotOfColumn.starts(with: [0, 1, 2, 3, 4, 5, 6]) && slotOfColumn.dropFirst(7).allSatisfy { $0 < 0 })
     simpleTrailingColumns = slotOfColumn.count > (hasGyro ? 7 : 4)
     if bodyFrameTwoAxis {
-      report.warnings.append("two-axis body-frame file (vertical + anteroposterior): no mediolateral axis, so lateral sway and left/right are not measured")
+      report.warnings.append(IngestReport.twoAxisBodyFrameWarning)
     }
     // Reading starts again at the first data row, still in the buffer.
     lines.rewind(toKeptOffset: sniffedOffsets[firstData], lineNumber: sniffed[firstData].number)

@@ -49,6 +49,11 @@ public struct IngestReport: Sendable, Hashable, Codable {
   /// Things a user should know; each says what to do.
   public var warnings: [String]
 
+  /// The warning of a two-axis body-frame file: it explains the missing
+  /// mediolateral axis, so the analysis does not add its own note.
+  public static let twoAxisBodyFrameWarning =
+    "two-axis body-frame file (vertical + anteroposterior): no mediolateral axis, so lateral sway and left/right are not measured"
+
   /// An empty report for a reader of `format`.
   public init(format: String) {
     self.format = format

@@ -106,6 +106,14 @@ func realPath(_ path: String) -> String? {
     defer { free(r) }
     return String(cString: r)
   }
+  return folderEntry(path)
+}
+
+/// The folder entry `path` names: its folder's canonical path (symlinks
+/// resolved) joined with its last component, a final symlink not followed
+/// (the entry an atomic rename to `path` replaces); `nil` when the folder
+/// does not resolve or there is no last component.
+public func folderEntry(_ path: String) -> String? {
   let dir = (path as NSString).deletingLastPathComponent
   let name = (path as NSString).lastPathComponent
   guard !name.isEmpty, let r = realpath(dir.isEmpty ? "." : dir, nil) else { return nil }

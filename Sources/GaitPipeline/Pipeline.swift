@@ -86,9 +86,8 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
   if placement == .foot {
     warnings.append("foot sensor: trunk metrics (vertical oscillation, lean, sway) cannot be measured from the foot")
   }
-  // Said once: a reader that already explained the missing axis (a two-axis
-  // body-frame CSV) has put its own note in the ingest report.
-  if !source.info.hasMediolateral, !source.report.warnings.contains(where: { $0.contains("no mediolateral axis") }) {
+  // Said once: the CSV reader already explains a two-axis body-frame file.
+  if !source.info.hasMediolateral, !source.report.warnings.contains(IngestReport.twoAxisBodyFrameWarning) {
     warnings.append("no mediolateral axis: left/right and lateral sway are not measured")
   }
   let segments = analyzer.segments

@@ -264,7 +264,11 @@ public func evaluateStrides(steps: [Step], strideStartsS: [Double], strideEndsS:
 /// `end_time_s`) and `vo_cm` columns; rows can be selected with `where`
 /// (column → required value).
 public func loadTruth(path: String, where conditions: [String: String] = [:]) throws -> [TruthContact] {
-  let table = try CSVTable(path: path)
+  try loadTruth(try CSVTable(path: path), path: path, where: conditions)
+}
+
+/// ``loadTruth(path:where:)`` of a table already read from `path`.
+public func loadTruth(_ table: CSVTable, path: String, where conditions: [String: String] = [:]) throws -> [TruthContact] {
   guard let icCol = table.column(["ic_time_s", "ic_s", "time_s", "ic", "start_time_s"]) else {
     throw ReportError(.noHeader, "the reference file needs an ic_time_s column (header: \(table.header.joined(separator: ",")))", path: path, line: 1)
   }
@@ -298,9 +302,8 @@ let recordingSelectorColumns = ["trial", "recording", "file", "subject", "partic
 /// them), that column and its first values; `nil` when they belong to one.
 /// Comparing one recording with all of them scores nonsense (recall 0.03, a
 /// reference cadence of thousands of steps a minute) without an error.
-public func truthSpansSeveralRecordings(path: String, where conditions: [String: String] = [:]) throws
+public func truthSpansSeveralRecordings(_ table: CSVTable, where conditions: [String: String] = [:])
   -> (column: String, values: [String])? {
-  let table = try CSVTable(path: path)
   let filters: [(Int, String)] = conditions.compactMap { k, v in table.header.firstIndex(of: k.lowercased()).map { ($0, v) } }
   for name in recordingSelectorColumns {
     guard let c = table.header.firstIndex(of: name) else { continue }

@@ -135,10 +135,10 @@ public indirect enum JSONValue: Sendable, Equatable {
           // "\u00" and two lowercase hex digits (`String(format:)`'s
           // varargs cost two scans of the runtime's conformances, ~0.5 M
           // instructions, the first time).
-          let hex = Array("0123456789abcdef".utf8)
+          @inline(__always) func hex(_ d: UInt32) -> Unicode.Scalar { Unicode.Scalar(UInt8(d < 10 ? 48 + d : 87 + d)) }
           r += "\\u00"
-          r.unicodeScalars.append(Unicode.Scalar(hex[Int(u.value >> 4)]))
-          r.unicodeScalars.append(Unicode.Scalar(hex[Int(u.value & 0xF)]))
+          r.unicodeScalars.append(hex(u.value >> 4))
+          r.unicodeScalars.append(hex(u.value & 0xF))
         } else {
           r.unicodeScalars.append(u)
         }

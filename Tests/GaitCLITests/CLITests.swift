@@ -164,6 +164,10 @@ func gaitline(_ args: [String], environment: [String: String] = [:], shell: Bool
     #expect(r.stdout.isEmpty)
     #expect(r.stderr.contains("error[invalidArgument]: the reference rows belong to 31 recordings (column 'trial': 0, 1, 2, …); "
                               + "choose this recording's rows with --truth-where trial=VALUE"), "\(r.stderr)")
+    // A misspelt selector column is named as such, not reported as a file of several recordings.
+    let typo = try gaitline(["evaluate", sampleData("alcantara-sacrum-run/trial_04.csv"), "--truth", truth, "--truth-where", "tria=4"])
+    #expect(typo.status == 64, "\(typo.stderr)")
+    #expect(typo.stderr.contains("--truth-where names column 'tria', which the reference file does not have"), "\(typo.stderr)")
     // The walking set needs both its trial and its reference system.
     let walks = sampleData("mobgap-lowerback-walk/ground_truth_initial_contacts.csv")
     let walk = sampleData("mobgap-lowerback-walk/HA_001_Test5_Trial1_lowerback.csv")
