@@ -41,6 +41,11 @@ struct Simulate: ParsableCommand {
   func validate() throws {
     if !emulator.serial && out == nil { throw ValidationError("give --out FILE, or --serial to emulate a sensor") }
     try shape.check()
+    if shank.shank == nil {
+      guard shape.contactTimeMs / 1000 < 60 / shape.cadenceSpm else { throw ValidationError("--contact-ms must be shorter than a step") }
+    } else if emulator.serial {
+      throw ValidationError("--shank writes a file: give --out FILE instead of --serial")
+    }
     try dropouts.check(serial: emulator.serial, out: out)
   }
 
@@ -276,11 +281,16 @@ struct SyntheticRunOptions: ParsableArguments {
   @Option(help: "Sample rate, Hz.")
   var rate: Double = 100
 
-  @Option(help: "Cadence, steps/min.")
-  var cadence: Double = 172
+  @Option(help: "Cadence, steps/min (default 172; with --shank run 162, with --shank walk 111).")
+  var cadence: Double?
 
-  @Option(name: .customLong("contact-ms"), help: "Ground contact time, ms.")
-  var contactMs: Double = 240
+  @Option(name: .customLong("contact-ms"), help: "Ground contact time, ms (default 240; with --shank run 250, with --shank walk 680).")
+  var contactMs: Double?
+
+  /// `--cadence`, or the sacrum run's default.
+  var cadenceSpm: Double { cadence ?? 172 }
+  /// `--contact-ms`, or the sacrum run's default.
+  var contactTimeMs: Double { contactMs ?? 240 }
 
   @Option(help: "Sensor mounting as yaw,pitch,roll in degrees (docs/FRAMES.md: intrinsic yaw about up, then pitch about left — positive tilts the sensor's up axis forward — then roll about forward).")
   var rotate: String = "30,12,-8"
@@ -311,7 +321,7 @@ struct SyntheticRunOptions: ParsableArguments {
 
   /// The synthetic run the options describe.
   func syntheticRun(angles: [Double], outdoor: OutdoorOptions) throws -> SyntheticRun {
-    var synthetic = SyntheticRun(rateHz: rate, seconds: seconds, cadenceSpm: cadence, contactS: contactMs / 1000)
+    var synthetic = SyntheticRun(rateHz: rate, seconds: seconds, cadenceSpm: cadenceSpm, contactS: contactTimeMs / 1000)
     if let phases {
       var list: [SyntheticRun.Phase] = []
       for item in phases.split(separator: ",") {
@@ -344,8 +354,8 @@ struct SyntheticRunOptions: ParsableArguments {
   func check() throws {
     guard seconds > 0, seconds <= 7 * 86_400 else { throw ValidationError("--seconds must be between 0 and a week") }
     guard rate >= 1, rate <= 10_000 else { throw ValidationError("--rate must be between 1 and 10000 Hz") }
-    guard cadence >= 60, cadence <= 300 else { throw ValidationError("--cadence must be 60–300 steps/min") }
-    guard contactMs > 50, contactMs / 1000 < 60 / cadence else { throw ValidationError("--contact-ms must be shorter than a step") }
+    guard cadenceSpm >= 60, cadenceSpm <= 300 else { throw ValidationError("--cadence must be 60–300 steps/min") }
+    guard contactTimeMs > 50 else { throw ValidationError("--contact-ms must be above 50 ms") }
     guard stepVariability >= 0, stepVariability <= 0.1 else { throw ValidationError("--step-variability must be 0–0.1") }
     guard noiseG >= 0, noiseG <= 0.5 else { throw ValidationError("--noise-g must be 0–0.5 g") }
   }
@@ -359,7 +369,7 @@ struct SyntheticRunOptions: ParsableArguments {
 
 /// A shank (tibia) sensor instead of a sacrum one, and how its signal is made.
 struct ShankSimulationOptions: ParsableArguments {
-  @Option(help: "Simulate a shank (tibia) sensor of one leg instead of a sacrum: run or walk (tibial impact, swing rotation of gravity; --rate, --seconds, --rotate and --clip-g apply; the truth lists that leg's contacts).")
+  @Option(help: "Simulate a shank (tibia) sensor of one leg instead of a sacrum: run or walk (tibial impact, swing rotation of gravity; --rate, --seconds, --cadence, --contact-ms, --rotate and --clip-g apply; the truth lists that leg's contacts).")
   var shank: String?
 
   @Flag(help: "With --shank: also write a gyroscope (gx, gy, gz in rad/s; the tibia's sagittal angular velocity, minima at contact and toe-off, mid-swing peak).")
@@ -390,6 +400,18 @@ struct ShankSimulationOptions: ParsableArguments {
     s.rotation = SyntheticRun.rotation(yawDeg: angles[0], pitchDeg: angles[1], rollDeg: angles[2])
     s.rangeG = shape.clipG
     s.gyroscope = gyro
+    // A stride is two steps; walking contacts overlap (double support), so
+    // only the stride bounds the contact.
+    if let cadence = shape.cadence {
+      guard s.running ? (120...240).contains(cadence) : (60...160).contains(cadence) else {
+        throw ValidationError("--cadence with --shank \(shank.lowercased()) takes \(s.running ? "120–240" : "60–160") steps/min")
+      }
+      s.strideS = 120 / cadence
+    }
+    if let contactMs = shape.contactMs { s.contactS = contactMs / 1000 }
+    guard s.contactS < 0.8 * s.strideS else {
+      throw ValidationError(String(format: "--contact-ms must be under 80 %% of a stride (%.0f ms at this cadence)", 1000 * s.strideS))
+    }
     guard impactRiseMs >= 0, impactRiseMs <= 100 else { throw ValidationError("--impact-rise-ms takes 0 to 100 ms") }
     s.impactRiseS = impactRiseMs / 1000
     if let radiusM {

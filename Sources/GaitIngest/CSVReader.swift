@@ -228,6 +228,15 @@ public final class CSVReader: SampleSource {
       if ahead.allSatisfy({ isDataLine($0.bytes) }) { firstData = i; break }
     }
     guard var firstData else {
+      // A short file whose numeric rows are broken by a damaged one: name
+      // that row, not the header.
+      if let d = sniffed.firstIndex(where: { isDataLine($0.bytes) }),
+         let bad = sniffed[(d + 1)...].first(where: { !isDataLine($0.bytes) }) {
+        let text = String(decoding: bad.bytes.prefix(80), as: UTF8.self)
+        throw IngestError(.malformedRecord,
+          "line \(bad.number) reads '\(text)', which is not a row of numbers like line \(sniffed[d].number); fix or remove the row",
+          line: bad.number)
+      }
       let sample = String(decoding: sniffed[min(sniffed.count - 1, 1)].bytes.prefix(80), as: UTF8.self)
       throw IngestError(.malformedRecord,
         "no numeric data rows found in the first \(sniffed.count) lines (line \(sniffed[min(sniffed.count - 1, 1)].number) "

@@ -88,6 +88,10 @@ let badInputs: [BadInput] = {
   csv("csv-empty", exit: 65, code: "emptyFile", message: "empty") { "" }
   csv("csv-only-blank-lines", exit: 65, code: "emptyFile", message: "empty") { "\n\n  \n\t\n" }
   csv("csv-header-only", exit: 65, code: "malformedRecord", message: "no numeric data rows", position: ":1") { "time_s,ax,ay,az\n" }
+  // A short file: the damaged row is named, not the header (new-user review).
+  csv("csv-short-damaged-row", exit: 65, code: "malformedRecord", message: "line 3 reads '0.01,0.1,abc,1.0', which is not a row of numbers like line 2", position: ":3") {
+    "time_s,ax,ay,az\n0.00,0.1,0.2,1.0\n0.01,0.1,abc,1.0\n"
+  }
   csv("csv-no-acceleration-columns", exit: 65, code: "noAccelerationColumns", message: "the header has: trial, speed", position: ":1") {
     "trial,speed,slope\n1,2,3\n2,3,4\n"
   }

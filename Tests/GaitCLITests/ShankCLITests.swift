@@ -53,6 +53,39 @@ import Testing
     #expect(bad.status != 0)
   }
 
+  /// `--cadence` and `--contact-ms` shape the shank run too (new-user
+  /// review: they were ignored with --shank): the truth's strides and
+  /// contacts follow them, and gaitline's cadence matches.
+  @Test func simulatedShankTakesCadenceAndContact() throws {
+    let dir = temporaryDirectory()
+    let csv = dir.appendingPathComponent("shank.csv").path, truth = dir.appendingPathComponent("truth.csv").path
+    let sim = try gaitline(["simulate", "--shank", "run", "--cadence", "180", "--contact-ms", "200", "--out", csv,
+                            "--truth", truth, "--rate", "200", "--seconds", "60"])
+    #expect(sim.status == 0, "\(sim.stderr)")
+    let rows = try String(contentsOfFile: truth, encoding: .utf8).split(separator: "\n").dropFirst()
+      .map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(2).compactMap { Double($0) } }
+      .filter { $0.count == 2 }
+    #expect(rows.count > 40)
+    let contacts: [Double] = rows.map { $0[1] - $0[0] }
+    let meanContact: Double = contacts.reduce(0, +) / Double(contacts.count)
+    #expect(abs(meanContact - 0.200) < 0.002)
+    let strides: [Double] = zip(rows.dropFirst(), rows).map { $0[0] - $1[0] }
+    let cadence: Double = 120 / (strides.reduce(0, +) / Double(strides.count))
+    #expect(abs(cadence - 180) < 2)
+    let e = try gaitline(["evaluate", csv, "--truth", truth, "--tolerance-ms", "30", "--json"])
+    #expect(e.status == 0, "\(e.stderr)")
+    let ev = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
+    #expect((ev["recall"] as! Double) >= 0.95)
+    // Out of range for a shank run, and a contact longer than the stride allows.
+    let slow = try gaitline(["simulate", "--shank", "run", "--cadence", "100", "--out", dir.appendingPathComponent("x.csv").path])
+    #expect(slow.status != 0 && slow.stderr.contains("120–240"))
+    let long = try gaitline(["simulate", "--shank", "run", "--cadence", "200", "--contact-ms", "550",
+                             "--out", dir.appendingPathComponent("y.csv").path])
+    #expect(long.status != 0 && long.stderr.contains("stride"))
+    let serial = try gaitline(["simulate", "--shank", "run", "--serial"])
+    #expect(serial.status != 0 && serial.stderr.contains("--out"))
+  }
+
   /// `simulate --shank walk --gyro` writes gx, gy, gz; `analyze` detects a
   /// shank, times contacts from the gyroscope (its note says so), counts
   /// no running step and writes contact time and tibial shock to JSON, CSV
