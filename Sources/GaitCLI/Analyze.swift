@@ -347,17 +347,25 @@ struct Analyze: ParsableCommand {
 /// name with `.json` fits any file system), with a number when two inputs
 /// share one; a number never gives a name another input has (`a`, `a`,
 /// `a-2` → `a`, `a-3`, `a-2`). Compared case-insensitively (macOS folders).
+/// Numbers go to the inputs in the order of their paths, not of the
+/// arguments, so the same inputs given in another order get the same names.
 func reportNames(for files: [String]) -> [String] {
   let bases = files.map { shortenedName(((nameInsideGzip($0) as NSString).lastPathComponent as NSString).deletingPathExtension, maxBytes: 200) }
   var taken = Set(bases.map { $0.lowercased() })
   var first = Set<String>()
-  return bases.map { base in
-    if first.insert(base.lowercased()).inserted { return base }
+  var names = bases
+  let order = files.indices.sorted { a, b in
+    files[a].utf8.elementsEqual(files[b].utf8) ? a < b : files[a].utf8.lexicographicallyPrecedes(files[b].utf8)
+  }
+  for i in order {
+    let base = bases[i]
+    if first.insert(base.lowercased()).inserted { continue }
     var n = 2
     while taken.contains("\(base)-\(n)".lowercased()) { n += 1 }
     taken.insert("\(base)-\(n)".lowercased())
-    return "\(base)-\(n)"
+    names[i] = "\(base)-\(n)"
   }
+  return names
 }
 
 func summaryRow(path: String, report: String, result: AnalysisResult? = nil, error: String? = nil) -> String {

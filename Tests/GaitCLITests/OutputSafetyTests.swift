@@ -272,6 +272,26 @@ import Testing
     #expect(rows.dropFirst().map { $0[0] }.contains("\(dir)/x/new\nline\r.csv"))
   }
 
+  /// The same inputs in another order get the same report names (new-user
+  /// review: `y/a.csv x/a.csv` named x's report a-2.json, the other order a.json).
+  @Test func batchReportNamesDoNotDependOnArgumentOrder() throws {
+    let dir = temporaryDirectory().path
+    for sub in ["x", "y"] {
+      try FileManager.default.createDirectory(atPath: "\(dir)/\(sub)", withIntermediateDirectories: true)
+      try copy(recording, "\(dir)/\(sub)/a.csv")
+    }
+    var byOrder: [[String: String]] = []
+    for (k, args) in [["y", "x"], ["x", "y"]].enumerated() {
+      let out = "\(dir)/out\(k)"
+      let r = try gaitline(["analyze"] + args.map { "\(dir)/\($0)/a.csv" } + ["--out-dir", out, "-q"])
+      #expect(r.status == 0, "\(r.stderr)")
+      let rows = parseCSV(String(decoding: bytes(out + "/summary.csv"), as: UTF8.self)).dropFirst()
+      byOrder.append(Dictionary(uniqueKeysWithValues: rows.map { ($0[0], $0[3]) }))
+    }
+    #expect(byOrder[0] == byOrder[1], "\(byOrder)")
+    #expect(byOrder[1]["\(dir)/x/a.csv"] == "a.json" && byOrder[1]["\(dir)/y/a.csv"] == "a-2.json", "\(byOrder)")
+  }
+
   @Test func aSecondWriterOfAnOutDirFailsClearly() throws {
     let dir = temporaryDirectory().path
     try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
