@@ -316,17 +316,22 @@ public final class CSVReader: SampleSource {
     if let c = counterColumn { report.columns["counter"] = headerNames[c] }
 
     // Parse the sniffed rows once to decide units and time base.
-    var rawRows: [[Double]] = []
+    // A row is time, 3 acc, 3 gyro (NaN where absent) in one value, its
+    // fields visited in place: no array per row (two allocations a row for
+    // the 2000 sniffed rows before; issue #16).
+    var rawRows: [SIMD8<Double>] = []
+    rawRows.reserveCapacity(min(pendingLines.count, options.sniffRows))
     var isoSeen = false
+    let slots = slotOfColumn
     for line in pendingLines.prefix(options.sniffRows) {
-      var row = [Double](repeating: .nan, count: 7)
-      let ranges = splitFields(line.bytes)
+      var row = SIMD8<Double>(repeating: .nan)
       line.bytes.withUnsafeBufferPointer { buf in
-        for (c, r) in ranges.enumerated() where c < slotOfColumn.count && slotOfColumn[c] >= 0 {
-          let slot = slotOfColumn[c]
-          if case .value(let v) = parseNumber(buf, r.lowerBound, r.upperBound, decimalComma: decimalComma) {
+        forEachField(buf) { c, start, end in
+          guard c < slots.count, slots[c] >= 0 else { return }
+          let slot = slots[c]
+          if case .value(let v) = parseNumber(buf, start, end, decimalComma: decimalComma) {
             row[slot] = v
-          } else if slot == 0, let v = parseISO8601(buf, r.lowerBound, r.upperBound) {
+          } else if slot == 0, let v = parseISO8601(buf, start, end) {
             row[slot] = v
             isoSeen = true
           }
@@ -583,6 +588,35 @@ public final class CSVReader: SampleSource {
     }
     ranges.append(start..<end)
     return ranges
+  }
+
+  /// ``splitFields(_:)`` without the array: `body(column, start, end)` for
+  /// each field in order.
+  @inline(__always)
+  private func forEachField(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Int, Int) -> Void) {
+    var end = bytes.count
+    while end > 0, bytes[end - 1] == 0x0D { end -= 1 }
+    var column = 0
+    if whitespaceDelimited {
+      var i = 0
+      while i < end {
+        while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        if i >= end { break }
+        let s = i
+        while i < end, bytes[i] != 0x20, bytes[i] != 0x09 { i += 1 }
+        body(column, s, i)
+        column += 1
+      }
+      return
+    }
+    let delimiter = self.delimiter
+    var start = 0
+    for i in 0..<end where bytes[i] == delimiter {
+      body(column, start, i)
+      column += 1
+      start = i + 1
+    }
+    body(column, start, end)
   }
 
   /// Parses one data row into `values` (time, 3 acc, 3 gyro) or throws.
@@ -1064,43 +1098,40 @@ final class SampleScratch {
 /// The rows of one batch of the CSV fast path (``CSVReader``'s
 /// `readSimpleRows`), parsed before they are put on the grid: raw and
 /// elapsed time, six channel columns of ``capacity`` floats, and where each
-/// row's text ends; with the number reader's tables. Made once per reader
-/// (24 KiB), not per call or per row.
+/// row's text ends; with the number reader's tables. One allocation per
+/// reader (25 KiB), made on the fast path's first use, not per call or row.
 final class SimpleRowBatch {
   static let capacity = 512
+  private let storage: UnsafeMutableRawPointer
   let time: UnsafeMutablePointer<Double>
   let elapsed: UnsafeMutablePointer<Double>
-  /// ax, ay, az, gx, gy, gz: channel `k` of row `n` at `k * capacity + n`.
-  let channels: UnsafeMutablePointer<Float>
   /// The offset after row `n`'s line feed.
   let rowEnd: UnsafeMutablePointer<Int>
   /// Copies of `fieldPowersOfTen` and `fieldIntegerPowersOfTen`: a load per
   /// field instead of a global's access.
   let powersOfTen: UnsafeMutablePointer<Double>
   let integerPowersOfTen: UnsafeMutablePointer<UInt64>
+  /// ax, ay, az, gx, gy, gz: channel `k` of row `n` at `k * capacity + n`.
+  let channels: UnsafeMutablePointer<Float>
 
   init() {
     let n = Self.capacity
-    time = .allocate(capacity: n)
-    elapsed = .allocate(capacity: n)
-    channels = .allocate(capacity: 6 * n)
-    rowEnd = .allocate(capacity: n)
-    powersOfTen = .allocate(capacity: 32)
-    integerPowersOfTen = .allocate(capacity: 32)
+    // Three columns of n 8-byte values, two tables of 32, six of n floats.
+    storage = .allocate(byteCount: (3 * n + 64) * 8 + 6 * n * 4, alignment: 16)
+    let words = storage.bindMemory(to: UInt64.self, capacity: 3 * n + 64)
+    time = UnsafeMutableRawPointer(words).bindMemory(to: Double.self, capacity: n)
+    elapsed = UnsafeMutableRawPointer(words + n).bindMemory(to: Double.self, capacity: n)
+    rowEnd = UnsafeMutableRawPointer(words + 2 * n).bindMemory(to: Int.self, capacity: n)
+    powersOfTen = UnsafeMutableRawPointer(words + 3 * n).bindMemory(to: Double.self, capacity: 32)
+    integerPowersOfTen = words + 3 * n + 32
+    channels = UnsafeMutableRawPointer(words + 3 * n + 64).bindMemory(to: Float.self, capacity: 6 * n)
     for k in 0..<32 {
       powersOfTen[k] = fieldPowersOfTen[k]
       integerPowersOfTen[k] = fieldIntegerPowersOfTen[k]
     }
   }
 
-  deinit {
-    time.deallocate()
-    elapsed.deallocate()
-    channels.deallocate()
-    rowEnd.deallocate()
-    powersOfTen.deallocate()
-    integerPowersOfTen.deallocate()
-  }
+  deinit { storage.deallocate() }
 }
 
 /// Whether the resampler's batch loop carries gyroscope channels: a type,
@@ -1277,6 +1308,8 @@ struct Resampler {
     if gyro { qx = previousGyro.x; qy = previousGyro.y; qz = previousGyro.z }
     var row = k
     var full = false
+    // The grid time of `next`, carried from row to row.
+    var g = Double(next) * period
     while row < n {
       let t = times[row]
       let dt = t - prevT
@@ -1285,7 +1318,6 @@ struct Resampler {
       var gx: Float = 0, gy: Float = 0, gz: Float = 0
       if gyro { gx = channels[3 &* c &+ row]; gy = channels[4 &* c &+ row]; gz = channels[5 &* c &+ row] }
       let latest = t + tolerance
-      var g = Double(next) * period
       while g <= latest, fill < size {
         let o = out + fill
         if g == t {
@@ -1320,6 +1352,7 @@ struct Resampler {
         next = nextIndex
         fill = filled
         first = next
+        g = Double(next) * period
         full = true
       }
       prevT = t
