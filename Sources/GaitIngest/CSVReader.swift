@@ -119,6 +119,8 @@ public final class CSVReader: SampleSource {
   private var simpleTrailingColumns = false
   /// Rows the fast path read (tests check that it ran).
   private(set) var fastRows = 0
+  /// The fast path's batch of parsed rows, made on its first use.
+  private var rowBatch: SimpleRowBatch?
 
   /// Opens `path` and decides its layout from the first rows.
   public convenience init(path: String, options: CSVOptions = CSVOptions()) throws {
@@ -323,17 +325,22 @@ public final class CSVReader: SampleSource {
     if let c = counterColumn { report.columns["counter"] = headerNames[c] }
 
     // Parse the sniffed rows once to decide units and time base.
-    var rawRows: [[Double]] = []
+    // A row is time, 3 acc, 3 gyro (NaN where absent) in one value, its
+    // fields visited in place: no array per row (two allocations a row for
+    // the 2000 sniffed rows before; issue #16).
+    var rawRows: [SIMD8<Double>] = []
+    rawRows.reserveCapacity(min(pendingLines.count, options.sniffRows))
     var isoSeen = false
+    let slots = slotOfColumn
     for line in pendingLines.prefix(options.sniffRows) {
-      var row = [Double](repeating: .nan, count: 7)
-      let ranges = splitFields(line.bytes)
+      var row = SIMD8<Double>(repeating: .nan)
       line.bytes.withUnsafeBufferPointer { buf in
-        for (c, r) in ranges.enumerated() where c < slotOfColumn.count && slotOfColumn[c] >= 0 {
-          let slot = slotOfColumn[c]
-          if case .value(let v) = parseNumber(buf, r.lowerBound, r.upperBound, decimalComma: decimalComma) {
+        forEachField(buf) { c, start, end in
+          guard c < slots.count, slots[c] >= 0 else { return }
+          let slot = slots[c]
+          if case .value(let v) = parseNumber(buf, start, end, decimalComma: decimalComma) {
             row[slot] = v
-          } else if slot == 0, let v = parseISO8601(buf, r.lowerBound, r.upperBound) {
+          } else if slot == 0, let v = parseISO8601(buf, start, end) {
             row[slot] = v
             isoSeen = true
           }
@@ -592,6 +599,35 @@ public final class CSVReader: SampleSource {
     return ranges
   }
 
+  /// ``splitFields(_:)`` without the array: `body(column, start, end)` for
+  /// each field in order.
+  @inline(__always)
+  private func forEachField(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Int, Int) -> Void) {
+    var end = bytes.count
+    while end > 0, bytes[end - 1] == 0x0D { end -= 1 }
+    var column = 0
+    if whitespaceDelimited {
+      var i = 0
+      while i < end {
+        while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        if i >= end { break }
+        let s = i
+        while i < end, bytes[i] != 0x20, bytes[i] != 0x09 { i += 1 }
+        body(column, s, i)
+        column += 1
+      }
+      return
+    }
+    let delimiter = self.delimiter
+    var start = 0
+    for i in 0..<end where bytes[i] == delimiter {
+      body(column, start, i)
+      column += 1
+      start = i + 1
+    }
+    body(column, start, end)
+  }
+
   /// Parses one data row into `values` (time, 3 acc, 3 gyro) or throws.
   @inline(__always)
   private func parseRow(_ buf: UnsafeBufferPointer<UInt8>, lineNumber: Int, values: inout SIMD8<Double>) throws {
@@ -693,35 +729,121 @@ public final class CSVReader: SampleSource {
   /// exponent, an empty cell, more columns, a timestamp that does not
   /// increase...), which the general path then reads or rejects, and after
   /// a row that completes a block. Returns the bytes and lines it read.
+  ///
+  /// In batches of up to ``SimpleRowBatch/capacity`` rows, pass by pass
+  /// (issue #16): ``parseSimpleRows(_:from:end:maxRows:_:last:into:)`` turns
+  /// the text into the batch's columns (time, elapsed seconds, scaled
+  /// channels); the resampler puts them on the grid and says how many rows
+  /// it took (it stops after the row that completes a block); the clip
+  /// counter and the interval statistics then read those rows. One loop that
+  /// did all of it row by row kept some 25 values live and moved them
+  /// through the stack on every row (590 instructions a row); each pass on
+  /// its own keeps its state in registers. The rows a batch parsed beyond a
+  /// completed block are parsed again on the next call: a batch holds at
+  /// most the rows the block still has room for (one sample a row on a
+  /// regular grid), so that is rare.
   private func readSimpleRows(_ buf: UnsafeBufferPointer<UInt8>) -> (bytes: Int, lines: Int) {
     // The buffer ends with LF (complete lines): the number reader's sentinel;
     // the line reader's padding after it lets the number reader load eight
     // bytes from any position in a row.
     guard let p = buf.baseAddress, buf.last == 0x0A, !useTimestamps || firstRawTime != nil else { return (0, 0) }
+    let batch: SimpleRowBatch
+    if let existing = rowBatch {
+      batch = existing
+    } else {
+      batch = SimpleRowBatch()
+      rowBatch = batch
+    }
     let end = buf.count
-    let delimiter = self.delimiter
-    let gyro6 = hasGyro
-    let trailing = simpleTrailingColumns
-    let accScale = self.accScale, gyroScale = self.gyroScale
     let useTimestamps = self.useTimestamps
     let timeScale = self.timeScale
-    let first = firstRawTime ?? 0
     let period = 1 / info.sampleRateHz
     let gapLimit = Self.gapFactor * period
+    let layout = SimpleRowLayout(delimiter: delimiter, gyro: hasGyro, trailing: simpleTrailingColumns,
+                                 accScale: accScale, gyroScale: gyroScale, checksTime: useTimestamps,
+                                 first: firstRawTime ?? 0, timeScale: timeScale)
     var last = lastRawTime, deviation = 0.0, count = intervals, seconds = intervalSeconds
     var clip = self.clip
     var rs = Resampler(blockSize: 0)
     swap(&rs, &resampler)
+    let c = SimpleRowBatch.capacity
+    let channels = UnsafePointer(batch.channels), times = UnsafePointer(batch.time)
     var i = 0, rows = 0
-    // Copied once per call: a load per field instead of a global's access.
-    let powersOfTen = UnsafeMutablePointer<Double>.allocate(capacity: 32)
-    let integerPowersOfTen = UnsafeMutablePointer<UInt64>.allocate(capacity: 32)
-    defer { powersOfTen.deallocate(); integerPowersOfTen.deallocate() }
-    for k in 0..<32 { powersOfTen[k] = fieldPowersOfTen[k]; integerPowersOfTen[k] = fieldIntegerPowersOfTen[k] }
     while i < end {
-      // Field by field into locals, one validity flag tested once per row;
-      // a delimiter is tested before it is stepped over, so no number
-      // reader passes the row's LF.
+      let maxRows = min(c, max(1, rs.blockSize - rs.pendingSamples))
+      let parsed = Self.parseSimpleRows(p, from: i, end: end, maxRows: maxRows, layout, last: last, into: batch)
+      if parsed == 0 { break }
+      let taken = useTimestamps
+        ? rs.push(count: parsed, timeS: batch.elapsed, channels: channels, stride: c, period: period, gapLimit: gapLimit)
+        : rs.emit(count: parsed, channels: channels, stride: c)
+      clip.observe(count: taken, channels, channels + c, channels + 2 * c)
+      if useTimestamps {
+        for k in 0..<taken {
+          let t = times[k]
+          let dt = (t - last) * timeScale
+          if dt <= gapLimit {
+            // max(|dt - period|) / period is max(|dt - period| / period):
+            // a correctly rounded division by a positive number is monotonic.
+            deviation = max(deviation, abs(dt - period))
+            count &+= 1
+            seconds += dt
+          }
+          last = t
+        }
+      }
+      i = batch.rowEnd[taken - 1]
+      rows &+= taken
+      if taken < maxRows || rs.hasReadyBlock { break }
+    }
+    swap(&rs, &resampler)
+    self.clip = clip
+    lastRawTime = last
+    jitterMax = max(jitterMax, deviation / period)
+    intervals = count
+    intervalSeconds = seconds
+    report.records += rows
+    fastRows += rows
+    return (i, rows)
+  }
+
+  /// What ``parseSimpleRows(_:from:end:maxRows:_:last:into:)`` needs to know
+  /// of the layout, as values (no access to the reader's properties).
+  private struct SimpleRowLayout {
+    var delimiter: UInt8
+    var gyro: Bool
+    var trailing: Bool
+    var accScale: Float
+    var gyroScale: Float
+    /// Timestamps are used: a row whose time does not increase or lies
+    /// beyond ``CSVReader/maxRecordingS`` stops the batch.
+    var checksTime: Bool
+    var first: Double
+    var timeScale: Double
+  }
+
+  /// Parses the rows of the simple layout from `p[start...]` (whole lines,
+  /// `p[end - 1]` is LF) into `batch`, at most `maxRows`, and returns how
+  /// many: field by field into locals, one validity flag tested once per
+  /// row; a delimiter is tested before it is stepped over, so no number
+  /// reader passes the row's LF. Stops before the first row it does not
+  /// recognise, and before a row whose time is not after `last` (the one
+  /// before it) or is corrupt (beyond ``maxRecordingS``, NaN): the general
+  /// path reports those. Row `k`'s raw time, elapsed seconds
+  /// (`(t - first) * timeScale`), channels in m/s² and rad/s
+  /// (`Float(v) * scale`, the general path's operations) and the offset
+  /// after its LF go to `batch`.
+  @inline(never)
+  private static func parseSimpleRows(_ p: UnsafePointer<UInt8>, from start: Int, end: Int, maxRows: Int,
+                                      _ layout: SimpleRowLayout, last: Double, into batch: SimpleRowBatch) -> Int {
+    let delimiter = layout.delimiter, gyro = layout.gyro, trailing = layout.trailing
+    let accScale = layout.accScale, gyroScale = layout.gyroScale
+    let checksTime = layout.checksTime, first = layout.first, timeScale = layout.timeScale
+    let powersOfTen = UnsafePointer(batch.powersOfTen), integerPowersOfTen = UnsafePointer(batch.integerPowersOfTen)
+    let times = batch.time, elapsedTimes = batch.elapsed, out = batch.channels, rowEnd = batch.rowEnd
+    let c = SimpleRowBatch.capacity
+    var last = last
+    var i = start, n = 0
+    while n < maxRows, i < end {
       var j = i
       var ok = true
       let t = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, integerPowersOfTen: integerPowersOfTen, &ok)
@@ -735,7 +857,7 @@ public final class CSVReader: SampleSource {
       j &+= 1
       let z = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, integerPowersOfTen: integerPowersOfTen, &ok)
       var u = 0.0, v = 0.0, w = 0.0
-      if gyro6 {
+      if gyro {
         guard p[j] == delimiter else { break }
         j &+= 1
         u = parseFieldDecimal(p, &j, powersOfTen: powersOfTen, integerPowersOfTen: integerPowersOfTen, &ok)
@@ -757,40 +879,27 @@ public final class CSVReader: SampleSource {
       // Backwards, repeated or corrupt (beyond maxRecordingS, NaN): the
       // general path reports the row.
       let elapsed = (t - first) * timeScale
-      if useTimestamps, t <= last || !(elapsed <= Self.maxRecordingS) { break }
+      if checksTime {
+        if t <= last || !(elapsed <= maxRecordingS) { break }
+        last = t
+      }
+      times[n] = t
+      elapsedTimes[n] = elapsed
       // Lane by lane, the same float operations as the SIMD3 ones of
       // consume(_:lineNumber:) (bit-identical), without shuffles and spills.
-      let ax = Float(x) * accScale, ay = Float(y) * accScale, az = Float(z) * accScale
-      var gx: Float = 0, gy: Float = 0, gz: Float = 0
-      if gyro6 { gx = Float(u) * gyroScale; gy = Float(v) * gyroScale; gz = Float(w) * gyroScale }
-      clip.observe(ax, ay, az)
-      if useTimestamps {
-        let dt = (t - last) * timeScale
-        if dt <= gapLimit {
-          // max(|dt - period|) / period is max(|dt - period| / period):
-          // a correctly rounded division by a positive number is monotonic.
-          deviation = max(deviation, abs(dt - period))
-          count &+= 1
-          seconds += dt
-        }
-        last = t
-        rs.push(timeS: elapsed, ax, ay, az, gx, gy, gz, period: period, gapLimit: gapLimit)
-      } else {
-        rs.emit(ax, ay, az, gx, gy, gz)
+      out[n] = Float(x) * accScale
+      out[c &+ n] = Float(y) * accScale
+      out[2 &* c &+ n] = Float(z) * accScale
+      if gyro {
+        out[3 &* c &+ n] = Float(u) * gyroScale
+        out[4 &* c &+ n] = Float(v) * gyroScale
+        out[5 &* c &+ n] = Float(w) * gyroScale
       }
       i = j &+ 1
-      rows &+= 1
-      if rs.hasReadyBlock { break }
+      rowEnd[n] = i
+      n &+= 1
     }
-    swap(&rs, &resampler)
-    self.clip = clip
-    lastRawTime = last
-    jitterMax = max(jitterMax, deviation / period)
-    intervals = count
-    intervalSeconds = seconds
-    report.records += rows
-    fastRows += rows
-    return (i, rows)
+    return n
   }
 
   /// Whether `e` is about the file's last line, which has no line end (the
@@ -915,6 +1024,57 @@ struct ClipCounter {
   @inline(__always)
   mutating func observe(_ a: SIMD3<Float>) { observe(a.x, a.y, a.z) }
 
+  /// ``observe(_:_:_:)`` of rows `0..<count` of three channel columns, in
+  /// order.
+  ///
+  /// The state in locals for the loop (the struct's stored properties were
+  /// written back on every row).
+  mutating func observe(count n: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ z: UnsafePointer<Float>) {
+    guard n > 0 else { return }
+    var lx = lastX, ly = lastY, lz = lastZ
+    var rx = runX, ry = runY, rz = runZ
+    var count = clipped
+    let limit = SIMD4<Float>(repeating: Self.limit), negativeLimit = -limit
+    var k = 0
+    while k < n {
+      if k &+ 4 <= n {
+        // Four rows at once when all their samples are below the limit
+        // (most rows of a run): then every run ends, and the fourth row is
+        // the one the next compares with, as row by row. |v| < limit as two
+        // comparisons (both false for NaN, as abs(v) < limit is).
+        let a = UnsafeRawPointer(x + k).loadUnaligned(as: SIMD4<Float>.self)
+        let b = UnsafeRawPointer(y + k).loadUnaligned(as: SIMD4<Float>.self)
+        let c = UnsafeRawPointer(z + k).loadUnaligned(as: SIMD4<Float>.self)
+        let below = (a .< limit) .& (a .> negativeLimit) .& (b .< limit) .& (b .> negativeLimit)
+          .& (c .< limit) .& (c .> negativeLimit)
+        if all(below) {
+          rx = 0; ry = 0; rz = 0
+          lx = a[3]; ly = b[3]; lz = c[3]
+          k &+= 4
+          continue
+        }
+      }
+      // Row by row, up to four rows (one of them at the limit).
+      let stop = Swift.min(n, k &+ 4)
+      while k < stop {
+        let a = x[k], b = y[k], c = z[k]
+        if Swift.abs(a) < Self.limit, Swift.abs(b) < Self.limit, Swift.abs(c) < Self.limit {
+          rx = 0; ry = 0; rz = 0
+        } else {
+          var any = Self.step(a, lx, &rx, &count)
+          any = Self.step(b, ly, &ry, &count) || any
+          any = Self.step(c, lz, &rz, &count) || any
+          if any { count += 1 }
+        }
+        lx = a; ly = b; lz = c
+        k &+= 1
+      }
+    }
+    lastX = lx; lastY = ly; lastZ = lz
+    runX = rx; runY = ry; runZ = rz
+    clipped = count
+  }
+
   /// One axis: a run of equal readings at or above the limit grows; its
   /// second repeat counts the two samples before; `true` while one lasts.
   @inline(__always)
@@ -944,6 +1104,59 @@ final class SampleScratch {
   deinit { base.deallocate() }
 }
 
+/// The rows of one batch of the CSV fast path (``CSVReader``'s
+/// `readSimpleRows`), parsed before they are put on the grid: raw and
+/// elapsed time, six channel columns of ``capacity`` floats, and where each
+/// row's text ends; with the number reader's tables. One allocation per
+/// reader (25 KiB), made on the fast path's first use, not per call or row.
+final class SimpleRowBatch {
+  static let capacity = 512
+  private let storage: UnsafeMutableRawPointer
+  let time: UnsafeMutablePointer<Double>
+  let elapsed: UnsafeMutablePointer<Double>
+  /// The offset after row `n`'s line feed.
+  let rowEnd: UnsafeMutablePointer<Int>
+  /// Copies of `fieldPowersOfTen` and `fieldIntegerPowersOfTen`: a load per
+  /// field instead of a global's access.
+  let powersOfTen: UnsafeMutablePointer<Double>
+  let integerPowersOfTen: UnsafeMutablePointer<UInt64>
+  /// ax, ay, az, gx, gy, gz: channel `k` of row `n` at `k * capacity + n`.
+  let channels: UnsafeMutablePointer<Float>
+
+  init() {
+    let n = Self.capacity
+    // Three columns of n 8-byte values, two tables of 32, six of n floats.
+    storage = .allocate(byteCount: (3 * n + 64) * 8 + 6 * n * 4, alignment: 16)
+    let words = storage.bindMemory(to: UInt64.self, capacity: 3 * n + 64)
+    time = UnsafeMutableRawPointer(words).bindMemory(to: Double.self, capacity: n)
+    elapsed = UnsafeMutableRawPointer(words + n).bindMemory(to: Double.self, capacity: n)
+    rowEnd = UnsafeMutableRawPointer(words + 2 * n).bindMemory(to: Int.self, capacity: n)
+    powersOfTen = UnsafeMutableRawPointer(words + 3 * n).bindMemory(to: Double.self, capacity: 32)
+    integerPowersOfTen = words + 3 * n + 32
+    channels = UnsafeMutableRawPointer(words + 3 * n + 64).bindMemory(to: Float.self, capacity: 6 * n)
+    for k in 0..<32 {
+      powersOfTen[k] = fieldPowersOfTen[k]
+      integerPowersOfTen[k] = fieldIntegerPowersOfTen[k]
+    }
+  }
+
+  deinit { storage.deallocate() }
+}
+
+/// Whether the resampler's batch loop carries gyroscope channels: a type,
+/// so each loop is compiled with it as a constant.
+protocol ResampledChannels {
+  static var gyro: Bool { get }
+}
+
+enum WithGyroscope: ResampledChannels {
+  static var gyro: Bool { true }
+}
+
+enum WithoutGyroscope: ResampledChannels {
+  static var gyro: Bool { false }
+}
+
 /// Puts timestamped samples on a uniform grid (linear interpolation inside
 /// gaps of up to ``CSVReader/gapFactor`` periods; a longer hole is a ``Gap``).
 struct Resampler {
@@ -969,6 +1182,9 @@ struct Resampler {
   }
 
   var hasReadyBlock: Bool { !ready.isEmpty }
+
+  /// Samples in the block being filled.
+  var pendingSamples: Int { filled }
 
   mutating func takeReadyBlock() -> SampleBlock? {
     ready.isEmpty ? nil : ready.removeFirst()
@@ -1043,6 +1259,161 @@ struct Resampler {
     previousT = t
     previousAcc = SIMD3(ax, ay, az)
     previousGyro = SIMD3(gx, gy, gz)
+  }
+
+  /// ``push(timeS:_:_:_:_:_:_:period:gapLimit:)`` of rows `0..<count` of a
+  /// batch, in order: elapsed times `times`, channel `k` of row `n` at
+  /// `channels[k * stride + n]` (ax, ay, az, then gx, gy, gz with a
+  /// gyroscope). Stops after the row whose samples complete a block (the
+  /// block is then ready) and returns how many rows it took.
+  ///
+  /// The same operations in the same order as the one-row push, with the
+  /// grid position, the fill and the previous sample in locals while no gap
+  /// interrupts; the first sample and a gap take
+  /// ``push(timeS:acc:gyro:)``.
+  mutating func push(count n: Int, timeS times: UnsafePointer<Double>, channels: UnsafePointer<Float>, stride c: Int,
+                     period: Double, gapLimit: Double) -> Int {
+    var k = 0
+    while k < n {
+      let t = times[k]
+      if !hasPrevious || t - previousT > gapLimit {
+        let gyro = hasGyro
+        pushFirstOrAfterGap(timeS: t, channels[k], channels[c &+ k], channels[2 &* c &+ k],
+                            gyro ? channels[3 &* c &+ k] : 0, gyro ? channels[4 &* c &+ k] : 0,
+                            gyro ? channels[5 &* c &+ k] : 0)
+        k &+= 1
+        if !ready.isEmpty { return k }
+        continue
+      }
+      // Two copies of the loop, each with `gyro` a constant: without a
+      // gyroscope its three channels take no registers.
+      let full = hasGyro
+        ? pushRun(WithGyroscope.self, from: &k, count: n, times, channels, c, period: period, gapLimit: gapLimit)
+        : pushRun(WithoutGyroscope.self, from: &k, count: n, times, channels, c, period: period, gapLimit: gapLimit)
+      if full { return k }
+    }
+    return k
+  }
+
+  /// The rows from `k` on while no gap interrupts them (`k` is left at the
+  /// first row not taken), with the grid position, the fill and the
+  /// previous sample in locals; `true` when a block was completed (after
+  /// the row that completed it). Samples of one block are consecutive grid
+  /// indices (a gap cuts the block), so the block starts at `next - fill`.
+  /// Specialised for each `Channels` (`gyro` a constant).
+  private mutating func pushRun<Channels: ResampledChannels>(
+    _: Channels.Type, from k: inout Int, count n: Int, _ times: UnsafePointer<Double>,
+    _ channels: UnsafePointer<Float>, _ c: Int, period: Double, gapLimit: Double
+  ) -> Bool {
+    let gyro = Channels.gyro
+    let tolerance = 1e-6 * period
+    let size = blockSize
+    let out = scratch.base, oc = scratch.capacity
+    var first = nextIndex
+    var next = first, fill = filled
+    var prevT = previousT
+    var px = previousAcc.x, py = previousAcc.y, pz = previousAcc.z
+    var qx: Float = 0, qy: Float = 0, qz: Float = 0
+    if gyro { qx = previousGyro.x; qy = previousGyro.y; qz = previousGyro.z }
+    var row = k
+    var full = false
+    // The grid time of `next`, carried from row to row.
+    var g = Double(next) * period
+    while row < n {
+      let t = times[row]
+      let dt = t - prevT
+      if dt > gapLimit { break }
+      let ax = channels[row], ay = channels[c &+ row], az = channels[2 &* c &+ row]
+      var gx: Float = 0, gy: Float = 0, gz: Float = 0
+      if gyro { gx = channels[3 &* c &+ row]; gy = channels[4 &* c &+ row]; gz = channels[5 &* c &+ row] }
+      let latest = t + tolerance
+      while g <= latest, fill < size {
+        let o = out + fill
+        if g == t {
+          // On the grid (the common case): the weight (t - prevT) / dt is
+          // exactly 1 (0 / 0 clamps to 1 too), and a product by 1 is exact,
+          // so the sample is the same `p + (a - p)` without the division.
+          o[0] = px + (ax - px); o[oc] = py + (ay - py); o[2 &* oc] = pz + (az - pz)
+          if gyro { o[3 &* oc] = qx + (gx - qx); o[4 &* oc] = qy + (gy - qy); o[5 &* oc] = qz + (gz - qz) }
+        } else {
+          let w = Float(max(0, min(1, (g - prevT) / dt)))
+          o[0] = px + (ax - px) * w; o[oc] = py + (ay - py) * w; o[2 &* oc] = pz + (az - pz) * w
+          if gyro { o[3 &* oc] = qx + (gx - qx) * w; o[4 &* oc] = qy + (gy - qy) * w; o[5 &* oc] = qz + (gz - qz) * w }
+        }
+        fill &+= 1
+        next &+= 1
+        g = Double(next) * period
+      }
+      if fill >= size {
+        // The block is complete (once a block): cut it as emit(_:_:) does,
+        // out of the loop (a call in it made the loop keep its values on the
+        // stack), and the row's further samples, if any, go on through
+        // emit(_:_:_:_:_:_:).
+        blockStart = next &- fill
+        filled = fill
+        nextIndex = next
+        emitted &+= next &- first
+        cut()
+        if g <= latest {
+          finishRow(t: t, latest: latest, prevT: prevT, dt: dt, period: period,
+                    ax, ay, az, gx, gy, gz, px, py, pz, qx, qy, qz)
+        }
+        next = nextIndex
+        fill = filled
+        first = next
+        g = Double(next) * period
+        full = true
+      }
+      prevT = t
+      px = ax; py = ay; pz = az
+      if gyro { qx = gx; qy = gy; qz = gz }
+      row &+= 1
+      if full { break }
+    }
+    k = row
+    if fill > 0 { blockStart = next &- fill }
+    nextIndex = next
+    filled = fill
+    emitted &+= next &- first
+    previousT = prevT
+    previousAcc = SIMD3(px, py, pz)
+    // Without a gyroscope the one-row push stores its zeros.
+    previousGyro = SIMD3(qx, qy, qz)
+    return full
+  }
+
+  /// The samples of a row at `t` from grid index `nextIndex` on, after
+  /// ``pushRun(_:from:count:_:_:_:period:gapLimit:)`` cut a block inside the
+  /// row: the same operations, through emit(_:_:_:_:_:_:) (which cuts
+  /// further blocks as they fill).
+  @inline(never)
+  private mutating func finishRow(t: Double, latest: Double, prevT: Double, dt: Double, period: Double,
+                                  _ ax: Float, _ ay: Float, _ az: Float, _ gx: Float, _ gy: Float, _ gz: Float,
+                                  _ px: Float, _ py: Float, _ pz: Float, _ qx: Float, _ qy: Float, _ qz: Float) {
+    while true {
+      let g = Double(nextIndex) * period
+      if g > latest { break }
+      if g == t {
+        emit(px + (ax - px), py + (ay - py), pz + (az - pz), qx + (gx - qx), qy + (gy - qy), qz + (gz - qz))
+      } else {
+        let w = Float(max(0, min(1, (g - prevT) / dt)))
+        emit(px + (ax - px) * w, py + (ay - py) * w, pz + (az - pz) * w,
+             qx + (gx - qx) * w, qy + (gy - qy) * w, qz + (gz - qz) * w)
+      }
+    }
+  }
+
+  /// ``emit(_:_:_:_:_:_:)`` of rows `0..<count` of a batch laid out as for
+  /// ``push(count:timeS:channels:stride:period:gapLimit:)``; stops after the
+  /// row that completes a block and returns how many rows it took.
+  mutating func emit(count n: Int, channels: UnsafePointer<Float>, stride c: Int) -> Int {
+    let gyro = hasGyro
+    for k in 0..<n {
+      emit(channels[k], channels[c &+ k], channels[2 &* c &+ k],
+           gyro ? channels[3 &* c &+ k] : 0, gyro ? channels[4 &* c &+ k] : 0, gyro ? channels[5 &* c &+ k] : 0)
+      if !ready.isEmpty { return k &+ 1 }
+    }
+    return n
   }
 
   /// The rare case of the scalar push, out of line: building its SIMD3

@@ -231,7 +231,7 @@ func parseFieldDecimal(_ p: UnsafePointer<UInt8>, _ i: inout Int, powersOfTen: U
   let x = loadWord(p + k) ^ 0x3030_3030_3030_3030
   let flags = nonDigitFlags(x)
   // Eight digits or more before any other byte: the byte loop.
-  if flags == 0 { return parseFieldDecimalBytewise(p, &i, powersOfTen: powersOfTen, &ok) }
+  if flags == 0 { return bytewiseFallback(p, &i, powersOfTen: powersOfTen, &ok) }
   let intBits = UInt64(truncatingIfNeeded: flags.trailingZeroBitCount) & ~7  // 8 × integer digits, ≤ 56
   var mantissa: UInt64
   var fraction: Int
@@ -255,7 +255,7 @@ func parseFieldDecimal(_ p: UnsafePointer<UInt8>, _ i: inout Int, powersOfTen: U
       let q = k &+ Int(truncatingIfNeeded: intBits &>> 3) &+ 1
       let y = loadWord(p + q) ^ 0x3030_3030_3030_3030
       let yFlags = nonDigitFlags(y)
-      if yFlags == 0 { return parseFieldDecimalBytewise(p, &i, powersOfTen: powersOfTen, &ok) }
+      if yFlags == 0 { return bytewiseFallback(p, &i, powersOfTen: powersOfTen, &ok) }
       let fractionBits = UInt64(truncatingIfNeeded: yFlags.trailingZeroBitCount) & ~7
       fraction = Int(truncatingIfNeeded: fractionBits &>> 3)
       mantissa = integer &* integerPowersOfTen[fraction] &+ eightDigits((y &<< 8) &<< (56 &- fractionBits))
@@ -270,11 +270,25 @@ func parseFieldDecimal(_ p: UnsafePointer<UInt8>, _ i: inout Int, powersOfTen: U
     k &+= digits
   }
   i = k
-  // 1...14 digits here: only none is refused.
-  ok = ok && digits != 0
+  // 1...14 digits here: only none is refused. A conditional store, not
+  // `ok = ok && ...` (a branch on the flag's old value).
+  if digits == 0 { ok = false }
   let magnitude = Double(Int64(bitPattern: mantissa)) / powersOfTen[fraction & 31]
   // The quotient is +0 or positive: setting the sign bit is negation.
   return Double(bitPattern: magnitude.bitPattern | (negative ? 1 << 63 : 0))
+}
+
+/// ``parseFieldDecimalBytewise(_:_:powersOfTen:_:)`` called with `i` and
+/// `ok` by value: the row loop's index and flag then stay in registers (an
+/// `inout` passed on to a call that is not inlined puts them in memory, a
+/// store and a load per field).
+@_transparent
+func bytewiseFallback(_ p: UnsafePointer<UInt8>, _ i: inout Int, powersOfTen: UnsafePointer<Double>,
+                      _ ok: inout Bool) -> Double {
+  let r = parseFieldDecimalBytewise(p, i, powersOfTen: powersOfTen)
+  i = r.end
+  if !r.valid { ok = false }
+  return r.value
 }
 
 /// Eight bytes from `p`, the first in the lowest byte.
@@ -319,9 +333,17 @@ func eightDigits(_ v: UInt64) -> UInt64 {
 /// like the unsigned one; the exponent is minus the fraction digits (at most
 /// 18 ≤ 22) and the division is the same one by the same exact power of ten;
 /// the sign is applied last (`-0.0` stays negative zero).
-@inline(never)
+@inline(__always)
 func parseFieldDecimalBytewise(_ p: UnsafePointer<UInt8>, _ i: inout Int, powersOfTen: UnsafePointer<Double>,
                                _ ok: inout Bool) -> Double {
+  bytewiseFallback(p, &i, powersOfTen: powersOfTen, &ok)
+}
+
+/// ``parseFieldDecimalBytewise(_:_:powersOfTen:_:)`` by value: the value,
+/// the index after the number, and whether it has 1 to 18 digits.
+@inline(never)
+func parseFieldDecimalBytewise(_ p: UnsafePointer<UInt8>, _ i: Int,
+                               powersOfTen: UnsafePointer<Double>) -> (value: Double, end: Int, valid: Bool) {
   var k = i
   let negative = p[k] == 0x2D
   k &+= negative ? 1 : 0
@@ -347,10 +369,9 @@ func parseFieldDecimalBytewise(_ p: UnsafePointer<UInt8>, _ i: inout Int, powers
     fraction = k &- fractionStart
     digits &+= fraction
   }
-  i = k
   // 1...18 digits: one unsigned comparison.
-  ok = ok && UInt(bitPattern: digits &- 1) < 18
+  let valid = UInt(bitPattern: digits &- 1) < 18
   let magnitude = Double(Int64(bitPattern: mantissa)) / powersOfTen[fraction & 31]
   // The quotient is +0 or positive: setting the sign bit is negation.
-  return Double(bitPattern: magnitude.bitPattern | (negative ? 1 << 63 : 0))
+  return (Double(bitPattern: magnitude.bitPattern | (negative ? 1 << 63 : 0)), k, valid)
 }

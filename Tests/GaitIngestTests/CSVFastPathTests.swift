@@ -482,4 +482,112 @@ private func randomDecimal(_ state: inout UInt64) -> [UInt8] {
     #expect((fast.report?.clippedSamples ?? 0) >= 10)
     #expect(fast.fastRows > 3000)
   }
+
+  /// Flat runs at the limit broken by one to nine rows below it, then flat
+  /// at the same value again: the clip counter reads the rows below the
+  /// limit four at a time in the fast path, and the run after them must
+  /// start anew, as row by row (every alignment of the runs to the groups
+  /// of four occurs).
+  @Test func clipRunsBrokenByRowsBelowTheLimit() {
+    var lines = synthetic(rows: 7000).split(separator: "\n").map(String.init)
+    var k = 2200
+    var below = 1
+    while k + 12 < lines.count {
+      for _ in 0..<3 {
+        lines[k] = String(format: "%.4f,0.1,30.0000,0.2", Double(k - 1) / 100)
+        k += 1
+      }
+      k += below
+      below = below % 9 + 1
+    }
+    let fast = expectSameAsGeneralPath(temporaryFile(lines.joined(separator: "\n") + "\n"))
+    #expect((fast.report?.clippedSamples ?? 0) > 1000)
+    #expect(fast.fastRows > 4000)
+  }
+
+  /// Random files of the fast path's layouts against the general path, to
+  /// the last bit (issue #16: the fast path parses rows in batches, then
+  /// resamples, counts clipping and sums the intervals pass by pass): time +
+  /// 3 or 6 columns; comma, semicolon or tab; LF or CRLF; g, m/s² or milli-g;
+  /// 2 to 6 decimals; times on the grid, jittered, with dropped rows (one
+  /// row spreads over up to four grid samples) and gaps; flat runs at the
+  /// limit (clipping); rows the fast path hands to the general one
+  /// (exponents, quotes, an unused trailing column), and now and then a
+  /// timestamp that goes backwards, an empty cell or NaN (the same error
+  /// and line); block sizes of 1, 2, 3, 97, 511, 512, 513 and 4096 samples
+  /// (a block that fills inside a row, batches cut short by the block), and
+  /// `--rate` (timestamps not used).
+  @Test func randomisedFilesMatchTheGeneralPath() {
+    var state: UInt64 = 0x16_C5F_A57
+    func next(_ n: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(n))
+    }
+    func uniform() -> Double { Double(next(1 << 30)) / Double(1 << 30) }
+    var fastRowsInAll = 0
+    var errors = 0
+    for trial in 0..<28 {
+      let gyro = trial % 3 == 0
+      let delimiter = [",", ";", "\t"][next(3)]
+      let lineEnd = next(4) == 0 ? "\r\n" : "\n"
+      let unit = [(1.0, "g"), (9.80665, "m/s2"), (1000.0, "mg")][next(3)]
+      let decimals = 2 + next(5)
+      let timeDecimals = [3, 4, 5, 6][next(4)]
+      let rate = [100.0, 51.2, 12.5, 200.0, 128.0][next(5)]
+      let jitter = next(3) == 0 ? 0.2 / rate : 0
+      let trailing = next(5) == 0
+      let rows = 2600 + next(3000)
+      // Rows that break the fast path's shape, or that fail on both paths.
+      let fault = next(4) == 0 ? 2300 + next(rows - 2400) : -1
+      let faultKind = next(3)
+      var header = ["time_s", "ax", "ay", "az"] + (gyro ? ["gx", "gy", "gz"] : []) + (trailing ? ["temp"] : [])
+      if next(2) == 0 { header[0] = "time" }
+      var text = header.joined(separator: delimiter) + lineEnd
+      var t = 0.0
+      var k = 0
+      var flat = 0
+      while k < rows {
+        // Dropped rows (up to three: still under the gap factor), and now
+        // and then a gap of 1 to 3 s.
+        let step = next(40) == 0 ? 1 + next(4) : 1
+        t += Double(step) / rate
+        if next(1500) == 0 { t += 1 + Double(next(3)) }
+        var time = t + (jitter > 0 ? (uniform() - 0.5) * jitter : 0)
+        if k == fault, faultKind == 0 { time -= 2 / rate }  // goes backwards: an error on both paths
+        var fields = [String(format: "%.\(timeDecimals)f", time)]
+        let x = Double(k)
+        if flat == 0, next(300) == 0 { flat = 3 + next(6) }
+        var acc = [0.3 * sin(x * 0.21) + 0.1 * uniform(), -0.2 + 1.4 * cos(x * 0.13), 1 + 0.9 * sin(x * 0.07)]
+        if flat > 0 { acc[0] = 2.5; flat -= 1 }  // flat at 2.5 g: clipped
+        fields += acc.map { String(format: "%.\(decimals)f", $0 * unit.0) }
+        if gyro { fields += [sin(x * 0.05), -cos(x * 0.11) * 2, sin(x * 0.3) * 3].map { String(format: "%.5f", $0) } }
+        if trailing { fields.append("21.5") }
+        if next(200) == 0 {
+          // The general path reads these rows (the same values).
+          switch next(4) {
+          case 0: fields[1] = String(format: "%.3e", acc[0] * unit.0)
+          case 1: fields[2] = "\"" + fields[2] + "\""
+          case 2: fields[3] = "+" + fields[3]
+          default: fields[1] = " " + fields[1]
+          }
+        }
+        if k == fault, faultKind == 1 { fields[2] = "" }
+        if k == fault, faultKind == 2 { fields[3] = "NaN" }
+        text += fields.joined(separator: delimiter) + lineEnd
+        k += 1
+      }
+      let path = temporaryFile(text)
+      let blockSize = [1, 2, 3, 97, 511, 512, 513, 4096][next(8)]
+      var options = CSVOptions(blockSize: blockSize)
+      if next(6) == 0 { options.rateHz = rate }
+      let fast = expectSameAsGeneralPath(path, options)
+      if fast.error != nil { errors += 1 } else { #expect(fast.fastRows > rows / 4, "trial \(trial)") }
+      fastRowsInAll += fast.fastRows
+      if fast.error != nil, fault < 0, options.rateHz == nil {
+        Issue.record("trial \(trial): \(fast.error!)")
+      }
+    }
+    #expect(fastRowsInAll > 28_000)
+    #expect(errors >= 1)
+  }
 }
