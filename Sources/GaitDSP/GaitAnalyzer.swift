@@ -62,13 +62,17 @@ public struct AnalysisOptions: Sendable, Hashable {
 
 /// Shares the cores of a concurrent analysis with other work for the same
 /// input (the pipeline's reader thread, which parses ahead): each analysis
-/// thread takes a turn with ``enter()`` before it analyses a core and gives
-/// it back with ``leave()`` after, so the threads that run at once never
+/// thread takes a turn with ``enter()`` before its first core, offers it
+/// with ``pass()`` after each core, and gives it back with ``leave()`` when
+/// the batch has no core left, so the threads that run at once never
 /// outnumber the cores the caller asked for. Only the timing depends on it,
 /// never the results.
 public protocol CoreTurns: AnyObject, Sendable {
   /// Waits for a free core.
   func enter()
+  /// Between two cores: when other work waits for a turn, gives this one
+  /// to it and waits for the next free one; otherwise returns at once.
+  func pass()
   /// Gives the core back.
   func leave()
 }
@@ -349,15 +353,16 @@ public struct GaitAnalyzer {
         DispatchQueue.concurrentPerform(iterations: threads) { t in
           var local = SegmentWorkspace()
           swap(&local, &shared.workspaces[t])
+          // The turn first, then a core: a thread waiting for its turn
+          // holds no core back from the others.
+          turns?.enter()
           while true {
-            // The turn first, then the core: a thread waiting for its turn
-            // holds no core back from the others.
-            turns?.enter()
             let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
-            guard k < cores.count else { turns?.leave(); break }
+            guard k < cores.count else { break }
             shared.out[k] = context.analyse(core: cores[k], dataEnd: dataEnd, work: &local)
-            turns?.leave()
+            turns?.pass()
           }
+          turns?.leave()
           swap(&local, &shared.workspaces[t])
         }
       }

@@ -215,10 +215,12 @@ private final class ReadAhead: @unchecked Sendable {
 
 /// Turns on a fixed number of cores, shared by the reader thread of
 /// ``ReadAhead`` and the threads of a concurrent analysis (``CoreTurns``).
-/// A reader that waits for a turn gets the next one given back: parsing is
-/// the one stage a single thread must do, so the analysis, which can catch
-/// up on every core once the input is read, never keeps it waiting longer
-/// than one core's analysis.
+/// A reader that waits for a turn gets the next one given back or passed
+/// on: parsing is the one stage a single thread must do, so the analysis,
+/// which can catch up on every core once the input is read, never keeps it
+/// waiting longer than one core's analysis. An analysis thread keeps its
+/// turn from core to core while the reader does not wait (no lock handed
+/// back and forth, no thread woken for nothing).
 final class ReaderFirstTurns: CoreTurns, @unchecked Sendable {
   // Guarded by `condition`.
   private let condition = NSCondition()
@@ -231,6 +233,17 @@ final class ReaderFirstTurns: CoreTurns, @unchecked Sendable {
     condition.lock()
     while free == 0 || readerWaiting { condition.wait() }
     free -= 1
+    condition.unlock()
+  }
+
+  func pass() {
+    condition.lock()
+    if readerWaiting {
+      free += 1
+      condition.broadcast()
+      while free == 0 || readerWaiting { condition.wait() }
+      free -= 1
+    }
     condition.unlock()
   }
 

@@ -47,6 +47,27 @@ import Testing
     turns.leave()
   }
 
+  /// Between two cores an analysis thread keeps its turn, unless the
+  /// reader waits: then the reader has it before the thread goes on.
+  @Test func passingHandsTheTurnToAWaitingReaderOnly() {
+    let turns = ReaderFirstTurns(cores: 1)
+    turns.enter()
+    turns.pass()  // nobody waits: returns at once, still holding the one core
+    let readerRan = Atomic<Bool>(false)
+    Thread {
+      turns.readerEnter()
+      readerRan.store(true, ordering: .sequentiallyConsistent)
+      turns.leave()
+    }.start()
+    #expect(Self.eventually { turns.readerIsWaiting })
+    let ranEarly = readerRan.load(ordering: .sequentiallyConsistent)
+    #expect(!ranEarly, "the only core is held")
+    turns.pass()  // the reader's turn, then this thread's again
+    let ran = readerRan.load(ordering: .sequentiallyConsistent)
+    #expect(ran)
+    turns.leave()
+  }
+
   @Test(arguments: [1, 2, 3])
   func neverMoreHoldersThanCores(cores: Int) {
     let turns = ReaderFirstTurns(cores: cores)
@@ -62,19 +83,23 @@ import Testing
     }
     reader.start()
     DispatchQueue.concurrentPerform(iterations: cores + 2) { _ in
-      for _ in 0..<200 {
+      for _ in 0..<20 {
         turns.enter()
-        let now = holding.add(1, ordering: .sequentiallyConsistent).newValue
-        _ = most.max(now, ordering: .sequentiallyConsistent)
-        var x = 0
-        for k in 0..<2_000 { x &+= k }  // some work, so holders overlap
-        if x == 0 { print(x) }
-        holding.subtract(1, ordering: .sequentiallyConsistent)
+        for _ in 0..<10 {  // ten cores of a batch, the turn passed between them
+          let now = holding.add(1, ordering: .sequentiallyConsistent).newValue
+          _ = most.max(now, ordering: .sequentiallyConsistent)
+          var x = 0
+          for k in 0..<2_000 { x &+= k }  // some work, so holders overlap
+          if x == 0 { print(x) }
+          holding.subtract(1, ordering: .sequentiallyConsistent)
+          turns.pass()
+        }
         turns.leave()
       }
     }
     #expect(Self.eventually { reader.isFinished })
-    #expect(most.load(ordering: .sequentiallyConsistent) <= cores)
-    #expect(most.load(ordering: .sequentiallyConsistent) >= 1)
+    let holders = most.load(ordering: .sequentiallyConsistent)
+    #expect(holders <= cores)
+    #expect(holders >= 1)
   }
 }
