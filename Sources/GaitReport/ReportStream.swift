@@ -412,56 +412,9 @@ struct StepTableEncoding: Sendable {
 
   /// The `steps` array of the JSON report as ``JSONValue`` writes it at
   /// depth 1: `[]`, or one object per step.
-  ///
-  /// With `threads` above 1 and enough steps, runs of
-  /// ``concurrentChunkSteps`` steps are written on `threads` threads at
-  /// once, each into a buffer of its own, and the buffers go out in order:
-  /// the same bytes, with memory bounded by `threads` runs.
-  func writeJSON(_ steps: [Step], into w: inout ByteWriter, threads: Int = 1) throws {
+  func writeJSON(_ steps: [Step], into w: inout ByteWriter) throws {
     if steps.isEmpty { try w.write(literal: "[]"); return }
     try w.write(literal: "[\n")
-    let chunk = Self.concurrentChunkSteps
-    if threads > 1, steps.count >= 2 * chunk {
-      var start = 0
-      while start < steps.count {
-        let ranges = (0..<threads).map { t in
-          min(steps.count, start + t * chunk)..<min(steps.count, start + (t + 1) * chunk)
-        }.filter { !$0.isEmpty }
-        let texts = parallelMap(ranges.count, jobs: threads) { i in
-          Result { try self.entryBytes(steps, ranges[i]) }
-        }
-        for text in texts { try w.write(try text.get()) }
-        start = ranges[ranges.count - 1].upperBound
-      }
-    } else {
-      try writeEntries(steps, 0..<steps.count, into: &w)
-    }
-    try w.write(literal: "  ]")
-  }
-
-  /// Steps per buffer of a concurrent ``writeJSON(_:into:threads:)``
-  /// (about a quarter of a MiB of text each).
-  static let concurrentChunkSteps = 512
-
-  /// About what one step object of the report takes (a 10-hour report:
-  /// 470 bytes per step), so a run's buffer seldom grows.
-  static let typicalStepJSONBytes = 512
-
-  /// The entries of `steps[range]` (see ``writeEntries(_:_:into:)``) as bytes.
-  private func entryBytes(_ steps: [Step], _ range: Range<Int>) throws -> [UInt8] {
-    var out: [UInt8] = []
-    out.reserveCapacity(range.count * Self.typicalStepJSONBytes)
-    // Typed, so that the append is one copy (a raw buffer would be appended
-    // byte by byte).
-    var w = ByteWriter(sink: { out.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) })
-    try writeEntries(steps, range, into: &w)
-    try w.flush()
-    return out
-  }
-
-  /// The objects of `steps[range]` as ``writeJSON(_:into:threads:)`` writes
-  /// them, each followed by `,` unless it is the last of `steps`.
-  private func writeEntries(_ steps: [Step], _ range: Range<Int>, into w: inout ByteWriter) throws {
     let last = columns.count - 1
     try columns.withUnsafeBufferPointer { columns in
       try keySpans.withUnsafeBufferPointer { spans in
@@ -469,8 +422,7 @@ struct StepTableEncoding: Sendable {
           try standardChunkSpans.withUnsafeBufferPointer { chunkSpans in
           try standardChunks.withUnsafeBytes { chunks in
           let first = standardPrefix ? Self.standardLayout.count : 0
-          for k in range {
-            let s = steps[k]
+          for (k, s) in steps.enumerated() {
             if standardPrefix {
               // `    {\n` comes with the first chunk.
               try Self.writeStandardJSON(s, spans: chunkSpans, chunks: chunks.baseAddress!, more: last >= first, into: &w)
@@ -503,6 +455,7 @@ struct StepTableEncoding: Sendable {
         }
       }
     }
+    try w.write(literal: "  ]")
   }
 
   /// The per-step CSV: a header, then one row per step.
@@ -648,7 +601,7 @@ public func writeReport(_ r: AnalysisResult, inserting extra: [(String, JSONValu
     try text.withUnsafeBytes { bytes in
       guard let at = firstIndex(of: token, in: bytes) else { try w.write(bytes); return }
       try w.write(UnsafeRawBufferPointer(rebasing: bytes[..<at]))
-      try StepTableEncoding.of(r).writeJSON(r.steps, into: &w, threads: r.options.concurrency)
+      try StepTableEncoding.of(r).writeJSON(r.steps, into: &w)
       try w.write(UnsafeRawBufferPointer(rebasing: bytes[(at + token.count)...]))
     }
     try w.flush()

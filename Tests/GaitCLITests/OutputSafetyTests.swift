@@ -143,8 +143,8 @@ import Testing
   /// the temporary files are removed, the targets never appear half-written,
   /// and the exit status still says the signal ended the process (it left a
   /// 1.6–4.7 MB `.gl-*.tmp` beside the report before). With two threads
-  /// the JSON report's steps are written on both (the signal may reach
-  /// either).
+  /// too (a reader thread and the analysis threads have run; the signal
+  /// may reach any thread).
   @Test(arguments: ["1", "2"])
   func aSignalWhileWritingLeavesNoTemporaryFile(threads: String) throws {
     let dir = temporaryDirectory().path

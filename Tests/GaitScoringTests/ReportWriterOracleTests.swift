@@ -235,22 +235,6 @@ private func expectSameReports(_ r: AnalysisResult, _ label: String) {
       try wg.flush()
       #expect(direct.count == generic.count, "seed \(seed)")
       #expect(direct == generic, "seed \(seed): the direct writers differ from the table loop")
-      // Written on several threads, in runs of concurrentChunkSteps: the
-      // same bytes (3 000 steps: the concurrent path, a short last run).
-      #expect(steps.count >= 2 * StepTableEncoding.concurrentChunkSteps)
-      var serialJSON: [UInt8] = []
-      var ws = ByteWriter(capacity: 4_096) { serialJSON.append(contentsOf: $0) }
-      try StepTableEncoding.report.writeJSON(steps, into: &ws)
-      try ws.flush()
-      for threads in [2, 3] {
-        for table in [StepTableEncoding.report, loop] {
-          var concurrent: [UInt8] = []
-          var wc = ByteWriter(capacity: 4_096) { concurrent.append(contentsOf: $0) }
-          try table.writeJSON(steps, into: &wc, threads: threads)
-          try wc.flush()
-          #expect(concurrent == serialJSON, "seed \(seed), \(threads) threads, direct: \(table.standardPrefix)")
-        }
-      }
     }
   }
 
