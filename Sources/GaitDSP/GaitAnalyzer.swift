@@ -133,8 +133,8 @@ public struct GaitAnalyzer {
   private var gaitKind = GaitKindLabeller()
   private var profileCache: (any PlacementProfile)?
   /// With ``AnalysisOptions/concurrency`` above 1: the turns the analysis
-  /// threads take per core (`nil`: each runs whenever it has a core to
-  /// analyse).
+  /// threads take (one per thread and batch, passed on between cores;
+  /// `nil`: each runs whenever it has a core to analyse).
   public var coreTurns: (any CoreTurns)?
 
   /// An analyzer for samples described by `info`; feed blocks with ``process(_:emit:)`` and end
