@@ -60,6 +60,23 @@ public struct AnalysisOptions: Sendable, Hashable {
   public static let concurrencyBatchCores = 16
 }
 
+/// Shares the cores of a concurrent analysis with other work for the same
+/// input (the pipeline's reader thread, which parses ahead): each analysis
+/// thread takes a turn with ``enter()`` before its first core, offers it
+/// with ``pass()`` after each core, and gives it back with ``leave()`` when
+/// the batch has no core left, so the threads that run at once never
+/// outnumber the cores the caller asked for. Only the timing depends on it,
+/// never the results.
+public protocol CoreTurns: AnyObject, Sendable {
+  /// Waits for a free core.
+  func enter()
+  /// Between two cores: when other work waits for a turn, gives this one
+  /// to it and waits for the next free one; otherwise returns at once.
+  func pass()
+  /// Gives the core back.
+  func leave()
+}
+
 /// Finds every step in a stream of sample blocks and measures it.
 ///
 /// The stream is cut into segments whose positions depend only on sample
@@ -115,6 +132,10 @@ public struct GaitAnalyzer {
   private var workers: [SegmentWorkspace] = []
   private var gaitKind = GaitKindLabeller()
   private var profileCache: (any PlacementProfile)?
+  /// With ``AnalysisOptions/concurrency`` above 1: the turns the analysis
+  /// threads take (one per thread and batch, passed on between cores;
+  /// `nil`: each runs whenever it has a core to analyse).
+  public var coreTurns: (any CoreTurns)?
 
   /// An analyzer for samples described by `info`; feed blocks with ``process(_:emit:)`` and end
   /// with ``finish(emit:)``.
@@ -325,17 +346,23 @@ public struct GaitAnalyzer {
     // the batch back; each thread works in a workspace moved onto its own
     // stack (no cache line shared with another thread's workspace).
     let next = Atomic<Int>(0)
+    let turns = coreTurns
     found.withUnsafeMutableBufferPointer { out in
       pool.withUnsafeMutableBufferPointer { ws in
         let shared = SharedBuffers(out: out, workspaces: ws)
         DispatchQueue.concurrentPerform(iterations: threads) { t in
           var local = SegmentWorkspace()
           swap(&local, &shared.workspaces[t])
+          // The turn first, then a core: a thread waiting for its turn
+          // holds no core back from the others.
+          turns?.enter()
           while true {
             let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
             guard k < cores.count else { break }
             shared.out[k] = context.analyse(core: cores[k], dataEnd: dataEnd, work: &local)
+            turns?.pass()
           }
+          turns?.leave()
           swap(&local, &shared.workspaces[t])
         }
       }

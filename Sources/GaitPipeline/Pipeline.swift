@@ -24,7 +24,12 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
   var first = true
   // More than one thread: a reader thread parses ahead while this one
   // analyses (the analysis itself is the same, so are its results).
-  let ahead = options.concurrency > 1 ? ReadAhead(source: source, capacity: readAheadBlocks) : nil
+  // The reader counts as one of the threads: it and the analysis threads
+  // take turns on `concurrency` cores, the reader first (it is the one
+  // stage that cannot be split), and it gives its turn away while it waits
+  // for the analysis to take a block (its queue full).
+  let turns = options.concurrency > 1 ? ReaderFirstTurns(cores: options.concurrency) : nil
+  let ahead = turns.map { ReadAhead(source: source, capacity: readAheadBlocks, turns: $0) }
   defer { ahead?.stop() }
   var firstInfo: RecordingInfo?
   func nextBlock() throws -> SampleBlock? {
@@ -49,6 +54,7 @@ public func analyze(source: any SampleSource, path: String, options: AnalysisOpt
           path: path)
       }
       analyzer = GaitAnalyzer(info: info, options: options)
+      analyzer!.coreTurns = turns
     }
     onBlock?(block)
     analyzer!.process(block) { steps.append($0); onStep?($0) }
@@ -130,24 +136,35 @@ private final class ReadAhead: @unchecked Sendable {
   }
   private let source: any SampleSource
   private let capacity: Int
+  private let turns: ReaderFirstTurns
   // Guarded by `condition`.
   private let condition = NSCondition()
   private var queue: [Item] = []
   private var stopping = false
   private var readerDone = false
 
-  init(source: any SampleSource, capacity: Int) {
+  init(source: any SampleSource, capacity: Int, turns: ReaderFirstTurns) {
     self.source = source
     self.capacity = max(1, capacity)
+    self.turns = turns
     let thread = Thread { [self] in read() }
     thread.start()
   }
 
   private func read() {
     var first = true
+    turns.readerEnter()
+    defer { turns.leave() }
     while true {
       condition.lock()
-      while queue.count >= capacity && !stopping { condition.wait() }
+      if queue.count >= capacity && !stopping {
+        // Full: the analysis may use this thread's core meanwhile.
+        turns.leave()
+        while queue.count >= capacity && !stopping { condition.wait() }
+        condition.unlock()
+        turns.readerEnter()
+        condition.lock()
+      }
       if stopping {
         readerDone = true
         condition.broadcast()
@@ -192,6 +209,66 @@ private final class ReadAhead: @unchecked Sendable {
     stopping = true
     condition.broadcast()
     while !readerDone { condition.wait() }
+    condition.unlock()
+  }
+}
+
+/// Turns on a fixed number of cores, shared by the reader thread of
+/// ``ReadAhead`` and the threads of a concurrent analysis (``CoreTurns``).
+/// A reader that waits for a turn gets the next one given back or passed
+/// on: parsing is the one stage a single thread must do, so the analysis,
+/// which can catch up on every core once the input is read, never keeps it
+/// waiting longer than one core's analysis. An analysis thread keeps its
+/// turn from core to core while the reader does not wait (no lock handed
+/// back and forth, no thread woken for nothing).
+final class ReaderFirstTurns: CoreTurns, @unchecked Sendable {
+  // Guarded by `condition`.
+  private let condition = NSCondition()
+  private var free: Int
+  private var readerWaiting = false
+
+  init(cores: Int) { free = max(1, cores) }
+
+  func enter() {
+    condition.lock()
+    while free == 0 || readerWaiting { condition.wait() }
+    free -= 1
+    condition.unlock()
+  }
+
+  func pass() {
+    condition.lock()
+    if readerWaiting {
+      free += 1
+      condition.broadcast()
+      while free == 0 || readerWaiting { condition.wait() }
+      free -= 1
+    }
+    condition.unlock()
+  }
+
+  func leave() {
+    condition.lock()
+    free += 1
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// Whether the reader waits for a turn now (for tests).
+  var readerIsWaiting: Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    return readerWaiting
+  }
+
+  /// The reader's ``enter()``: served before any analysis thread.
+  func readerEnter() {
+    condition.lock()
+    readerWaiting = true
+    while free == 0 { condition.wait() }
+    free -= 1
+    readerWaiting = false
+    condition.broadcast()
     condition.unlock()
   }
 }

@@ -142,8 +142,11 @@ import Testing
   /// SIGTERM (a Slurm time limit, `kill`) while the reports are written:
   /// the temporary files are removed, the targets never appear half-written,
   /// and the exit status still says the signal ended the process (it left a
-  /// 1.6–4.7 MB `.gl-*.tmp` beside the report before).
-  @Test func aSignalWhileWritingLeavesNoTemporaryFile() throws {
+  /// 1.6–4.7 MB `.gl-*.tmp` beside the report before). With two threads
+  /// too (a reader thread and the analysis threads have run; the signal
+  /// may reach any thread).
+  @Test(arguments: ["1", "2"])
+  func aSignalWhileWritingLeavesNoTemporaryFile(threads: String) throws {
     let dir = temporaryDirectory().path
     let input = dir + "/two-hours.glb"
     #expect(try gaitline(["simulate", "--out", input, "--seconds", "7200"]).status == 0)
@@ -151,7 +154,8 @@ import Testing
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     let p = Process()
     p.executableURL = URL(fileURLWithPath: binary)
-    p.arguments = ["analyze", input, "--json", out + "/r.json", "--html", out + "/r.html", "--steps-csv", out + "/s.csv", "-q"]
+    p.arguments = ["analyze", input, "--json", out + "/r.json", "--html", out + "/r.html", "--steps-csv", out + "/s.csv", "-q",
+                   "--threads", threads]
     try p.run()
     // Wait for a report's temporary file (the reports are written after
     // the analysis; a debug build takes about a second over them).

@@ -222,6 +222,79 @@ enum IdentityInputs {
     }
   }
 
+  /// A recording handed out in blocks of `blockSize` samples, as a file
+  /// reader would; with `failAfter`, the read after that many blocks throws.
+  final class BlockSource: SampleSource {
+    struct Broken: Error, Equatable { let block: Int }
+    let info: RecordingInfo
+    var report = IngestReport(format: "test")
+    private let recording: Recording
+    private let blockSize: Int
+    private let failAfter: Int?
+    private var block = 0, offset = 0, sent = 0
+
+    init(_ recording: Recording, blockSize: Int, failAfter: Int? = nil) {
+      self.recording = recording
+      info = recording.info
+      self.blockSize = blockSize
+      self.failAfter = failAfter
+    }
+
+    func nextBlock() throws -> SampleBlock? {
+      if let failAfter, sent == failAfter { throw Broken(block: sent) }
+      while block < recording.blocks.count, offset >= recording.blocks[block].count { block += 1; offset = 0 }
+      guard block < recording.blocks.count else { return nil }
+      let b = recording.blocks[block]
+      let i = offset, j = min(b.count, offset + blockSize)
+      func cut(_ x: [Float]) -> [Float] { x.isEmpty ? [] : Array(x[i..<j]) }
+      offset = j
+      sent += 1
+      report.samples += j - i
+      return SampleBlock(startIndex: b.startIndex + i, ax: cut(b.ax), ay: cut(b.ay), az: cut(b.az),
+                         gx: cut(b.gx), gy: cut(b.gy), gz: cut(b.gz))
+    }
+  }
+
+  /// The whole pipeline (reader thread, analysis threads taking turns with
+  /// it, the summary on several threads, the JSON report) gives the serial
+  /// results and report bytes for every thread count, on a run long enough
+  /// for several batches of cores.
+  @Test func pipelineEqualsSerialForEveryThreadCount() throws {
+    let rec = SyntheticRun(rateHz: 100, seconds: 1_500, cadenceSpm: 170, contactS: 0.25).recording()
+    func run(_ threads: Int) throws -> (AnalysisResult, [UInt8]) {
+      var o = AnalysisOptions()
+      o.concurrency = threads
+      let r = try analyze(source: BlockSource(rec, blockSize: 4_096), path: "synthetic", options: o)
+      var bytes: [UInt8] = []
+      try writeReport(r) { bytes.append(contentsOf: $0) }
+      return (r, bytes)
+    }
+    let (serial, serialBytes) = try run(1)
+    #expect(serial.segments.count > 3 * 2 * AnalysisOptions.concurrencyBatchCores)
+    for threads in [2, 3] {
+      let (r, bytes) = try run(threads)
+      #expect(r.steps == serial.steps && r.segments == serial.segments, "\(threads) threads")
+      #expect(r.summary == serial.summary, "\(threads) threads")
+      #expect(bytes == serialBytes, "\(threads) threads: the report differs")
+    }
+  }
+
+  /// A reader that fails mid-run fails the analysis with its own error on
+  /// every thread count (the reader thread gives its turn back; nothing
+  /// waits for it forever).
+  @Test func aReaderErrorMidRunFailsTheSameOnEveryThreadCount() {
+    let rec = SyntheticRun(rateHz: 100, seconds: 1_200, cadenceSpm: 170, contactS: 0.25).recording()
+    for threads in [1, 2, 3] {
+      for failAfter in [0, 1, 37] {
+        var o = AnalysisOptions()
+        o.concurrency = threads
+        #expect(throws: BlockSource.Broken(block: failAfter), "\(threads) threads, after \(failAfter) blocks") {
+          _ = try analyze(source: BlockSource(rec, blockSize: 1_000, failAfter: failAfter), path: "synthetic", options: o)
+        }
+      }
+    }
+  }
+
   @Test func concurrentEqualsSerialOnBundledRecordings() throws {
     var o = AnalysisOptions()
     o.concurrency = 2
