@@ -24,14 +24,41 @@ func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int) 
 func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int, separatedBelow: Float?) -> [Int] {
   let n = x.count
   guard n >= 3 else { return [] }
+  precondition(n <= Int(UInt32.max), "pickPeaks: indices must fit the sort key's 32 bits")
   return x.withUnsafeBufferPointer { x -> [Int] in
     // Candidates as (index, distance), tallest first (ties: earlier first;
     // a strict order, so the order is unique). Each distance is asked once.
-    var candidates: [(index: Int, distance: Int)] = []
-    candidates.reserveCapacity((n - 1) / 2)  // no two neighbours are both local maxima
-    for i in 1..<(n - 1) where x[i] > minimum && x[i] > x[i - 1] && x[i] >= x[i + 1] { candidates.append((i, 0)) }
-    candidates.sort { x[$0.index] > x[$1.index] || (x[$0.index] == x[$1.index] && $0.index < $1.index) }
-    for k in candidates.indices { candidates[k].distance = distance(candidates[k].index) }
+    // Sorted as integer keys (``peakOrderKey(_:index:)``: the same strict
+    // order as comparing heights, then indices), without a comparison
+    // closure that loads both heights per comparison.
+    var keys: [UInt64] = []
+    keys.reserveCapacity((n - 1) / 2)  // no two neighbours are both local maxima
+    // Local maxima above the minimum, four samples tested at once (the
+    // same ordered comparisons, false with NaN, so the same candidates):
+    // most samples are no candidate and cost no branch of their own.
+    var i = 1
+    if let p = x.baseAddress {
+      let floor = SIMD4<Float>(repeating: minimum)
+      while i + 4 <= n - 1 {
+        let c = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Float>.self)
+        let l = UnsafeRawPointer(p + (i - 1)).loadUnaligned(as: SIMD4<Float>.self)
+        let r = UnsafeRawPointer(p + (i + 1)).loadUnaligned(as: SIMD4<Float>.self)
+        let m = (c .> floor) .& (c .> l) .& (c .>= r)
+        if any(m) {
+          for k in 0..<4 where m[k] { keys.append(peakOrderKey(c[k], index: i + k)) }
+        }
+        i += 4
+      }
+    }
+    while i < n - 1 {
+      if x[i] > minimum && x[i] > x[i - 1] && x[i] >= x[i + 1] { keys.append(peakOrderKey(x[i], index: i)) }
+      i += 1
+    }
+    keys.sort()
+    let candidates = keys.map { key -> (index: Int, distance: Int) in
+      let i = Int(truncatingIfNeeded: key & 0xFFFF_FFFF)
+      return (i, distance(i))
+    }
     func separated(_ a: Int, _ b: Int) -> Bool {
       guard let level = separatedBelow else { return false }
       for i in min(a, b)...max(a, b) where x[i] <= level { return true }
@@ -70,6 +97,20 @@ func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int, 
     }
     return taken
   }
+}
+
+/// A key whose ascending order is the order of peaks in ``pickPeaks(_:minimum:distanceAt:separatedBelow:)``:
+/// taller first (`height` descending, −0 and +0 equal), then the earlier
+/// index. The upper 32 bits are the height's bits mapped so that unsigned
+/// order is float order (sign bit flipped for positives, all bits for
+/// negatives), complemented for descending; −0 is made +0 first
+/// (−0 + 0 = +0). The lower 32 bits are the index. `height` must not be
+/// NaN (a candidate exceeds the minimum, which NaN never does); `index`
+/// must be below 2³².
+@inline(__always) func peakOrderKey(_ height: Float, index: Int) -> UInt64 {
+  let bits = (height + 0).bitPattern
+  let ascending = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+  return UInt64(~ascending) << 32 | UInt64(UInt32(truncatingIfNeeded: index))
 }
 
 /// Peak-to-peak displacement over `range` by double integration with mean
