@@ -99,6 +99,20 @@ func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int, 
   }
 }
 
+/// `Int(x.rounded())` (to nearest, halves away from zero) without the
+/// call to libm's `round` that `rounded()` compiles to on x86-64 without
+/// SSE4.1: truncation, then the exact remainder `x − trunc(x)` (exact for
+/// every finite double: below 2⁵² the integer part shares the binade and
+/// the difference is representable, above it `x` is an integer and the
+/// remainder 0) compared with ±0.5. The same integer for every finite `x`
+/// in `Int`'s range; like `Int(x.rounded())` it traps on NaN, infinities and
+/// values out of range.
+@inline(__always) func roundedIndex(_ x: Double) -> Int {
+  let t = Int(x)
+  let r = x - Double(t)
+  return r >= 0.5 ? t + 1 : (r <= -0.5 ? t - 1 : t)
+}
+
 /// A key whose ascending order is the order of peaks in ``pickPeaks(_:minimum:distanceAt:separatedBelow:)``:
 /// taller first (`height` descending, −0 and +0 equal), then the earlier
 /// index. The upper 32 bits are the height's bits mapped so that unsigned
@@ -243,7 +257,7 @@ struct HipContactDetector: ContactDetector {
     // just after a landing does not borrow the landing's flight as its own.
     let swings = candidates.indices.map { k -> Float in
       let p = candidates[k]
-      let step = max(1, Int(periodAt(p).rounded()))
+      let step = max(1, roundedIndex(periodAt(p)))
       var low = vg[p]
       for i in max(0, p - step, k > 0 ? candidates[k - 1] : 0)...p { low = min(low, vg[i]) }
       return vg[p] - low
@@ -251,7 +265,7 @@ struct HipContactDetector: ContactDetector {
     var peaks: [Int] = []
     peaks.reserveCapacity(candidates.count)
     for (k, p) in candidates.enumerated() where swings[k] >= minimumSwingG {
-      let step = max(1, Int(periodAt(p).rounded()))
+      let step = max(1, roundedIndex(periodAt(p)))
       var largest = swings[k]
       var j = k - 1
       while j >= 0, p - candidates[j] <= 2 * step { largest = max(largest, swings[j]); j -= 1 }

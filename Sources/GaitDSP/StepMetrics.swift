@@ -37,7 +37,7 @@ struct TrunkStepMetrics: Sendable {
       let maxStep = maxStepPeriods * local
       var s = Step(icS: (Double(offsetIndex) + c.icIndex) / rate, running: c.tcIndex != nil)
       if let tc = c.tcIndex { s.tcS = (Double(offsetIndex) + tc) / rate; s.groundContactMs = (tc - c.icIndex) / rate * 1000 }
-      let icIndex = Int(c.icIndex.rounded())
+      let icIndex = roundedIndex(c.icIndex)
       if k + 1 < contacts.count, contacts[k + 1].icIndex - c.icIndex <= maxStep,
          contacts[k + 1].icIndex - c.icIndex >= minStepPeriods * local {
         let next = contacts[k + 1]
@@ -48,13 +48,13 @@ struct TrunkStepMetrics: Sendable {
         let strideKnown = k + 2 < contacts.count && contacts[k + 2].icIndex - c.icIndex <= 2 * maxStep
         if strideKnown { stride = contacts[k + 2].icIndex - c.icIndex }
         if let tc = c.tcIndex { s.dutyFactor = (tc - c.icIndex) / stride }
-        let range = icIndex..<Int(next.icIndex.rounded())
+        let range = icIndex..<roundedIndex(next.icIndex)
         // Side-to-side motion repeats every stride, not every step: integrate
         // over the stride that starts here (Drozda 2024 lateral CoG
         // displacement, 1.2–1.4 cm in runners). Both integrations at once
         // (the same values as one call each, in less time).
         if segment.hasMediolateral, strideKnown {
-          let strideRange = icIndex..<Int(contacts[k + 2].icIndex.rounded())
+          let strideRange = icIndex..<roundedIndex(contacts[k + 2].icIndex)
           let (vertical, lateral) = peakToPeakDisplacements(v, range, segment.mediolateral, strideRange, rateHz: rate,
                                                             velocity: &velocity)
           s.verticalOscillationCm = vertical.map { $0 * 100 }
@@ -69,7 +69,7 @@ struct TrunkStepMetrics: Sendable {
           for i in range { mean += Double(ap[i]) }
           mean /= Double(max(range.count, 1))
           var vel = 0.0, minVel = 0.0
-          let tcIndex = min(Int(tc.rounded()), range.upperBound)
+          let tcIndex = min(roundedIndex(tc), range.upperBound)
           for i in range.lowerBound..<tcIndex {
             vel += (Double(ap[i]) - mean) / rate
             minVel = min(minVel, vel)
@@ -78,7 +78,7 @@ struct TrunkStepMetrics: Sendable {
         }
       }
       if let tc = c.tcIndex {
-        let hi = min(n, Int((c.icIndex + impactStanceFraction * (tc - c.icIndex)).rounded()) + 1)
+        let hi = min(n, roundedIndex(c.icIndex + impactStanceFraction * (tc - c.icIndex)) + 1)
         var peak: Float = 0
         for i in max(0, icIndex)..<max(icIndex + 1, hi) where i < n { peak = max(peak, v[i] / g) }
         s.impactG = Double(peak)
@@ -183,7 +183,7 @@ struct TrunkLaterality: Sendable {
   func side(ofContact k: Int, in contacts: [Contact], mediolateral ml: [Float], carrying means: inout StanceMeans) -> Side? {
     func stanceMean(_ i: Int) -> Float? {
       guard i >= 0, i < contacts.count, let tc = contacts[i].tcIndex else { return nil }
-      let a = Int(contacts[i].icIndex.rounded()), b = Int(tc.rounded())
+      let a = roundedIndex(contacts[i].icIndex), b = roundedIndex(tc)
       guard b > a, a >= 0, b <= ml.count else { return nil }
       var s: Float = 0
       for j in a..<b { s += ml[j] }
@@ -223,7 +223,7 @@ struct ForwardSignFromBraking: Sendable {
     var early: Float = 0
     for c in contacts {
       guard let tc = c.tcIndex else { continue }
-      let a = Int(c.icIndex.rounded()), b = a + max(1, Int(earlyStanceFraction * (tc - c.icIndex)))
+      let a = roundedIndex(c.icIndex), b = a + max(1, Int(earlyStanceFraction * (tc - c.icIndex)))
       for k in a..<min(b, n) { early += segment.anteroposterior[k] }
     }
     return early > 0
