@@ -44,7 +44,7 @@ func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int, 
         let l = UnsafeRawPointer(p + (i - 1)).loadUnaligned(as: SIMD4<Float>.self)
         let r = UnsafeRawPointer(p + (i + 1)).loadUnaligned(as: SIMD4<Float>.self)
         let m = (c .> floor) .& (c .> l) .& (c .>= r)
-        if any(m) {
+        if anyLane(m) {
           for k in 0..<4 where m[k] { keys.append(peakOrderKey(c[k], index: i + k)) }
         }
         i += 4
@@ -97,6 +97,14 @@ func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int, 
     }
     return taken
   }
+}
+
+/// `any(m)` as one OR of the mask's two 64-bit halves (a lane is all ones
+/// or all zeros, so the same answer), where `any` extracts and ORs the four
+/// lanes one by one.
+@inline(__always) func anyLane(_ m: SIMDMask<SIMD4<Int32>>) -> Bool {
+  let halves = unsafeBitCast(m, to: SIMD2<UInt64>.self)
+  return halves[0] | halves[1] != 0
 }
 
 /// `Int(x.rounded())` (to nearest, halves away from zero) without the
