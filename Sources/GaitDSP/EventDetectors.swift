@@ -285,9 +285,12 @@ struct HipContactDetector: ContactDetector {
     contacts.reserveCapacity(peaks.count)
     let thr = thresholdG
     func trough(_ a: Int, _ b: Int) -> Int {
-      var m = a
-      for i in a...b where vg[i] < vg[m] { m = i }
-      return m
+      // Read in place: a and b are peaks of `vg`, a < b.
+      vg.withUnsafeBufferPointer { vg in
+        var m = a
+        for i in a...b where vg[i] < vg[m] { m = i }
+        return m
+      }
     }
     // The trough between two peaks, once: the previous peak's upper bound
     // is this peak's lower one when both searched the same two peaks.
@@ -305,16 +308,20 @@ struct HipContactDetector: ContactDetector {
       let lo = k > 0 && p - peaks[k - 1] <= reach ? sharedTrough(peaks[k - 1], p, memo: false) : max(0, p - reach)
       let hi = k + 1 < peaks.count && peaks[k + 1] - p <= reach ? sharedTrough(p, peaks[k + 1], memo: true) : min(n - 1, p + reach)
       var ic: Double?
-      var i = p
-      while i > lo {
-        if vg[i - 1] <= thr && vg[i] > thr { ic = Double(i - 1) + Double((thr - vg[i - 1]) / (vg[i] - vg[i - 1])); break }
-        i -= 1
-      }
       var tc: Double?
-      var j = p + 1
-      while j <= hi {
-        if vg[j - 1] >= thr && vg[j] < thr { tc = Double(j - 1) + Double((vg[j - 1] - thr) / (vg[j - 1] - vg[j])); break }
-        j += 1
+      // The crossings read in place: 0 ≤ lo < i ≤ p and p < j ≤ hi ≤ n − 1,
+      // so every index is in bounds without a check per sample.
+      vg.withUnsafeBufferPointer { vg in
+        var i = p
+        while i > lo {
+          if vg[i &- 1] <= thr && vg[i] > thr { ic = Double(i - 1) + Double((thr - vg[i - 1]) / (vg[i] - vg[i - 1])); break }
+          i &-= 1
+        }
+        var j = p + 1
+        while j <= hi {
+          if vg[j &- 1] >= thr && vg[j] < thr { tc = Double(j - 1) + Double((vg[j - 1] - thr) / (vg[j - 1] - vg[j])); break }
+          j &+= 1
+        }
       }
       // A stance cut by the start of the data (the start of the recording,
       // or the end of a gap) has no measurable contact: leave it out rather
