@@ -80,7 +80,14 @@ struct TrunkStepMetrics: Sendable {
       if let tc = c.tcIndex {
         let hi = min(n, roundedIndex(c.icIndex + impactStanceFraction * (tc - c.icIndex)) + 1)
         var peak: Float = 0
-        for i in max(0, icIndex)..<max(icIndex + 1, hi) where i < n { peak = max(peak, v[i] / g) }
+        // The samples max(0, icIndex)..<max(icIndex + 1, hi) below n, read
+        // in place (the same samples in the same order as filtering the
+        // range by i < n, without a check per sample).
+        let end = min(max(icIndex + 1, hi), n)
+        v.withUnsafeBufferPointer { v in
+          var i = max(0, icIndex)
+          while i < end { peak = max(peak, v[i] / g); i &+= 1 }
+        }
         s.impactG = Double(peak)
       }
       if segment.hasMediolateral, c.tcIndex != nil {
