@@ -24,14 +24,41 @@ func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int) 
 func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int, separatedBelow: Float?) -> [Int] {
   let n = x.count
   guard n >= 3 else { return [] }
+  precondition(n <= Int(UInt32.max), "pickPeaks: indices must fit the sort key's 32 bits")
   return x.withUnsafeBufferPointer { x -> [Int] in
     // Candidates as (index, distance), tallest first (ties: earlier first;
     // a strict order, so the order is unique). Each distance is asked once.
-    var candidates: [(index: Int, distance: Int)] = []
-    candidates.reserveCapacity((n - 1) / 2)  // no two neighbours are both local maxima
-    for i in 1..<(n - 1) where x[i] > minimum && x[i] > x[i - 1] && x[i] >= x[i + 1] { candidates.append((i, 0)) }
-    candidates.sort { x[$0.index] > x[$1.index] || (x[$0.index] == x[$1.index] && $0.index < $1.index) }
-    for k in candidates.indices { candidates[k].distance = distance(candidates[k].index) }
+    // Sorted as integer keys (``peakOrderKey(_:index:)``: the same strict
+    // order as comparing heights, then indices), without a comparison
+    // closure that loads both heights per comparison.
+    var keys: [UInt64] = []
+    keys.reserveCapacity((n - 1) / 2)  // no two neighbours are both local maxima
+    // Local maxima above the minimum, four samples tested at once (the
+    // same ordered comparisons, false with NaN, so the same candidates):
+    // most samples are no candidate and cost no branch of their own.
+    var i = 1
+    if let p = x.baseAddress {
+      let floor = SIMD4<Float>(repeating: minimum)
+      while i + 4 <= n - 1 {
+        let c = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Float>.self)
+        let l = UnsafeRawPointer(p + (i - 1)).loadUnaligned(as: SIMD4<Float>.self)
+        let r = UnsafeRawPointer(p + (i + 1)).loadUnaligned(as: SIMD4<Float>.self)
+        let m = (c .> floor) .& (c .> l) .& (c .>= r)
+        if anyLane(m) {
+          for k in 0..<4 where m[k] { keys.append(peakOrderKey(c[k], index: i + k)) }
+        }
+        i += 4
+      }
+    }
+    while i < n - 1 {
+      if x[i] > minimum && x[i] > x[i - 1] && x[i] >= x[i + 1] { keys.append(peakOrderKey(x[i], index: i)) }
+      i += 1
+    }
+    keys.sort()
+    let candidates = keys.map { key -> (index: Int, distance: Int) in
+      let i = Int(truncatingIfNeeded: key & 0xFFFF_FFFF)
+      return (i, distance(i))
+    }
     func separated(_ a: Int, _ b: Int) -> Bool {
       guard let level = separatedBelow else { return false }
       for i in min(a, b)...max(a, b) where x[i] <= level { return true }
@@ -70,6 +97,42 @@ func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int, 
     }
     return taken
   }
+}
+
+/// `any(m)` as one OR of the mask's two 64-bit halves (a lane is all ones
+/// or all zeros, so the same answer), where `any` extracts and ORs the four
+/// lanes one by one.
+@inline(__always) func anyLane(_ m: SIMDMask<SIMD4<Int32>>) -> Bool {
+  let halves = unsafeBitCast(m, to: SIMD2<UInt64>.self)
+  return halves[0] | halves[1] != 0
+}
+
+/// `Int(x.rounded())` (to nearest, halves away from zero) without the
+/// call to libm's `round` that `rounded()` compiles to on x86-64 without
+/// SSE4.1: truncation, then the exact remainder `x − trunc(x)` (exact for
+/// every finite double: below 2⁵² the integer part shares the binade and
+/// the difference is representable, above it `x` is an integer and the
+/// remainder 0) compared with ±0.5. The same integer for every finite `x`
+/// in `Int`'s range; like `Int(x.rounded())` it traps on NaN, infinities and
+/// values out of range.
+@inline(__always) func roundedIndex(_ x: Double) -> Int {
+  let t = Int(x)
+  let r = x - Double(t)
+  return r >= 0.5 ? t + 1 : (r <= -0.5 ? t - 1 : t)
+}
+
+/// A key whose ascending order is the order of peaks in ``pickPeaks(_:minimum:distanceAt:separatedBelow:)``:
+/// taller first (`height` descending, −0 and +0 equal), then the earlier
+/// index. The upper 32 bits are the height's bits mapped so that unsigned
+/// order is float order (sign bit flipped for positives, all bits for
+/// negatives), complemented for descending; −0 is made +0 first
+/// (−0 + 0 = +0). The lower 32 bits are the index. `height` must not be
+/// NaN (a candidate exceeds the minimum, which NaN never does); `index`
+/// must be below 2³².
+@inline(__always) func peakOrderKey(_ height: Float, index: Int) -> UInt64 {
+  let bits = (height + 0).bitPattern
+  let ascending = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+  return UInt64(~ascending) << 32 | UInt64(UInt32(truncatingIfNeeded: index))
 }
 
 /// Peak-to-peak displacement over `range` by double integration with mean
@@ -202,7 +265,7 @@ struct HipContactDetector: ContactDetector {
     // just after a landing does not borrow the landing's flight as its own.
     let swings = candidates.indices.map { k -> Float in
       let p = candidates[k]
-      let step = max(1, Int(periodAt(p).rounded()))
+      let step = max(1, roundedIndex(periodAt(p)))
       var low = vg[p]
       for i in max(0, p - step, k > 0 ? candidates[k - 1] : 0)...p { low = min(low, vg[i]) }
       return vg[p] - low
@@ -210,7 +273,7 @@ struct HipContactDetector: ContactDetector {
     var peaks: [Int] = []
     peaks.reserveCapacity(candidates.count)
     for (k, p) in candidates.enumerated() where swings[k] >= minimumSwingG {
-      let step = max(1, Int(periodAt(p).rounded()))
+      let step = max(1, roundedIndex(periodAt(p)))
       var largest = swings[k]
       var j = k - 1
       while j >= 0, p - candidates[j] <= 2 * step { largest = max(largest, swings[j]); j -= 1 }
@@ -222,9 +285,12 @@ struct HipContactDetector: ContactDetector {
     contacts.reserveCapacity(peaks.count)
     let thr = thresholdG
     func trough(_ a: Int, _ b: Int) -> Int {
-      var m = a
-      for i in a...b where vg[i] < vg[m] { m = i }
-      return m
+      // Read in place: a and b are peaks of `vg`, a < b.
+      vg.withUnsafeBufferPointer { vg in
+        var m = a
+        for i in a...b where vg[i] < vg[m] { m = i }
+        return m
+      }
     }
     // The trough between two peaks, once: the previous peak's upper bound
     // is this peak's lower one when both searched the same two peaks.
@@ -242,16 +308,20 @@ struct HipContactDetector: ContactDetector {
       let lo = k > 0 && p - peaks[k - 1] <= reach ? sharedTrough(peaks[k - 1], p, memo: false) : max(0, p - reach)
       let hi = k + 1 < peaks.count && peaks[k + 1] - p <= reach ? sharedTrough(p, peaks[k + 1], memo: true) : min(n - 1, p + reach)
       var ic: Double?
-      var i = p
-      while i > lo {
-        if vg[i - 1] <= thr && vg[i] > thr { ic = Double(i - 1) + Double((thr - vg[i - 1]) / (vg[i] - vg[i - 1])); break }
-        i -= 1
-      }
       var tc: Double?
-      var j = p + 1
-      while j <= hi {
-        if vg[j - 1] >= thr && vg[j] < thr { tc = Double(j - 1) + Double((vg[j - 1] - thr) / (vg[j - 1] - vg[j])); break }
-        j += 1
+      // The crossings read in place: 0 ≤ lo < i ≤ p and p < j ≤ hi ≤ n − 1,
+      // so every index is in bounds without a check per sample.
+      vg.withUnsafeBufferPointer { vg in
+        var i = p
+        while i > lo {
+          if vg[i &- 1] <= thr && vg[i] > thr { ic = Double(i - 1) + Double((thr - vg[i - 1]) / (vg[i] - vg[i - 1])); break }
+          i &-= 1
+        }
+        var j = p + 1
+        while j <= hi {
+          if vg[j &- 1] >= thr && vg[j] < thr { tc = Double(j - 1) + Double((vg[j - 1] - thr) / (vg[j - 1] - vg[j])); break }
+          j &+= 1
+        }
       }
       // A stance cut by the start of the data (the start of the recording,
       // or the end of a gap) has no measurable contact: leave it out rather

@@ -453,6 +453,27 @@ struct SegmentWorkspace {
         k += 1
       }
       var floor = top[t - 1]
+      // Four values compared at once: a block with none above `floor` (most
+      // of them, once the largest are kept) is skipped; a block with one is
+      // scanned value by value as below (the same insertions in the same
+      // order, so the same kept values).
+      if let base = a.baseAddress {
+        while k + 4 <= m {
+          let block = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<Float>.self)
+          if anyLane(block .> SIMD4(repeating: floor)) {
+            for lane in 0..<4 {
+              let v = block[lane]
+              if v > floor {
+                var j = t - 1
+                while j > 0, top[j - 1] < v { top[j] = top[j - 1]; j -= 1 }
+                top[j] = v
+                floor = top[t - 1]
+              }
+            }
+          }
+          k += 4
+        }
+      }
       while k < m {
         let v = a[k]
         k += 1

@@ -37,7 +37,7 @@ struct TrunkStepMetrics: Sendable {
       let maxStep = maxStepPeriods * local
       var s = Step(icS: (Double(offsetIndex) + c.icIndex) / rate, running: c.tcIndex != nil)
       if let tc = c.tcIndex { s.tcS = (Double(offsetIndex) + tc) / rate; s.groundContactMs = (tc - c.icIndex) / rate * 1000 }
-      let icIndex = Int(c.icIndex.rounded())
+      let icIndex = roundedIndex(c.icIndex)
       if k + 1 < contacts.count, contacts[k + 1].icIndex - c.icIndex <= maxStep,
          contacts[k + 1].icIndex - c.icIndex >= minStepPeriods * local {
         let next = contacts[k + 1]
@@ -48,13 +48,13 @@ struct TrunkStepMetrics: Sendable {
         let strideKnown = k + 2 < contacts.count && contacts[k + 2].icIndex - c.icIndex <= 2 * maxStep
         if strideKnown { stride = contacts[k + 2].icIndex - c.icIndex }
         if let tc = c.tcIndex { s.dutyFactor = (tc - c.icIndex) / stride }
-        let range = icIndex..<Int(next.icIndex.rounded())
+        let range = icIndex..<roundedIndex(next.icIndex)
         // Side-to-side motion repeats every stride, not every step: integrate
         // over the stride that starts here (Drozda 2024 lateral CoG
         // displacement, 1.2–1.4 cm in runners). Both integrations at once
         // (the same values as one call each, in less time).
         if segment.hasMediolateral, strideKnown {
-          let strideRange = icIndex..<Int(contacts[k + 2].icIndex.rounded())
+          let strideRange = icIndex..<roundedIndex(contacts[k + 2].icIndex)
           let (vertical, lateral) = peakToPeakDisplacements(v, range, segment.mediolateral, strideRange, rateHz: rate,
                                                             velocity: &velocity)
           s.verticalOscillationCm = vertical.map { $0 * 100 }
@@ -69,7 +69,7 @@ struct TrunkStepMetrics: Sendable {
           for i in range { mean += Double(ap[i]) }
           mean /= Double(max(range.count, 1))
           var vel = 0.0, minVel = 0.0
-          let tcIndex = min(Int(tc.rounded()), range.upperBound)
+          let tcIndex = min(roundedIndex(tc), range.upperBound)
           for i in range.lowerBound..<tcIndex {
             vel += (Double(ap[i]) - mean) / rate
             minVel = min(minVel, vel)
@@ -78,9 +78,16 @@ struct TrunkStepMetrics: Sendable {
         }
       }
       if let tc = c.tcIndex {
-        let hi = min(n, Int((c.icIndex + impactStanceFraction * (tc - c.icIndex)).rounded()) + 1)
+        let hi = min(n, roundedIndex(c.icIndex + impactStanceFraction * (tc - c.icIndex)) + 1)
         var peak: Float = 0
-        for i in max(0, icIndex)..<max(icIndex + 1, hi) where i < n { peak = max(peak, v[i] / g) }
+        // The samples max(0, icIndex)..<max(icIndex + 1, hi) below n, read
+        // in place (the same samples in the same order as filtering the
+        // range by i < n, without a check per sample).
+        let end = min(max(icIndex + 1, hi), n)
+        v.withUnsafeBufferPointer { v in
+          var i = max(0, icIndex)
+          while i < end { peak = max(peak, v[i] / g); i &+= 1 }
+        }
         s.impactG = Double(peak)
       }
       if segment.hasMediolateral, c.tcIndex != nil {
@@ -121,15 +128,21 @@ func peakToPeakDisplacements(_ a: [Float], _ ra: Range<Int>, _ b: [Float], _ rb:
         for i in common..<na { meanA += Double(p[i]) }
         for i in common..<nb { meanB += Double(q[i]) }
         meanA /= Double(na); meanB /= Double(nb)
-        var vA = 0.0, vMeanA = 0.0, previousA = Double(p[0]) - meanA
-        var vB = 0.0, vMeanB = 0.0, previousB = Double(q[0]) - meanB
+        // Both integrations in the two lanes of one vector: each lane does
+        // the scalar loop's operations in its order (the same bits), with
+        // one packed instruction where the two scalar chains took two.
+        let means = SIMD2(meanA, meanB)
+        var v = SIMD2<Double>(), vMean = SIMD2<Double>()
+        var previous = SIMD2(Double(p[0]), Double(q[0])) - means
         for i in 0..<common {
-          let xa = Double(p[i]) - meanA, xb = Double(q[i]) - meanB
-          vA += 0.5 * (previousA + xa) * dt; vB += 0.5 * (previousB + xb) * dt
-          previousA = xa; previousB = xb
-          velA[i] = vA; velB[i] = vB
-          vMeanA += vA; vMeanB += vB
+          let x = SIMD2(Double(p[i]), Double(q[i])) - means
+          v += 0.5 * (previous + x) * dt
+          previous = x
+          velA[i] = v[0]; velB[i] = v[1]
+          vMean += v
         }
+        var vA = v[0], vMeanA = vMean[0], previousA = previous[0]
+        var vB = v[1], vMeanB = vMean[1], previousB = previous[1]
         for i in common..<na {
           let x = Double(p[i]) - meanA
           vA += 0.5 * (previousA + x) * dt
@@ -183,7 +196,7 @@ struct TrunkLaterality: Sendable {
   func side(ofContact k: Int, in contacts: [Contact], mediolateral ml: [Float], carrying means: inout StanceMeans) -> Side? {
     func stanceMean(_ i: Int) -> Float? {
       guard i >= 0, i < contacts.count, let tc = contacts[i].tcIndex else { return nil }
-      let a = Int(contacts[i].icIndex.rounded()), b = Int(tc.rounded())
+      let a = roundedIndex(contacts[i].icIndex), b = roundedIndex(tc)
       guard b > a, a >= 0, b <= ml.count else { return nil }
       var s: Float = 0
       for j in a..<b { s += ml[j] }
@@ -223,7 +236,7 @@ struct ForwardSignFromBraking: Sendable {
     var early: Float = 0
     for c in contacts {
       guard let tc = c.tcIndex else { continue }
-      let a = Int(c.icIndex.rounded()), b = a + max(1, Int(earlyStanceFraction * (tc - c.icIndex)))
+      let a = roundedIndex(c.icIndex), b = a + max(1, Int(earlyStanceFraction * (tc - c.icIndex)))
       for k in a..<min(b, n) { early += segment.anteroposterior[k] }
     }
     return early > 0

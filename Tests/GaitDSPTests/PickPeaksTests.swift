@@ -25,6 +25,35 @@ import Testing
     return taken.sorted()
   }
 
+  /// The integer sort keys order candidates as the comparison they
+  /// replaced (taller first, −0 = +0, then the earlier index), written out
+  /// here: signed heights around zero with both zeros, subnormals,
+  /// infinities and many ties, every pair compared.
+  @Test func peakOrderKeyOrdersAsHeightThenIndex() {
+    var g = Generator(state: 0x0dd5)
+    let special: [Float] = [0, -0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
+                            .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1, -1, 0.5, -0.5]
+    var pairs = 0, ties = 0
+    for trial in 0..<40 {
+      let n = 2 + g.below(120)
+      let x: [Float] = (0..<n).map { _ in
+        g.below(3) == 0 ? special[g.below(special.count)] : Float(g.below(9) - 4) / 3
+      }
+      let index = (0..<n).map { _ in trial == 0 ? g.below(n) : g.below(Int(UInt32.max)) }
+      for a in 0..<n {
+        for b in 0..<n where index[a] != index[b] {
+          let before = x[a] > x[b] || (x[a] == x[b] && index[a] < index[b])
+          #expect((peakOrderKey(x[a], index: index[a]) < peakOrderKey(x[b], index: index[b])) == before,
+                  "\(x[a]) at \(index[a]) vs \(x[b]) at \(index[b])")
+          pairs += 1
+          if x[a] == x[b] { ties += 1 }
+        }
+      }
+    }
+    #expect(pairs > 10_000)
+    #expect(ties > 1_000)
+  }
+
   struct Generator {
     var state: UInt64
     mutating func next() -> UInt64 {
@@ -47,7 +76,8 @@ import Testing
       let period = 5 + g.below(60)
       let x: [Float] = (0..<n).map { i in
         switch trial % 3 {
-        case 0: return Float(g.below(levels))  // coarse: ties everywhere
+        case 0:  // coarse: ties everywhere, both zeros and negative levels on odd trials
+          return trial % 2 == 1 ? [Float(0), -0, -1, 1, -2][g.below(5)] : Float(g.below(levels))
         case 1: return sin(Float(i) * 2 * .pi / Float(period)) + Float(g.below(1_000)) / 2_000
         default: return Float(g.below(levels)) / 4 + (i % period < period / 3 ? 1 : 0)
         }
