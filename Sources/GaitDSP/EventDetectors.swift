@@ -55,9 +55,12 @@ func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int, 
       i += 1
     }
     keys.sort()
-    let candidates = keys.map { key -> (index: Int, distance: Int) in
-      let i = Int(truncatingIfNeeded: key & 0xFFFF_FFFF)
-      return (i, distance(i))
+    // Each candidate's distance replaces its height bits, in place (no
+    // second array): asked once each, in this order. Clamped to 0…2³²−1,
+    // which changes no comparison below (index differences are 1…n−1).
+    for k in keys.indices {
+      let i = Int(truncatingIfNeeded: keys[k] & 0xFFFF_FFFF)
+      keys[k] = UInt64(UInt32(clamping: distance(i))) << 32 | UInt64(UInt32(truncatingIfNeeded: i))
     }
     func separated(_ a: Int, _ b: Int) -> Bool {
       guard let level = separatedBelow else { return false }
@@ -70,9 +73,10 @@ func pickPeaks(_ x: [Float], minimum: Float, distanceAt distance: (Int) -> Int, 
     // same test on the same pairs as comparing `c` with every taken peak).
     var taken: [Int] = []
     var takenDistance: [Int] = []
-    taken.reserveCapacity(candidates.count)
-    takenDistance.reserveCapacity(candidates.count)
-    for (c, dc) in candidates {
+    taken.reserveCapacity(keys.count)
+    takenDistance.reserveCapacity(keys.count)
+    for key in keys {
+      let c = Int(truncatingIfNeeded: key & 0xFFFF_FFFF), dc = Int(truncatingIfNeeded: key >> 32)
       // Insertion point: the first taken peak after `c`.
       var lo = 0, hi = taken.count
       while lo < hi {
