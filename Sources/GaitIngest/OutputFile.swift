@@ -167,14 +167,23 @@ public final class AtomicOutputFile {
     var created: FileDescriptor?
     var why = Errno.fileExists
     var tmp = ""
+    var slot: Int?
     for _ in 0..<8 {
       let name = ".gl-" + String(UInt64.random(in: 0...UInt64.max), radix: 16) + ".tmp"
       tmp = dir.isEmpty ? name : (dir as NSString).appendingPathComponent(name)
+      // Registered before it exists, so a signal that arrives right after
+      // the file is created still finds it (registered after, a SIGTERM in
+      // between left it behind; another thread may take the signal, so
+      // blocking it here would not close that window). Before the file
+      // exists the handler's unlink finds nothing; a name taken by another
+      // file (64 random bits, exclusive create) is forgotten at once.
+      slot = LiveTemporaryFiles.add(tmp)
       do {
         created = try FileDescriptor.open(
           FilePath(tmp), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec], permissions: FilePermissions(rawValue: 0o644))
         break
       } catch {
+        if let s = slot { LiveTemporaryFiles.remove(s); slot = nil }
         why = error as? Errno ?? .ioError
         if why != .fileExists { break }
       }
@@ -187,7 +196,7 @@ public final class AtomicOutputFile {
     self.fd = fd
     self.temporaryPath = tmp
     buffer = .allocate(byteCount: max(bufferSize, 1), alignment: 16)
-    liveSlot = LiveTemporaryFiles.add(tmp)
+    liveSlot = slot
   }
 
   deinit {
