@@ -574,33 +574,16 @@ public final class CSVReader: SampleSource {
 
   // MARK: - Rows
 
-  /// Field ranges of one line.
+  /// Field ranges of one line (``forEachField(_:_:)``'s, collected).
   private func splitFields(_ bytes: [UInt8]) -> [Range<Int>] {
     var ranges: [Range<Int>] = []
-    var start = 0
-    var end = bytes.count
-    while end > 0, bytes[end - 1] == 0x0D { end -= 1 }
-    if whitespaceDelimited {
-      var i = 0
-      while i < end {
-        while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
-        if i >= end { break }
-        let s = i
-        while i < end, bytes[i] != 0x20, bytes[i] != 0x09 { i += 1 }
-        ranges.append(s..<i)
-      }
-      return ranges
-    }
-    for i in 0..<end where bytes[i] == delimiter {
-      ranges.append(start..<i)
-      start = i + 1
-    }
-    ranges.append(start..<end)
+    bytes.withUnsafeBufferPointer { buf in forEachField(buf) { _, start, end in ranges.append(start..<end) } }
     return ranges
   }
 
-  /// ``splitFields(_:)`` without the array: `body(column, start, end)` for
-  /// each field in order.
+  /// The fields of one line: `body(column, start, end)` for each in order
+  /// (trailing CRs dropped; delimited by ``delimiter``, or by runs of spaces
+  /// and tabs).
   @inline(__always)
   private func forEachField(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Int, Int) -> Void) {
     var end = bytes.count

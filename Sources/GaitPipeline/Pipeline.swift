@@ -231,8 +231,7 @@ final class ReaderFirstTurns: CoreTurns, @unchecked Sendable {
 
   func enter() {
     condition.lock()
-    while free == 0 || readerWaiting { condition.wait() }
-    free -= 1
+    takeTurnLocked()
     condition.unlock()
   }
 
@@ -241,10 +240,16 @@ final class ReaderFirstTurns: CoreTurns, @unchecked Sendable {
     if readerWaiting {
       free += 1
       condition.broadcast()
-      while free == 0 || readerWaiting { condition.wait() }
-      free -= 1
+      takeTurnLocked()
     }
     condition.unlock()
+  }
+
+  /// An analysis thread's wait for a free core the reader does not want
+  /// (`condition` held).
+  private func takeTurnLocked() {
+    while free == 0 || readerWaiting { condition.wait() }
+    free -= 1
   }
 
   func leave() {
