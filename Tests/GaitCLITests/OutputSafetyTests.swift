@@ -1,6 +1,9 @@
 import Foundation
 import GaitTestSupport
 import Testing
+// stat() and st_mode below: since AnalyzeFastPathTests' `@testable import
+// GaitCLI`, this module sees them through CoreFoundation (MemberImportVisibility).
+import CoreFoundation
 
 /// Issue #15, "nothing lost, nothing overwritten": each case runs the
 /// `gaitline` binary as a careless or hostile user would and asserts the
