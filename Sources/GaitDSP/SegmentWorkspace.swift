@@ -437,39 +437,49 @@ struct SegmentWorkspace {
     let t = m - i  // values of rank i and above
     guard t <= 16 else { return nil }
     let start = settled >= 0 && settled < i ? settled + 1 : 0
-    return withUnsafeTemporaryAllocation(of: Float.self, capacity: t) { top -> Float in
-      // The t largest values, descending: the first t, sorted, then every
-      // larger one inserted; an equal value is not inserted again, yet the
-      // t values kept are those of the t top ranks. `floor` (the smallest
-      // kept) stays in a register, so most values cost one comparison.
-      var filled = 0
+    // A lower bound of the t-th largest value: the smallest of 16 maxima,
+    // each over its own elements (every 16th, one lane of 16-wide loads),
+    // so at least 16 ≥ t elements are at or above it. Only those can be
+    // among the t largest, and on a periodic signal every lane sees the
+    // peaks, so the bound lies near the top: most blocks below are skipped
+    // without a mispredicted branch. −∞ (no bound) with fewer than 16.
+    var bound = -Float.infinity
+    if let base = a.baseAddress, m - start >= 16 {
+      var maxima = SIMD16<Float>(repeating: -.infinity)
       var k = start
-      while filled < t {
-        let v = a[k]
-        var j = filled
+      while k + 16 <= m {
+        let block = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD16<Float>.self)
+        maxima.replace(with: block, where: block .> maxima)
+        k += 16
+      }
+      bound = maxima.min()
+    }
+    return withUnsafeTemporaryAllocation(of: Float.self, capacity: t) { top -> Float? in
+      // The t largest values, descending: every value above `floor` is
+      // inserted, without eviction until t are kept, then evicting the
+      // smallest; an equal value is not inserted again, yet the t values
+      // kept are those of the t top ranks. `floor` starts just below the
+      // bound (so values at the bound are kept) and then is the smallest
+      // kept, in a register, so most values cost one comparison.
+      var filled = 0
+      var floor = bound.nextDown
+      @inline(__always) func insert(_ v: Float) {
+        var j = filled < t ? filled : t - 1
         while j > 0, top[j - 1] < v { top[j] = top[j - 1]; j -= 1 }
         top[j] = v
-        filled += 1
-        k += 1
+        if filled < t { filled += 1 }
+        if filled == t { floor = top[t - 1] }
       }
-      var floor = top[t - 1]
+      var k = start
       // Four values compared at once: a block with none above `floor` (most
-      // of them, once the largest are kept) is skipped; a block with one is
-      // scanned value by value as below (the same insertions in the same
-      // order, so the same kept values).
+      // of them) is skipped; a block with one is scanned value by value as
+      // below (the same insertions in the same order, so the same kept
+      // values).
       if let base = a.baseAddress {
         while k + 4 <= m {
           let block = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD4<Float>.self)
           if anyLane(block .> SIMD4(repeating: floor)) {
-            for lane in 0..<4 {
-              let v = block[lane]
-              if v > floor {
-                var j = t - 1
-                while j > 0, top[j - 1] < v { top[j] = top[j - 1]; j -= 1 }
-                top[j] = v
-                floor = top[t - 1]
-              }
-            }
+            for lane in 0..<4 where block[lane] > floor { insert(block[lane]) }
           }
           k += 4
         }
@@ -477,13 +487,11 @@ struct SegmentWorkspace {
       while k < m {
         let v = a[k]
         k += 1
-        if v > floor {
-          var j = t - 1
-          while j > 0, top[j - 1] < v { top[j] = top[j - 1]; j -= 1 }
-          top[j] = v
-          floor = top[t - 1]
-        }
+        if v > floor { insert(v) }
       }
+      // Fewer than t kept: only with unordered values (NaN), which the
+      // bound cannot count on; selection answers then.
+      guard filled == t else { return nil }
       let lo = floor
       guard f > 0, i + 1 < m else { return lo }
       let hi = top[t - 2]
