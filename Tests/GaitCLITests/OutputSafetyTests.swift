@@ -204,7 +204,11 @@ import CoreFoundation
   }
 
   @Test func aSecondStreamCannotWriteIntoALiveRecord() throws {
-    let emu = try Emulator.start(["--protocol", "text", "--seconds", "6", "--rate", "100"])
+    // 60 s of data, ended by stopping the emulator once the checks are done:
+    // the first stream must still be recording when the second one tries its
+    // record. (With 6 s, a loaded CI machine took longer than that to start
+    // the other two processes; the first had ended and the record was free.)
+    let emu = try Emulator.start(["--protocol", "text", "--seconds", "60", "--rate", "100"])
     defer { emu.stop() }
     let dir = temporaryDirectory().path
     let rec = dir + "/live.raw"
@@ -212,7 +216,10 @@ import CoreFoundation
     first.executableURL = URL(fileURLWithPath: binary)
     first.arguments = ["stream", emu.device, "--protocol", "text", "--rate", "100", "--record", rec, "--json", dir + "/r.json"]
     first.standardOutput = FileHandle.nullDevice
-    first.standardError = FileHandle.nullDevice
+    // The first stream's messages, for the expectations below to quote.
+    let firstLog = dir + "/first.stderr"
+    _ = FileManager.default.createFile(atPath: firstLog, contents: nil)
+    first.standardError = FileHandle(forWritingAtPath: firstLog)
     try first.run()
     for _ in 0..<100 where bytes(rec).count < 2000 { usleep(50_000) }
     // The same busy port: refused at the port, the record untouched.
@@ -225,11 +232,15 @@ import CoreFoundation
     r = try gaitline(["stream", emu2.device, "--protocol", "text", "--rate", "100", "--record", rec, "--force"])
     #expect(r.status == 64, "\(r.stderr)")
     #expect(r.stderr.contains("\(rec): error[invalidArgument]: another gaitline stream is recording into this file; choose another --record name"), "\(r.stderr)")
+    #expect(first.isRunning, "the first stream was still recording during the checks")
     emu2.process.terminate()
     emu2.process.waitUntilExit()
-    first.waitUntilExit()
+    // The sensor goes away (the emulator writes --sent before the port, so
+    // what the first stream recorded is still a prefix of it).
+    emu.process.terminate()
     emu.process.waitUntilExit()
-    #expect(first.terminationStatus == 0)
+    first.waitUntilExit()
+    #expect(first.terminationStatus == 0, "\(String(decoding: bytes(firstLog), as: UTF8.self))")
     let recorded = bytes(rec), sent = bytes(emu.sent)
     #expect(recorded.count > 2000 && sent.starts(with: recorded), "the first stream's record is intact")
   }
