@@ -30,21 +30,23 @@ enum FFTWPlanner {
     plans.withLock { cache in
       if let p = cache[count] { return p }
       if cache.isEmpty { _ = importEstimateWisdom() }
-      return makePlan(count: count, cache: &cache)
+      guard let raw = estimatePlan(count: count) else { fatalError("FFTW could not plan n=\(count)") }
+      let p = Plan(raw: raw)
+      cache[count] = p
+      return p
     }
   }
 
-  /// Plans `count` points and caches the plan; the caller holds the lock.
-  private static func makePlan(count: Int, cache: inout [Int: Plan]) -> Plan {
-    guard let i = fftwf_alloc_real(count), let o = fftwf_alloc_complex(count / 2 + 1),
-          let raw = fftwf_plan_dft_r2c_1d(Int32(count), i, o, UInt32(FFTW_ESTIMATE)) else {
-      fatalError("FFTW could not plan n=\(count)")
-    }
-    fftwf_free(i)
-    fftwf_free(o)
-    let p = Plan(raw: raw)
-    cache[count] = p
-    return p
+  /// `fftwf_plan_dft_r2c_1d` of `count` points with FFTW_ESTIMATE, made on
+  /// scratch arrays from `fftwf_malloc` (so their SIMD alignment matches
+  /// every buffer RealFFT allocates) that are freed again: the plan runs on
+  /// other arrays (new-array execute). The caller holds the lock.
+  private static func estimatePlan(count: Int) -> fftwf_plan? {
+    guard let i = fftwf_alloc_real(count) else { return nil }
+    defer { fftwf_free(i) }
+    guard let o = fftwf_alloc_complex(count / 2 + 1) else { return nil }
+    defer { fftwf_free(o) }
+    return fftwf_plan_dft_r2c_1d(Int32(count), i, o, UInt32(FFTW_ESTIMATE))
   }
 
   /// Imports ``fftwEstimateWisdom`` into FFTW's planner (once, before the
@@ -91,13 +93,8 @@ enum FFTWPlanner {
       let described = sizes.map { n -> String in
         fftwf_forget_wisdom()
         if withWisdom { accepted = importEstimateWisdom() }
-        guard let i = fftwf_alloc_real(n), let o = fftwf_alloc_complex(n / 2 + 1),
-              let plan = fftwf_plan_dft_r2c_1d(Int32(n), i, o, UInt32(FFTW_ESTIMATE)) else { return "no plan" }
-        defer {
-          fftwf_destroy_plan(plan)
-          fftwf_free(i)
-          fftwf_free(o)
-        }
+        guard let plan = estimatePlan(count: n) else { return "no plan" }
+        defer { fftwf_destroy_plan(plan) }
         guard let text = fftwf_sprint_plan(plan) else { return "no description" }
         defer { free(text) }
         return String(cString: text)
@@ -117,19 +114,8 @@ enum FFTWPlanner {
         fftwf_forget_wisdom()
         importEstimateWisdom()
       }
-      var made: [(fftwf_plan, UnsafeMutablePointer<Float>, UnsafeMutablePointer<fftwf_complex>)] = []
-      for n in sizes {
-        guard let i = fftwf_alloc_real(n), let o = fftwf_alloc_complex(n / 2 + 1),
-              let plan = fftwf_plan_dft_r2c_1d(Int32(n), i, o, UInt32(FFTW_ESTIMATE)) else { continue }
-        made.append((plan, i, o))
-      }
-      defer {
-        for (plan, i, o) in made {
-          fftwf_destroy_plan(plan)
-          fftwf_free(i)
-          fftwf_free(o)
-        }
-      }
+      let made = sizes.compactMap { estimatePlan(count: $0) }
+      defer { made.forEach(fftwf_destroy_plan) }
       guard let text = fftwf_export_wisdom_to_string() else { return "" }
       defer { free(text) }
       return String(cString: text)
