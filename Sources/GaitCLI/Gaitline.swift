@@ -161,7 +161,7 @@ func fail(_ error: any Error) -> ExitCode {
 
 /// Writes an output ('-': standard output) atomically, refusing an input of
 /// the run (`protecting`) or a path that is not a regular file (exit 64).
-func writeOutput(_ text: String, to path: String, protecting: ProtectedPaths = .none, what: String = "the output") throws {
+func writeOutput(_ text: String, to path: String, protecting: ProtectedPaths, what: String = "the output") throws {
   if path == "-" {
     FileHandle.standardOutput.write(Data(text.utf8))
     return
@@ -174,7 +174,7 @@ func writeOutput(_ text: String, to path: String, protecting: ProtectedPaths = .
 /// Streams an output that `write` produces piece by piece (a report: its
 /// steps are never one string) into an ``AtomicOutputFile``, or to standard
 /// output for '-'.
-func writeOutput(to path: String, protecting: ProtectedPaths = .none, what: String = "the output",
+func writeOutput(to path: String, protecting: ProtectedPaths, what: String = "the output",
                  _ write: (ByteSink) throws -> Void) throws {
   if path == "-" {
     try write { FileHandle.standardOutput.write(Data($0)) }

@@ -57,7 +57,10 @@ struct Trend: ParsableCommand {
     runs = sortedByDate(runs)
     let findings = trainingLoadFindings(runs.map(\.past), policy: scoring)
     if let html {
-      do { try writeOutput(trendHTML(runs, findings: findings), to: html, what: "the --html trend") } catch { throw fail(error) }
+      // The reports read (a folder's JSON files included, also those skipped
+      // as not gaitline's) and the policy: the page never replaces one.
+      let inputs = ProtectedPaths(inputs: paths + (policy.map { [$0] } ?? []))
+      do { try writeOutput(trendHTML(runs, findings: findings), to: html, protecting: inputs, what: "the --html trend") } catch { throw fail(error) }
     }
     if !isQuiet && html != "-" { print(sanitizedForTerminal(trendText(runs, findings: findings), keepNewlines: true), terminator: "") }
   }

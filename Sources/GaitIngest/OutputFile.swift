@@ -63,9 +63,10 @@ public struct ProtectedPaths: Sendable {
   }
 
   /// Throws `invalidArgument` (exit status 64) when `path` must not be
-  /// written: it is an input of this run, or it exists and is a directory,
-  /// device, FIFO or socket. `what` names the output in the message (e.g.
-  /// "the --json report").
+  /// written: it is an input of this run, it exists and is a directory,
+  /// device, FIFO or socket, or it lies under /dev, /proc or /sys or is a
+  /// symlink that leads there (``systemEntry(_:)``). `what` names the
+  /// output in the message (e.g. "the --json report").
   public func check(output path: String, what: String = "the output") throws {
     if let input = input(named: path) {
       let same = input == path ? "" : " (\(input))"
@@ -74,6 +75,21 @@ public struct ProtectedPaths: Sendable {
         "\(what) would overwrite an input of this run\(same); gaitline never writes over an input: choose another output path",
         path: path)
     }
+    try checkKind(output: path, what: what)
+    // Checked after the kind, so a device or a folder there keeps its own
+    // message; this catches what does not exist yet and links to open files.
+    if let (entry, linked) = systemEntry(path) {
+      throw IngestError(
+        .invalidArgument,
+        "\(what) \(linked ? "is a symlink that leads to" : "would replace") \(entry), an entry of the system's devices, processes or kernel (/dev, /proc, /sys); "
+          + "gaitline writes only regular files outside them: give a file name elsewhere (or '-' for standard output where the option allows it)",
+        path: path)
+    }
+  }
+
+  /// Refuses an existing directory, device, FIFO or socket at `path` (or a
+  /// symlink to one).
+  private func checkKind(output path: String, what: String) throws {
     guard var type = try? FilePath(path).stat(followTargetSymlink: false).type else { return }
     if type == .symbolicLink {
       // A symlink is replaced by the rename; what it points to is not
@@ -97,6 +113,33 @@ public struct ProtectedPaths: Sendable {
       throw IngestError(.invalidArgument, "\(what) is \(kind); \(hint)", path: path)
     }
   }
+}
+
+/// The folder entry under /dev, /proc or /sys (a tmpfs under /dev/shm
+/// excepted) that writing `path` would replace (`linked` false) or that a
+/// symlink at `path` leads to (`linked` true), or `nil`. Their entries are devices, processes' open files and
+/// kernel settings, and some are links to open files (`/dev/stdout` is
+/// `/proc/self/fd/1`, which stat reports as the regular file standard
+/// output goes to): a report renamed over `/dev/stdout` replaced it for
+/// every process on the machine. A chain of symlinks is followed link by
+/// link (at most 40, the kernel's limit), each link's target checked.
+func systemEntry(_ path: String) -> (entry: String, linked: Bool)? {
+  func system(_ entry: String) -> Bool {
+    for root in ["/dev", "/proc", "/sys"] where entry == root || entry.hasPrefix(root + "/") {
+      return !(root == "/dev" && entry.hasPrefix("/dev/shm/"))
+    }
+    return false
+  }
+  var current = path
+  for hop in 0..<40 {
+    guard let entry = folderEntry(current) else { return nil }
+    if system(entry) { return (entry, hop > 0) }
+    guard (try? FilePath(current).stat(followTargetSymlink: false).type) == .symbolicLink,
+          let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current)
+    else { return nil }
+    current = target.hasPrefix("/") ? target : ((entry as NSString).deletingLastPathComponent as NSString).appendingPathComponent(target)
+  }
+  return nil
 }
 
 /// The canonical absolute path of an existing file, or of the folder of a

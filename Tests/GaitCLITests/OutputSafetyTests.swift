@@ -266,6 +266,75 @@ import CoreFoundation
     }
   }
 
+  /// `trend --html` and `evaluate --markdown` wrote over their own inputs
+  /// (a report of the trend, the plan, a recording the plan names) with exit
+  /// status 0: they went through the shared writer without naming their
+  /// inputs. Refused now, before anything is written, and the file is unchanged.
+  @Test func trendAndEvaluateNeverWriteOverTheirInputs() throws {
+    let dir = temporaryDirectory().path
+    let report = dir + "/2026-01-05-run.json"
+    let a = try gaitline(["analyze", recording, "--json", report, "-q"])
+    #expect(a.status == 0, "\(a.stderr)")
+    let before = bytes(report)
+    for args in [["trend", dir, "--html", report], ["trend", report, "--html", report]] {
+      let r = try gaitline(args)
+      #expect(r.status == 64, "\(args): \(r.stderr)")
+      #expect(r.stderr.contains("error[invalidArgument]: the --html trend would overwrite an input of this run"), "\(r.stderr)")
+    }
+    #expect(bytes(report) == before)
+    let run = dir + "/run.csv", plan = dir + "/plan.csv"
+    try copy(sampleData("alcantara-sacrum-run/trial_04.csv"), run)
+    try Data("dataset,recording,truth,truth_where\ns,\(run),\(sampleData("alcantara-sacrum-run/ground_truth_contacts.csv")),trial=4\n".utf8)
+      .write(to: URL(fileURLWithPath: plan))
+    let planBefore = bytes(plan), runBefore = bytes(run)
+    for target in [plan, run] {
+      let r = try gaitline(["evaluate", "--plan", plan, "--markdown", target])
+      #expect(r.status == 64, "\(target): \(r.stderr)")
+      #expect(r.stderr.contains("error[invalidArgument]: the --markdown table would overwrite an input of this run"), "\(r.stderr)")
+    }
+    #expect(bytes(plan) == planBefore && bytes(run) == runBefore)
+    // Elsewhere both still write.
+    let ok = try gaitline(["evaluate", "--plan", plan, "--markdown", dir + "/v.md"])
+    #expect(ok.status == 0, "\(ok.stderr)")
+    #expect(String(decoding: bytes(dir + "/v.md"), as: UTF8.self).hasPrefix("#"))
+    #expect(temporaries(dir).isEmpty)
+  }
+
+  /// `--json /dev/stdout` with standard output in a file, as root: stat
+  /// follows /dev/stdout → /proc/self/fd/1 to that regular file, so the
+  /// check passed and the rename replaced the system's /dev/stdout link with
+  /// the report. Outputs under /dev, /proc and /sys, and symlinks that lead
+  /// there, are refused. (Tested with a link of our own to /proc/self/fd/1
+  /// and a new name in /dev, so a regression cannot break this machine's
+  /// /dev/stdout.)
+  @Test func outputsInSystemFoldersAndLinksToOpenFilesAreRefused() throws {
+    let dir = temporaryDirectory().path
+    let link = dir + "/out.json", chain = dir + "/chain.json"
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/proc/self/fd/1")
+    try FileManager.default.createSymbolicLink(atPath: chain, withDestinationPath: "out.json")
+    let fresh = "/dev/gaitline-test-\(UInt64.random(in: 0...UInt64.max)).json"
+    defer { unlink(fresh) }
+    for out in [link, chain, fresh] {
+      // Standard output to a regular file, as in `> file`.
+      let r = try sh("\(q(binary)) analyze \(q(recording)) --json \(q(out)) -q > \(q(dir + "/stdout.txt"))")
+      #expect(r.status == 64, "\(out): \(r.stderr)")
+      let how = out == fresh ? "would replace \(fresh)" : "is a symlink that leads to /proc/"
+      #expect(r.stderr.contains("error[invalidArgument]: the --json report \(how)"), "\(r.stderr)")
+      #expect(r.stderr.contains("an entry of the system's devices, processes or kernel (/dev, /proc, /sys)"), "\(r.stderr)")
+    }
+    var st = stat()
+    for l in [link, chain] { #expect(lstat(l, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK, "\(l) is still a symlink") }
+    #expect(!FileManager.default.fileExists(atPath: fresh))
+    #expect(bytes(dir + "/stdout.txt").isEmpty)
+    // A symlink to a regular file elsewhere is still replaced (the link, not its target).
+    let target = dir + "/old.json", plain = dir + "/plain.json"
+    try Data("old".utf8).write(to: URL(fileURLWithPath: target))
+    try FileManager.default.createSymbolicLink(atPath: plain, withDestinationPath: target)
+    let ok = try gaitline(["analyze", recording, "--json", plain, "-q"])
+    #expect(ok.status == 0, "\(ok.stderr)")
+    #expect(String(decoding: bytes(target), as: UTF8.self) == "old")
+  }
+
   // MARK: medium
 
   @Test func batchReportNamesNeverCollideAndCSVIsQuoted() throws {
