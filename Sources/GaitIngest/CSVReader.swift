@@ -373,6 +373,11 @@ public final class CSVReader: SampleSource {
     if let u = options.units {
       unit = u
       report.unitsSource = "option"
+      // The option is followed, but a unit that gravity contradicts gives
+      // every metric a wrong scale (10x or 1000x): say so.
+      if let d = detected, d != u {
+        report.warnings.append("--units says \(u.rawValue) but the mean |a| of \(String(format: "%.3g", meanMagnitude)) looks like \(d.rawValue); check --units (or leave it out: auto)")
+      }
     } else if let u = headerUnit {
       unit = u
       report.unitsSource = "header"
@@ -504,6 +509,9 @@ public final class CSVReader: SampleSource {
         + "or name the column with --columns time=COL", line: headerLine?.number)
     }
     guard rate.isFinite, rate > 0, rate < 100_000 else {
+      if options.rateHz != nil {
+        throw IngestError(.invalidArgument, "--rate \(rate) is not a usable sample rate; give the rate in Hz, above 0 and below 100000")
+      }
       throw IngestError(.badTimestamps, "the timestamps give an impossible sample rate of \(rate) Hz; pass --rate HZ")
     }
     info.sampleRateHz = rate

@@ -178,6 +178,14 @@ let badInputs: [BadInput] = {
   csv("csv-absurd-rate-1ghz", exit: 65, code: "badTimestamps", message: "impossible sample rate", args: ["analyze", "IN"]) {
     var s = "time_s,ax,ay,az\n"; for i in 0..<300 { s += String(format: "%.9f,0.01,0.02,1.0\n", Double(i) * 1e-9) }; return s
   }
+  // New-user review: a --rate that cannot be blamed the timestamps (they are not used).
+  csv("csv-rate-option-absurd", exit: 64, code: "invalidArgument", message: "--rate 1000000000.0 is not a usable sample rate; give the rate in Hz", args: ["analyze", "IN", "--rate", "1e9"]) {
+    var s = "time_s,ax,ay,az\n"; for i in 0..<300 { s += String(format: "%.2f,0.01,0.02,1.0\n", Double(i) / 100) }; return s
+  }
+  // New-user review: --units g on m/s² data was followed without a word (VO 85 cm, impact 25 g).
+  csv("csv-units-option-contradicts-gravity", exit: 0, code: nil, message: "--units says g but the mean |a| of 9.81 looks like m/s2; check --units", args: ["inspect", "IN", "--units", "g"]) {
+    var s = "time_s,ax,ay,az\n"; for i in 0..<1200 { s += String(format: "%.2f,0.1,0.2,9.81\n", Double(i) / 100) }; return s
+  }
   csv("csv-clipped-sensor", exit: 0, code: nil, message: "300 samples look clipped", args: ["inspect", "IN"]) {
     var s = "time_s,ax,ay,az\n"; for i in 0..<1200 { s += String(format: "%.2f,0.01,0.02,%.3f\n", Double(i) / 100, i % 20 < 5 ? 16.0 : 1.0) }; return s
   }
