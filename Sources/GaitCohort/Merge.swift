@@ -27,7 +27,7 @@ public struct CohortStatus: Sendable {
 /// The manifest a shard run put into the output folder.
 func folderManifest(_ layout: CohortLayout) throws -> CohortManifest {
   guard FileManager.default.fileExists(atPath: layout.manifest) else {
-    throw IngestError(.fileNotFound, "no manifest.json here: not a cohort output folder (a shard run writes it)", path: layout.root)
+    throw IngestError(.fileNotFound, "no manifest.json here: no shard has started in this folder yet (the first shard to run writes it; after `cohort slurm --submit`, the array's tasks may still be pending: see squeue), or it is not a cohort output folder", path: layout.root)
   }
   return try CohortManifest.load(path: layout.manifest)
 }

@@ -109,7 +109,12 @@ struct Provenance {
 /// merge needs its content), else only its head.
 func resolveState(_ input: CohortInput, key: String, in layout: CohortLayout, full: Bool = false) -> (InputState, Provenance?) {
   let report = full ? Provenance.read(layout.report(input), error: false) : Provenance.read(layout.report(input))
-  if let report, report.isCurrent(for: input, key: key) { return (.done, report) }
+  // An input whose size is no longer the planned one makes its report
+  // stale: its next run fails it as changed (a size check only: hashing
+  // every input on each status would read the whole cohort).
+  if let report, report.isCurrent(for: input, key: key) {
+    return plannedSize(input) ? (.done, report) : (.stale, nil)
+  }
   let error = full ? Provenance.read(layout.error(input), error: true) : Provenance.read(layout.error(input))
   if let error, error.isCurrent(for: input, key: key) { return (.failed, error) }
   if report != nil || error != nil || FileManager.default.fileExists(atPath: layout.report(input)) { return (.stale, nil) }
@@ -221,7 +226,12 @@ struct RecordedFailure: Error {
 func processInput(_ manifest: CohortManifest, _ i: Int, key: String, layout: CohortLayout,
                   policy: ScoringPolicy) throws -> (ShardOutcome, String?) {
   let input = manifest.inputs[i]
-  if let p = Provenance.read(layout.report(input)), p.isCurrent(for: input, key: key) {
+  // A current report is kept only while the input is still what was
+  // planned (the same size; the same hash when its modification time
+  // moved): a changed input fails below, as one without a report does
+  // (a report made from the old content was skipped as current before).
+  if let p = Provenance.read(layout.report(input)), p.isCurrent(for: input, key: key),
+     (try? verifyUnchanged(input)) != nil {
     return (.skipped, nil)
   }
   let cohort: JSONValue = .object([
@@ -265,6 +275,14 @@ func processInput(_ manifest: CohortManifest, _ i: Int, key: String, layout: Coh
     if FileManager.default.fileExists(atPath: layout.report(input)) { unlink(layout.report(input)) }
     return (.failed, e.description)
   }
+}
+
+/// Whether `input` still has its planned size (or cannot be read: its run
+/// reports that).
+func plannedSize(_ input: CohortInput) -> Bool {
+  var st = stat()
+  guard stat(input.path, &st) == 0 else { return true }
+  return Int(st.st_size) == input.bytes
 }
 
 /// Fails when the input is no longer what was planned: size first, then

@@ -146,6 +146,31 @@ import Testing
     #expect(st.stdout.contains("stale"), "\(st.stdout)")
   }
 
+  /// New-user review: an input edited after planning whose report already
+  /// existed was skipped as current by the next run, and `cohort status`
+  /// said "0 stale". The size check makes status call it stale at once, and
+  /// the run fails it as changed (its old report removed).
+  @Test func changedInputWithAnExistingReportIsNotSkipped() throws {
+    let dir = try makeCohort()
+    let manifest = dir.appendingPathComponent("m.json").path
+    let out = dir.appendingPathComponent("out").path
+    #expect(try gaitline(["cohort", "plan", dir.appendingPathComponent("sacrum").path, "--out", manifest]).status == 0)
+    let first = try gaitline(["analyze", "--manifest", manifest, "--out-dir", out])
+    #expect(first.stdout.contains("failed 1"), "\(first.stdout)")
+    let complete = try gaitline(["cohort", "status", out])
+    #expect(complete.status == 0 && complete.stdout.contains(" 0 stale"), "\(complete.stdout)")
+    let h = try FileHandle(forWritingTo: dir.appendingPathComponent("sacrum/trial_02.csv"))
+    try h.seekToEnd()
+    try h.write(contentsOf: Data("0,0,0,0\n".utf8))
+    try h.close()
+    let stale = try gaitline(["cohort", "status", out])
+    #expect(stale.status == 1 && stale.stdout.contains(" 1 stale") && stale.stdout.contains("trial_02.csv"), "\(stale.stdout)")
+    let r = try gaitline(["analyze", "--manifest", manifest, "--out-dir", out])
+    #expect(r.stdout.contains("failed 2"), "\(r.stdout)")
+    let after = try gaitline(["cohort", "status", out])
+    #expect(after.stdout.contains("changed since the manifest was planned") && after.stdout.contains(" 0 stale"), "\(after.stdout)")
+  }
+
   @Test func manifestModeRefusesStrayOptionsAndBadShards() throws {
     let dir = try makeCohort()
     let manifest = dir.appendingPathComponent("m.json").path
