@@ -9,7 +9,11 @@ struct Convert: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "convert",
     abstract: "Write any readable recording as .glb or as canonical CSV (time_s,ax,ay,az in m/s², gx,gy,gz in rad/s).",
-    discussion: "The output type follows OUT's extension: .glb, or .csv. Samples stream through; memory stays flat.")
+    discussion: """
+      The output type follows OUT's extension: .glb, or .csv. Samples stream through; memory stays flat. \
+      A body-frame input (vertical and anteroposterior, perhaps mediolateral) is written as \
+      time_s,acc_v_mps2,acc_ap_mps2[,acc_ml_mps2]; an input with a clock gets Unix-seconds time stamps.
+      """)
 
   @Argument(help: "The recording to read.")
   var input: String
@@ -52,15 +56,35 @@ struct Convert: ParsableCommand {
         // Gyroscope columns for the whole file when the input has them; a
         // block without (a stream whose gyroscope started late) gets zeros.
         var withGyro: Bool?
+        // The columns keep the input's frame: a body-frame input (vertical,
+        // anteroposterior[, mediolateral]) is written under the names the CSV
+        // reader maps to that frame (acc_v_mps2, …), not as sensor axes, which
+        // would be read back as a sensor-frame file and re-oriented. A clock
+        // (the input's start time) is kept as Unix-seconds time stamps, which
+        // the reader reads back as the start time.
+        var accColumns = 3
+        var start = 0.0
         while let block = try source.nextBlock() {
           let rate = source.info.sampleRateHz
           if withGyro == nil {
-            withGyro = block.hasGyroscope || source.info.hasGyroscope
-            text += withGyro! ? "time_s,ax,ay,az,gx,gy,gz\n" : "time_s,ax,ay,az\n"
+            let info = source.info
+            withGyro = block.hasGyroscope || info.hasGyroscope
+            start = info.startTimeUnixS ?? 0
+            var names = ["time_s"]
+            if info.frame == .body {
+              names += ["acc_v_mps2", "acc_ap_mps2"] + (info.hasMediolateral ? ["acc_ml_mps2"] : [])
+            } else {
+              names += ["ax", "ay", "az"]
+            }
+            accColumns = names.count - 1
+            if withGyro! { names += ["gx", "gy", "gz"] }
+            text += names.joined(separator: ",") + "\n"
           }
           for i in 0..<block.count {
-            let t = Double(block.startIndex + i) / rate
-            text += String(format: "%.6f,%.5f,%.5f,%.5f", t, block.ax[i], block.ay[i], block.az[i])
+            let t = start + Double(block.startIndex + i) / rate
+            text += accColumns == 3
+              ? String(format: "%.6f,%.5f,%.5f,%.5f", t, block.ax[i], block.ay[i], block.az[i])
+              : String(format: "%.6f,%.5f,%.5f", t, block.ax[i], block.ay[i])
             if withGyro == true {
               let has = block.gx.count > i
               text += String(format: ",%.6f,%.6f,%.6f", has ? block.gx[i] : 0, has ? block.gy[i] : 0, has ? block.gz[i] : 0)

@@ -13,7 +13,9 @@ public struct IngestReport: Sendable, Hashable, Codable {
   public var columns: [String: String]
   /// `g`, `m/s2` or `mg`: the acceleration unit of the source.
   public var unitsDetected: String
-  /// How the unit was decided: `header`, `gravity`, `option` or `format`.
+  /// How the unit was decided: `header`, `gravity`, `option` or `format`; for a stream, also
+  /// `protocol` (the protocol fixes it) or `nearest` (a text stream whose first lines fit no
+  /// unit: the nearest was taken, and a warning says so).
   public var unitsSource: String
   /// `rad/s` or `deg/s` when a gyroscope is present.
   public var gyroUnits: String?

@@ -4,6 +4,7 @@
 // samples, resynchronises after damage, counts what it discarded, and
 // flushes what it still holds at the end of the stream.
 //===----------------------------------------------------------------------===//
+import Foundation
 import GaitCore
 #if canImport(Glibc)
 import Glibc
@@ -218,8 +219,10 @@ public struct GLBStreamDecoder: StreamDecoder {
 /// a header, a partial first line) are skipped and counted; so are lines
 /// longer than 512 bytes and lines whose field count differs from the
 /// stream's. Units come from the option, else from gravity over the first
-/// 25 lines (g, m/s², milli-g). A time column is not needed: samples are
-/// indexed by arrival at `--rate`.
+/// 25 lines (g, m/s², milli-g); when their mean |a| fits no unit, from the
+/// first two consecutive 25-line windows that agree, waiting at most 10 s,
+/// and failing that the nearest unit with ``unitsWarning``. A time column is
+/// not needed: samples are indexed by arrival at `--rate`.
 public struct TextLineDecoder: StreamDecoder {
   /// The rate given, with a gyroscope once lines of six or seven fields are seen.
   public private(set) var info: RecordingInfo
@@ -228,6 +231,13 @@ public struct TextLineDecoder: StreamDecoder {
   /// The acceleration unit the lines were read in (`g`, `m/s2`, `mg`): the option's, or the one
   /// judged from gravity over the first lines; `nil` until known.
   public private(set) var unitsDetected: String?
+  /// How ``unitsDetected`` was decided, in the report's `units_source` words: `option` (`--units`),
+  /// `gravity` (the mean |a| of the judged lines lies in one unit's band) or `nearest` (it lies in
+  /// no band and the nearest unit was taken: ``unitsWarning`` says so); `nil` until known.
+  public private(set) var unitsSource: String?
+  /// Set when the unit is a guess that gravity does not support (`unitsSource == "nearest"`):
+  /// what was seen, and to pass `--units`.
+  public private(set) var unitsWarning: String?
   private var line: [UInt8] = []
   private var overflow = false
   private var fields: Int?
@@ -243,6 +253,23 @@ public struct TextLineDecoder: StreamDecoder {
   private var firstTick: Double?
   private var lastSample: (SIMD3<Float>, SIMD3<Float>?)?
   private let explicitUnits: AccelerationUnit?
+  /// Lines judged for the unit in one window (docs/STREAMING.md).
+  static let unitWindow = 25
+  /// Start, in `pending`, of the next window to judge for the unit.
+  private var unitWindowStart = 0
+  /// Set once a window's mean |a| lay in no unit's band (a sensor sending
+  /// zeros before it is ready, a free fall, a glitch): from then on a unit
+  /// is taken only when two consecutive windows agree on it, since the
+  /// window after the implausible lines may straddle them.
+  private var sawImplausibleWindow = false
+  /// The unit of the last plausible window after an implausible one,
+  /// waiting for the next window to agree.
+  private var unitCandidate: AccelerationUnit?
+  /// Index in `pending` just after the last window in no band (0 if none).
+  private var implausibleEnd = 0
+  /// The lines a stream waits for to judge its unit after implausible
+  /// windows: 10 s (one analysis segment) at the rate, at least two windows.
+  private let maxUnitLines: Int
   static let maxLine = 512
 
   /// - Parameters:
@@ -255,6 +282,8 @@ public struct TextLineDecoder: StreamDecoder {
     info = RecordingInfo(sampleRateHz: rateHz)
     explicitUnits = units
     scale = units?.toMetresPerSecondSquared
+    if let units { unitsDetected = units.rawValue; unitsSource = "option" }
+    maxUnitLines = max(2 * Self.unitWindow, Int(min(10 * max(rateHz, 0), 1e6).rounded()))
     gyroScale = gyroUnits == .radiansPerSecond ? 1 : Float.pi / 180
     var map: [Channel: Int] = [:]
     for (k, v) in columns { if let n = Int(v), n >= 1 { map[k] = n - 1 } }
@@ -312,7 +341,7 @@ public struct TextLineDecoder: StreamDecoder {
         return
       }
       decideLayout(fieldCount: values.count)
-      if scale == nil, pending.count < 25 { return }
+      if scale == nil, !judgeUnits() { return }
       flushPending(into: &out)
       return
     }
@@ -323,7 +352,7 @@ public struct TextLineDecoder: StreamDecoder {
     }
     if scale == nil {
       pending.append(values)
-      if pending.count >= 25 { flushPending(into: &out) }
+      if judgeUnits() { flushPending(into: &out) }
       return
     }
     emit(values, into: &out)
@@ -364,20 +393,67 @@ public struct TextLineDecoder: StreamDecoder {
       }
     }
     if scale == nil {
-      var m = 0.0
-      for v in pending {
-        let a = [columns[.ax]!, columns[.ay]!, columns[.az]!].map { v[$0] }
-        m += (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).squareRoot()
+      // The end of the stream or the bound on waiting came first: judge
+      // the lines after the last window that fit no unit (all of them when
+      // there is none); when they fit none either, take the nearest unit to
+      // the mean of all the lines, and say so.
+      let rest = implausibleEnd < pending.count ? meanMagnitude(pending[implausibleEnd...]) : .nan
+      if let unit = AccelerationUnit.inferred(meanMagnitude: rest) {
+        decide(unit, source: "gravity")
+      } else {
+        let m = meanMagnitude(pending[...])
+        let unit = AccelerationUnit.nearest(meanMagnitude: m)
+        decide(unit, source: "nearest")
+        unitsWarning = "cannot tell the acceleration unit of the text lines from gravity: the mean |a| of the first "
+          + "\(pending.count) lines is \(String(format: "%.3g", m)), not near 1 (g), 9.8 (m/s²) or 1000 (milli-g) "
+          + "as a sensor at rest or running reads; they were read as \(unit.rawValue), the nearest, and every "
+          + "acceleration may be off by a factor of 9.8 or 1000: pass --units g|m/s2|mg"
       }
-      m /= Double(max(pending.count, 1))
-      let unit = AccelerationUnit.nearest(meanMagnitude: m)
-      scale = unit.toMetresPerSecondSquared
-      unitsDetected = unit.rawValue
-    } else {
-      unitsDetected = explicitUnits?.rawValue
     }
     for v in pending { emit(v, into: &out) }
     pending.removeAll()
+  }
+
+  /// The mean |a| of `lines` in the units they were sent in.
+  private func meanMagnitude(_ lines: ArraySlice<[Double]>) -> Double {
+    guard let x = columns[.ax], let y = columns[.ay], let z = columns[.az] else { return .nan }
+    var m = 0.0
+    for v in lines where x < v.count && y < v.count && z < v.count {
+      m += (v[x] * v[x] + v[y] * v[y] + v[z] * v[z]).squareRoot()
+    }
+    return m / Double(max(lines.count, 1))
+  }
+
+  private mutating func decide(_ unit: AccelerationUnit, source: String) {
+    scale = unit.toMetresPerSecondSquared
+    unitsDetected = unit.rawValue
+    unitsSource = source
+  }
+
+  /// Judges the unit on the pending lines, a window of ``unitWindow`` at a
+  /// time; true once it is decided (or once the stream has waited
+  /// ``maxUnitLines`` lines: the caller then flushes with the nearest unit).
+  /// The first window decides when its mean |a| lies in a unit's band (the
+  /// rule `analyze` applies to files); a window in no band is no evidence
+  /// for any unit and is passed over, after which two consecutive windows
+  /// must agree.
+  private mutating func judgeUnits() -> Bool {
+    while pending.count - unitWindowStart >= Self.unitWindow {
+      let window = pending[unitWindowStart..<(unitWindowStart + Self.unitWindow)]
+      if let unit = AccelerationUnit.inferred(meanMagnitude: meanMagnitude(window)) {
+        if !sawImplausibleWindow || unitCandidate == unit {
+          decide(unit, source: "gravity")
+          return true
+        }
+        unitCandidate = unit
+      } else {
+        sawImplausibleWindow = true
+        unitCandidate = nil
+        implausibleEnd = unitWindowStart + Self.unitWindow
+      }
+      unitWindowStart += Self.unitWindow
+    }
+    return pending.count >= maxUnitLines
   }
 
   private mutating func emit(_ v: [Double], into out: inout [SampleBlock]) {

@@ -96,6 +96,24 @@ public final class StreamFileSource: SampleSource {
     if c.discardedBytes > 0 || c.badFrames > 0 || c.skippedLines > 0 {
       report.warnings.append("stream decoding skipped \(c.discardedBytes) bytes, \(c.badFrames) bad frames, \(c.skippedLines) non-sample lines")
     }
-    if let t = decoder as? TextLineDecoder, let u = t.unitsDetected { report.unitsDetected = u; report.unitsSource = "gravity" }
+    if let t = decoder as? TextLineDecoder { report.recordUnits(of: t) }
+  }
+}
+
+extension IngestReport {
+  /// Copies what a text-line decoder decided about the acceleration unit:
+  /// the unit, how it was decided (`option`, `gravity` or `nearest`) and,
+  /// for a guess gravity does not support, its warning. Returns that warning
+  /// the first time it is added (the live view shows it as it happens).
+  @discardableResult
+  public mutating func recordUnits(of decoder: TextLineDecoder) -> String? {
+    guard let unit = decoder.unitsDetected else { return nil }
+    unitsDetected = unit
+    unitsSource = decoder.unitsSource ?? "gravity"
+    if let w = decoder.unitsWarning, !warnings.contains(w) {
+      warnings.append(w)
+      return w
+    }
+    return nil
   }
 }

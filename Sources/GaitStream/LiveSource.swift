@@ -124,6 +124,7 @@ public final class SerialSource: SampleSource {
       recordFD = try Self.openRecord(recordPath, force: force)
     }
     self.protecting = guarded
+    takeUnits()  // `--units` is known from the start
   }
 
   private var protecting: ProtectedPaths = .none
@@ -279,6 +280,7 @@ public final class SerialSource: SampleSource {
           + Double((ContinuousClock.now - lastDataTime).components.attoseconds) * 1e-18
         decoder = try makeDecoder()
         decoderFlushed = false
+        unitsTaken = false
         indexOffset = nextIndex + Int((awayS * info.sampleRateHz).rounded())
         onEvent?("device \(path) is back; resuming (gap of \(String(format: "%.1f", awayS)) s)")
         return
@@ -288,9 +290,25 @@ public final class SerialSource: SampleSource {
     finish(.interrupted)
   }
 
+  /// Whether the current decoder's unit is in `report` (a text decoder
+  /// judges it from the first lines; other protocols fix it).
+  private var unitsTaken = false
+
+  /// Copies a text decoder's unit, how it was decided and its warning into
+  /// the report, as `analyze` does for a replayed record, once it is known;
+  /// the warning of a guess is also shown as it happens.
+  private func takeUnits() {
+    guard !unitsTaken else { return }
+    guard let text = decoder as? TextLineDecoder else { unitsTaken = true; return }
+    guard text.unitsDetected != nil else { return }
+    unitsTaken = true
+    if let warning = report.recordUnits(of: text) { onEvent?("warning: \(warning)") }
+  }
+
   /// Places decoded blocks after the samples of earlier connections.
   private func enqueue(_ blocks: [SampleBlock]) {
     info = decoder.info
+    takeUnits()
     for var b in blocks {
       b.startIndex += indexOffset
       queue.append(b)

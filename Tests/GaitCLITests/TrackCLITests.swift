@@ -95,4 +95,32 @@ private func trackFile(_ name: String) -> String {
     let help = try gaitline(["analyze", "--help"])
     #expect(help.stdout.contains("--track <track>") && help.stdout.contains("--track-offset <seconds>") && help.stdout.contains("-q, --quiet"))
   }
+
+  /// `convert` to CSV keeps a two-axis body-frame file's frame and its
+  /// clock: analysing the CSV gives the original's steps, summary and flags,
+  /// and it still meets the track. It used to write time_s,ax,ay,az from 0
+  /// with az = 0, read back as a sensor-frame file (contact 212 -> 231 ms, an
+  /// invented asymmetry flag) without a start time (--track failed, 65).
+  @Test func convertToCSVKeepsTheBodyFrameAndTheClock() throws {
+    let dir = temporaryDirectory().path
+    let csv = dir + "/c6.csv"
+    #expect(try gaitline(["convert", trackFile("trial_06_clock.csv"), csv, "-q"]).status == 0)
+    let header = try String(contentsOfFile: csv, encoding: .utf8).prefix { $0 != "\n" }
+    #expect(header == "time_s,acc_v_mps2,acc_ap_mps2")
+    var reports: [[String: Any]] = []
+    for (input, name) in [(trackFile("trial_06_clock.csv"), "a"), (csv, "b")] {
+      let json = dir + "/\(name).json"
+      let r = try gaitline(["analyze", input, "--track", trackFile("trial_06.gpx"), "--json", json, "-q"])
+      #expect(r.status == 0, "\(r.stderr)")
+      reports.append(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any])
+    }
+    let (a, b) = (reports[0], reports[1])
+    for key in ["summary", "steps", "flags", "track"] {
+      #expect(NSDictionary(dictionary: ["v": a[key] as Any]) == NSDictionary(dictionary: ["v": b[key] as Any]), "\(key) differs")
+    }
+    let (ia, ib) = (a["input"] as! [String: Any], b["input"] as! [String: Any])
+    #expect(ib["frame"] as? String == "body")
+    #expect(ib["start_time_unix_s"] as? Double == ia["start_time_unix_s"] as? Double)
+    #expect((a["steps"] as? [Any])?.isEmpty == false)
+  }
 }

@@ -173,3 +173,102 @@ func verifyChunking(_ name: String, _ bytes: [UInt8], seed: UInt64, splits: Int 
     #expect(source.report.unitsDetected == unit)
   }
 }
+
+/// How a text stream's unit was decided, and a clear warning when gravity
+/// does not support the guess (docs/STREAMING.md).
+@Suite struct TextStreamUnits {
+  /// `count` lines of a run-like signal in m/s²: a stance of 12 samples at
+  /// 2 g vertical then a flight of 8 near 0 g, repeating (mean |a| ≈ 1.2 g).
+  static func runLines(_ count: Int, from start: Int = 0) -> String {
+    var s = ""
+    for k in start..<(start + count) {
+      let stance = k % 20 < 12
+      let v = stance ? 2.0 * Double(standardGravity) : 0.05
+      s += "\(0.3 * Double(k % 3)),\(0.2),\(v)\n"
+    }
+    return s
+  }
+
+  /// `count` lines of a sensor that sends (nearly) zeros: not ready yet, or falling.
+  static func zeroLines(_ count: Int) -> String {
+    String(repeating: "0.01,-0.02,0.03\n", count: count)
+  }
+
+  static func decode(_ text: String, _ decoder: TextLineDecoder = TextLineDecoder(rateHz: 100)) throws
+    -> (TextLineDecoder, [DecodedSample])
+  {
+    var d = decoder
+    var out: [SampleBlock] = []
+    try Array(text.utf8).withUnsafeBytes { try d.decode($0, emit: &out) }
+    try d.decodeLast(emit: &out)
+    return (d, samples(of: out))
+  }
+
+  /// The unit and how it was decided reach the decoder's and the replay's report:
+  /// gravity when judged, option when given (it used to say gravity for both).
+  @Test func labelSaysHowTheUnitWasDecided() throws {
+    let text = String(decoding: StreamDecoderContract.textCapture(200), as: UTF8.self)
+    let (judged, _) = try Self.decode(text)
+    #expect(judged.unitsDetected == "g")
+    #expect(judged.unitsSource == "gravity")
+    #expect(judged.unitsWarning == nil)
+    let (given, _) = try Self.decode(text, TextLineDecoder(rateHz: 100, units: .milliG))
+    #expect(given.unitsDetected == "mg")
+    #expect(given.unitsSource == "option")
+    let source = try StreamFileSource(path: temporaryFile(text, name: "label.txt"),
+                                      decoder: TextLineDecoder(rateHz: 100, units: .g), protocolName: "text")
+    while try source.nextBlock() != nil {}
+    #expect(source.report.unitsDetected == "g")
+    #expect(source.report.unitsSource == "option")
+  }
+
+  /// A stream in m/s² that starts with 47 lines of near-zero readings: the
+  /// first window fits no unit and is passed over, the second straddles the
+  /// start of the run (22 zeros, 3 stance lines: mean |a| 2.4, which looks
+  /// like g), the next two agree on m/s². It used to be read as g (the
+  /// nearest to a mean |a| of 0.04), 9.8× too large.
+  @Test func implausibleStartWaitsForTwoAgreeingWindows() throws {
+    let text = Self.zeroLines(47) + Self.runLines(400)
+    let (d, got) = try Self.decode(text)
+    #expect(d.unitsDetected == "m/s2")
+    #expect(d.unitsSource == "gravity")
+    #expect(d.unitsWarning == nil)
+    #expect(got.count == 447)
+    // Every sample is kept, in m/s² (scale 1): the first stance sample.
+    #expect(got[47].a.z == 2 * standardGravity)
+    // However the bytes are chunked.
+    try verifyChunking("implausible start", Array(text.utf8), seed: 7, splits: 6) { TextLineDecoder(rateHz: 100) }
+  }
+
+  /// Lines that fit no unit for 10 s (the bound on waiting), or up to the
+  /// end of a short stream: the nearest unit, labelled so, with a warning
+  /// that names --units; no sample is lost.
+  @Test(arguments: [10, 60, 1_000, 1_200])
+  func implausibleStreamWarns(lines: Int) throws {
+    let (d, got) = try Self.decode(Self.zeroLines(lines))
+    #expect(got.count == lines)
+    #expect(d.unitsDetected == "g")
+    #expect(d.unitsSource == "nearest")
+    let warning = try #require(d.unitsWarning)
+    #expect(warning.contains("--units"))
+    #expect(warning.contains("first \(min(lines, 1_000)) lines"))
+    // The replay says it too, in the report that `analyze` and `inspect` show.
+    let source = try StreamFileSource(path: temporaryFile(Self.zeroLines(lines), name: "zeros-\(lines).txt"),
+                                      decoder: TextLineDecoder(rateHz: 100), protocolName: "text")
+    while try source.nextBlock() != nil {}
+    #expect(source.report.unitsSource == "nearest")
+    #expect(source.report.warnings.contains(warning))
+  }
+
+  /// Waiting is bounded: at 100 Hz the unit is decided (and the held-back
+  /// samples emitted) once 1 000 lines arrived, before the stream ends.
+  @Test func waitingIsBounded() throws {
+    var d = TextLineDecoder(rateHz: 100)
+    var out: [SampleBlock] = []
+    try Array(Self.zeroLines(999).utf8).withUnsafeBytes { try d.decode($0, emit: &out) }
+    #expect(out.isEmpty && d.unitsDetected == nil)
+    try Array(Self.zeroLines(1).utf8).withUnsafeBytes { try d.decode($0, emit: &out) }
+    #expect(samples(of: out).count == 1_000)
+    #expect(d.unitsSource == "nearest")
+  }
+}
