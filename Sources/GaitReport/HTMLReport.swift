@@ -480,6 +480,9 @@ private func writeHTMLReport(_ r: AnalysisResult, into w: inout ByteWriter) thro
     try w.write(row("tibial shock rise", s.tibialShockRateGps, "g/s", 0))
   }
   if let b = s.gctBalanceLeftPct { try w.write("<tr><th>GCT balance</th><td>\(String(format: "%.1f", b)) % left</td><td></td><td></td></tr>") }
+  if r.track == nil, let v = s.verticalRatioPct {
+    try w.write("<tr><th>vertical ratio</th><td>\(String(format: "%.2f", v)) %</td><td colspan=\"2\">vertical oscillation / step length at the given speed</td></tr>")
+  }
   try w.write("</table>")
   try w.write("<h2>Over the run</h2><div class=\"charts\">")
   try w.write(svgSeries(id: "plot-cadence", title: "Cadence", unit: "steps/min", points: Array(cadence)))

@@ -224,6 +224,11 @@ public func textSummary(_ r: AnalysisResult) -> String {
     lines.append("  tibial shock: \(s.tibialShockClippedSteps) step(s) hit the sensor's range; their peak is a lower bound")
   }
   if let b = s.gctBalanceLeftPct { lines.append("  GCT balance            \(fixedText(b, 1)) % left") }
+  // With --speed (no track: the track's lines show its own), the vertical
+  // ratio the JSON has was shown nowhere else.
+  if r.track == nil, let v = s.verticalRatioPct {
+    lines.append("  \(paddedLabel("vertical ratio", to: 22)) \(fixedText(v, 2)) %  (vertical oscillation / step length at the given speed)")
+  }
   if let t = r.track { lines += trackSummaryLines(t) }
   if r.flags.isEmpty {
     lines.append("  flags: none")

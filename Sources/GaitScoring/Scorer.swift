@@ -303,7 +303,7 @@ public struct Scorer: Sendable {
             advice: "Run tall: think of a slight lean from the ankles, not a bend at the hips; core and hip-extensor strength work helps hold it when tired.")
       } else if baseline == nil, lean < p.leanTypicalLowDeg, calibrated {
         add("trunk-lean-low", .info, "trunk_lean_deg", value: lean, threshold: p.leanTypicalLowDeg, unit: "deg",
-            message: "Trunk forward lean \(fmt(lean, 1))° is below the typical range: a very upright or backward-leaning trunk shifts work to the knees.",
+            message: "Trunk forward lean \(fmt(lean, 1))° is below the typical range: a very upright or backward-leaning trunk is associated with more knee-extensor work and patellofemoral joint stress in studies of runners.",
             evidence: Evidence.lean,
             advice: "A slight forward lean (5–10°) is typical; no change is needed if you are comfortable.")
       }
@@ -366,7 +366,7 @@ public struct Scorer: Sendable {
     var flags = [
       flag("form-breakdown-cadence", "cadence_spm", .percentDrop, threshold: p.driftCadenceDropPct,
            ofSteps { $0.stepTimeMs.map { 60_000 / $0 } },
-           message: { "Cadence fell from \(fmt($0)) to \(fmt($1)) spm between the start and the end of the run: a sign of fatigue." },
+           message: { "Cadence fell from \(fmt($0)) to \(fmt($1)) spm between the start and the end of the run, a change associated with fatigue." },
            evidence: Evidence.fatigue + " " + Evidence.cadence,
            advice: "Shorten the run or add walk breaks until form holds; focus on quick, light steps when tired."),
       flag("form-breakdown-contact", "ground_contact_ms", .percentRise, threshold: p.driftContactRisePct, ofSteps(\.groundContactMs),

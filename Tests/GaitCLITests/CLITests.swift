@@ -221,6 +221,24 @@ func gaitline(_ args: [String], environment: [String: String] = [:], shell: Bool
     #expect(notes.count == 1, "\(r.stdout)")
   }
 
+  /// New-user review: `--speed` computed the vertical ratio into the JSON
+  /// only; the terminal summary and the HTML page now show the same value,
+  /// and a run without a speed shows none.
+  @Test func verticalRatioWithASpeedIsShown() throws {
+    let dir = temporaryDirectory().path
+    let run = sampleData("alcantara-sacrum-run/trial_04.csv")
+    let r = try gaitline(["analyze", run, "--speed", "3.3", "--json", "\(dir)/o.json", "--html", "\(dir)/o.html"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(bytes("\(dir)/o.json"))) as? [String: Any])
+    let ratio = try #require((report["summary"] as? [String: Any])?["vertical_ratio_pct"] as? Double)
+    let shown = String(format: "%.2f", ratio)
+    let line = r.stdout.split(separator: "\n").first { $0.hasPrefix("  vertical ratio") }
+    #expect(line?.contains(" \(shown) %") == true, "\(r.stdout)")
+    #expect(String(decoding: bytes("\(dir)/o.html"), as: UTF8.self).contains("<th>vertical ratio</th><td>\(shown) %</td>"))
+    let none = try gaitline(["analyze", run])
+    #expect(none.status == 0 && !none.stdout.contains("vertical ratio"), "\(none.stdout)")
+  }
+
   /// A misspelt policy key is an error naming it (it silently kept the
   /// default threshold before), with the nearest real key.
   @Test func policyWithAnUnknownKeyIsRefused() throws {
