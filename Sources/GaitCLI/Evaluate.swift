@@ -168,11 +168,6 @@ extension Evaluate {
   func runPlan(_ path: String) throws {
     do {
       let table = try CSVTable(path: path)
-      // The plan and every recording and reference it names: the markdown
-      // never replaces one (checked before the rows are evaluated, and
-      // again when it is written).
-      var inputs = ProtectedPaths(inputs: [path])
-      if let markdown { try inputs.check(output: markdown, what: "the --markdown table") }
       func col(_ name: String) throws -> Int {
         guard let c = table.column([name]) else {
           throw IngestError(.noHeader, "the plan needs a \(name) column", path: path, line: 1)
@@ -180,7 +175,10 @@ extension Evaluate {
         return c
       }
       let (cd, cr, ct) = (try col("dataset"), try col("recording"), try col("truth"))
-      for row in table.rows { inputs.add(row[cr]); inputs.add(row[ct]) }
+      // The plan and every recording and reference it names: the markdown
+      // never replaces one (checked before the rows are evaluated, and
+      // again when it is written).
+      let inputs = ProtectedPaths(inputs: [path] + table.rows.flatMap { [$0[cr], $0[ct]] })
       if let markdown { try inputs.check(output: markdown, what: "the --markdown table") }
       let cw = table.column(["truth_where"]), cf = table.column(["force_column"]), cm = table.column(["mode"])
       let cs = table.column(["standing"]), ctol = table.column(["tolerance_ms"])

@@ -226,12 +226,12 @@ struct RecordedFailure: Error {
 func processInput(_ manifest: CohortManifest, _ i: Int, key: String, layout: CohortLayout,
                   policy: ScoringPolicy) throws -> (ShardOutcome, String?) {
   let input = manifest.inputs[i]
-  // A current report is kept only while the input is still what was
-  // planned (the same size; the same hash when its modification time
-  // moved): a changed input fails below, as one without a report does
-  // (a report made from the old content was skipped as current before).
-  if let p = Provenance.read(layout.report(input)), p.isCurrent(for: input, key: key),
-     (try? verifyUnchanged(input)) != nil {
+  // Checked once (it may hash the whole input): a current report is kept
+  // only while the input is still what was planned; a changed input fails
+  // below, as one without a report does (a report made from the old
+  // content was skipped as current before).
+  let unchanged = Result { try verifyUnchanged(input) }
+  if case .success = unchanged, let p = Provenance.read(layout.report(input)), p.isCurrent(for: input, key: key) {
     return (.skipped, nil)
   }
   let cohort: JSONValue = .object([
@@ -247,7 +247,7 @@ func processInput(_ manifest: CohortManifest, _ i: Int, key: String, layout: Coh
     ])),
   ])
   do {
-    try verifyUnchanged(input)
+    try unchanged.get()
     let options = try input.options.analysisOptions()
     let source = try input.options.open(input.path)
     let result = try analyze(source: source, path: input.path, options: options, policy: policy)

@@ -252,7 +252,6 @@ public struct TextLineDecoder: StreamDecoder {
   private var ticksPerSample: Double?
   private var firstTick: Double?
   private var lastSample: (SIMD3<Float>, SIMD3<Float>?)?
-  private let explicitUnits: AccelerationUnit?
   /// Lines judged for the unit in one window (docs/STREAMING.md).
   static let unitWindow = 25
   /// Start, in `pending`, of the next window to judge for the unit.
@@ -280,7 +279,6 @@ public struct TextLineDecoder: StreamDecoder {
   ///     4: t,ax,ay,az; 6: ax..gz; 7: t,ax..gz).
   public init(rateHz: Double, units: AccelerationUnit? = nil, gyroUnits: GyroUnit? = nil, columns: [Channel: String] = [:]) {
     info = RecordingInfo(sampleRateHz: rateHz)
-    explicitUnits = units
     scale = units?.toMetresPerSecondSquared
     if let units { unitsDetected = units.rawValue; unitsSource = "option" }
     maxUnitLines = max(2 * Self.unitWindow, Int(min(10 * max(rateHz, 0), 1e6).rounded()))
